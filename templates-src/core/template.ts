@@ -1,0 +1,401 @@
+// The template model: a CloudFormation template built from typed pieces, checked for dangling
+// references and hard limits when rendered, and rendered to a plain tree for the YAML emitter.
+import { GetAtt, Intrinsic, PSEUDO_PARAMETERS, Ref, type Named, type Value } from './intrinsics.js';
+import type { ResourceType, ResourceTypes } from '../spec-types/index.js';
+import { RESOURCE_INFO } from '../spec-types/resource-info.js';
+
+export type ParameterType =
+  | 'String'
+  | 'Number'
+  | 'List<Number>'
+  | 'CommaDelimitedList'
+  | 'AWS::EC2::VPC::Id'
+  | 'AWS::EC2::Subnet::Id'
+  | 'AWS::EC2::SecurityGroup::Id'
+  | 'AWS::EC2::AvailabilityZone::Name'
+  | 'List<AWS::EC2::Subnet::Id>'
+  | 'List<AWS::EC2::SecurityGroup::Id>'
+  | 'List<AWS::EC2::AvailabilityZone::Name>'
+  | 'AWS::SSM::Parameter::Value<String>';
+
+export interface ParameterSpec {
+  readonly Type: ParameterType;
+  readonly Description: string;
+  readonly Default?: string | number;
+  readonly AllowedValues?: readonly (string | number)[];
+  readonly AllowedPattern?: string;
+  readonly ConstraintDescription?: string;
+  readonly MinLength?: number;
+  readonly MaxLength?: number;
+  readonly MinValue?: number;
+  readonly MaxValue?: number;
+  readonly NoEcho?: boolean;
+}
+
+export type DeletionPolicy = 'Delete' | 'Retain' | 'RetainExceptOnCreate' | 'Snapshot';
+export type UpdateReplacePolicy = 'Delete' | 'Retain' | 'Snapshot';
+
+/**
+ * A finding that is wrong for one resource, switched off next to that resource with the reason.
+ * cfn-lint rule IDs go to `Metadata.cfn-lint.config.ignore_checks`; the project's PCI rule IDs
+ * to `Metadata.Compliance.Suppressions`; checkov and cfn_nag IDs to their own Metadata keys, so
+ * independent scanners see the same reasoning.
+ */
+export interface Suppressions {
+  readonly cfnLint?: Readonly<Record<string, string>>;
+  readonly pci?: Readonly<Record<string, string>>;
+  readonly checkov?: Readonly<Record<string, string>>;
+  readonly cfnNag?: Readonly<Record<string, string>>;
+}
+
+export interface ResourceOptions {
+  readonly DependsOn?: readonly (string | Named)[];
+  readonly Condition?: string | Named;
+  readonly DeletionPolicy?: DeletionPolicy;
+  readonly UpdateReplacePolicy?: UpdateReplacePolicy;
+  readonly Metadata?: Readonly<Record<string, unknown>>;
+  /** Overrides the template's DataClassification tag for this resource. */
+  readonly dataClassification?: string;
+  readonly suppress?: Suppressions;
+}
+
+export interface OutputSpec {
+  readonly Value: unknown;
+  readonly Description: string;
+  /** Export name (Fn::Sub-able). */
+  readonly Export?: Value<string>;
+  readonly Condition?: string | Named;
+}
+
+export interface ResourceHandle<T extends ResourceType> extends Named {
+  readonly type: T;
+  readonly ref: Intrinsic;
+  getAtt(attribute: ResourceTypes[T]['attributes']): Intrinsic;
+}
+
+export interface ParameterHandle extends Named {
+  readonly ref: Intrinsic;
+}
+
+interface ResourceEntry {
+  readonly type: ResourceType;
+  readonly properties: Record<string, unknown>;
+  readonly options: ResourceOptions;
+}
+
+export interface TemplateOptions {
+  /** File stem of the rendered template, e.g. "network" → network.yaml. */
+  readonly name: string;
+  readonly description: string;
+  /** Tags applied to every taggable resource (the resource's own tags win on the same key). */
+  readonly tags?: Readonly<Record<string, Value<string>>>;
+}
+
+export class TemplateError extends Error {}
+
+/** CloudFormation quotas that make a template undeployable. */
+export const LIMITS = { resources: 500, parameters: 200, outputs: 200, mappings: 200, bodyBytes: 1_000_000 } as const;
+
+const LOGICAL_ID = /^[A-Za-z0-9]{1,255}$/;
+
+export class Template {
+  readonly name: string;
+  readonly description: string;
+  private readonly tags: Readonly<Record<string, Value<string>>>;
+  private readonly metadata: Record<string, unknown> = {};
+  private readonly parameters = new Map<string, ParameterSpec>();
+  private readonly parameterGroups: { label: string; parameters: string[] }[] = [];
+  private readonly mappings = new Map<string, Record<string, Record<string, unknown>>>();
+  private readonly conditions = new Map<string, Intrinsic>();
+  private readonly resources = new Map<string, ResourceEntry>();
+  private readonly outputs = new Map<string, OutputSpec>();
+
+  constructor(options: TemplateOptions) {
+    this.name = options.name;
+    this.description = options.description;
+    this.tags = options.tags ?? {};
+  }
+
+  private claim(logicalId: string, what: string): void {
+    if (!LOGICAL_ID.test(logicalId)) {
+      throw new TemplateError(`template "${this.name}": ${what} "${logicalId}" is not a valid logical ID (letters and digits only)`);
+    }
+    if (this.parameters.has(logicalId) || this.resources.has(logicalId) || this.conditions.has(logicalId) || this.mappings.has(logicalId)) {
+      throw new TemplateError(`template "${this.name}": ${what} "${logicalId}" is declared twice`);
+    }
+  }
+
+  parameter(logicalId: string, spec: ParameterSpec, group?: string): ParameterHandle {
+    this.claim(logicalId, 'parameter');
+    this.parameters.set(logicalId, spec);
+    if (group) {
+      let entry = this.parameterGroups.find((g) => g.label === group);
+      if (!entry) this.parameterGroups.push((entry = { label: group, parameters: [] }));
+      entry.parameters.push(logicalId);
+    }
+    return { logicalId, ref: Ref(logicalId) };
+  }
+
+  mapping(logicalId: string, map: Record<string, Record<string, unknown>>): Named {
+    this.claim(logicalId, 'mapping');
+    this.mappings.set(logicalId, map);
+    return { logicalId };
+  }
+
+  condition(logicalId: string, expression: Intrinsic): Named {
+    this.claim(logicalId, 'condition');
+    this.conditions.set(logicalId, expression);
+    return { logicalId };
+  }
+
+  resource<T extends ResourceType>(
+    logicalId: string,
+    type: T,
+    properties: ResourceTypes[T]['props'],
+    options: ResourceOptions = {},
+  ): ResourceHandle<T> {
+    this.claim(logicalId, 'resource');
+    this.resources.set(logicalId, { type, properties: properties as Record<string, unknown>, options });
+    return { logicalId, type, ref: Ref(logicalId), getAtt: (attribute) => GetAtt(logicalId, attribute) };
+  }
+
+  output(logicalId: string, spec: OutputSpec): void {
+    if (!LOGICAL_ID.test(logicalId)) throw new TemplateError(`template "${this.name}": output "${logicalId}" is not a valid logical ID`);
+    if (this.outputs.has(logicalId)) throw new TemplateError(`template "${this.name}": output "${logicalId}" is declared twice`);
+    this.outputs.set(logicalId, spec);
+  }
+
+  addMetadata(key: string, value: unknown): void {
+    this.metadata[key] = value;
+  }
+
+  /** Names declared in this template, for tests and cross-template checks. */
+  get parameterNames(): string[] {
+    return [...this.parameters.keys()];
+  }
+  get outputNames(): string[] {
+    return [...this.outputs.keys()];
+  }
+  parameterSpec(logicalId: string): ParameterSpec | undefined {
+    return this.parameters.get(logicalId);
+  }
+
+  /** The template as a plain tree (intrinsics still as Intrinsic objects), checked. */
+  render(): Record<string, unknown> {
+    this.checkLimits();
+    const tree: Record<string, unknown> = { AWSTemplateFormatVersion: '2010-09-09', Description: this.description };
+
+    const metadata: Record<string, unknown> = { ...this.metadata };
+    if (this.parameterGroups.length > 0) {
+      metadata['AWS::CloudFormation::Interface'] = {
+        ParameterGroups: this.parameterGroups.map((g) => ({ Label: { default: g.label }, Parameters: g.parameters })),
+      };
+    }
+    if (Object.keys(metadata).length > 0) tree.Metadata = metadata;
+    if (this.parameters.size > 0) tree.Parameters = Object.fromEntries(this.parameters);
+    if (this.mappings.size > 0) tree.Mappings = Object.fromEntries(this.mappings);
+    if (this.conditions.size > 0) tree.Conditions = Object.fromEntries(this.conditions);
+    tree.Resources = Object.fromEntries([...this.resources].map(([id, entry]) => [id, this.renderResource(entry)]));
+    if (this.outputs.size > 0) {
+      tree.Outputs = Object.fromEntries(
+        [...this.outputs].map(([id, o]) => [
+          id,
+          prune({
+            Description: o.Description,
+            Condition: o.Condition === undefined ? undefined : nameOf(o.Condition),
+            Value: o.Value,
+            Export: o.Export === undefined ? undefined : { Name: o.Export },
+          }),
+        ]),
+      );
+    }
+    const rendered = prune(tree) as Record<string, unknown>;
+    checkReferences(this.name, rendered);
+    return rendered;
+  }
+
+  private renderResource(entry: ResourceEntry): Record<string, unknown> {
+    const { type, options } = entry;
+    const properties = this.withTags(type, entry.properties, options.dataClassification);
+    return {
+      Type: type,
+      Condition: options.Condition === undefined ? undefined : nameOf(options.Condition),
+      DependsOn: options.DependsOn && options.DependsOn.length > 0 ? [...new Set(options.DependsOn.map(nameOf))] : undefined,
+      DeletionPolicy: options.DeletionPolicy,
+      UpdateReplacePolicy: options.UpdateReplacePolicy,
+      Metadata: renderMetadata(options),
+      Properties: Object.keys(properties).length > 0 ? properties : undefined,
+    };
+  }
+
+  /** Adds the template's tags to a taggable resource (spec tag information decides where and how). */
+  private withTags(type: ResourceType, properties: Record<string, unknown>, dataClassification?: string): Record<string, unknown> {
+    const tagging = RESOURCE_INFO[type].tagging;
+    const wanted: Record<string, Value<string>> = { ...this.tags };
+    if (dataClassification !== undefined) wanted.DataClassification = dataClassification;
+    if (!tagging || Object.keys(wanted).length === 0) return properties;
+    const current = properties[tagging.property];
+    if (Intrinsic.is(current)) return properties;
+    if (tagging.variant === 'map') {
+      const own = (current ?? {}) as Record<string, unknown>;
+      return { ...properties, [tagging.property]: { ...wanted, ...own } };
+    }
+    const own = (current ?? []) as { Key: unknown; Value: unknown }[];
+    const ownKeys = new Set(own.map((t) => t.Key));
+    const added = Object.entries(wanted)
+      .filter(([key]) => !ownKeys.has(key))
+      .map(([Key, Value]) => (tagging.variant === 'asg' ? { Key, Value, PropagateAtLaunch: true } : { Key, Value }));
+    return { ...properties, [tagging.property]: [...own, ...added] };
+  }
+
+  private checkLimits(): void {
+    const over = (what: string, count: number, limit: number): void => {
+      if (count > limit) throw new TemplateError(`template "${this.name}": ${count} ${what}, over the CloudFormation limit of ${limit}`);
+    };
+    over('resources', this.resources.size, LIMITS.resources);
+    over('parameters', this.parameters.size, LIMITS.parameters);
+    over('outputs', this.outputs.size, LIMITS.outputs);
+    over('mappings', this.mappings.size, LIMITS.mappings);
+  }
+}
+
+function nameOf(target: string | Named): string {
+  return typeof target === 'string' ? target : target.logicalId;
+}
+
+function renderMetadata(options: ResourceOptions): Record<string, unknown> | undefined {
+  const metadata: Record<string, unknown> = { ...(options.Metadata ?? {}) };
+  const s = options.suppress;
+  if (s?.cfnLint && Object.keys(s.cfnLint).length > 0) {
+    metadata['cfn-lint'] = { config: { ignore_checks: Object.keys(s.cfnLint) } };
+  }
+  if (s?.checkov && Object.keys(s.checkov).length > 0) {
+    metadata.checkov = { skip: Object.entries(s.checkov).map(([id, comment]) => ({ id, comment })) };
+  }
+  if (s?.cfnNag && Object.keys(s.cfnNag).length > 0) {
+    metadata.cfn_nag = { rules_to_suppress: Object.entries(s.cfnNag).map(([id, reason]) => ({ id, reason })) };
+  }
+  const reasons: Record<string, unknown> = {};
+  if (s?.cfnLint && Object.keys(s.cfnLint).length > 0) reasons['cfn-lint'] = s.cfnLint;
+  if (s?.pci && Object.keys(s.pci).length > 0) reasons.pci = s.pci;
+  if (Object.keys(reasons).length > 0) metadata.Suppressions = reasons;
+  return Object.keys(metadata).length > 0 ? metadata : undefined;
+}
+
+/** Drops undefined values (recursively) so that the emitted YAML never depends on them. */
+function prune(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(prune);
+  if (Intrinsic.is(value)) return new Intrinsic(value.fn, prune(value.args));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = prune(v);
+    return out;
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reference checks: every Ref / GetAtt / Sub variable / DependsOn / Condition must name
+// something in the template, so a dangling name is a build error, not a failed deployment.
+
+const SUB_VARIABLE = /\$\{([^}!][^}]*)\}/g;
+
+export function checkReferences(templateName: string, tree: Record<string, unknown>): void {
+  const parameters = new Set(Object.keys((tree.Parameters ?? {}) as object));
+  const resources = (tree.Resources ?? {}) as Record<string, { Type: ResourceType; DependsOn?: string[]; Condition?: string }>;
+  const conditions = new Set(Object.keys((tree.Conditions ?? {}) as object));
+  const mappings = new Set(Object.keys((tree.Mappings ?? {}) as object));
+  const problems: string[] = [];
+
+  const checkRef = (name: string, where: string): void => {
+    if (!parameters.has(name) && !(name in resources) && !PSEUDO_PARAMETERS.has(name)) {
+      problems.push(`${where}: Ref to "${name}", which is not a parameter, resource or pseudo parameter of this template`);
+    }
+  };
+  const checkGetAtt = (logicalId: string, attribute: unknown, where: string): void => {
+    const target = resources[logicalId];
+    if (!target) {
+      problems.push(`${where}: Fn::GetAtt on "${logicalId}", which is not a resource of this template`);
+      return;
+    }
+    if (typeof attribute !== 'string') return;
+    const info = RESOURCE_INFO[target.Type];
+    const ok =
+      info.attributes.includes(attribute) || (target.Type === 'AWS::CloudFormation::Stack' && /^Outputs\.[A-Za-z0-9]+$/.test(attribute));
+    if (!ok) problems.push(`${where}: Fn::GetAtt ${logicalId}.${attribute}: ${target.Type} has no attribute "${attribute}"`);
+  };
+  const checkCondition = (name: string, where: string): void => {
+    if (!conditions.has(name)) problems.push(`${where}: condition "${name}" is not declared in Conditions`);
+  };
+
+  const walk = (value: unknown, where: string): void => {
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => walk(v, `${where}[${i}]`));
+      return;
+    }
+    if (Intrinsic.is(value)) {
+      const args = value.args;
+      switch (value.fn) {
+        case 'Ref':
+          checkRef(args as string, where);
+          return;
+        case 'Condition':
+          checkCondition(args as string, where);
+          return;
+        case 'Fn::GetAtt': {
+          const [id, attr] = args as [string, unknown];
+          checkGetAtt(id, attr, where);
+          walk(attr, where);
+          return;
+        }
+        case 'Fn::If': {
+          const [cond, ...branches] = args as [string, unknown, unknown];
+          checkCondition(cond, where);
+          branches.forEach((b, i) => walk(b, `${where}.Fn::If[${i + 1}]`));
+          return;
+        }
+        case 'Fn::FindInMap': {
+          const [map, ...keys] = args as [string, unknown, unknown];
+          if (!mappings.has(map)) problems.push(`${where}: Fn::FindInMap on "${map}", which is not a mapping of this template`);
+          walk(keys, where);
+          return;
+        }
+        case 'Fn::Sub': {
+          const [text, variables] = (Array.isArray(args) ? args : [args, {}]) as [string, Record<string, unknown>];
+          for (const match of text.matchAll(SUB_VARIABLE)) {
+            const name = match[1];
+            if (name in variables) continue;
+            const dot = name.indexOf('.');
+            if (dot > 0 && !PSEUDO_PARAMETERS.has(name)) checkGetAtt(name.slice(0, dot), name.slice(dot + 1), `${where} (Fn::Sub \${${name}})`);
+            else checkRef(name, `${where} (Fn::Sub \${${name}})`);
+          }
+          walk(variables, `${where}.Fn::Sub`);
+          return;
+        }
+        default:
+          walk(args, `${where}.${value.fn}`);
+          return;
+      }
+    }
+    if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) walk(v, `${where}.${k}`);
+    }
+  };
+
+  for (const [id, resource] of Object.entries(resources)) {
+    for (const dep of resource.DependsOn ?? []) {
+      if (!(dep in resources)) problems.push(`Resources.${id}.DependsOn: "${dep}" is not a resource of this template`);
+    }
+    if (resource.Condition !== undefined) checkCondition(resource.Condition, `Resources.${id}.Condition`);
+    walk((resource as Record<string, unknown>).Properties, `Resources.${id}.Properties`);
+  }
+  for (const [id, expression] of Object.entries((tree.Conditions ?? {}) as Record<string, unknown>)) walk(expression, `Conditions.${id}`);
+  for (const [id, output] of Object.entries((tree.Outputs ?? {}) as Record<string, Record<string, unknown>>)) {
+    if (typeof output.Condition === 'string') checkCondition(output.Condition, `Outputs.${id}.Condition`);
+    walk(output.Value, `Outputs.${id}.Value`);
+    walk(output.Export, `Outputs.${id}.Export`);
+  }
+  if (problems.length > 0) {
+    throw new TemplateError(`template "${templateName}" has dangling references:\n  ${problems.join('\n  ')}`);
+  }
+}
