@@ -179,6 +179,9 @@ export class Template {
   parameterSpec(logicalId: string): ParameterSpec | undefined {
     return this.parameters.get(logicalId);
   }
+  parameterGroupOf(logicalId: string): string | undefined {
+    return this.parameterGroups.find((g) => g.parameters.includes(logicalId))?.label;
+  }
 
   /** The template as a plain tree (intrinsics still as Intrinsic objects), checked. */
   render(): Record<string, unknown> {

@@ -1,0 +1,29 @@
+// make build: renders every template and parameter file into generated/.
+// Files in generated/templates and generated/parameters that the sources no longer produce are removed.
+import { mkdirSync, readdirSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { renderAll, TEMPLATES_DIR, PARAMETERS_DIR } from './lib/render.js';
+import { GENERATED } from './lib/paths.js';
+
+const started = performance.now();
+const files = renderAll();
+let changed = 0;
+for (const [path, text] of files) {
+  const target = join(GENERATED, path);
+  mkdirSync(dirname(target), { recursive: true });
+  if (!existsSync(target) || readFileSync(target, 'utf8') !== text) {
+    writeFileSync(target, text);
+    changed++;
+  }
+}
+for (const dir of [TEMPLATES_DIR, PARAMETERS_DIR]) {
+  for (const name of readdirSync(join(GENERATED, dir))) {
+    if (!files.has(`${dir}/${name}`)) {
+      rmSync(join(GENERATED, dir, name));
+      console.log(`build: removed stale generated/${dir}/${name}`);
+      changed++;
+    }
+  }
+}
+const ms = (performance.now() - started).toFixed(0);
+console.log(`build: ${files.size} files in generated/ (${changed} changed) in ${ms} ms`);

@@ -1,0 +1,106 @@
+// Pieces every layer uses: its template with the Environment parameter and the required tags,
+// naming, stateful-resource policies, parameter specs shared across layers and IAM documents.
+import { ENVIRONMENTS, PLATFORM, type DataClassification } from '../config.js';
+import { AWS, Ref, Sub, type Intrinsic, type Value } from '../core/intrinsics.js';
+import { Template, type ParameterHandle, type ParameterSpec, type ResourceOptions } from '../core/template.js';
+
+export interface Layer {
+  readonly template: Template;
+  readonly environment: ParameterHandle;
+}
+
+/** A layer's template: Environment parameter plus PCICompliant / DataClassification / Environment tags on every taggable resource. */
+export function layerTemplate(name: string, description: string, dataClassification: DataClassification): Layer {
+  const template = new Template({
+    name,
+    description,
+    tags: { PCICompliant: 'true', DataClassification: dataClassification, Environment: Ref('Environment') },
+  });
+  const environment = template.parameter('Environment', ENVIRONMENT_PARAMETER, 'Environment');
+  return { template, environment };
+}
+
+export const ENVIRONMENT_PARAMETER: ParameterSpec = {
+  Type: 'String',
+  Description: 'Deployment environment; part of every name (payment-<thing>-<env>) and of the Environment tag.',
+  AllowedValues: ENVIRONMENTS,
+};
+
+/** payment-<thing>-<env> */
+export const envName = (thing: string): Intrinsic => Sub(`${PLATFORM.namePrefix}-${thing}-\${Environment}`);
+
+/** Stateful resources whose service takes a final snapshot (RDS, ElastiCache). */
+export const SNAPSHOT_ON_DELETE: ResourceOptions = { DeletionPolicy: 'Snapshot', UpdateReplacePolicy: 'Snapshot' };
+/** Stateful resources without snapshot support: keep them. */
+export const RETAIN_ON_DELETE: ResourceOptions = { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' };
+
+/** CloudWatch Logs retention values of at least 12 months (PCI DSS 10.5.1). */
+export const LOG_RETENTION_DAYS = [365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const LOG_RETENTION_PARAMETER: ParameterSpec = {
+  Type: 'Number',
+  Description: 'CloudWatch Logs retention in days. PCI DSS 10.5.1 keeps audit logs at least 12 months.',
+  Default: 365,
+  AllowedValues: LOG_RETENTION_DAYS,
+};
+
+export const KEY_ARN_PATTERN = '^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9-]{36}$';
+export const keyArnParameter = (purpose: string): ParameterSpec => ({
+  Type: 'String',
+  Description: `ARN of the customer-managed KMS key for ${purpose} (kms layer).`,
+  AllowedPattern: KEY_ARN_PATTERN,
+  ConstraintDescription: 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<uuid>)',
+});
+
+export const stringParameter = (description: string, pattern?: string, constraint?: string): ParameterSpec => ({
+  Type: 'String',
+  Description: description,
+  ...(pattern ? { AllowedPattern: pattern, ConstraintDescription: constraint ?? `must match ${pattern}` } : {}),
+});
+
+// --- IAM --------------------------------------------------------------------------------------
+
+/** "service:Action" or "service:Prefix*"; a bare "*" does not type-check (least privilege). */
+export type IamAction = `${Lowercase<string>}:${string}`;
+
+export interface PolicyStatement {
+  readonly Sid?: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Principal?: Value<string> | { readonly [kind in 'AWS' | 'Service' | 'Federated']?: Value<string> | Value<string>[] };
+  readonly NotPrincipal?: unknown;
+  readonly Action: IamAction | readonly IamAction[];
+  readonly Resource?: Value<string> | readonly Value<string>[];
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
+export const policyDocument = (...statements: PolicyStatement[]) => ({ Version: '2012-10-17', Statement: statements });
+
+/** The account's root principal: delegates to IAM policies in this account. */
+export const ACCOUNT_ROOT = Sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:root');
+
+/** Trust policy for a service role, confused-deputy protected by the source account. */
+export const assumeRolePolicy = (service: string) =>
+  policyDocument({
+    Effect: 'Allow',
+    Principal: { Service: service },
+    Action: 'sts:AssumeRole',
+    Condition: { StringEquals: { 'aws:SourceAccount': AWS.AccountId } },
+  });
+
+/** Statement that denies any request to a bucket that is not made over TLS 1.2+. */
+export const denyInsecureTransport = (bucketArn: Value<string>): PolicyStatement => ({
+  Sid: 'DenyInsecureTransport',
+  Effect: 'Deny',
+  Principal: { AWS: '*' },
+  Action: 's3:*',
+  Resource: [bucketArn, Sub('${Arn}/*', { Arn: bucketArn })],
+  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+});
+
+export const denyOldTls = (bucketArn: Value<string>): PolicyStatement => ({
+  Sid: 'DenyTlsBelow12',
+  Effect: 'Deny',
+  Principal: { AWS: '*' },
+  Action: 's3:*',
+  Resource: [bucketArn, Sub('${Arn}/*', { Arn: bucketArn })],
+  Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } },
+});

@@ -1,0 +1,101 @@
+// The platform: every layer as a nested stack of one root template. The root declares each
+// layer parameter that is not wired from another layer's output once (the small set of
+// top-level parameters), passes it down, and re-exports the outputs a user needs.
+import { PLATFORM, type PlatformConfig } from './config.js';
+import { GetAtt, Ref, Sub } from './core/intrinsics.js';
+import { Template, TemplateError, type ParameterSpec } from './core/template.js';
+import { buildKms } from './layers/kms.js';
+import { buildNetwork } from './layers/network.js';
+
+export interface LayerDefinition {
+  /** Logical ID stem of the nested stack in the root ("Network" → NetworkStack). */
+  readonly id: string;
+  readonly build: (config: PlatformConfig) => Template;
+  /** Layer parameters fed from earlier layers' outputs: parameter → [layer id, output name]. */
+  readonly inputs?: Readonly<Record<string, readonly [string, string]>>;
+}
+
+export const LAYERS: readonly LayerDefinition[] = [
+  { id: 'Kms', build: buildKms },
+  { id: 'Network', build: buildNetwork, inputs: { LogsKeyArn: ['Kms', 'LogsKeyArn'] } },
+];
+
+/** Outputs of the root: [output name, layer id, layer output, description]. Nothing secret. */
+export const ROOT_OUTPUTS: readonly (readonly [string, string, string, string])[] = [
+  ['VpcId', 'Network', 'VpcId', 'VPC of the platform.'],
+  ['PrivateSubnetIds', 'Network', 'PrivateSubnetIds', 'Private (application) subnets.'],
+];
+
+export interface Platform {
+  readonly root: Template;
+  readonly layers: readonly Template[];
+}
+
+export const stackId = (layerId: string): string => `${layerId}Stack`;
+
+export function buildPlatform(config: PlatformConfig = PLATFORM, layers: readonly LayerDefinition[] = LAYERS): Platform {
+  const built = new Map(layers.map((layer) => [layer.id, layer.build(config)]));
+  const root = new Template({
+    name: 'root',
+    description: 'PCI DSS v4.0 card-payment platform on AWS - root stack: one nested stack per layer.',
+    tags: { PCICompliant: 'true', DataClassification: 'Internal', Environment: Ref('Environment') },
+  });
+
+  // Root parameters: every layer parameter not wired from an output, declared once.
+  const rootParameters = new Map<string, { spec: ParameterSpec; from: string }>();
+  for (const layer of layers) {
+    const template = built.get(layer.id)!;
+    for (const name of template.parameterNames) {
+      if (layer.inputs?.[name]) continue;
+      const spec = template.parameterSpec(name)!;
+      const seen = rootParameters.get(name);
+      if (seen) {
+        if (JSON.stringify(seen.spec) !== JSON.stringify(spec)) {
+          throw new TemplateError(`parameter "${name}" is declared differently by layers ${seen.from} and ${layer.id}; give it one spec or rename one`);
+        }
+        continue;
+      }
+      rootParameters.set(name, { spec, from: layer.id });
+      root.parameter(name, spec, template.parameterGroupOf(name));
+    }
+  }
+
+  const seenLayers = new Set<string>();
+  for (const layer of layers) {
+    const template = built.get(layer.id)!;
+    const parameters: Record<string, unknown> = {};
+    for (const name of template.parameterNames) {
+      const input = layer.inputs?.[name];
+      if (!input) {
+        parameters[name] = Ref(name);
+        continue;
+      }
+      const [fromLayer, output] = input;
+      const source = built.get(fromLayer);
+      if (!source || !seenLayers.has(fromLayer)) throw new TemplateError(`layer ${layer.id}: input ${name} comes from layer "${fromLayer}", which is not an earlier layer`);
+      if (!source.outputNames.includes(output)) throw new TemplateError(`layer ${layer.id}: input ${name} reads output "${output}" of layer ${fromLayer}, which declares: ${source.outputNames.join(', ')}`);
+      parameters[name] = GetAtt(stackId(fromLayer), `Outputs.${output}`);
+    }
+    for (const name of Object.keys(layer.inputs ?? {})) {
+      if (!template.parameterNames.includes(name)) throw new TemplateError(`layer ${layer.id}: input "${name}" is not a parameter of template ${template.name}`);
+    }
+    root.resource(
+      stackId(layer.id),
+      'AWS::CloudFormation::Stack',
+      { TemplateURL: `${template.name}.yaml`, Parameters: parameters as Record<string, string> },
+      {
+        suppress: {
+          cfnLint: { W3002: 'Local TemplateURL on purpose: cfn-lint follows it to check the wiring; scripts/package.ts uploads the layer and rewrites it to its S3 URL.' },
+        },
+      },
+    );
+    seenLayers.add(layer.id);
+  }
+
+  for (const [name, layerId, output, description] of ROOT_OUTPUTS) {
+    const source = built.get(layerId);
+    if (!source?.outputNames.includes(output)) throw new TemplateError(`root output ${name}: layer ${layerId} has no output "${output}"`);
+    root.output(name, { Value: GetAtt(stackId(layerId), `Outputs.${output}`), Description: description, Export: Sub(`\${AWS::StackName}-${name}`) });
+  }
+  return { root, layers: [...built.values()] };
+}

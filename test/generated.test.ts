@@ -1,0 +1,47 @@
+// generated/ must match the sources byte for byte, and environment files are checked against
+// the root template's parameters.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderAll, renderParameterFile } from '../scripts/lib/render.js';
+import { GENERATED } from '../scripts/lib/paths.js';
+import { buildPlatform } from '../templates-src/platform.js';
+
+test('generated/ matches the sources (run make build and commit)', () => {
+  const files = renderAll();
+  for (const [path, text] of files) {
+    assert.equal(readFileSync(join(GENERATED, path), 'utf8'), text, `generated/${path} is stale: run make build`);
+  }
+  for (const dir of ['templates', 'parameters']) {
+    for (const name of readdirSync(join(GENERATED, dir))) assert.ok(files.has(`${dir}/${name}`), `generated/${dir}/${name} is not produced by the sources`);
+  }
+});
+
+test('two builds give byte-identical output', () => {
+  const a = renderAll();
+  const b = renderAll();
+  assert.deepEqual([...a.entries()], [...b.entries()]);
+});
+
+test('an environment file with an unknown parameter or a disallowed value is a build error naming file and path', () => {
+  const { root } = buildPlatform();
+  assert.throws(
+    () => renderParameterFile(root, { Environment: 'dev', NatGatewaysCount: 1 }, 'templates-src/environments/dev.ts'),
+    /templates-src\/environments\/dev\.ts: NatGatewaysCount: unknown parameter; the template declares: .*NatGatewayCount/,
+  );
+  assert.throws(
+    () => renderParameterFile(root, { Environment: 'qa' }, 'templates-src/environments/qa.ts'),
+    /templates-src\/environments\/qa\.ts: Environment: "qa" is not allowed; allowed values: dev, staging, prod/,
+  );
+  assert.throws(() => renderParameterFile(root, { Environment: 'dev', VpcCidr: '10.0.0.0/24' }, 'f.ts'), /f\.ts: VpcCidr: "10\.0\.0\.0\/24" does not match the pattern .* \(must be a private \/16/);
+  assert.throws(() => renderParameterFile(root, { VpcCidr: '10.1.0.0/16' }, 'f.ts'), /f\.ts: Environment: required \(the parameter has no default\)/);
+});
+
+test('the root declares every layer parameter that is not wired, and wires the rest from outputs', () => {
+  const { root, layers } = buildPlatform();
+  const network = layers.find((l) => l.name === 'network')!;
+  assert.ok(root.parameterNames.includes('VpcCidr'));
+  assert.ok(!root.parameterNames.includes('LogsKeyArn'), 'LogsKeyArn comes from the kms layer, not from the user');
+  assert.ok(network.parameterNames.includes('LogsKeyArn'));
+});

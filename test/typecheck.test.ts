@@ -1,0 +1,41 @@
+// A wrong property name, type, enum value, missing required property or GetAtt attribute in a
+// layer must fail the type check. Each fixture is compiled with the TypeScript compiler API.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { ROOT } from '../scripts/lib/paths.js';
+
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'typecheck');
+const options: ts.CompilerOptions = { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true, types: [] };
+
+function diagnostics(file: string): { code: number; text: string }[] {
+  const program = ts.createProgram([join(FIXTURES, file)], options);
+  return ts.getPreEmitDiagnostics(program).map((d) => ({ code: d.code, text: ts.flattenDiagnosticMessageText(d.messageText, '\n') }));
+}
+
+test('a valid layer fragment with intrinsics compiles', () => {
+  assert.deepEqual(diagnostics('valid.ts'), []);
+});
+
+// TS2353/TS2561: excess property (2561 when TypeScript also suggests the right spelling).
+const EXCESS = [2353, 2561];
+const failing: [string, number[], RegExp][] = [
+  ['misspelt-property.ts', EXCESS, /EnableKeyRotaton/],
+  ['mistyped-property.ts', [2322], /boolean/],
+  ['missing-required.ts', [2345], /VpcId/],
+  ['nested-misspelt.ts', EXCESS, /BucketKeyEnabld/],
+];
+for (const [file, codes, message] of failing) {
+  test(`type check rejects ${file}`, () => {
+    const found = diagnostics(file);
+    assert.ok(found.length > 0, `${file} compiled, but must not`);
+    assert.ok(found.some((d) => codes.includes(d.code) && message.test(d.text)), `expected TS${codes.join('/')} matching ${message}, got:\n${found.map((d) => `TS${d.code} ${d.text}`).join('\n')}`);
+  });
+}
+
+test('type check rejects a bad enum value and an unknown GetAtt attribute', () => {
+  const found = diagnostics('bad-enum-and-attribute.ts');
+  assert.ok(found.some((d) => /"AES"/.test(d.text)), found.map((d) => d.text).join('\n'));
+  assert.ok(found.some((d) => /"Arnn"/.test(d.text)), found.map((d) => d.text).join('\n'));
+});
