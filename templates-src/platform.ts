@@ -6,6 +6,12 @@ import { GetAtt, Ref, Sub } from './core/intrinsics.js';
 import { Template, TemplateError, type ParameterSpec } from './core/template.js';
 import { buildKms } from './layers/kms.js';
 import { buildNetwork } from './layers/network.js';
+import { buildSecrets } from './layers/secrets.js';
+import { buildDatabase } from './layers/database.js';
+import { buildCache } from './layers/cache.js';
+import { buildStorage } from './layers/storage.js';
+import { buildStreaming } from './layers/streaming.js';
+import { buildBackup, buildDrBackupVault } from './layers/backup.js';
 
 export interface LayerDefinition {
   /** Logical ID stem of the nested stack in the root ("Network" → NetworkStack). */
@@ -18,12 +24,65 @@ export interface LayerDefinition {
 export const LAYERS: readonly LayerDefinition[] = [
   { id: 'Kms', build: buildKms },
   { id: 'Network', build: buildNetwork, inputs: { LogsKeyArn: ['Kms', 'LogsKeyArn'] } },
+  {
+    id: 'Secrets',
+    build: buildSecrets,
+    inputs: {
+      SecretsKeyArn: ['Kms', 'SecretsKeyArn'],
+      LogsKeyArn: ['Kms', 'LogsKeyArn'],
+      PrivateSubnetIds: ['Network', 'PrivateSubnetIds'],
+      RotationSecurityGroupId: ['Network', 'RotationSecurityGroupId'],
+    },
+  },
+  {
+    id: 'Database',
+    build: buildDatabase,
+    inputs: {
+      DatabaseKeyArn: ['Kms', 'DatabaseKeyArn'],
+      SecretsKeyArn: ['Kms', 'SecretsKeyArn'],
+      LogsKeyArn: ['Kms', 'LogsKeyArn'],
+      IsolatedSubnetIds: ['Network', 'IsolatedSubnetIds'],
+      DatabaseSecurityGroupId: ['Network', 'DatabaseSecurityGroupId'],
+    },
+  },
+  {
+    id: 'Cache',
+    build: buildCache,
+    inputs: {
+      CacheKeyArn: ['Kms', 'CacheKeyArn'],
+      LogsKeyArn: ['Kms', 'LogsKeyArn'],
+      IsolatedSubnetIds: ['Network', 'IsolatedSubnetIds'],
+      CacheSecurityGroupId: ['Network', 'CacheSecurityGroupId'],
+      CacheAuthTokenSecretArn: ['Secrets', 'CacheAuthTokenSecretArn'],
+      RotationFunctionArn: ['Secrets', 'RotationFunctionArn'],
+    },
+  },
+  {
+    id: 'Storage',
+    build: buildStorage,
+    inputs: {
+      StorageKeyArn: ['Kms', 'StorageKeyArn'],
+      PrivateSubnetIds: ['Network', 'PrivateSubnetIds'],
+      EfsSecurityGroupId: ['Network', 'EfsSecurityGroupId'],
+    },
+  },
+  { id: 'Streaming', build: buildStreaming, inputs: { StreamingKeyArn: ['Kms', 'StreamingKeyArn'] } },
+  { id: 'Backup', build: buildBackup, inputs: { BackupKeyArn: ['Kms', 'BackupKeyArn'] } },
 ];
+
+/** Templates deployed on their own, outside the root (generated/standalone/). */
+export const STANDALONE_TEMPLATES: readonly ((config: PlatformConfig) => Template)[] = [buildDrBackupVault];
 
 /** Outputs of the root: [output name, layer id, layer output, description]. Nothing secret. */
 export const ROOT_OUTPUTS: readonly (readonly [string, string, string, string])[] = [
   ['VpcId', 'Network', 'VpcId', 'VPC of the platform.'],
-  ['PrivateSubnetIds', 'Network', 'PrivateSubnetIds', 'Private (application) subnets.'],
+  ['DatabaseEndpoint', 'Database', 'DatabaseEndpoint', 'PostgreSQL endpoint (TLS required; IAM authentication).'],
+  ['DatabaseMasterSecretArn', 'Database', 'DatabaseMasterSecretArn', 'ARN of the RDS-managed, auto-rotated master secret (not its value).'],
+  ['CacheEndpoint', 'Cache', 'CacheEndpoint', 'Redis primary endpoint (TLS and AUTH required).'],
+  ['StreamName', 'Streaming', 'StreamName', 'Kinesis stream of payment events.'],
+  ['FileSystemId', 'Storage', 'FileSystemId', 'EFS file system of the application.'],
+  ['DataBucketName', 'Storage', 'DataBucketName', 'Data bucket.'],
+  ['BackupVaultName', 'Backup', 'BackupVaultName', 'Backup vault.'],
 ];
 
 export interface Platform {

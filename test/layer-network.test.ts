@@ -91,7 +91,7 @@ test('VPC flow logs capture ALL traffic into a KMS-encrypted group kept at least
     assert.equal(group.DeletionPolicy, 'Retain');
   };
   passesAndCatches(check, net, (t) => (t.Resources.VpcFlowLog.Properties.TrafficType = 'REJECT'));
-  passesAndCatches(check, net, (t) => t.Parameters!.FlowLogRetentionDays.AllowedValues.push(90));
+  passesAndCatches(check, net, (t) => t.Parameters!.LogRetentionDays.AllowedValues.push(90));
   passesAndCatches(check, net, (t) => delete t.Resources.FlowLogGroup.Properties.KmsKeyId);
 });
 

@@ -1,14 +1,15 @@
 // Renders the whole platform to file contents (path relative to generated/ → text). Pure:
 // build.ts writes the result, the tests compare it with what is committed.
-import { ENVIRONMENTS } from '../../templates-src/config.js';
 import { LIMITS, TemplateError, type Template } from '../../templates-src/core/template.js';
 import { toYaml } from '../../templates-src/core/yaml.js';
 import { checkParameterValues } from '../../templates-src/core/parameters.js';
 import { ENVIRONMENT_PARAMETERS, environmentFile } from '../../templates-src/environments/index.js';
-import { buildPlatform, type Platform } from '../../templates-src/platform.js';
+import { ENVIRONMENTS, PLATFORM } from '../../templates-src/config.js';
+import { STANDALONE_TEMPLATES, buildPlatform, type Platform } from '../../templates-src/platform.js';
 
 export const TEMPLATES_DIR = 'templates';
 export const PARAMETERS_DIR = 'parameters';
+export const STANDALONE_DIR = 'standalone';
 
 export function renderTemplate(template: Template): string {
   const text = toYaml(template.render());
@@ -30,6 +31,10 @@ export function renderParameterFile(root: Template, values: Readonly<Record<stri
 export function renderAll(platform: Platform = buildPlatform()): Map<string, string> {
   const files = new Map<string, string>();
   for (const template of [platform.root, ...platform.layers]) files.set(`${TEMPLATES_DIR}/${template.name}.yaml`, renderTemplate(template));
+  for (const build of STANDALONE_TEMPLATES) {
+    const template = build(PLATFORM);
+    files.set(`${STANDALONE_DIR}/${template.name}.yaml`, renderTemplate(template));
+  }
   for (const env of ENVIRONMENTS) {
     files.set(`${PARAMETERS_DIR}/${env}.json`, renderParameterFile(platform.root, ENVIRONMENT_PARAMETERS[env], environmentFile(env)));
   }

@@ -1,6 +1,16 @@
-// staging: production shape at smaller sizes, so releases are rehearsed on the same topology.
+// staging: production shape (Multi-AZ, protection, DR copy) at smaller sizes, so releases are
+// rehearsed on the same topology.
 export default {
   Environment: 'staging',
   VpcCidr: '10.20.0.0/16',
   NatGatewayCount: 3,
+  DbInstanceClass: 'db.t4g.medium',
+  DbAllocatedStorageGiB: 50,
+  DbMultiAz: 'true',
+  DeletionProtection: 'true',
+  CacheNodeType: 'cache.t4g.small',
+  CacheNodeCount: 2,
+  StreamMode: 'PROVISIONED',
+  StreamShardCount: 1,
+  DrRegion: 'us-west-2',
 };

@@ -2,7 +2,7 @@
 // naming, stateful-resource policies, parameter specs shared across layers and IAM documents.
 import { ENVIRONMENTS, PLATFORM, type DataClassification } from '../config.js';
 import { AWS, Ref, Sub, type Intrinsic, type Value } from '../core/intrinsics.js';
-import { Template, type ParameterHandle, type ParameterSpec, type ResourceOptions } from '../core/template.js';
+import { Template, type ParameterHandle, type ParameterSpec, type ResourceHandle, type ResourceOptions } from '../core/template.js';
 
 export interface Layer {
   readonly template: Template;
@@ -42,6 +42,26 @@ export const LOG_RETENTION_PARAMETER: ParameterSpec = {
   Default: 365,
   AllowedValues: LOG_RETENTION_DAYS,
 };
+
+/** The LogRetentionDays parameter (one value for every log group of the platform). */
+export const logRetentionParameter = (t: Template): ParameterHandle => t.parameter('LogRetentionDays', LOG_RETENTION_PARAMETER, 'Logging');
+
+/** A CloudWatch Logs group encrypted with the logs key, kept ≥ 12 months, retained on delete (audit evidence). */
+export function encryptedLogGroup(
+  t: Template,
+  logicalId: string,
+  name: Value<string>,
+  logsKey: ParameterHandle,
+  retention: ParameterHandle,
+  options: ResourceOptions = {},
+): ResourceHandle<'AWS::Logs::LogGroup'> {
+  return t.resource(
+    logicalId,
+    'AWS::Logs::LogGroup',
+    { LogGroupName: name, KmsKeyId: logsKey.ref, RetentionInDays: retention.ref },
+    { ...RETAIN_ON_DELETE, dataClassification: 'Confidential', ...options },
+  );
+}
 
 export const KEY_ARN_PATTERN = '^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9-]{36}$';
 export const keyArnParameter = (purpose: string): ParameterSpec => ({

@@ -117,7 +117,7 @@ export const KEY_USES: Record<KeyClass, KeyUse> = {
   },
 };
 
-function keyPolicy(use: KeyUse) {
+export function keyPolicy(use: KeyUse) {
   const statements: PolicyStatement[] = [
     { Sid: 'AllowKeyAdministrationByTheAccount', Effect: 'Allow', Principal: { AWS: ACCOUNT_ROOT }, Action: KEY_ADMIN_ACTIONS, Resource: '*' },
   ];

@@ -8,12 +8,12 @@ import type { PlatformConfig } from '../config.js';
 import { Cidr, Equals, GetAZs, If, Join, Or, Select, Sub, type Intrinsic } from '../core/intrinsics.js';
 import type { ResourceHandle, Template } from '../core/template.js';
 import {
-  LOG_RETENTION_PARAMETER,
-  RETAIN_ON_DELETE,
   assumeRolePolicy,
+  encryptedLogGroup,
   envName,
   keyArnParameter,
   layerTemplate,
+  logRetentionParameter,
   policyDocument,
   stringParameter,
 } from './common.js';
@@ -62,7 +62,7 @@ export function buildNetwork(config: PlatformConfig): Template {
     },
     'Network',
   );
-  const retention = t.parameter('FlowLogRetentionDays', LOG_RETENTION_PARAMETER, 'Logging');
+  const retention = logRetentionParameter(t);
   const logsKey = t.parameter('LogsKeyArn', keyArnParameter('CloudWatch Logs'), 'Keys');
 
   const twoNats = t.condition('HasTwoOrMoreNatGateways', Or(Equals(natCount.ref, 2), Equals(natCount.ref, 3)));
@@ -158,12 +158,7 @@ export function buildNetwork(config: PlatformConfig): Template {
   );
 
   // Flow logs: every accepted and rejected flow, to an encrypted group kept ≥ 12 months.
-  const flowLogGroup = t.resource(
-    'FlowLogGroup',
-    'AWS::Logs::LogGroup',
-    { LogGroupName: Sub(`/${config.namePrefix}/\${Environment}/vpc-flow-logs`), KmsKeyId: logsKey.ref, RetentionInDays: retention.ref },
-    { ...RETAIN_ON_DELETE, dataClassification: 'Confidential' },
-  );
+  const flowLogGroup = encryptedLogGroup(t, 'FlowLogGroup', Sub(`/${config.namePrefix}/\${Environment}/vpc-flow-logs`), logsKey, retention);
   const flowLogRole = t.resource('FlowLogRole', 'AWS::IAM::Role', {
     Description: 'Lets VPC Flow Logs write to the flow log group only',
     AssumeRolePolicyDocument: assumeRolePolicy('vpc-flow-logs.amazonaws.com'),
@@ -201,7 +196,8 @@ export function buildNetwork(config: PlatformConfig): Template {
   const dbSg = sg('DatabaseSecurityGroup', 'RDS PostgreSQL: reached only from the app tier on 5432');
   const cacheSg = sg('CacheSecurityGroup', 'ElastiCache Redis: reached only from the app tier on 6379');
   const efsSg = sg('EfsSecurityGroup', 'EFS mount targets: reached only from the app tier on 2049');
-  const endpointSg = sg('EndpointSecurityGroup', 'Interface VPC endpoints: reached only from the app tier on 443');
+  const endpointSg = sg('EndpointSecurityGroup', 'Interface VPC endpoints: reached only from the app tier and the rotation function on 443');
+  const rotationSg = sg('RotationSecurityGroup', 'Secret rotation function: reaches AWS APIs on 443 only; reached by nothing');
 
   const flow = (id: string, from: ResourceHandle<'AWS::EC2::SecurityGroup'>, to: ResourceHandle<'AWS::EC2::SecurityGroup'>, port: number, what: string) => {
     t.resource(`${id}Egress`, 'AWS::EC2::SecurityGroupEgress', {
@@ -226,6 +222,15 @@ export function buildNetwork(config: PlatformConfig): Template {
   flow('AppToCache', appSg, cacheSg, ports.redis, 'Application to Redis (TLS required)');
   flow('AppToEfs', appSg, efsSg, ports.nfs, 'Application to EFS (TLS via the EFS mount helper)');
   flow('AppToEndpoints', appSg, endpointSg, 443, 'Application to AWS interface endpoints (HTTPS)');
+  flow('RotationToEndpoints', rotationSg, endpointSg, 443, 'Rotation function to Secrets Manager/KMS endpoints (HTTPS)');
+  t.resource('RotationToOutsideHttpsEgress', 'AWS::EC2::SecurityGroupEgress', {
+    GroupId: rotationSg.getAtt('GroupId'),
+    IpProtocol: 'tcp',
+    FromPort: 443,
+    ToPort: 443,
+    CidrIp: '0.0.0.0/0',
+    Description: 'Rotation function to the ElastiCache API (no interface endpoint) through NAT, HTTPS only',
+  });
   t.resource('AppToOutsideHttpsEgress', 'AWS::EC2::SecurityGroupEgress', {
     GroupId: appSg.getAtt('GroupId'),
     IpProtocol: 'tcp',
@@ -268,6 +273,7 @@ export function buildNetwork(config: PlatformConfig): Template {
     ['CacheSecurityGroupId', cacheSg],
     ['EfsSecurityGroupId', efsSg],
     ['EndpointSecurityGroupId', endpointSg],
+    ['RotationSecurityGroupId', rotationSg],
   ];
   for (const [name, group] of sgOutputs) t.output(name, { Value: group.getAtt('GroupId'), Description: `Security group ID: ${name.replace(/SecurityGroupId$/, '')} tier.` });
   t.output('FlowLogGroupName', { Value: flowLogGroup.ref, Description: 'VPC flow log group.' });

@@ -1,0 +1,124 @@
+// Layer 12 — backup: AWS Backup vault encrypted with the backup key, a daily plan kept 30 days
+// (parameter) with a copy to a vault in the DR region, selecting RDS and EFS by tag; optional
+// vault lock (compliance mode after a grace period). Recovery points cannot be deleted by hand.
+//
+// The DR vault lives in another region, so it cannot be a resource of this stack:
+// buildDrBackupVault() is a small standalone template (generated/standalone/) to deploy once in
+// the DR region — e.g. as a StackSet instance — before the first copy runs.
+import type { PlatformConfig } from '../config.js';
+import { AWS, Equals, If, Not, Sub } from '../core/intrinsics.js';
+import type { Template } from '../core/template.js';
+import { KEY_USES, keyPolicy } from './kms.js';
+import { RETAIN_ON_DELETE, keyArnParameter, layerTemplate, policyDocument, stringParameter } from './common.js';
+
+const vaultName = (config: PlatformConfig, suffix = ''): ReturnType<typeof Sub> => Sub(`${config.namePrefix}-backup${suffix}-\${Environment}`);
+
+/** Only AWS Backup's own lifecycle may remove recovery points; nobody deletes them by hand. */
+const vaultAccessPolicy = policyDocument({
+  Sid: 'DenyManualDeletionOfRecoveryPoints',
+  Effect: 'Deny',
+  Principal: { AWS: '*' },
+  Action: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle', 'backup:PutBackupVaultAccessPolicy', 'backup:DeleteBackupVaultAccessPolicy'],
+  Resource: '*',
+});
+
+export function buildBackup(config: PlatformConfig): Template {
+  const { template: t } = layerTemplate('backup', 'PCI payment platform - layer 12: AWS Backup vault (KMS), daily plan with cross-region copy, RDS and EFS selected by tag, optional vault lock.', 'Restricted');
+  const backupKey = t.parameter('BackupKeyArn', keyArnParameter('AWS Backup recovery points'), 'Keys');
+  const retentionDays = t.parameter('BackupRetentionDays', { Type: 'Number', Description: 'Days a daily recovery point is kept (here and in the DR copy).', Default: 30, MinValue: 7, MaxValue: 3650 }, 'Backup');
+  const drRegion = t.parameter(
+    'DrRegion',
+    { ...stringParameter('Region of the DR backup vault the daily recovery points are copied to; "none" turns the copy off.', '^(none|[a-z]{2}(-gov)?-[a-z]+-[0-9])$', 'must be an AWS region name such as us-west-2, or none'), Default: 'us-west-2' },
+    'Backup',
+  );
+  const vaultLock = t.parameter('EnableVaultLock', { Type: 'String', Description: 'Lock the vault (compliance mode after 3 days: recovery points cannot be deleted early, even by root).', Default: 'false', AllowedValues: ['true', 'false'] }, 'Backup');
+
+  const hasDr = t.condition('HasDrCopy', Not(Equals(drRegion.ref, 'none')));
+  const locked = t.condition('IsVaultLocked', Equals(vaultLock.ref, 'true'));
+
+  const vault = t.resource(
+    'BackupVault',
+    'AWS::Backup::BackupVault',
+    {
+      BackupVaultName: vaultName(config),
+      EncryptionKeyArn: backupKey.ref,
+      AccessPolicy: vaultAccessPolicy,
+      LockConfiguration: If(locked, { MinRetentionDays: 7, MaxRetentionDays: 3650, ChangeableForDays: 3 }, AWS.NoValue),
+    },
+    RETAIN_ON_DELETE,
+  );
+  const role = t.resource('BackupRole', 'AWS::IAM::Role', {
+    Description: 'AWS Backup service role of the payment platform (backup and restore of the selected resources)',
+    AssumeRolePolicyDocument: policyDocument({ Effect: 'Allow', Principal: { Service: 'backup.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+    ManagedPolicyArns: [
+      Sub('arn:${AWS::Partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup'),
+      Sub('arn:${AWS::Partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores'),
+    ],
+  });
+  const plan = t.resource('BackupPlan', 'AWS::Backup::BackupPlan', {
+    BackupPlan: {
+      BackupPlanName: Sub(`${config.namePrefix}-daily-\${Environment}`),
+      BackupPlanRule: [
+        {
+          RuleName: 'daily',
+          TargetBackupVault: vault.ref,
+          ScheduleExpression: 'cron(0 5 ? * * *)',
+          StartWindowMinutes: 60,
+          CompletionWindowMinutes: 240,
+          Lifecycle: { DeleteAfterDays: retentionDays.ref },
+          RecoveryPointTags: { BackupPolicy: Sub('payment-daily-${Environment}') },
+          CopyActions: If(
+            hasDr,
+            [
+              {
+                DestinationBackupVaultArn: Sub(`arn:\${AWS::Partition}:backup:\${DrRegion}:\${AWS::AccountId}:backup-vault:${config.namePrefix}-backup-dr-\${Environment}`),
+                Lifecycle: { DeleteAfterDays: retentionDays.ref },
+              },
+            ],
+            AWS.NoValue,
+          ),
+        },
+      ],
+    },
+  });
+  // Resources AND condition: RDS instances and EFS file systems that carry this environment's tag.
+  t.resource('BackupSelection', 'AWS::Backup::BackupSelection', {
+    BackupPlanId: plan.ref,
+    BackupSelection: {
+      SelectionName: 'rds-and-efs-by-tag',
+      IamRoleArn: role.getAtt('Arn'),
+      Resources: [Sub('arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:db:*'), Sub('arn:${AWS::Partition}:elasticfilesystem:${AWS::Region}:${AWS::AccountId}:file-system/*')],
+      Conditions: { StringEquals: [{ ConditionKey: 'aws:ResourceTag/BackupPolicy', ConditionValue: Sub('payment-daily-${Environment}') }] },
+    },
+  });
+
+  t.output('BackupVaultName', { Value: vault.ref, Description: 'Backup vault (KMS-encrypted).' });
+  t.output('BackupVaultArn', { Value: vault.getAtt('BackupVaultArn'), Description: 'Backup vault ARN.' });
+  t.output('BackupPlanId', { Value: plan.ref, Description: 'Daily backup plan.' });
+  return t;
+}
+
+/** Standalone template for the DR region: its own backup key and the vault the daily copies land in. */
+export function buildDrBackupVault(config: PlatformConfig): Template {
+  const { template: t } = layerTemplate('dr-backup-vault', 'PCI payment platform - DR region backup vault (deploy once in the DR region, before the first cross-region copy).', 'Restricted');
+  const key = t.resource(
+    'DrBackupKey',
+    'AWS::KMS::Key',
+    {
+      Description: Sub(`${config.namePrefix} DR backup key (\${Environment}): ${KEY_USES.Backup.description}`),
+      EnableKeyRotation: true,
+      RotationPeriodInDays: 365,
+      PendingWindowInDays: 30,
+      KeyPolicy: keyPolicy(KEY_USES.Backup),
+    },
+    RETAIN_ON_DELETE,
+  );
+  const vault = t.resource(
+    'DrBackupVault',
+    'AWS::Backup::BackupVault',
+    { BackupVaultName: vaultName(config, '-dr'), EncryptionKeyArn: key.getAtt('Arn'), AccessPolicy: vaultAccessPolicy },
+    RETAIN_ON_DELETE,
+  );
+  t.output('DrBackupVaultArn', { Value: vault.getAtt('BackupVaultArn'), Description: 'DR vault receiving the daily copies.' });
+  return t;
+}

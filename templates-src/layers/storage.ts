@@ -1,0 +1,207 @@
+// Layer 6 — storage: EFS for the tasks and the S3 buckets of the platform.
+// EFS: encrypted with the storage key, backups on, mount targets in the private tier, a file
+// system policy that denies anything but TLS and grants mounting only through mount targets,
+// an access point with a fixed POSIX user. S3: Block Public Access, ownership enforced,
+// versioning, lifecycle, TLS-1.2-only policies; the data bucket uses the storage key, the access
+// log bucket SSE-S3 because S3 server access logging cannot deliver into an SSE-KMS bucket.
+import type { PlatformConfig } from '../config.js';
+import { AWS, Select, Sub, type Value } from '../core/intrinsics.js';
+import type { ResourceHandle, Template } from '../core/template.js';
+import { BACKUP_TAG } from './database.js';
+import {
+  ACCOUNT_ROOT,
+  LOG_RETENTION_DAYS,
+  RETAIN_ON_DELETE,
+  denyInsecureTransport,
+  denyOldTls,
+  envName,
+  keyArnParameter,
+  layerTemplate,
+  policyDocument,
+  stringParameter,
+  type PolicyStatement,
+} from './common.js';
+
+/** Settings every bucket of the platform has. */
+export const privateBucketBasics = {
+  PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+  OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' as const }] },
+  VersioningConfiguration: { Status: 'Enabled' as const },
+};
+
+/** A bucket policy with the TLS-only statements first, then the bucket's own statements. */
+export function tlsOnlyBucketPolicy(t: Template, logicalId: string, bucket: ResourceHandle<'AWS::S3::Bucket'>, ...statements: PolicyStatement[]) {
+  return t.resource(logicalId, 'AWS::S3::BucketPolicy', {
+    Bucket: bucket.ref,
+    PolicyDocument: policyDocument(denyInsecureTransport(bucket.getAtt('Arn')), denyOldTls(bucket.getAtt('Arn')), ...statements),
+  });
+}
+
+export const bucketName = (config: PlatformConfig, purpose: string): Value<string> =>
+  Sub(`${config.namePrefix}-${purpose}-\${AWS::AccountId}-\${AWS::Region}-\${Environment}`);
+
+export function buildStorage(config: PlatformConfig): Template {
+  const { template: t } = layerTemplate('storage', 'PCI payment platform - layer 6: EFS (KMS, TLS + IAM only) and private, TLS-only, versioned S3 buckets.', 'Restricted');
+  const storageKey = t.parameter('StorageKeyArn', keyArnParameter('EFS and S3 data'), 'Keys');
+  const subnets = t.parameter('PrivateSubnetIds', { Type: 'List<AWS::EC2::Subnet::Id>', Description: 'Private subnets (network layer) for the EFS mount targets.' }, 'Network');
+  const efsSg = t.parameter('EfsSecurityGroupId', stringParameter('Security group of the EFS mount targets (network layer).', '^sg-[0-9a-f]{8,17}$', 'must be a security group ID'), 'Network');
+  const accessLogDays = t.parameter(
+    'AccessLogRetentionDays',
+    { Type: 'Number', Description: 'Days S3 keeps access logs (S3 server access and NLB access logs); PCI DSS 10.5.1 asks for 12 months.', Default: 365, AllowedValues: LOG_RETENTION_DAYS },
+    'Logging',
+  );
+  const noncurrentDays = t.parameter('DataNoncurrentVersionDays', { Type: 'Number', Description: 'Days the data bucket keeps overwritten or deleted object versions.', Default: 90, MinValue: 30, MaxValue: 3650 }, 'Storage');
+
+  // --- EFS ---------------------------------------------------------------------------------------
+  const fileSystem = t.resource(
+    'FileSystem',
+    'AWS::EFS::FileSystem',
+    {
+      Encrypted: true,
+      KmsKeyId: storageKey.ref,
+      PerformanceMode: 'generalPurpose',
+      ThroughputMode: 'elastic',
+      BackupPolicy: { Status: 'ENABLED' },
+      LifecyclePolicies: [{ TransitionToIA: 'AFTER_30_DAYS' }, { TransitionToPrimaryStorageClass: 'AFTER_1_ACCESS' }],
+      FileSystemProtection: { ReplicationOverwriteProtection: 'ENABLED' },
+      FileSystemPolicy: policyDocument(
+        {
+          Sid: 'DenyWithoutTls',
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 'elasticfilesystem:*',
+          Resource: '*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+        {
+          // In a file system policy "*" is this file system (it cannot name its own ARN).
+          Sid: 'AllowMountThroughMountTargetsToThisAccount',
+          Effect: 'Allow',
+          Principal: { AWS: ACCOUNT_ROOT },
+          Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+          Resource: '*',
+          Condition: { Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' } },
+        },
+      ),
+      FileSystemTags: [{ Key: 'Name', Value: envName('efs') }, BACKUP_TAG],
+    },
+    RETAIN_ON_DELETE,
+  );
+  [0, 1, 2].forEach((az) =>
+    t.resource(`MountTarget${az + 1}`, 'AWS::EFS::MountTarget', { FileSystemId: fileSystem.ref, SubnetId: Select(az, subnets.ref), SecurityGroups: [efsSg.ref] }),
+  );
+  const accessPoint = t.resource('AppAccessPoint', 'AWS::EFS::AccessPoint', {
+    FileSystemId: fileSystem.ref,
+    PosixUser: { Uid: '1000', Gid: '1000' },
+    RootDirectory: { Path: '/payment', CreationInfo: { OwnerUid: '1000', OwnerGid: '1000', Permissions: '0750' } },
+    AccessPointTags: [{ Key: 'Name', Value: envName('app') }],
+  });
+
+  // --- S3 ----------------------------------------------------------------------------------------
+  const accessLogs = t.resource(
+    'AccessLogsBucket',
+    'AWS::S3::Bucket',
+    {
+      BucketName: bucketName(config, 'access-logs'),
+      ...privateBucketBasics,
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            Id: 'keep-access-logs-12-months',
+            Status: 'Enabled',
+            Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
+            ExpirationInDays: accessLogDays.ref,
+            NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+          },
+        ],
+      },
+    },
+    {
+      ...RETAIN_ON_DELETE,
+      dataClassification: 'Confidential',
+      suppress: {
+        checkov: {
+          CKV_AWS_18: 'This is the access-log bucket; logging it into itself would loop.',
+          CKV_AWS_145: 'S3 server access logging cannot deliver into an SSE-KMS bucket; SSE-S3 is what the service requires.',
+        },
+      },
+    },
+  );
+  tlsOnlyBucketPolicy(
+    t,
+    'AccessLogsBucketPolicy',
+    accessLogs,
+    {
+      Sid: 'AllowS3ServerAccessLogsFromThisAccount',
+      Effect: 'Allow',
+      Principal: { Service: 'logging.s3.amazonaws.com' },
+      Action: 's3:PutObject',
+      Resource: Sub('${Arn}/s3-access-logs/*', { Arn: accessLogs.getAtt('Arn') }),
+      Condition: { StringEquals: { 'aws:SourceAccount': AWS.AccountId } },
+    },
+    {
+      Sid: 'AllowLoadBalancerAccessLogsFromThisAccount',
+      Effect: 'Allow',
+      Principal: { Service: 'delivery.logs.amazonaws.com' },
+      Action: 's3:PutObject',
+      Resource: Sub('${Arn}/load-balancer/AWSLogs/${AWS::AccountId}/*', { Arn: accessLogs.getAtt('Arn') }),
+      Condition: { StringEquals: { 'aws:SourceAccount': AWS.AccountId } },
+    },
+    {
+      Sid: 'AllowLogDeliveryAclCheck',
+      Effect: 'Allow',
+      Principal: { Service: 'delivery.logs.amazonaws.com' },
+      Action: 's3:GetBucketAcl',
+      Resource: accessLogs.getAtt('Arn'),
+      Condition: { StringEquals: { 'aws:SourceAccount': AWS.AccountId } },
+    },
+  );
+
+  const data = t.resource(
+    'DataBucket',
+    'AWS::S3::Bucket',
+    {
+      BucketName: bucketName(config, 'data'),
+      ...privateBucketBasics,
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: storageKey.ref }, BucketKeyEnabled: true }],
+      },
+      LoggingConfiguration: { DestinationBucketName: accessLogs.ref, LogFilePrefix: 's3-access-logs/data/' },
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            Id: 'expire-old-versions',
+            Status: 'Enabled',
+            NoncurrentVersionExpiration: { NoncurrentDays: noncurrentDays.ref },
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+          },
+        ],
+      },
+    },
+    {
+      ...RETAIN_ON_DELETE,
+      suppress: {
+        checkov: { CKV_AWS_144: 'Cross-region replication is a DR decision per deployment; AWS Backup copies the data stores to the DR region.' },
+      },
+    },
+  );
+  tlsOnlyBucketPolicy(t, 'DataBucketPolicy', data, {
+    Sid: 'DenyUploadsAskingForAnotherKey',
+    Effect: 'Deny',
+    Principal: { AWS: '*' },
+    Action: 's3:PutObject',
+    Resource: Sub('${Arn}/*', { Arn: data.getAtt('Arn') }),
+    Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': storageKey.ref } },
+  });
+
+  t.output('FileSystemId', { Value: fileSystem.ref, Description: 'EFS file system ID.' });
+  t.output('FileSystemArn', { Value: fileSystem.getAtt('Arn'), Description: 'EFS file system ARN (task role policies).' });
+  t.output('AccessPointId', { Value: accessPoint.ref, Description: 'EFS access point of the application.' });
+  t.output('AccessPointArn', { Value: accessPoint.getAtt('Arn'), Description: 'EFS access point ARN (task role policies).' });
+  t.output('DataBucketName', { Value: data.ref, Description: 'Data bucket (KMS, TLS-only).' });
+  t.output('DataBucketArn', { Value: data.getAtt('Arn'), Description: 'Data bucket ARN (task role policies).' });
+  t.output('AccessLogsBucketName', { Value: accessLogs.ref, Description: 'Access-log bucket (S3 server access logs, NLB access logs).' });
+  return t;
+}
