@@ -6,7 +6,14 @@ import { renderAll, TEMPLATES_DIR, PARAMETERS_DIR, STANDALONE_DIR } from './lib/
 import { GENERATED } from './lib/paths.js';
 
 const started = performance.now();
-const files = renderAll();
+let files: Map<string, string>;
+try {
+  files = renderAll();
+} catch (error) {
+  // Template and parameter-file errors already name the template/file, the path and what is allowed.
+  console.error(`build failed:\n${(error as Error).message}`);
+  process.exit(1);
+}
 let changed = 0;
 for (const [path, text] of files) {
   const target = join(GENERATED, path);

@@ -12,6 +12,10 @@ import { buildCache } from './layers/cache.js';
 import { buildStorage } from './layers/storage.js';
 import { buildStreaming } from './layers/streaming.js';
 import { buildBackup, buildDrBackupVault } from './layers/backup.js';
+import { buildCompute } from './layers/compute.js';
+import { buildApi } from './layers/api.js';
+import { buildObservability } from './layers/observability.js';
+import { buildAudit } from './layers/audit.js';
 
 export interface LayerDefinition {
   /** Logical ID stem of the nested stack in the root ("Network" → NetworkStack). */
@@ -68,6 +72,61 @@ export const LAYERS: readonly LayerDefinition[] = [
   },
   { id: 'Streaming', build: buildStreaming, inputs: { StreamingKeyArn: ['Kms', 'StreamingKeyArn'] } },
   { id: 'Backup', build: buildBackup, inputs: { BackupKeyArn: ['Kms', 'BackupKeyArn'] } },
+  {
+    id: 'Compute',
+    build: buildCompute,
+    inputs: {
+      LogsKeyArn: ['Kms', 'LogsKeyArn'],
+      SecretsKeyArn: ['Kms', 'SecretsKeyArn'],
+      StreamingKeyArn: ['Kms', 'StreamingKeyArn'],
+      StorageKeyArn: ['Kms', 'StorageKeyArn'],
+      VpcId: ['Network', 'VpcId'],
+      PrivateSubnetIds: ['Network', 'PrivateSubnetIds'],
+      AppSecurityGroupId: ['Network', 'AppSecurityGroupId'],
+      NlbSecurityGroupId: ['Network', 'NlbSecurityGroupId'],
+      AccessLogsBucketName: ['Storage', 'AccessLogsBucketName'],
+      FileSystemId: ['Storage', 'FileSystemId'],
+      FileSystemArn: ['Storage', 'FileSystemArn'],
+      AccessPointId: ['Storage', 'AccessPointId'],
+      AccessPointArn: ['Storage', 'AccessPointArn'],
+      DataBucketArn: ['Storage', 'DataBucketArn'],
+      StreamName: ['Streaming', 'StreamName'],
+      StreamArn: ['Streaming', 'StreamArn'],
+      DatabaseEndpoint: ['Database', 'DatabaseEndpoint'],
+      DatabaseResourceId: ['Database', 'DatabaseResourceId'],
+      CacheEndpoint: ['Cache', 'CacheEndpoint'],
+      CacheAuthTokenSecretArn: ['Secrets', 'CacheAuthTokenSecretArn'],
+      AppSigningKeySecretArn: ['Secrets', 'AppSigningKeySecretArn'],
+    },
+  },
+  { id: 'Api', build: buildApi, inputs: { LogsKeyArn: ['Kms', 'LogsKeyArn'], LoadBalancerArn: ['Compute', 'LoadBalancerArn'] } },
+  {
+    id: 'Observability',
+    build: buildObservability,
+    inputs: {
+      NotificationsKeyArn: ['Kms', 'NotificationsKeyArn'],
+      ClusterName: ['Compute', 'ClusterName'],
+      ServiceName: ['Compute', 'ServiceName'],
+      LoadBalancerFullName: ['Compute', 'LoadBalancerFullName'],
+      TargetGroupFullName: ['Compute', 'TargetGroupFullName'],
+      DatabaseInstanceId: ['Database', 'DatabaseInstanceId'],
+      CacheReplicationGroupId: ['Cache', 'CacheReplicationGroupId'],
+      StreamName: ['Streaming', 'StreamName'],
+      ApiName: ['Api', 'ApiName'],
+      StageName: ['Api', 'StageName'],
+    },
+  },
+  {
+    id: 'Audit',
+    build: buildAudit,
+    inputs: {
+      AuditKeyArn: ['Kms', 'AuditKeyArn'],
+      LogsKeyArn: ['Kms', 'LogsKeyArn'],
+      AccessLogsBucketName: ['Storage', 'AccessLogsBucketName'],
+      DataBucketArn: ['Storage', 'DataBucketArn'],
+      AlarmTopicArn: ['Observability', 'AlarmTopicArn'],
+    },
+  },
 ];
 
 /** Templates deployed on their own, outside the root (generated/standalone/). */
@@ -75,6 +134,9 @@ export const STANDALONE_TEMPLATES: readonly ((config: PlatformConfig) => Templat
 
 /** Outputs of the root: [output name, layer id, layer output, description]. Nothing secret. */
 export const ROOT_OUTPUTS: readonly (readonly [string, string, string, string])[] = [
+  ['ApiUrl', 'Api', 'ApiUrl', 'Invoke URL of the payment API (the only way in: WAF, API key, throttling).'],
+  ['LoadBalancerDnsName', 'Compute', 'LoadBalancerDnsName', 'Internal NLB DNS name (private; reached only through the API VPC link).'],
+  ['AlarmTopicArn', 'Observability', 'AlarmTopicArn', 'SNS topic every alarm notifies.'],
   ['VpcId', 'Network', 'VpcId', 'VPC of the platform.'],
   ['DatabaseEndpoint', 'Database', 'DatabaseEndpoint', 'PostgreSQL endpoint (TLS required; IAM authentication).'],
   ['DatabaseMasterSecretArn', 'Database', 'DatabaseMasterSecretArn', 'ARN of the RDS-managed, auto-rotated master secret (not its value).'],

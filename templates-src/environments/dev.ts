@@ -18,4 +18,7 @@ export default {
   StreamShardCount: 1,
   StreamRetentionHours: 24,
   DrRegion: 'none',
+  // Per deployment: the ACM certificate of the NLB listener (its name is BackendHostname). The
+  // value here is the example account's; set yours before deploying to a real account.
+  CertificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/11111111-1111-4111-8111-111111111111',
 };

@@ -13,4 +13,7 @@ export default {
   StreamMode: 'PROVISIONED',
   StreamShardCount: 1,
   DrRegion: 'us-west-2',
+  // Per deployment: the ACM certificate of the NLB listener (its name is BackendHostname). The
+  // value here is the example account's; set yours before deploying to a real account.
+  CertificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/22222222-2222-4222-8222-222222222222',
 };

@@ -1,7 +1,7 @@
 // Pieces every layer uses: its template with the Environment parameter and the required tags,
 // naming, stateful-resource policies, parameter specs shared across layers and IAM documents.
 import { ENVIRONMENTS, PLATFORM, type DataClassification } from '../config.js';
-import { AWS, Ref, Sub, type Intrinsic, type Value } from '../core/intrinsics.js';
+import { AWS, If, Ref, Sub, type Intrinsic, type Named, type Value } from '../core/intrinsics.js';
 import { Template, type ParameterHandle, type ParameterSpec, type ResourceHandle, type ResourceOptions } from '../core/template.js';
 
 export interface Layer {
@@ -61,6 +61,17 @@ export function encryptedLogGroup(
     { LogGroupName: name, KmsKeyId: logsKey.ref, RetentionInDays: retention.ref },
     { ...RETAIN_ON_DELETE, dataClassification: 'Confidential', ...options },
   );
+}
+
+/**
+ * DependsOn cannot name a resource whose Condition may be false. The usual way round: a wait
+ * condition handle that references the conditional resources only when the condition holds;
+ * depending on the handle then means "after them, if they exist".
+ */
+export function conditionalDependency(t: Template, logicalId: string, condition: Named, targets: readonly Named[]): ResourceHandle<'AWS::CloudFormation::WaitConditionHandle'> {
+  return t.resource(logicalId, 'AWS::CloudFormation::WaitConditionHandle', {}, {
+    Metadata: { DependsOnWhenCreated: If(condition, targets.map((target) => Ref(target)), AWS.NoValue) },
+  });
 }
 
 export const KEY_ARN_PATTERN = '^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9-]{36}$';

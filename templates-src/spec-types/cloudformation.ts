@@ -26,3 +26,7 @@ export interface Stack_Output {
   /** The value associated with the output. */
   readonly OutputValue?: Value<string>;
 }
+
+/** AWS::CloudFormation::WaitConditionHandle: The `AWS::CloudFormation::WaitConditionHandle` type has no properties. */
+export interface WaitConditionHandleProps {
+}

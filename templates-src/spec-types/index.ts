@@ -114,6 +114,10 @@ export interface ResourceTypes {
     props: CloudFormation.StackProps;
     attributes: "ChangeSetId" | "CreationTime" | "LastUpdateTime" | "Outputs" | "ParentId" | "RootId" | "StackId" | "StackStatus" | `Outputs.${string}`;
   };
+  "AWS::CloudFormation::WaitConditionHandle": {
+    props: CloudFormation.WaitConditionHandleProps;
+    attributes: "Id";
+  };
   "AWS::CloudTrail::Trail": {
     props: CloudTrail.TrailProps;
     attributes: "Arn" | "SnsTopicArn";
@@ -297,6 +301,10 @@ export interface ResourceTypes {
   "AWS::Logs::LogGroup": {
     props: Logs.LogGroupProps;
     attributes: "Arn";
+  };
+  "AWS::Logs::MetricFilter": {
+    props: Logs.MetricFilterProps;
+    attributes: never;
   };
   "AWS::Logs::ResourcePolicy": {
     props: Logs.ResourcePolicyProps;

@@ -26,6 +26,46 @@ export interface LogGroupProps {
   readonly Tags?: Value<Value<Tag>[]>;
 }
 
+/** AWS::Logs::MetricFilter: The `AWS::Logs::MetricFilter` resource specifies a metric filter that describes how CloudWatch Logs extracts information from logs and transforms it into Amazon CloudWatch metrics. */
+export interface MetricFilterProps {
+  /** This parameter is valid only for log groups that have an active log transformer. */
+  readonly ApplyOnTransformedLogs?: Value<boolean>;
+  /** The list of system fields that are emitted as additional dimensions in the generated metrics. */
+  readonly EmitSystemFieldDimensions?: Value<Value<string>[]>;
+  /** The filter expression that specifies which log events are processed by this metric filter based on system fields. */
+  readonly FieldSelectionCriteria?: Value<string>;
+  /** The name of the metric filter. Changing it replaces the resource. */
+  readonly FilterName?: Value<string>;
+  /** A filter pattern for extracting metric data out of ingested log events. */
+  readonly FilterPattern: Value<string>;
+  /** The name of an existing log group that you want to associate with this metric filter. Changing it replaces the resource. */
+  readonly LogGroupName: Value<string>;
+  /** The metric transformations. */
+  readonly MetricTransformations: Value<Value<MetricFilter_MetricTransformation>[]>;
+}
+
+export interface MetricFilter_Dimension {
+  /** The name for the CloudWatch metric dimension that the metric filter creates. */
+  readonly Key: Value<string>;
+  /** The log event field that will contain the value for this dimension. */
+  readonly Value: Value<string>;
+}
+
+export interface MetricFilter_MetricTransformation {
+  /** (Optional) The value to emit when a filter pattern does not match a log event. */
+  readonly DefaultValue?: Value<number>;
+  /** The fields to use as dimensions for the metric. */
+  readonly Dimensions?: Value<Value<MetricFilter_Dimension>[]>;
+  /** The name of the CloudWatch metric. */
+  readonly MetricName: Value<string>;
+  /** A custom namespace to contain your metric in CloudWatch. */
+  readonly MetricNamespace: Value<string>;
+  /** The value that is published to the CloudWatch metric. */
+  readonly MetricValue: Value<string>;
+  /** The unit to assign to the metric. */
+  readonly Unit?: Value<"Seconds" | "Microseconds" | "Milliseconds" | "Bytes" | "Kilobytes" | "Megabytes" | "Gigabytes" | "Terabytes" | "Bits" | "Kilobits" | "Megabits" | "Gigabits" | "Terabits" | "Percent" | "Count" | "Bytes/Second" | "Kilobytes/Second" | "Megabytes/Second" | "Gigabytes/Second" | "Terabytes/Second" | "Bits/Second" | "Kilobits/Second" | "Megabits/Second" | "Gigabits/Second" | "Terabits/Second" | "Count/Second" | "None">;
+}
+
 /** AWS::Logs::ResourcePolicy: Creates or updates a resource policy that allows other AWS services to put log events to this account. */
 export interface ResourcePolicyProps {
   /** The details of the policy. */

@@ -129,6 +129,13 @@ export const RESOURCE_INFO: { readonly [T in ResourceType]: ResourceInfo } = {
     replacedBy: { yes: [], maybe: [] },
     primaryIdentifier: ["StackId"],
   },
+  "AWS::CloudFormation::WaitConditionHandle": {
+    attributes: ["Id"],
+    tagging: undefined,
+    stateful: false,
+    replacedBy: { yes: [], maybe: [] },
+    primaryIdentifier: ["Id"],
+  },
   "AWS::CloudTrail::Trail": {
     attributes: ["Arn","SnsTopicArn"],
     tagging: { property: "Tags", variant: "standard" },
@@ -450,6 +457,13 @@ export const RESOURCE_INFO: { readonly [T in ResourceType]: ResourceInfo } = {
     stateful: true,
     replacedBy: { yes: ["LogGroupName"], maybe: [] },
     primaryIdentifier: ["LogGroupName"],
+  },
+  "AWS::Logs::MetricFilter": {
+    attributes: [],
+    tagging: undefined,
+    stateful: false,
+    replacedBy: { yes: ["FilterName","LogGroupName"], maybe: [] },
+    primaryIdentifier: ["LogGroupName","FilterName"],
   },
   "AWS::Logs::ResourcePolicy": {
     attributes: [],

@@ -1,0 +1,208 @@
+// Layer 9 — api: the single front door. A regional REST API whose only integration is a
+// private one — a VPC link (AWS::ApiGateway::VpcLink, the REST kind) to the internal NLB — with
+// API keys and a usage plan, throttling, X-Ray, JSON access logs to a KMS group, execution
+// logging (errors only, no payload data), and a WAFv2 web ACL associated with the *stage*
+// (AWS managed common, known-bad-inputs, SQL injection and IP reputation rule groups, a per-IP
+// rate limit), with WAF logs (API key and authorization headers redacted) to a KMS group.
+// No resource policy: nothing is granted to an anonymous principal.
+import { createHash } from 'node:crypto';
+import type { PlatformConfig } from '../config.js';
+import { Equals, Sub } from '../core/intrinsics.js';
+import type { Template } from '../core/template.js';
+import type { ApiGateway } from '../spec-types/index.js';
+import { conditionalDependency, encryptedLogGroup, envName, keyArnParameter, layerTemplate, logRetentionParameter, policyDocument, stringParameter } from './common.js';
+
+export const STAGE_NAME = 'v1';
+
+/** One line of JSON per request (PCI DSS 10.2.2 fields: who, what, when, where, outcome). */
+export const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  extendedRequestId: '$context.extendedRequestId',
+  requestTime: '$context.requestTime',
+  sourceIp: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  apiKeyId: '$context.identity.apiKeyId',
+  httpMethod: '$context.httpMethod',
+  resourcePath: '$context.resourcePath',
+  protocol: '$context.protocol',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  integrationStatus: '$context.integration.status',
+  integrationLatency: '$context.integration.latency',
+  wafStatus: '$context.waf.status',
+  xrayTraceId: '$context.xrayTraceId',
+});
+
+const managedRuleGroup = (name: string, priority: number) => ({
+  Name: name,
+  Priority: priority,
+  OverrideAction: { None: {} },
+  Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: name } },
+  VisibilityConfig: { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: name },
+});
+
+export function buildApi(config: PlatformConfig): Template {
+  const { template: t } = layerTemplate('api', 'PCI payment platform - layer 9: REST API front door (regional), VPC link to the internal NLB, usage plan + API key, WAFv2 on the stage, JSON access logs.', 'Restricted');
+  const logsKey = t.parameter('LogsKeyArn', keyArnParameter('CloudWatch Logs'), 'Keys');
+  const retention = logRetentionParameter(t);
+  const nlbArn = t.parameter('LoadBalancerArn', stringParameter('Internal NLB (compute layer), target of the VPC link.', '^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:loadbalancer/net/.+$', 'must be a Network Load Balancer ARN'), 'FrontDoor');
+  const backendHost = t.parameter(
+    'BackendHostname',
+    { ...stringParameter('Host name in the NLB certificate (CertificateArn); API Gateway verifies the backend TLS certificate against it.', '^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$', 'must be a DNS name'), Default: 'backend.payment.internal' },
+    'FrontDoor',
+  );
+  const rate = t.parameter('ApiThrottleRateLimit', { Type: 'Number', Description: 'Steady-state requests per second for the stage and the usage plan.', Default: 500, MinValue: 1, MaxValue: 10000 }, 'FrontDoor');
+  const burst = t.parameter('ApiThrottleBurstLimit', { Type: 'Number', Description: 'Burst requests for the stage and the usage plan.', Default: 1000, MinValue: 1, MaxValue: 5000 }, 'FrontDoor');
+  const quota = t.parameter('ApiDailyQuota', { Type: 'Number', Description: 'Requests per day allowed to the default API key.', Default: 1000000, MinValue: 1 }, 'FrontDoor');
+  const wafRate = t.parameter('WafRateLimitPer5Min', { Type: 'Number', Description: 'Requests per client IP per 5 minutes before WAF blocks it.', Default: 2000, MinValue: 10, MaxValue: 2000000000 }, 'FrontDoor');
+  const manageAccount = t.parameter(
+    'ManageApiGatewayAccountRole',
+    { Type: 'String', Description: 'Set the account-wide API Gateway CloudWatch role (once per account and region; false when another stack already sets it).', Default: 'true', AllowedValues: ['true', 'false'] },
+    'FrontDoor',
+  );
+  const managesAccount = t.condition('ManagesApiGatewayAccount', Equals(manageAccount.ref, 'true'));
+
+  // Execution logging needs the account-level CloudWatch role.
+  const cloudWatchRole = t.resource(
+    'ApiGatewayCloudWatchRole',
+    'AWS::IAM::Role',
+    {
+      Description: 'Lets API Gateway write execution logs to CloudWatch Logs',
+      AssumeRolePolicyDocument: policyDocument({ Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+      ManagedPolicyArns: [Sub('arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs')],
+    },
+    { Condition: managesAccount },
+  );
+  const account = t.resource('ApiGatewayAccount', 'AWS::ApiGateway::Account', { CloudWatchRoleArn: cloudWatchRole.getAtt('Arn') }, { Condition: managesAccount });
+  // The stage enables execution logging, which needs the account role set first (when this stack sets it).
+  const accountReady = conditionalDependency(t, 'ApiGatewayAccountReady', managesAccount, [account]);
+
+  const api = t.resource('RestApi', 'AWS::ApiGateway::RestApi', {
+    Name: envName('api'),
+    Description: 'Payment API: the only way in (WAF, API keys, throttling), private integration to the service',
+    EndpointConfiguration: { Types: ['REGIONAL'] },
+    ApiKeySourceType: 'HEADER',
+    DisableExecuteApiEndpoint: false,
+    MinimumCompressionSize: 1024,
+  });
+  const vpcLink = t.resource('VpcLink', 'AWS::ApiGateway::VpcLink', {
+    Name: envName('vpc-link'),
+    Description: 'Private integration to the internal NLB of the payment service',
+    TargetArns: [nlbArn.ref],
+  });
+  const proxy = t.resource('ProxyResource', 'AWS::ApiGateway::Resource', { RestApiId: api.ref, ParentId: api.getAtt('RootResourceId'), PathPart: '{proxy+}' });
+
+  const integration = (path: string): ApiGateway.Method_Integration => ({
+    Type: 'HTTP_PROXY',
+    IntegrationHttpMethod: 'ANY',
+    ConnectionType: 'VPC_LINK',
+    ConnectionId: vpcLink.ref,
+    Uri: Sub(`https://\${Host}${path}`, { Host: backendHost.ref }),
+    TimeoutInMillis: 29000,
+    PassthroughBehavior: 'WHEN_NO_MATCH',
+    ...(path.includes('{proxy}') ? { RequestParameters: { 'integration.request.path.proxy': 'method.request.path.proxy' } } : {}),
+  });
+  const methodSpecs = [
+    { id: 'RootMethod', resource: api.getAtt('RootResourceId'), path: '/', params: undefined },
+    { id: 'ProxyMethod', resource: proxy.ref, path: '/{proxy}', params: { 'method.request.path.proxy': true } },
+  ];
+  const methods = methodSpecs.map((m) =>
+    t.resource(m.id, 'AWS::ApiGateway::Method', {
+      RestApiId: api.ref,
+      ResourceId: m.resource,
+      HttpMethod: 'ANY',
+      AuthorizationType: 'NONE',
+      ApiKeyRequired: true,
+      RequestParameters: m.params,
+      Integration: integration(m.path),
+    }),
+  );
+  // A deployment is immutable: its logical ID carries a hash of the API definition, so a changed
+  // method creates a new deployment and the stage moves to it.
+  const definitionHash = createHash('sha256').update(JSON.stringify(methodSpecs.map((m) => [m.id, m.path, integration(m.path)]))).digest('hex').slice(0, 10);
+  const deployment = t.resource(`Deployment${definitionHash}`, 'AWS::ApiGateway::Deployment', { RestApiId: api.ref, Description: `API definition ${definitionHash}` }, { DependsOn: methods });
+
+  const accessLogs = encryptedLogGroup(t, 'ApiAccessLogGroup', Sub(`/${config.namePrefix}/\${Environment}/api-access`), logsKey, retention);
+  const stage = t.resource(
+    'Stage',
+    'AWS::ApiGateway::Stage',
+    {
+      RestApiId: api.ref,
+      DeploymentId: deployment.ref,
+      StageName: STAGE_NAME,
+      Description: 'Payment API stage (WAF-protected)',
+      TracingEnabled: true,
+      CacheClusterEnabled: false,
+      AccessLogSetting: { DestinationArn: accessLogs.getAtt('Arn'), Format: ACCESS_LOG_FORMAT },
+      MethodSettings: [
+        { ResourcePath: '/*', HttpMethod: '*', LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true, ThrottlingRateLimit: rate.ref, ThrottlingBurstLimit: burst.ref },
+      ],
+    },
+    {
+      DependsOn: [accountReady],
+      suppress: {
+        checkov: { CKV_AWS_120: 'Response caching would keep payment responses outside the application; caching is off on purpose.' },
+      },
+    },
+  );
+
+  const usagePlan = t.resource(
+    'UsagePlan',
+    'AWS::ApiGateway::UsagePlan',
+    {
+      UsagePlanName: envName('default-plan'),
+      Description: 'Default usage plan of the payment API',
+      ApiStages: [{ ApiId: api.ref, Stage: stage.ref }],
+      Throttle: { RateLimit: rate.ref, BurstLimit: burst.ref },
+      Quota: { Limit: quota.ref, Period: 'DAY' },
+    },
+  );
+  const apiKey = t.resource('DefaultApiKey', 'AWS::ApiGateway::ApiKey', {
+    Name: envName('default-key'),
+    Description: 'Default client key (value generated by API Gateway; read it with aws apigateway get-api-key --include-value)',
+    Enabled: true,
+  });
+  t.resource('DefaultApiKeyUsagePlan', 'AWS::ApiGateway::UsagePlanKey', { KeyId: apiKey.ref, KeyType: 'API_KEY', UsagePlanId: usagePlan.ref });
+
+  // --- WAF on the stage ----------------------------------------------------------------------------
+  const webAcl = t.resource('WebAcl', 'AWS::WAFv2::WebACL', {
+    Name: envName('api-waf'),
+    Description: 'Protects the payment API stage',
+    Scope: 'REGIONAL',
+    DefaultAction: { Allow: {} },
+    VisibilityConfig: { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: 'payment-api-waf' },
+    Rules: [
+      {
+        Name: 'RateLimitPerClientIp',
+        Priority: 0,
+        Action: { Block: {} },
+        Statement: { RateBasedStatement: { Limit: wafRate.ref, AggregateKeyType: 'IP', EvaluationWindowSec: 300 } },
+        VisibilityConfig: { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: 'RateLimitPerClientIp' },
+      },
+      managedRuleGroup('AWSManagedRulesAmazonIpReputationList', 10),
+      managedRuleGroup('AWSManagedRulesCommonRuleSet', 20),
+      managedRuleGroup('AWSManagedRulesKnownBadInputsRuleSet', 30),
+      managedRuleGroup('AWSManagedRulesSQLiRuleSet', 40),
+    ],
+  });
+  t.resource('WebAclAssociation', 'AWS::WAFv2::WebACLAssociation', {
+    WebACLArn: webAcl.getAtt('Arn'),
+    ResourceArn: Sub('arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${Api}/stages/${Stage}', { Api: api.ref, Stage: stage.ref }),
+  });
+  // WAF requires the group name to start with aws-waf-logs- and its ARN without the ":*" suffix.
+  const wafLogName = Sub(`aws-waf-logs-${config.namePrefix}-\${Environment}`);
+  const wafLogs = encryptedLogGroup(t, 'WafLogGroup', wafLogName, logsKey, retention);
+  t.resource('WafLogging', 'AWS::WAFv2::LoggingConfiguration', {
+    ResourceArn: webAcl.getAtt('Arn'),
+    LogDestinationConfigs: [Sub('arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Group}', { Group: wafLogs.ref })],
+    RedactedFields: [{ SingleHeader: { Name: 'x-api-key' } }, { SingleHeader: { Name: 'authorization' } }],
+  });
+
+  t.output('ApiUrl', { Value: Sub('https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${Stage}', { Api: api.ref, Stage: stage.ref }), Description: 'Invoke URL of the payment API (WAF-protected stage).' });
+  t.output('RestApiId', { Value: api.ref, Description: 'REST API ID.' });
+  t.output('ApiName', { Value: envName('api'), Description: 'REST API name (ApiName dimension of its CloudWatch metrics).' });
+  t.output('StageName', { Value: stage.ref, Description: 'Stage name.' });
+  t.output('WebAclArn', { Value: webAcl.getAtt('Arn'), Description: 'WAF web ACL on the stage.' });
+  t.output('DefaultApiKeyId', { Value: apiKey.ref, Description: 'ID (not the value) of the default API key.' });
+  return t;
+}

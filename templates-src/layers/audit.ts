@@ -1,0 +1,296 @@
+// Layer 11 — audit: CloudTrail and AWS Config.
+// CloudTrail (switch off with EnableCloudTrail=false in accounts covered by an organization
+// trail): multi-region, global events, log-file validation, KMS (audit key), S3 data events on
+// the data bucket, to a versioned, TLS-only, object-locked bucket and to an encrypted CloudWatch
+// Logs group kept ≥ 365 days, with metric-filter alarms for security-relevant events
+// (PCI DSS 10.2.1.x, 10.3.x, 10.4.1, 10.5.1, 10.7.1).
+// AWS Config: managed rules for the PCI controls of these resources; the recorder and delivery
+// channel are optional (CreateConfigRecorder=false in Control Tower accounts, which have one:
+// creating a second fails, and would break a StackSet rollout).
+import type { PlatformConfig } from '../config.js';
+import { AWS, Equals, If, Sub } from '../core/intrinsics.js';
+import type { Template } from '../core/template.js';
+import { privateBucketBasics, tlsOnlyBucketPolicy, bucketName } from './storage.js';
+import {
+  LOG_RETENTION_DAYS,
+  RETAIN_ON_DELETE,
+  conditionalDependency,
+  encryptedLogGroup,
+  envName,
+  keyArnParameter,
+  layerTemplate,
+  logRetentionParameter,
+  policyDocument,
+  stringParameter,
+} from './common.js';
+
+/** AWS Config managed rules (conformance pack "Operational Best Practices for PCI DSS" subset that applies here). */
+export const CONFIG_RULES: readonly { readonly identifier: string; readonly input?: Record<string, string> }[] = [
+  { identifier: 'API_GW_ASSOCIATED_WITH_WAF' },
+  { identifier: 'API_GW_EXECUTION_LOGGING_ENABLED' },
+  { identifier: 'API_GW_XRAY_ENABLED' },
+  { identifier: 'BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK', input: { requiredFrequencyValue: '1', requiredRetentionDays: '30', requiredFrequencyUnit: 'days' } },
+  { identifier: 'BACKUP_RECOVERY_POINT_ENCRYPTED' },
+  { identifier: 'BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED' },
+  { identifier: 'CLOUD_TRAIL_CLOUD_WATCH_LOGS_ENABLED' },
+  { identifier: 'CLOUD_TRAIL_ENCRYPTION_ENABLED' },
+  { identifier: 'CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED' },
+  { identifier: 'CLOUDWATCH_LOG_GROUP_ENCRYPTED' },
+  { identifier: 'CMK_BACKING_KEY_ROTATION_ENABLED' },
+  { identifier: 'CW_LOGGROUP_RETENTION_PERIOD_CHECK', input: { MinRetentionTime: '365' } },
+  { identifier: 'DB_INSTANCE_BACKUP_ENABLED' },
+  { identifier: 'EFS_ACCESS_POINT_ENFORCE_USER_IDENTITY' },
+  { identifier: 'EFS_ENCRYPTED_CHECK' },
+  { identifier: 'EFS_IN_BACKUP_PLAN' },
+  { identifier: 'ELASTICACHE_REPL_GRP_ENCRYPTED_AT_REST' },
+  { identifier: 'ELASTICACHE_REPL_GRP_ENCRYPTED_IN_TRANSIT' },
+  { identifier: 'ELASTICACHE_REPL_GRP_REDIS_AUTH_ENABLED' },
+  { identifier: 'ELBV2_ACM_CERTIFICATE_REQUIRED' },
+  { identifier: 'ECS_CONTAINERS_NONPRIVILEGED' },
+  { identifier: 'ECS_CONTAINERS_READONLY_ACCESS' },
+  { identifier: 'ECS_NO_ENVIRONMENT_SECRETS' },
+  { identifier: 'ECS_TASK_DEFINITION_LOG_CONFIGURATION' },
+  { identifier: 'IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS' },
+  { identifier: 'IAM_ROOT_ACCESS_KEY_CHECK' },
+  { identifier: 'INCOMING_SSH_DISABLED' },
+  { identifier: 'KINESIS_STREAM_ENCRYPTED' },
+  { identifier: 'KMS_CMK_NOT_SCHEDULED_FOR_DELETION' },
+  { identifier: 'LAMBDA_FUNCTION_PUBLIC_ACCESS_PROHIBITED' },
+  { identifier: 'LAMBDA_INSIDE_VPC' },
+  { identifier: 'MULTI_REGION_CLOUD_TRAIL_ENABLED' },
+  { identifier: 'RDS_INSTANCE_PUBLIC_ACCESS_CHECK' },
+  { identifier: 'RDS_LOGGING_ENABLED' },
+  { identifier: 'RDS_SNAPSHOTS_PUBLIC_PROHIBITED' },
+  { identifier: 'RDS_STORAGE_ENCRYPTED' },
+  { identifier: 'ROOT_ACCOUNT_MFA_ENABLED' },
+  { identifier: 'S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED' },
+  { identifier: 'S3_BUCKET_LOGGING_ENABLED' },
+  { identifier: 'S3_BUCKET_PUBLIC_READ_PROHIBITED' },
+  { identifier: 'S3_BUCKET_PUBLIC_WRITE_PROHIBITED' },
+  { identifier: 'S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED' },
+  { identifier: 'S3_BUCKET_SSL_REQUESTS_ONLY' },
+  { identifier: 'S3_BUCKET_VERSIONING_ENABLED' },
+  { identifier: 'SECRETSMANAGER_ROTATION_ENABLED_CHECK' },
+  { identifier: 'SECRETSMANAGER_SCHEDULED_ROTATION_SUCCESS_CHECK' },
+  { identifier: 'SECRETSMANAGER_USING_CMK' },
+  { identifier: 'SNS_ENCRYPTED_KMS' },
+  { identifier: 'SUBNET_AUTO_ASSIGN_PUBLIC_IP_DISABLED' },
+  { identifier: 'VPC_DEFAULT_SECURITY_GROUP_CLOSED' },
+  { identifier: 'VPC_FLOW_LOGS_ENABLED' },
+  { identifier: 'VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS', input: { authorizedTcpPorts: '443' } },
+  { identifier: 'WAFV2_LOGGING_ENABLED' },
+];
+
+/** CloudTrail metric filters that raise an alarm (security-relevant events, PCI DSS 10.2.1.x / 10.4.1). */
+export const TRAIL_ALARMS: readonly { readonly id: string; readonly description: string; readonly pattern: string }[] = [
+  { id: 'UnauthorizedApiCalls', description: 'API calls denied for lack of permission', pattern: '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }' },
+  { id: 'RootAccountUsage', description: 'The root user was used', pattern: '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }' },
+  { id: 'ConsoleSignInWithoutMfa', description: 'Console sign-in without MFA', pattern: '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.responseElements.ConsoleLogin = "Success") }' },
+  { id: 'IamPolicyChanges', description: 'IAM policies changed', pattern: '{ ($.eventSource = "iam.amazonaws.com") && (($.eventName = "Put*Policy") || ($.eventName = "Attach*Policy") || ($.eventName = "Detach*Policy") || ($.eventName = "Create*Policy*") || ($.eventName = "Delete*Policy*")) }' },
+  { id: 'TrailConfigurationChanges', description: 'CloudTrail stopped, deleted or changed', pattern: '{ ($.eventName = "StopLogging") || ($.eventName = "DeleteTrail") || ($.eventName = "UpdateTrail") || ($.eventName = "PutEventSelectors") }' },
+  { id: 'KmsKeyDisabledOrScheduledForDeletion', description: 'A KMS key was disabled or scheduled for deletion', pattern: '{ ($.eventSource = "kms.amazonaws.com") && (($.eventName = "DisableKey") || ($.eventName = "ScheduleKeyDeletion")) }' },
+  { id: 'SecurityGroupChanges', description: 'Security groups changed', pattern: '{ ($.eventName = "AuthorizeSecurityGroupIngress") || ($.eventName = "AuthorizeSecurityGroupEgress") || ($.eventName = "RevokeSecurityGroupIngress") || ($.eventName = "RevokeSecurityGroupEgress") || ($.eventName = "CreateSecurityGroup") || ($.eventName = "DeleteSecurityGroup") }' },
+  { id: 'NetworkAclChanges', description: 'Network ACLs changed', pattern: '{ ($.eventName = "CreateNetworkAcl*") || ($.eventName = "DeleteNetworkAcl*") || ($.eventName = "ReplaceNetworkAcl*") }' },
+  { id: 'ConfigChanges', description: 'AWS Config recording stopped or changed', pattern: '{ ($.eventSource = "config.amazonaws.com") && (($.eventName = "StopConfigurationRecorder") || ($.eventName = "DeleteDeliveryChannel") || ($.eventName = "PutDeliveryChannel") || ($.eventName = "PutConfigurationRecorder")) }' },
+];
+
+export function buildAudit(config: PlatformConfig): Template {
+  const { template: t } = layerTemplate('audit', 'PCI payment platform - layer 11: CloudTrail (optional) with validation to an encrypted, locked bucket and log group; AWS Config PCI rules (recorder optional).', 'Confidential');
+  const auditKey = t.parameter('AuditKeyArn', keyArnParameter('CloudTrail logs and Config deliveries'), 'Keys');
+  const logsKey = t.parameter('LogsKeyArn', keyArnParameter('CloudWatch Logs'), 'Keys');
+  const retention = logRetentionParameter(t);
+  const accessLogs = t.parameter('AccessLogsBucketName', stringParameter('Bucket receiving S3 server access logs (storage layer).', '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', 'must be an S3 bucket name'), 'Storage');
+  const dataBucketArn = t.parameter('DataBucketArn', stringParameter('Data bucket ARN (storage layer): its object reads and writes are logged.', '^arn:aws[a-z-]*:s3:::[a-z0-9.-]+$', 'must be an S3 bucket ARN'), 'Storage');
+  const topicArn = t.parameter('AlarmTopicArn', stringParameter('Alarm topic (observability layer).', '^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:.+$', 'must be an SNS topic ARN'), 'Alarms');
+  const enableTrail = t.parameter('EnableCloudTrail', { Type: 'String', Description: 'Create this account\'s CloudTrail trail (false where an organization trail already records the account).', Default: 'true', AllowedValues: ['true', 'false'] }, 'Audit');
+  const createRecorder = t.parameter('CreateConfigRecorder', { Type: 'String', Description: 'Create the AWS Config recorder and delivery channel (false in Control Tower accounts, which already have one).', Default: 'true', AllowedValues: ['true', 'false'] }, 'Audit');
+  const auditDays = t.parameter('AuditLogRetentionDays', { Type: 'Number', Description: 'Days the audit bucket keeps CloudTrail and Config files (object lock for the first 365).', Default: 365, AllowedValues: LOG_RETENTION_DAYS }, 'Audit');
+
+  const trailOn = t.condition('IsCloudTrailEnabled', Equals(enableTrail.ref, 'true'));
+  const recorderOn = t.condition('IsConfigRecorderCreated', Equals(createRecorder.ref, 'true'));
+
+  // --- Audit bucket: encrypted, versioned, object-locked, TLS-only ----------------------------------
+  const bucket = t.resource(
+    'AuditBucket',
+    'AWS::S3::Bucket',
+    {
+      BucketName: bucketName(config, 'audit'),
+      ...privateBucketBasics,
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 365 } } },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: auditKey.ref }, BucketKeyEnabled: true }],
+      },
+      LoggingConfiguration: { DestinationBucketName: accessLogs.ref, LogFilePrefix: 's3-access-logs/audit/' },
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            Id: 'keep-audit-logs',
+            Status: 'Enabled',
+            Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
+            ExpirationInDays: auditDays.ref,
+            NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+          },
+        ],
+      },
+    },
+    {
+      ...RETAIN_ON_DELETE,
+      suppress: { checkov: { CKV_AWS_144: 'Audit files are protected by object lock and versioning; cross-region replication is an organization-level decision (organization trail).' } },
+    },
+  );
+  const trailName = Sub(`${config.namePrefix}-\${Environment}`);
+  const trailArn = Sub('arn:${AWS::Partition}:cloudtrail:${AWS::Region}:${AWS::AccountId}:trail/${Name}', { Name: trailName });
+  const bucketPolicy = tlsOnlyBucketPolicy(
+    t,
+    'AuditBucketPolicy',
+    bucket,
+    { Sid: 'AllowCloudTrailAclCheck', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:GetBucketAcl', Resource: bucket.getAtt('Arn'), Condition: { StringEquals: { 'aws:SourceArn': trailArn } } },
+    {
+      Sid: 'AllowCloudTrailWrites',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 's3:PutObject',
+      Resource: Sub('${Arn}/cloudtrail/AWSLogs/${AWS::AccountId}/*', { Arn: bucket.getAtt('Arn') }),
+      Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
+    },
+    { Sid: 'AllowConfigAclCheck', Effect: 'Allow', Principal: { Service: 'config.amazonaws.com' }, Action: ['s3:GetBucketAcl', 's3:ListBucket'], Resource: bucket.getAtt('Arn'), Condition: { StringEquals: { 'aws:SourceAccount': AWS.AccountId } } },
+    {
+      Sid: 'AllowConfigWrites',
+      Effect: 'Allow',
+      Principal: { Service: 'config.amazonaws.com' },
+      Action: 's3:PutObject',
+      Resource: Sub('${Arn}/config/AWSLogs/${AWS::AccountId}/*', { Arn: bucket.getAtt('Arn') }),
+      Condition: { StringEquals: { 'aws:SourceAccount': AWS.AccountId } },
+    },
+  );
+
+  // --- CloudTrail --------------------------------------------------------------------------------
+  const trailLogs = encryptedLogGroup(t, 'TrailLogGroup', Sub(`/${config.namePrefix}/\${Environment}/cloudtrail`), logsKey, retention, { Condition: trailOn });
+  const trailRole = t.resource(
+    'TrailLogsRole',
+    'AWS::IAM::Role',
+    {
+      Description: 'Lets CloudTrail deliver events to its log group',
+      AssumeRolePolicyDocument: policyDocument({ Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceArn': trailArn } } }),
+      Policies: [
+        {
+          PolicyName: 'deliver-to-log-group',
+          PolicyDocument: policyDocument({
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: Sub('arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Group}:log-stream:*', { Group: trailLogs.ref }),
+          }),
+        },
+      ],
+    },
+    { Condition: trailOn },
+  );
+  t.resource(
+    'Trail',
+    'AWS::CloudTrail::Trail',
+    {
+      TrailName: trailName,
+      IsLogging: true,
+      IsMultiRegionTrail: true,
+      IncludeGlobalServiceEvents: true,
+      EnableLogFileValidation: true,
+      S3BucketName: bucket.ref,
+      S3KeyPrefix: 'cloudtrail',
+      KMSKeyId: auditKey.ref,
+      CloudWatchLogsLogGroupArn: trailLogs.getAtt('Arn'),
+      CloudWatchLogsRoleArn: trailRole.getAtt('Arn'),
+      EventSelectors: [
+        {
+          ReadWriteType: 'All',
+          IncludeManagementEvents: true,
+          DataResources: [{ Type: 'AWS::S3::Object', Values: [Sub('${Arn}/', { Arn: dataBucketArn.ref })] }],
+        },
+      ],
+    },
+    { Condition: trailOn, DependsOn: [bucketPolicy] },
+  );
+  for (const alarm of TRAIL_ALARMS) {
+    t.resource(
+      `${alarm.id}MetricFilter`,
+      'AWS::Logs::MetricFilter',
+      {
+        LogGroupName: trailLogs.ref,
+        FilterPattern: alarm.pattern,
+        MetricTransformations: [{ MetricNamespace: `${config.namePrefix}/Security`, MetricName: Sub(`${alarm.id}-\${Environment}`), MetricValue: '1', DefaultValue: 0 }],
+      },
+      { Condition: trailOn },
+    );
+    t.resource(
+      `${alarm.id}Alarm`,
+      'AWS::CloudWatch::Alarm',
+      {
+        AlarmName: Sub(`${config.namePrefix}-\${Environment}-security-${alarm.id}`),
+        AlarmDescription: `Security event: ${alarm.description}`,
+        Namespace: `${config.namePrefix}/Security`,
+        MetricName: Sub(`${alarm.id}-\${Environment}`),
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topicArn.ref],
+      },
+      { Condition: trailOn },
+    );
+  }
+
+  // --- AWS Config ----------------------------------------------------------------------------------
+  const configRole = t.resource(
+    'ConfigRole',
+    'AWS::IAM::Role',
+    {
+      Description: 'AWS Config recorder role',
+      AssumeRolePolicyDocument: policyDocument({ Effect: 'Allow', Principal: { Service: 'config.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': AWS.AccountId } } }),
+      ManagedPolicyArns: [Sub('arn:${AWS::Partition}:iam::aws:policy/service-role/AWS_ConfigRole')],
+    },
+    { Condition: recorderOn },
+  );
+  const recorder = t.resource(
+    'ConfigRecorder',
+    'AWS::Config::ConfigurationRecorder',
+    { Name: envName('config'), RoleARN: configRole.getAtt('Arn'), RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: true } },
+    { Condition: recorderOn },
+  );
+  const channel = t.resource(
+    'ConfigDeliveryChannel',
+    'AWS::Config::DeliveryChannel',
+    {
+      Name: envName('config'),
+      S3BucketName: bucket.ref,
+      S3KeyPrefix: 'config',
+      S3KmsKeyArn: auditKey.ref,
+      ConfigSnapshotDeliveryProperties: { DeliveryFrequency: 'TwentyFour_Hours' },
+    },
+    { Condition: recorderOn, DependsOn: [bucketPolicy] },
+  );
+  // Rules need a recorder: ours when created (so after it), otherwise the account's existing one.
+  const recorderReady = conditionalDependency(t, 'ConfigRecorderReady', recorderOn, [recorder, channel]);
+  for (const rule of CONFIG_RULES) {
+    const id = rule.identifier
+      .toLowerCase()
+      .split('_')
+      .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+      .join('');
+    t.resource(
+      `${id}Rule`,
+      'AWS::Config::ConfigRule',
+      {
+        ConfigRuleName: Sub(`${config.namePrefix}-\${Environment}-${rule.identifier.toLowerCase().replace(/_/g, '-')}`),
+        Source: { Owner: 'AWS', SourceIdentifier: rule.identifier },
+        InputParameters: rule.input,
+      },
+      { DependsOn: [recorderReady] },
+    );
+  }
+
+  t.output('AuditBucketName', { Value: bucket.ref, Description: 'Audit bucket (CloudTrail, Config).' });
+  t.output('TrailName', { Value: If(trailOn, trailName, 'organization trail'), Description: 'CloudTrail trail of the platform (or the organization trail).' });
+  return t;
+}
