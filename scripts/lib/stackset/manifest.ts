@@ -1,0 +1,328 @@
+// A StackSet rollout manifest (stacksets/<name>.yaml): loaded, validated against
+// stacksets/manifest.schema.json (ajv), then checked against what the schema cannot know — the
+// template's parameters, the parameter file, duplicate targets, regions that must be listed.
+// Every problem is `<file>: <path>: <what is allowed>`; nothing here calls AWS.
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+import AjvModule from 'ajv';
+import yaml from 'js-yaml';
+import { parameterValueProblem, type ParameterConstraints } from '../../../templates-src/core/parameters.js';
+import { parseTemplate } from '../../../templates-src/core/yaml.js';
+import { ROOT } from '../paths.js';
+import { describeSchemaErrors, useSchema } from './schema-errors.js';
+
+export type ParameterValues = Readonly<Record<string, string | number | boolean>>;
+
+export interface SelfManagedPermissions {
+  readonly model: 'SELF_MANAGED';
+  readonly administrationRoleName: string;
+  readonly executionRoleName: string;
+}
+export interface ServiceManagedPermissions {
+  readonly model: 'SERVICE_MANAGED';
+  readonly organizationId: string;
+  readonly autoDeployment: { readonly enabled: boolean; readonly retainStacksOnAccountRemoval?: boolean };
+  readonly callAs: 'SELF' | 'DELEGATED_ADMIN';
+}
+
+export interface ManifestTarget {
+  readonly account?: string;
+  readonly organizationalUnit?: string;
+  readonly parameters?: ParameterValues;
+}
+
+export interface OperationPreferences {
+  readonly regionConcurrency?: 'SEQUENTIAL' | 'PARALLEL';
+  readonly regionOrder?: readonly string[];
+  readonly maxConcurrentCount?: number;
+  readonly maxConcurrentPercentage?: number;
+  readonly failureToleranceCount?: number;
+  readonly failureTolerancePercentage?: number;
+  readonly concurrencyMode?: 'STRICT_FAILURE_TOLERANCE' | 'SOFT_FAILURE_TOLERANCE';
+}
+
+export interface Manifest {
+  readonly stackSetName: string;
+  readonly description?: string;
+  readonly template?: string;
+  readonly parameterFile: string;
+  readonly permissions: SelfManagedPermissions | ServiceManagedPermissions;
+  readonly targets: readonly ManifestTarget[];
+  readonly regions: readonly string[];
+  readonly regionParameters?: Readonly<Record<string, ParameterValues>>;
+  readonly operationPreferences?: OperationPreferences;
+  readonly managedExecution?: boolean;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly estimate?: { readonly minutesPerStack?: number };
+}
+
+/** Where stack instances go: an account (SELF_MANAGED) or an organizational unit (SERVICE_MANAGED). */
+export interface DeploymentUnit {
+  readonly kind: 'account' | 'ou';
+  readonly id: string;
+}
+
+export interface DesiredInstance {
+  readonly unit: DeploymentUnit;
+  readonly region: string;
+  /** Parameter overrides of this instance (region overrides, then the target's own), as strings. */
+  readonly overrides: Readonly<Record<string, string>>;
+}
+
+/** A validated manifest with everything resolved that the rollout needs. */
+export interface StackSetSpec {
+  readonly file: string;
+  readonly manifest: Manifest;
+  /** Template path relative to the repository root, and its text. */
+  readonly template: string;
+  readonly templateText: string;
+  /** The platform's root template: its nested stacks must be packaged to S3 first. */
+  readonly hasNestedStacks: boolean;
+  readonly templateParameters: Readonly<Record<string, ParameterConstraints>>;
+  /** Stack set parameters: every template parameter, from the parameter file or its default. */
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly instances: readonly DesiredInstance[];
+  /** Regions in rollout order (regionOrder first, then the rest as listed). */
+  readonly regionOrder: readonly string[];
+}
+
+export class ManifestError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+export const DEFAULT_TEMPLATE = 'generated/templates/root.yaml';
+export const SCHEMA_FILE = join(ROOT, 'stacksets', 'manifest.schema.json');
+
+const Ajv = AjvModule.default;
+let validator: ReturnType<InstanceType<typeof Ajv>['compile']> | undefined;
+
+function schemaValidator() {
+  if (!validator) {
+    const schema = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'));
+    useSchema(schema);
+    const ajv = new Ajv({ allErrors: true, verbose: true, discriminator: true, strict: true, strictRequired: false, allowUnionTypes: true });
+    ajv.addKeyword({ keyword: 'x-message', schemaType: 'string' });
+    validator = ajv.compile(schema);
+  }
+  return validator;
+}
+
+/** Repository-relative form of a path, for messages. */
+export function displayPath(path: string): string {
+  if (!isAbsolute(path)) return path;
+  const inside = relative(ROOT, path);
+  return inside && !inside.startsWith('..') ? inside : path;
+}
+
+/** A manifest path (relative to the repository root, or absolute) on disk. */
+const onDisk = (path: string): string => (isAbsolute(path) ? path : join(ROOT, path));
+
+/** Reads and validates a manifest; throws ManifestError listing every problem. */
+export function loadManifest(path: string): StackSetSpec {
+  const file = displayPath(path);
+  const absolute = onDisk(path);
+  if (!existsSync(absolute)) throw new ManifestError([`${file}: no such manifest file (manifests live in stacksets/<name>.yaml)`]);
+  let document: unknown;
+  try {
+    document = yaml.load(readFileSync(absolute, 'utf8'), { filename: file });
+  } catch (e) {
+    throw new ManifestError([`${file}: not valid YAML: ${(e as Error).message.split('\n')[0]}`]);
+  }
+  return checkManifest(document, file);
+}
+
+/** Validates a parsed manifest document (file names the source in messages). */
+export function checkManifest(document: unknown, file: string): StackSetSpec {
+  const validate = schemaValidator();
+  if (!validate(document)) throw new ManifestError(describeSchemaErrors(validate.errors ?? []).map((line) => `${file}: ${line}`));
+  const manifest = document as Manifest;
+  const problems: string[] = [];
+  const at = (path: string, what: string): void => void problems.push(`${file}: ${path}: ${what}`);
+
+  checkTargets(manifest, at);
+  checkRegionReferences(manifest, at);
+
+  const template = manifest.template ?? DEFAULT_TEMPLATE;
+  const loaded = loadTemplate(template, at);
+  if (loaded?.hasNestedStacks && template !== DEFAULT_TEMPLATE) {
+    at('template', `${template} has nested stacks; only ${DEFAULT_TEMPLATE} is packaged to S3 (make package); allowed: ${DEFAULT_TEMPLATE} or a template without nested stacks`);
+  }
+  const fileValues = loadParameterFile(manifest.parameterFile, at);
+  let parameters: Record<string, string> = {};
+  if (loaded && fileValues) {
+    parameters = stackSetParameters(loaded.parameters, fileValues, manifest.parameterFile, problems);
+    checkOverrides(manifest, loaded.parameters, at);
+  }
+  if (problems.length > 0 || !loaded) throw new ManifestError(problems);
+
+  return {
+    file,
+    manifest,
+    template,
+    templateText: loaded.text,
+    hasNestedStacks: loaded.hasNestedStacks,
+    templateParameters: loaded.parameters,
+    parameters,
+    instances: desiredInstances(manifest),
+    regionOrder: regionOrder(manifest),
+  };
+}
+
+type Report = (path: string, what: string) => void;
+
+function checkTargets(manifest: Manifest, at: Report): void {
+  const seen = new Map<string, number>();
+  const model = manifest.permissions.model;
+  manifest.targets.forEach((target, i) => {
+    const [key, id] = target.account !== undefined ? ['account', target.account] : ['organizationalUnit', target.organizationalUnit!];
+    if (model === 'SELF_MANAGED' && key === 'organizationalUnit') {
+      at(`targets[${i}].organizationalUnit`, 'not allowed with permissions.model SELF_MANAGED; allowed: account (organizational units need SERVICE_MANAGED)');
+    }
+    if (model === 'SERVICE_MANAGED' && key === 'account') {
+      at(`targets[${i}].account`, 'not allowed with permissions.model SERVICE_MANAGED; allowed: organizationalUnit (single accounts need SELF_MANAGED)');
+    }
+    const first = seen.get(id);
+    if (first !== undefined) at(`targets[${i}].${key}`, `duplicate target ${id} (already targets[${first}]); allowed: each account or organizational unit once`);
+    else seen.set(id, i);
+  });
+}
+
+function checkRegionReferences(manifest: Manifest, at: Report): void {
+  const listed = new Set(manifest.regions);
+  const allowed = `one of regions (${manifest.regions.join(', ')})`;
+  for (const region of Object.keys(manifest.regionParameters ?? {})) {
+    if (!listed.has(region)) at(`regionParameters.${region}`, `region not in regions; allowed: ${allowed}`);
+  }
+  (manifest.operationPreferences?.regionOrder ?? []).forEach((region, i) => {
+    if (!listed.has(region)) at(`operationPreferences.regionOrder[${i}]`, `"${region}" is not in regions; allowed: ${allowed}`);
+  });
+}
+
+interface LoadedTemplate {
+  readonly text: string;
+  readonly parameters: Record<string, ParameterConstraints>;
+  readonly hasNestedStacks: boolean;
+}
+
+function loadTemplate(template: string, at: Report): LoadedTemplate | undefined {
+  const absolute = onDisk(template);
+  if (!existsSync(absolute)) {
+    at('template', `${template} does not exist${template.startsWith('generated/') ? ' (run make build)' : ''}; allowed: a template file relative to the repository root`);
+    return undefined;
+  }
+  const text = readFileSync(absolute, 'utf8');
+  try {
+    const tree = parseTemplate(text, template);
+    const resources = Object.values((tree.Resources ?? {}) as Record<string, { Type?: string }>);
+    return {
+      text,
+      parameters: (tree.Parameters ?? {}) as Record<string, ParameterConstraints>,
+      hasNestedStacks: resources.some((r) => r.Type === 'AWS::CloudFormation::Stack'),
+    };
+  } catch (e) {
+    at('template', `${template} is not a CloudFormation template: ${(e as Error).message.split('\n')[0]}`);
+    return undefined;
+  }
+}
+
+/** Reads a CloudFormation parameter file ([{ParameterKey, ParameterValue}]) into name → value. */
+function loadParameterFile(parameterFile: string, at: Report): Record<string, string> | undefined {
+  const absolute = onDisk(parameterFile);
+  if (!existsSync(absolute)) {
+    at('parameterFile', `${parameterFile} does not exist${parameterFile.startsWith('generated/') ? ' (run make build)' : ''}; allowed: a parameter file relative to the repository root, e.g. generated/parameters/prod.json`);
+    return undefined;
+  }
+  let entries: unknown;
+  try {
+    entries = JSON.parse(readFileSync(absolute, 'utf8'));
+  } catch (e) {
+    at('parameterFile', `${parameterFile} is not valid JSON: ${(e as Error).message}`);
+    return undefined;
+  }
+  const shapeOk =
+    Array.isArray(entries) &&
+    entries.every((e) => e !== null && typeof e === 'object' && typeof e.ParameterKey === 'string' && typeof e.ParameterValue === 'string');
+  if (!shapeOk) {
+    at('parameterFile', `${parameterFile} is not a CloudFormation parameter file; allowed: a JSON list of {"ParameterKey": "...", "ParameterValue": "..."}`);
+    return undefined;
+  }
+  return Object.fromEntries((entries as { ParameterKey: string; ParameterValue: string }[]).map((e) => [e.ParameterKey, e.ParameterValue]));
+}
+
+/**
+ * Stack set parameters: every parameter of the template, from the parameter file or else its
+ * default. Giving all of them keeps the comparison with the deployed stack set exact, and lets
+ * any parameter be overridden per instance (AWS only overrides parameters the stack set specifies).
+ */
+function stackSetParameters(
+  specs: Readonly<Record<string, ParameterConstraints>>,
+  values: Readonly<Record<string, string>>,
+  parameterFile: string,
+  problems: string[],
+): Record<string, string> {
+  const declared = Object.keys(specs);
+  for (const [name, value] of Object.entries(values)) {
+    const spec = specs[name];
+    if (!spec) problems.push(`${parameterFile}: ${name}: unknown parameter; the template declares: ${declared.join(', ')}`);
+    else {
+      const problem = parameterValueProblem(spec, value);
+      if (problem) problems.push(`${parameterFile}: ${name}: ${problem}`);
+    }
+  }
+  const resolved: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    if (name in values) resolved[name] = values[name];
+    else if (spec.Default !== undefined) resolved[name] = defaultText(spec.Default);
+    else problems.push(`${parameterFile}: ${name}: required (the parameter has no default)`);
+  }
+  return resolved;
+}
+
+const defaultText = (value: unknown): string => (Array.isArray(value) ? value.join(',') : String(value));
+
+function checkOverrides(manifest: Manifest, specs: Readonly<Record<string, ParameterConstraints>>, at: Report): void {
+  const declared = Object.keys(specs).join(', ');
+  const check = (values: ParameterValues | undefined, path: string): void => {
+    for (const [name, value] of Object.entries(values ?? {})) {
+      const spec = specs[name];
+      if (!spec) {
+        at(`${path}.${name}`, `the template has no parameter ${name}; allowed: ${declared}`);
+        continue;
+      }
+      const problem = parameterValueProblem(spec, value);
+      if (problem) at(`${path}.${name}`, problem);
+    }
+  };
+  for (const [region, values] of Object.entries(manifest.regionParameters ?? {})) check(values, `regionParameters.${region}`);
+  manifest.targets.forEach((target, i) => check(target.parameters, `targets[${i}].parameters`));
+}
+
+const asStrings = (values: ParameterValues | undefined): Record<string, string> =>
+  Object.fromEntries(Object.entries(values ?? {}).map(([k, v]) => [k, String(v)]));
+
+export function unitOf(target: ManifestTarget): DeploymentUnit {
+  return target.account !== undefined ? { kind: 'account', id: target.account } : { kind: 'ou', id: target.organizationalUnit! };
+}
+
+/** targets × regions, each with its overrides: the region's, then the target's own (which win). */
+export function desiredInstances(manifest: Manifest): DesiredInstance[] {
+  const instances: DesiredInstance[] = [];
+  for (const region of regionOrder(manifest)) {
+    for (const target of manifest.targets) {
+      const overrides = { ...asStrings(manifest.regionParameters?.[region]), ...asStrings(target.parameters) };
+      instances.push({ unit: unitOf(target), region, overrides: sortedRecord(overrides) });
+    }
+  }
+  return instances;
+}
+
+export function regionOrder(manifest: Manifest): string[] {
+  const ordered = [...(manifest.operationPreferences?.regionOrder ?? [])];
+  for (const region of manifest.regions) if (!ordered.includes(region)) ordered.push(region);
+  return ordered;
+}
+
+export const sortedRecord = <T>(record: Readonly<Record<string, T>>): Record<string, T> =>
+  Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -1,0 +1,271 @@
+// `make stackset` and `make stackset-plan`: read what AWS has, compare it with the manifest,
+// and (apply only) run the operations that close the gap — removals first, then the stack set
+// itself, then new instances, then instances whose overrides changed — waiting on each.
+import type { AwsTarget } from '../aws.js';
+import { mapLimited, type ApiOperationResult, type ApiStackSet, type StackSetApi } from './api.js';
+import {
+  estimateOperations,
+  failureTolerance,
+  formatDuration,
+  formatOperationsEstimate,
+  PLATFORM_MINUTES_ASSUMPTION,
+  PLATFORM_MINUTES_PER_STACK,
+  type OperationShape,
+} from './estimate.js';
+import type { DeploymentUnit, OperationPreferences, StackSetSpec } from './manifest.js';
+import { waitForOperation, type WaitOptions } from './operations.js';
+import {
+  actualInstances,
+  batches,
+  desiredStackSet,
+  planInstances,
+  stackSetDifferences,
+  toParameterList,
+  toRecord,
+  type ActualInstance,
+  type Batch,
+  type Comparable,
+  type DesiredStackSet,
+  type Plan,
+} from './reconcile.js';
+import { finalRows, formatPlan, formatTable, isNoop, type FinalRow } from './report.js';
+import { templateDifferences, templateForStackSet, type PackageTemplates } from './template-source.js';
+
+export interface RolloutContext {
+  readonly api: StackSetApi;
+  readonly target: AwsTarget;
+  readonly log: (line: string) => void;
+  readonly wait: Omit<WaitOptions, 'log'>;
+  /** Delete the stacks of removed instances instead of keeping them. */
+  readonly deleteStacks: boolean;
+  /** Replaces scripts/lib/package.ts (tests). */
+  readonly packager?: PackageTemplates;
+}
+
+/** The emulator (moto) does not store ManagedExecution or AutoDeployment: comparing them would never settle. */
+export const comparableOn = (target: AwsTarget): Comparable =>
+  target.kind === 'local' ? { managedExecution: false, autoDeployment: false } : { managedExecution: true, autoDeployment: true };
+
+function notCompared(comparable: Comparable, spec: StackSetSpec): string[] {
+  const notes: string[] = [];
+  if (!comparable.managedExecution && spec.manifest.managedExecution !== undefined) notes.push('the emulator does not store ManagedExecution: sent, not compared');
+  if (!comparable.autoDeployment && spec.manifest.permissions.model === 'SERVICE_MANAGED') notes.push('the emulator does not store AutoDeployment: sent, not compared');
+  return notes;
+}
+
+/** Instances as deployed, with each one's parameter overrides (describe-stack-instance, 4 at a time). */
+export async function readInstances(api: StackSetApi, spec: StackSetSpec): Promise<ActualInstance[]> {
+  const name = spec.manifest.stackSetName;
+  const grouped = actualInstances(await api.listStackInstances(name), spec.manifest.permissions.model);
+  return mapLimited(grouped, 4, async (instance) => {
+    const detail = await api.describeStackInstance(name, instance.accounts[0], instance.region);
+    return { ...instance, overrides: toRecord(detail?.ParameterOverrides) };
+  });
+}
+
+function assemblePlan(spec: StackSetSpec, existing: ApiStackSet | undefined, desired: DesiredStackSet, actual: ActualInstance[], templateChanges: string[], comparable: Comparable): Plan {
+  const instances = planInstances(spec.instances, actual);
+  const notes = [...instances.notes, ...notCompared(comparable, spec)];
+  if (!existing) return { stackSet: 'create', stackSetChanges: [], ...instances, notes };
+  const changes = stackSetDifferences(existing, desired, templateChanges, comparable);
+  if (changes.length === 0) return { stackSet: 'none', stackSetChanges: [], ...instances, notes };
+  // update-stack-set brings every instance to the new template: an update only to repair a status is redundant.
+  const update = instances.update.filter((u) => u.reasons.some((r) => !r.startsWith('status ')));
+  return { stackSet: 'update', stackSetChanges: changes, ...instances, update, notes };
+}
+
+export function minutesPerStack(spec: StackSetSpec): { minutes: number; assumption: string } {
+  const own = spec.manifest.estimate?.minutesPerStack;
+  if (own !== undefined) return { minutes: own, assumption: `assumed ${own} min per stack instance (estimate.minutesPerStack in ${spec.file})` };
+  return { minutes: PLATFORM_MINUTES_PER_STACK, assumption: PLATFORM_MINUTES_ASSUMPTION };
+}
+
+const shapesOf = (label: string, list: readonly Batch[]): OperationShape[] =>
+  list.map((b, i) => ({ label: `${label} ${i + 1}/${list.length} (${b.units.length} × ${b.regions.length})`, units: b.units.length, regions: b.regions }));
+
+/** The operations a run performs, in order (removals are quick and not estimated). */
+export function runShapes(spec: StackSetSpec, plan: Plan): OperationShape[] {
+  const shapes: OperationShape[] = [];
+  if (plan.stackSet === 'update') {
+    const kept = spec.instances.filter((d) => !plan.add.some((a) => a.unit.id === d.unit.id && a.region === d.region));
+    const units = new Set(kept.map((d) => d.unit.id)).size;
+    shapes.push({ label: 'update-stack-set (all instances)', units, regions: spec.regionOrder.filter((r) => kept.some((d) => d.region === r)) });
+  }
+  shapes.push(...shapesOf('create-stack-instances', batches(plan.add, spec.regionOrder)));
+  shapes.push(...shapesOf('update-stack-instances', batches(plan.update.map((u) => u.desired), spec.regionOrder)));
+  return shapes;
+}
+
+export function estimateLines(spec: StackSetSpec, plan?: Plan): string[] {
+  const prefs = spec.manifest.operationPreferences ?? {};
+  const { minutes, assumption } = minutesPerStack(spec);
+  const unit = spec.manifest.permissions.model === 'SERVICE_MANAGED' ? ' (each OU counted as one account: OU membership is not read)' : '';
+  const full = estimateOperations(prefs, shapesOf('create-stack-instances', batches(spec.instances, spec.regionOrder)), minutes);
+  const lines = formatOperationsEstimate(`rollout from scratch, ${spec.manifest.targets.length} targets × ${spec.regionOrder.length} regions${unit}`, full, assumption);
+  if (plan && !isNoop(plan)) {
+    const next = estimateOperations(prefs, runShapes(spec, plan), minutes);
+    lines.push(`this run: ${next.operations.length} operation${next.operations.length === 1 ? '' : 's'} that deploy stacks, ${next.waves} wave${next.waves === 1 ? '' : 's'}, about ${formatDuration(next.minutes)}`);
+  }
+  return lines;
+}
+
+/** `make stackset-plan`: the plan, read-only (describe/list calls and S3 reads only). */
+export async function planRollout(spec: StackSetSpec, ctx: RolloutContext): Promise<Plan> {
+  const adminAccount = await ctx.api.callerAccount();
+  const desired = desiredStackSet(spec, adminAccount);
+  const existing = await ctx.api.describeStackSet(spec.manifest.stackSetName);
+  const actual = existing ? await readInstances(ctx.api, spec) : [];
+  const templateChanges = existing ? await templateDifferences(spec, existing.TemplateBody, (b, k) => ctx.api.s3Text(b, k)) : [];
+  const plan = assemblePlan(spec, existing, desired, actual, templateChanges, comparableOn(ctx.target));
+  for (const line of formatPlan(plan, { stackSetName: spec.manifest.stackSetName, deleteStacks: ctx.deleteStacks })) ctx.log(line);
+  if (isNoop(plan)) ctx.log('nothing to change: make stackset would start no operation');
+  for (const line of estimateLines(spec, plan)) ctx.log(line);
+  return plan;
+}
+
+// --- apply --------------------------------------------------------------------------------------
+
+function operationPreferences(prefs: OperationPreferences | undefined, regions?: readonly string[]): Record<string, unknown> | undefined {
+  if (!prefs) return undefined;
+  const order = prefs.regionOrder?.filter((r) => !regions || regions.includes(r));
+  const out: Record<string, unknown> = {
+    RegionConcurrencyType: prefs.regionConcurrency,
+    RegionOrder: order && order.length > 0 ? order : undefined,
+    MaxConcurrentCount: prefs.maxConcurrentCount,
+    MaxConcurrentPercentage: prefs.maxConcurrentPercentage,
+    FailureToleranceCount: prefs.failureToleranceCount,
+    FailureTolerancePercentage: prefs.failureTolerancePercentage,
+    ConcurrencyMode: prefs.concurrencyMode,
+  };
+  for (const key of Object.keys(out)) if (out[key] === undefined) delete out[key];
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function targetsInput(units: readonly DeploymentUnit[]): Record<string, unknown> {
+  return units[0]?.kind === 'ou' ? { DeploymentTargets: { OrganizationalUnitIds: units.map((u) => u.id) } } : { Accounts: units.map((u) => u.id) };
+}
+
+function stackSetInput(spec: StackSetSpec, desired: DesiredStackSet, template: { templateBody?: string; templateUrl?: string }): Record<string, unknown> {
+  const input: Record<string, unknown> = {
+    StackSetName: spec.manifest.stackSetName,
+    ...(desired.description !== undefined ? { Description: desired.description } : {}),
+    ...(template.templateUrl ? { TemplateURL: template.templateUrl } : { TemplateBody: template.templateBody }),
+    Parameters: toParameterList(desired.parameters),
+    Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
+    Tags: Object.entries(desired.tags).map(([Key, Value]) => ({ Key, Value })),
+    ManagedExecution: { Active: desired.managedExecution },
+  };
+  if (desired.administrationRoleArn) input.AdministrationRoleARN = desired.administrationRoleArn;
+  if (desired.executionRoleName) input.ExecutionRoleName = desired.executionRoleName;
+  if (desired.autoDeployment) {
+    input.AutoDeployment = { Enabled: desired.autoDeployment.enabled, RetainStacksOnAccountRemoval: desired.autoDeployment.retainStacksOnAccountRemoval };
+  }
+  return input;
+}
+
+export interface ApplyResult {
+  readonly plan: Plan;
+  readonly operations: number;
+  readonly rows: readonly FinalRow[];
+  /** Regions whose failed instances exceed the failure tolerance, and operations that did not succeed. */
+  readonly failures: readonly string[];
+}
+
+/** `make stackset`: brings the stack set and its instances to the manifest. */
+export async function applyRollout(spec: StackSetSpec, ctx: RolloutContext): Promise<ApplyResult> {
+  const { api, log } = ctx;
+  const name = spec.manifest.stackSetName;
+  const prefs = spec.manifest.operationPreferences;
+  const adminAccount = await api.callerAccount();
+  const desired = desiredStackSet(spec, adminAccount);
+
+  const source = await templateForStackSet(spec, ctx.target, ctx.packager);
+  if (spec.hasNestedStacks) log(`packaged ${spec.template}: ${source.uploaded.length} uploaded, ${source.skipped.length} already in the bucket → ${source.templateUrl}`);
+
+  const existing = await api.describeStackSet(name);
+  const actual = existing ? await readInstances(api, spec) : [];
+  let templateChanges: string[] = [];
+  if (existing && existing.TemplateBody !== source.text) {
+    const explained = await templateDifferences(spec, existing.TemplateBody, (b, k) => api.s3Text(b, k)).catch(() => []);
+    templateChanges = explained.length > 0 ? explained : ['the packaged template text differs from the deployed one'];
+  }
+  const plan = assemblePlan(spec, existing, desired, actual, templateChanges, comparableOn(ctx.target));
+  for (const line of formatPlan(plan, { stackSetName: name, deleteStacks: ctx.deleteStacks })) log(line);
+
+  const results: ApiOperationResult[] = [];
+  const failures: string[] = [];
+  let operations = 0;
+  const run = async (label: string, start: () => Promise<string>): Promise<boolean> => {
+    const operationId = await start();
+    operations++;
+    log(`${label} operation ${operationId} started`);
+    const finished = await waitForOperation(api, name, operationId, label, { ...ctx.wait, log });
+    results.push(...finished.results);
+    if (finished.operation.Status !== 'SUCCEEDED') {
+      failures.push(`${label} operation ${operationId} ended ${finished.operation.Status}${finished.operation.StatusReason ? `: ${finished.operation.StatusReason}` : ''}`);
+      return false;
+    }
+    return true;
+  };
+
+  if (isNoop(plan)) {
+    log('nothing to change: no operation started');
+  } else {
+    let ok = true;
+    for (const batch of batches(plan.remove.map((r) => ({ unit: r.unit, region: r.region, overrides: {} })), spec.regionOrder)) {
+      if (!ok) break;
+      ok = await run('DELETE', () =>
+        api.deleteStackInstances({ StackSetName: name, ...targetsInput(batch.units), Regions: batch.regions, RetainStacks: !ctx.deleteStacks, OperationPreferences: operationPreferences(prefs, batch.regions) }),
+      );
+    }
+    if (ok && plan.stackSet === 'create') {
+      await api.createStackSet({ ...stackSetInput(spec, desired, source), PermissionModel: desired.permissionModel });
+      log(`stack set ${name} created`);
+    }
+    if (ok && plan.stackSet === 'update') {
+      ok = await run('UPDATE', () => api.updateStackSet({ ...stackSetInput(spec, desired, source), OperationPreferences: operationPreferences(prefs) }));
+    }
+    for (const batch of batches(plan.add, spec.regionOrder)) {
+      if (!ok) break;
+      ok = await run('CREATE', () =>
+        api.createStackInstances({
+          StackSetName: name,
+          ...targetsInput(batch.units),
+          Regions: batch.regions,
+          ParameterOverrides: toParameterList(batch.overrides),
+          OperationPreferences: operationPreferences(prefs, batch.regions),
+        }),
+      );
+    }
+    for (const batch of batches(plan.update.map((u) => u.desired), spec.regionOrder)) {
+      if (!ok) break;
+      ok = await run('UPDATE', () =>
+        api.updateStackInstances({
+          StackSetName: name,
+          ...targetsInput(batch.units),
+          Regions: batch.regions,
+          ParameterOverrides: toParameterList(batch.overrides),
+          OperationPreferences: operationPreferences(prefs, batch.regions),
+        }),
+      );
+    }
+  }
+
+  const rows = finalRows(await api.listStackInstances(name), results);
+  log('');
+  for (const line of formatTable(rows, spec.regionOrder)) log(line);
+  failures.push(...toleranceFailures(rows, prefs));
+  return { plan, operations, rows, failures };
+}
+
+/** Regions where more instances failed than the failure tolerance allows. */
+export function toleranceFailures(rows: readonly FinalRow[], prefs: OperationPreferences | undefined): string[] {
+  const out: string[] = [];
+  for (const region of [...new Set(rows.map((r) => r.region))]) {
+    const inRegion = rows.filter((r) => r.region === region);
+    const failed = inRegion.filter((r) => r.failed).length;
+    const tolerance = failureTolerance(prefs, inRegion.length);
+    if (failed > tolerance) out.push(`${region}: ${failed} failed instance${failed === 1 ? '' : 's'}, over the failure tolerance of ${tolerance}`);
+  }
+  return out;
+}

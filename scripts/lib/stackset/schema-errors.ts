@@ -1,0 +1,140 @@
+// Turns ajv errors into `<path>: <what is allowed>` lines a person can act on. The schema carries
+// its own wording in `x-message` (read from the failing schema node); the rest is derived from
+// the error keyword. Branch errors under a failed oneOf/anyOf are dropped: the oneOf's own
+// message says what the choice is, the branches' "must have property" lines only confuse.
+import type { ErrorObject } from 'ajv';
+
+/** `/targets/2/account` → `targets[2].account`; the document root → `(top level)`. */
+export function yamlPath(instancePath: string, extra?: string): string {
+  const parts = instancePath.split('/').slice(1).map(unescapePointer);
+  if (extra !== undefined) parts.push(extra);
+  let path = '';
+  for (const part of parts) path += /^\d+$/.test(part) ? `[${part}]` : path === '' ? part : `.${part}`;
+  return path === '' ? '(top level)' : path;
+}
+
+const unescapePointer = (part: string): string => part.replace(/~1/g, '/').replace(/~0/g, '~');
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return `"${value}"`;
+  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${value}`;
+  return Array.isArray(value) ? 'a list' : 'a mapping';
+}
+
+/** The closest allowed value by edit distance, when it is close enough to be a likely typo. */
+export function closest(value: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of allowed) {
+    const d = editDistance(value, candidate);
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(value.length / 4)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+type SchemaNode = Record<string, unknown> & { 'x-message'?: string; properties?: Record<string, SchemaNode> };
+
+/** What the schema node under `path` allows, in the schema's own words when it has them. */
+function allowedBy(node: SchemaNode | undefined): string | undefined {
+  return typeof node?.['x-message'] === 'string' ? node['x-message'] : undefined;
+}
+
+function isBranchError(error: ErrorObject, all: readonly ErrorObject[]): boolean {
+  return all.some(
+    (parent) =>
+      parent !== error &&
+      (parent.keyword === 'oneOf' || parent.keyword === 'anyOf') &&
+      error.instancePath === parent.instancePath &&
+      error.schemaPath.startsWith(`${parent.schemaPath}/`),
+  );
+}
+
+function messageFor(error: ErrorObject): string {
+  const parent = error.parentSchema as SchemaNode | undefined;
+  const own = allowedBy(parent);
+  const params = error.params as Record<string, any>;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const allowed = Object.keys(parent?.properties ?? {});
+      const guess = closest(params.additionalProperty, allowed);
+      return `${yamlPath(error.instancePath, params.additionalProperty)}: unknown key${guess ? ` (did you mean ${guess}?)` : ''}; allowed keys: ${allowed.join(', ')}`;
+    }
+    case 'required': {
+      const property = parent?.properties?.[params.missingProperty];
+      const what = allowedBy(property) ?? allowedBy(resolveRef(property));
+      return `${yamlPath(error.instancePath, params.missingProperty)}: required${what ? `: ${what}` : ''}`;
+    }
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map(String);
+      const guess = typeof error.data === 'string' ? closest(error.data, allowed) : undefined;
+      return `${yamlPath(error.instancePath)}: ${describeValue(error.data)} is not allowed${guess ? ` (did you mean ${guess}?)` : ''}; allowed: ${own ? `${own}: ` : ''}${allowed.join(', ')}`;
+    }
+    case 'propertyNames':
+      return `${yamlPath(error.instancePath, params.propertyName)}: this key is not allowed here`;
+    case 'uniqueItems':
+      return `${yamlPath(error.instancePath)}: items ${params.j} and ${params.i} are the same; allowed: ${own ?? 'distinct items'}`;
+    default: {
+      const structural = error.data !== null && typeof error.data === 'object';
+      const got = structural ? 'does not fit' : `${describeValue(error.data)} is not allowed`;
+      return `${yamlPath(error.instancePath)}: ${got}; allowed: ${own ?? error.message}`;
+    }
+  }
+}
+
+// The schema of the manifest, for `required` errors that point at a $ref'd property.
+let rootSchema: SchemaNode | undefined;
+export function useSchema(schema: object): void {
+  rootSchema = schema as SchemaNode;
+}
+function resolveRef(node: SchemaNode | undefined): SchemaNode | undefined {
+  const ref = node?.$ref;
+  if (typeof ref !== 'string' || !ref.startsWith('#/') || !rootSchema) return undefined;
+  return ref
+    .slice(2)
+    .split('/')
+    .reduce<any>((at, key) => at?.[key], rootSchema);
+}
+
+/** A oneOf/discriminator failure that a more precise error at or below the same place already explains. */
+function isExplainedChoice(error: ErrorObject, all: readonly ErrorObject[]): boolean {
+  if (error.keyword !== 'discriminator' && error.keyword !== 'oneOf') return false;
+  return all.some(
+    (other) =>
+      other !== error &&
+      other.keyword !== error.keyword &&
+      !isBranchError(other, all) &&
+      (other.instancePath === error.instancePath || other.instancePath.startsWith(`${error.instancePath}/`)),
+  );
+}
+
+/** One line per problem, in document order, without duplicates. */
+export function describeSchemaErrors(errors: readonly ErrorObject[]): string[] {
+  // A bad key is reported twice (propertyNames, and the name's own pattern/enum failure): keep the one with the reason.
+  const lines: string[] = [];
+  for (const error of errors) {
+    if (isBranchError(error, errors) || isExplainedChoice(error, errors)) continue;
+    if (error.keyword === 'propertyNames') continue;
+    if (error.propertyName !== undefined) {
+      lines.push(messageFor({ ...error, instancePath: `${error.instancePath}/${error.propertyName}` }));
+      continue;
+    }
+    lines.push(messageFor(error));
+  }
+  return [...new Set(lines)];
+}

@@ -1,0 +1,135 @@
+// The template a stack set is created from, and whether the deployed one differs.
+//
+// The platform root has nested stacks: it is packaged (layers uploaded to the artifact bucket,
+// readable by the target accounts; TemplateURLs rewritten) and the stack set gets the packaged
+// root's URL. A single template without nested stacks (the tests' small template) goes inline.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { parseTemplate } from '../../../templates-src/core/yaml.js';
+import type { AwsTarget } from '../aws.js';
+import { GENERATED_TEMPLATES } from '../paths.js';
+import type { StackSetSpec } from './manifest.js';
+
+/** CloudFormation's limit for an inline TemplateBody. */
+export const TEMPLATE_BODY_LIMIT = 51_200;
+
+export interface TemplateSource {
+  readonly templateBody?: string;
+  readonly templateUrl?: string;
+  /** The text the stack set will hold (DescribeStackSet's TemplateBody after the update). */
+  readonly text: string;
+  readonly uploaded: readonly string[];
+  readonly skipped: readonly string[];
+}
+
+/** scripts/lib/package.ts (issue #8): uploads the layers content-addressed, writes the packaged root. */
+export type PackageTemplates = (opts: {
+  target: AwsTarget;
+  region?: string;
+  bucket?: string;
+  readers?: { organizationId?: string; accounts?: string[] };
+}) => Promise<{ bucket: string; rootTemplatePath: string; rootTemplateUrl: string; uploaded: string[]; skipped: string[] }>;
+
+export class TemplateSourceError extends Error {}
+
+/** Loaded on first use, so that plan and the manifest checks never need the packager. */
+export async function loadPackager(): Promise<PackageTemplates> {
+  const modulePath = '../package.js';
+  try {
+    const module = (await import(modulePath)) as { packageTemplates?: PackageTemplates };
+    if (typeof module.packageTemplates === 'function') return module.packageTemplates;
+  } catch (e) {
+    throw new TemplateSourceError(`packaging the platform needs scripts/lib/package.ts (make package): ${(e as Error).message.split('\n')[0]}`);
+  }
+  throw new TemplateSourceError('scripts/lib/package.ts does not export packageTemplates');
+}
+
+export function readersOf(spec: StackSetSpec): { organizationId?: string; accounts?: string[] } {
+  const permissions = spec.manifest.permissions;
+  if (permissions.model === 'SERVICE_MANAGED') return { organizationId: permissions.organizationId };
+  return { accounts: spec.manifest.targets.map((t) => t.account!).filter(Boolean) };
+}
+
+export async function templateForStackSet(spec: StackSetSpec, target: AwsTarget, packager?: PackageTemplates): Promise<TemplateSource> {
+  if (!spec.hasNestedStacks) {
+    const bytes = Buffer.byteLength(spec.templateText);
+    if (bytes > TEMPLATE_BODY_LIMIT) {
+      throw new TemplateSourceError(`${spec.template}: ${bytes} bytes, over the ${TEMPLATE_BODY_LIMIT}-byte inline template limit; only the platform root (${'generated/templates/root.yaml'}) is packaged to S3`);
+    }
+    return { templateBody: spec.templateText, text: spec.templateText, uploaded: [], skipped: [] };
+  }
+  const packageTemplates = packager ?? (await loadPackager());
+  const result = await packageTemplates({ target, readers: readersOf(spec) });
+  return { templateUrl: result.rootTemplateUrl, text: readFileSync(result.rootTemplatePath, 'utf8'), uploaded: result.uploaded, skipped: result.skipped };
+}
+
+/** Bucket and key of an S3 object URL (virtual-hosted or path style). */
+export function s3Location(url: string): { bucket: string; key: string } | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  const path = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  const virtualHosted = /^(.+)\.s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com$/.exec(parsed.hostname);
+  if (virtualHosted) return { bucket: virtualHosted[1], key: path };
+  if (/^s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com$/.test(parsed.hostname)) {
+    const slash = path.indexOf('/');
+    return slash > 0 ? { bucket: path.slice(0, slash), key: path.slice(slash + 1) } : undefined;
+  }
+  return undefined;
+}
+
+type Tree = Record<string, any>;
+
+/** The root with every nested stack's TemplateURL blanked: what is left must match as is. */
+function withoutTemplateUrls(tree: Tree): Tree {
+  const copy = structuredClone(tree);
+  for (const resource of Object.values((copy.Resources ?? {}) as Tree)) {
+    if (resource.Type === 'AWS::CloudFormation::Stack' && resource.Properties) resource.Properties.TemplateURL = '(packaged)';
+  }
+  return copy;
+}
+
+/**
+ * What differs between the deployed stack set template and the local one, without packaging
+ * (plan changes nothing): the root is compared with TemplateURLs left out, and each nested
+ * template deployed is read back from S3 and compared with generated/templates/<layer>.yaml.
+ */
+export async function templateDifferences(spec: StackSetSpec, deployedBody: string | undefined, readS3: (bucket: string, key: string) => Promise<string>): Promise<string[]> {
+  if (deployedBody === undefined) return ['the deployed template could not be read'];
+  if (!spec.hasNestedStacks) return deployedBody === spec.templateText ? [] : [`${spec.template} differs from the deployed template`];
+  const local = parseTemplate(spec.templateText, spec.template) as Tree;
+  let deployed: Tree;
+  try {
+    deployed = parseTemplate(deployedBody, 'deployed template') as Tree;
+  } catch {
+    return ['the deployed template is not a template this tool can read'];
+  }
+  const changes: string[] = [];
+  if (!isDeepStrictEqual(withoutTemplateUrls(local), withoutTemplateUrls(deployed))) changes.push(`${spec.template} (outside the nested stacks' TemplateURLs)`);
+  for (const [id, resource] of Object.entries((local.Resources ?? {}) as Tree)) {
+    if (resource.Type !== 'AWS::CloudFormation::Stack') continue;
+    const file = String(resource.Properties?.TemplateURL);
+    const deployedUrl = deployed.Resources?.[id]?.Properties?.TemplateURL;
+    const location = typeof deployedUrl === 'string' ? s3Location(deployedUrl) : undefined;
+    if (!location) {
+      changes.push(`${file}: new nested stack ${id}`);
+      continue;
+    }
+    const localPath = join(GENERATED_TEMPLATES, file);
+    if (!existsSync(localPath)) {
+      changes.push(`${file}: missing from generated/templates (run make build)`);
+      continue;
+    }
+    try {
+      const deployedLayer = parseTemplate(await readS3(location.bucket, location.key), deployedUrl);
+      if (!isDeepStrictEqual(parseTemplate(readFileSync(localPath, 'utf8'), file), deployedLayer)) changes.push(`${file} changed`);
+    } catch (e) {
+      changes.push(`${file}: the deployed copy ${deployedUrl} could not be read (${(e as Error).message.split('\n')[0]}); counted as changed`);
+    }
+  }
+  return changes;
+}
