@@ -37,3 +37,33 @@ export function passesAndCatches(check: (t: CfnTemplate) => void, real: CfnTempl
   }
   if (!failed) throw new Error('the check did not catch the broken variant: it cannot fail');
 }
+
+/** Layer file name → root logical ID of its nested stack (from the root's TemplateURLs). */
+export function layerStacks(): Record<string, string> {
+  const root = generated('root');
+  return Object.fromEntries(
+    Object.entries(root.Resources)
+      .filter(([, r]) => r.Type === 'AWS::CloudFormation::Stack')
+      .map(([id, r]) => [String(r.Properties.TemplateURL).replace(/\.yaml$/, ''), id]),
+  );
+}
+
+/** Where the root feeds a layer parameter from: "Kms.Outputs.DatabaseKeyArn", "param:VpcCidr" … */
+export function wiring(layer: string, parameter: string): string {
+  const root = generated('root');
+  const value = root.Resources[layerStacks()[layer]].Properties.Parameters[parameter];
+  if (value?.Ref) return `param:${value.Ref}`;
+  if (value?.['Fn::GetAtt']) return `${value['Fn::GetAtt'][0].replace(/Stack$/, '')}.${value['Fn::GetAtt'][1]}`;
+  return JSON.stringify(value);
+}
+
+/** The key class a KMS key property refers to, through the layer parameter and the root wiring. */
+export function keyClassOf(layer: string, value: Json): string | undefined {
+  const param = value?.Ref;
+  if (!param) return undefined;
+  const source = wiring(layer, param);
+  const match = /^Kms\.Outputs\.(\w+)KeyArn$/.exec(source);
+  return match?.[1];
+}
+
+export const LAYERS = ['kms', 'network', 'secrets', 'database', 'cache', 'storage', 'streaming', 'backup', 'compute', 'api', 'observability', 'audit'] as const;
