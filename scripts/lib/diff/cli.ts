@@ -1,0 +1,135 @@
+// `make diff` / scripts/diff.ts: options from flags and the environment (make exports BASE, STACK,
+// ALLOW_REPLACE, FORMAT), the two sides, the report, the exit code (0 ok, 1 gate blocked, 2 usage
+// or input error).
+import { relative } from 'node:path';
+import { aws, AwsCallError, AwsTargetError, resolveTarget } from '../aws.js';
+import { GENERATED_TEMPLATES, ROOT } from '../paths.js';
+import { parseAllowList, type AllowEntry } from './allow.js';
+import { renderMarkdown } from './render-markdown.js';
+import { renderText } from './render-text.js';
+import { buildReport, exitCodeOf } from './report.js';
+import { templatesFromDir } from './source-dir.js';
+import { defaultBase, resolveCommit, shortCommit, templatesAtCommit } from './source-git.js';
+import { templatesFromStack, type AwsCall } from './source-stack.js';
+import { DiffInputError, type TemplateSet } from './types.js';
+
+export const USAGE = `usage: make diff [BASE=<ref> | STACK=<name>] [ALLOW_REPLACE=Id,template:Id] [FORMAT=markdown]
+       tsx scripts/diff.ts [--base <ref> | --stack <name> | --before-dir <dir>] [--after-dir <dir>]
+                           [--allow-replace <Id,template:Id>]... [--format text|markdown] [--color|--no-color]
+
+Compares generated/templates (the working tree) with:
+  default            the templates at the merge base of HEAD and main (on main: HEAD)
+  BASE=<ref>         the templates committed at a branch, tag or commit (e.g. BASE=HEAD~1)
+  STACK=<name>       the templates of a deployed stack and its nested stacks (TARGET=local, the
+                     emulator, by default; TARGET=aws for a real account)
+  --before-dir <dir> a directory of templates (root.yaml and one file per layer)
+
+Exit: 0 no blocking change, 1 the data-loss gate fired, 2 usage or input error.`;
+
+export type Format = 'text' | 'markdown';
+
+export interface DiffOptions {
+  readonly base?: string;
+  readonly stack?: string;
+  readonly beforeDir?: string;
+  readonly afterDir?: string;
+  readonly format: Format;
+  readonly allow: readonly AllowEntry[];
+  readonly color?: boolean;
+  readonly help: boolean;
+}
+
+const FORMATS: readonly Format[] = ['text', 'markdown'];
+
+function formatOf(value: string, source: string): Format {
+  if (!(FORMATS as readonly string[]).includes(value)) throw new DiffInputError(`${source}: "${value}" is not a format; allowed: ${FORMATS.join(', ')}`);
+  return value as Format;
+}
+
+export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): DiffOptions {
+  const values: Record<string, string | undefined> = { base: env.BASE || undefined, stack: env.STACK || undefined };
+  let format = env.FORMAT ? formatOf(env.FORMAT, 'FORMAT') : 'text';
+  const allow = parseAllowList(env.ALLOW_REPLACE, 'ALLOW_REPLACE');
+  let color: boolean | undefined;
+  let help = false;
+  const withValue = new Set(['--base', '--stack', '--before-dir', '--after-dir', '--format', '--allow-replace']);
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i]!.startsWith('--') && argv[i]!.includes('=') ? [argv[i]!.slice(0, argv[i]!.indexOf('=')), argv[i]!.slice(argv[i]!.indexOf('=') + 1)] : [argv[i]!, undefined];
+    if (flag === '-h' || flag === '--help') help = true;
+    else if (flag === '--markdown') format = 'markdown';
+    else if (flag === '--color' || flag === '--no-color') color = flag === '--color';
+    else if (withValue.has(flag)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined || value === '') throw new DiffInputError(`${flag}: needs a value\n\n${USAGE}`);
+      if (flag === '--format') format = formatOf(value, flag);
+      else if (flag === '--allow-replace') allow.push(...parseAllowList(value, flag));
+      else values[flag.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase())] = value;
+    } else throw new DiffInputError(`${argv[i]}: unknown option\n\n${USAGE}`);
+  }
+  const sources = [values.base && 'BASE/--base', values.stack && 'STACK/--stack', values.beforeDir && '--before-dir'].filter(Boolean);
+  if (sources.length > 1) throw new DiffInputError(`${sources.join(' and ')}: choose one thing to compare with`);
+  return { base: values.base, stack: values.stack, beforeDir: values.beforeDir, afterDir: values.afterDir, format, allow, color, help };
+}
+
+export interface Environment {
+  /** The git repository whose generated/templates is the base (the project root). */
+  readonly repo: string;
+  /** generated/templates: the new side unless --after-dir says otherwise. */
+  readonly templatesDir: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** How AWS is called for STACK=; the AWS CLI against resolveTarget() unless a test supplies one. */
+  readonly awsCall?: AwsCall;
+}
+
+function awsCallFor(env: NodeJS.ProcessEnv): AwsCall {
+  const target = resolveTarget(env);
+  return (args) => aws(target, args);
+}
+
+function beforeSide(options: DiffOptions, after: TemplateSet, environment: Environment): TemplateSet {
+  if (options.beforeDir) return templatesFromDir(options.beforeDir);
+  if (options.stack) {
+    const call = environment.awsCall ?? awsCallFor(environment.env);
+    const local = !environment.awsCall && resolveTarget(environment.env).kind === 'local';
+    const where = environment.awsCall ? '' : local ? ' (local emulator)' : ' (AWS)';
+    try {
+      return templatesFromStack(options.stack, after, call, `deployed stack ${options.stack}${where}`);
+    } catch (e) {
+      if (!(e instanceof AwsCallError)) throw e;
+      const hint = local && /Could not connect/.test(e.message) ? ' (is the emulator running? make local-up; or TARGET=aws for a real account)' : '';
+      throw new DiffInputError(`STACK=${options.stack}: ${e.message}${hint}`);
+    }
+  }
+  const dirInRepo = relative(environment.repo, environment.templatesDir);
+  if (options.base) {
+    const commit = resolveCommit(environment.repo, options.base);
+    return templatesAtCommit(environment.repo, commit, dirInRepo, `${options.base}@${shortCommit(commit)}`);
+  }
+  const base = defaultBase(environment.repo);
+  return templatesAtCommit(environment.repo, base.commit, dirInRepo, `${shortCommit(base.commit)} (${base.description})`);
+}
+
+export interface DiffRun {
+  readonly exitCode: 0 | 1 | 2;
+  readonly output: string;
+}
+
+/** Runs the whole comparison; never throws for bad input (exit 2 with the message instead). */
+export function runDiff(argv: readonly string[], environment: Environment, tty = false): DiffRun {
+  try {
+    const options = parseOptions(argv, environment.env);
+    if (options.help) return { exitCode: 0, output: `${USAGE}\n` };
+    const afterDir = options.afterDir ?? environment.templatesDir;
+    const after = templatesFromDir(afterDir, options.afterDir ? afterDir : `${relative(environment.repo, afterDir)} (working tree)`);
+    const before = beforeSide(options, after, environment);
+    const report = buildReport(before, after, options.allow);
+    const color = options.format === 'text' && (options.color ?? (tty && !environment.env.NO_COLOR));
+    const output = options.format === 'markdown' ? renderMarkdown(report) : renderText(report, { color, columns: tty ? process.stdout.columns : undefined });
+    return { exitCode: exitCodeOf(report), output };
+  } catch (e) {
+    if (e instanceof DiffInputError || e instanceof AwsTargetError || e instanceof AwsCallError) return { exitCode: 2, output: `diff: ${e.message}\n` };
+    throw e;
+  }
+}
+
+export const PROJECT_ENVIRONMENT = (env: NodeJS.ProcessEnv): Environment => ({ repo: ROOT, templatesDir: GENERATED_TEMPLATES, env });

@@ -1,0 +1,24 @@
+// Does changing this property path replace the resource? RESOURCE_INFO (generated from the resource
+// specification) answers for top-level properties of the platform's types; it holds no facts about
+// nested paths (e.g. ElastiCache NodeGroupConfiguration[].ReplicaCount, EFS AccessPoint
+// CreationInfo.*, ECS container definitions), so those are looked up in the specification itself.
+import { RESOURCE_INFO, type ResourceInfo } from '../../../templates-src/spec-types/resource-info.js';
+import { pathsOverlap, specReplacement, stronger, type Replacement } from './spec.js';
+import type { Path } from './value-paths.js';
+
+export type { Replacement };
+
+export function resourceInfo(type: string): ResourceInfo | undefined {
+  return (RESOURCE_INFO as Readonly<Record<string, ResourceInfo>>)[type];
+}
+
+export function replacementOf(type: string, path: Path): Replacement {
+  const info = resourceInfo(type);
+  if (!info || path.length === 0) return info ? 'no' : specReplacement(type, path);
+  const top = String(path[0]);
+  const { yes, maybe } = info.replacedBy;
+  // RESOURCE_INFO lists additional nested replacement paths dotted ("CreationInfo.OwnerUid").
+  if (yes.some((entry) => entry === top || (entry.includes('.') && pathsOverlap(entry.split('.'), path)))) return 'yes';
+  const topLevel: Replacement = maybe.includes(top) ? 'maybe' : 'no';
+  return path.length === 1 ? topLevel : stronger(topLevel, specReplacement(type, path));
+}

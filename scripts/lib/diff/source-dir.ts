@@ -1,0 +1,34 @@
+// Templates from a directory (generated/templates, or a fixture) and parsing shared by every source.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseTemplate } from '../../../templates-src/core/yaml.js';
+import { DiffInputError, type CfnTemplate, type TemplateSet } from './types.js';
+
+export const TEMPLATE_FILE = /\.(ya?ml|json)$/;
+
+/** Parses a template body; `where` names the file (and ref) in errors. */
+export function parseTemplateText(text: string, where: string): CfnTemplate {
+  try {
+    const template = parseTemplate(text, where) as CfnTemplate;
+    const resources = template.Resources;
+    if (resources !== undefined && (resources === null || typeof resources !== 'object' || Array.isArray(resources))) {
+      throw new Error(`${where}: Resources must be a mapping of logical ID to resource`);
+    }
+    for (const [id, resource] of Object.entries(resources ?? {})) {
+      if (!resource || typeof resource !== 'object' || typeof resource.Type !== 'string') throw new Error(`${where}: Resources.${id}: a resource needs a Type (a string such as AWS::S3::Bucket)`);
+    }
+    return template;
+  } catch (e) {
+    const message = (e as Error).message;
+    throw new DiffInputError(message.includes(where) ? message : `${where}: ${message}`);
+  }
+}
+
+export function templatesFromDir(dir: string, label = dir): TemplateSet {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DiffInputError(`${dir}: no such directory (expected a directory of templates: root.yaml and one file per layer)`);
+  const templates = new Map<string, CfnTemplate>();
+  for (const name of readdirSync(dir).filter((n) => TEMPLATE_FILE.test(n)).sort()) {
+    templates.set(name, parseTemplateText(readFileSync(join(dir, name), 'utf8'), join(dir, name)));
+  }
+  return { label, templates };
+}

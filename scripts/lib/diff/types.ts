@@ -1,0 +1,30 @@
+// Shapes shared by the diff modules: parsed (long-form) templates, and one side of a comparison.
+
+export interface CfnResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  DeletionPolicy?: unknown;
+  UpdateReplacePolicy?: unknown;
+  Condition?: unknown;
+  [attribute: string]: unknown;
+}
+
+export interface CfnTemplate {
+  Parameters?: Record<string, { Default?: unknown; [key: string]: unknown }>;
+  Conditions?: Record<string, unknown>;
+  Resources?: Record<string, CfnResource>;
+  Outputs?: Record<string, unknown>;
+  [section: string]: unknown;
+}
+
+/** One side of a comparison: templates by file name (root.yaml, network.yaml …). */
+export interface TemplateSet {
+  /** Where the templates come from, for the report header ("main@1a2b3c4", "stack payment-dev"). */
+  readonly label: string;
+  readonly templates: ReadonlyMap<string, CfnTemplate>;
+}
+
+/** Bad input or an unusable source: the CLI prints the message and exits 2. */
+export class DiffInputError extends Error {}
+
+export const ROOT_TEMPLATE = 'root.yaml';
