@@ -249,6 +249,22 @@ export function buildAudit(config: PlatformConfig): Template {
       Description: 'AWS Config recorder role',
       AssumeRolePolicyDocument: policyDocument({ Effect: 'Allow', Principal: { Service: 'config.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': AWS.AccountId } } }),
       ManagedPolicyArns: [Sub('arn:${AWS::Partition}:iam::aws:policy/service-role/AWS_ConfigRole')],
+      Policies: [
+        {
+          PolicyName: 'deliver-to-audit-bucket',
+          PolicyDocument: policyDocument(
+            { Sid: 'CheckAuditBucket', Effect: 'Allow', Action: ['s3:GetBucketAcl', 's3:ListBucket'], Resource: bucket.getAtt('Arn') },
+            { Sid: 'WriteConfigFiles', Effect: 'Allow', Action: 's3:PutObject', Resource: Sub('${Arn}/config/AWSLogs/${AWS::AccountId}/*', { Arn: bucket.getAtt('Arn') }) },
+            {
+              Sid: 'EncryptConfigFilesThroughS3',
+              Effect: 'Allow',
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+              Resource: auditKey.ref,
+              Condition: { StringEquals: { 'kms:ViaService': Sub('s3.${AWS::Region}.amazonaws.com') } },
+            },
+          ),
+        },
+      ],
     },
     { Condition: recorderOn },
   );

@@ -13,12 +13,15 @@ import { RETAIN_ON_DELETE, keyArnParameter, layerTemplate, policyDocument, strin
 
 const vaultName = (config: PlatformConfig, suffix = ''): ReturnType<typeof Sub> => Sub(`${config.namePrefix}-backup${suffix}-\${Environment}`);
 
-/** Only AWS Backup's own lifecycle may remove recovery points; nobody deletes them by hand. */
+/**
+ * Only AWS Backup's own lifecycle may remove recovery points; nobody deletes or shortens them by
+ * hand. (The policy itself stays changeable, so CloudFormation can still update it.)
+ */
 const vaultAccessPolicy = policyDocument({
   Sid: 'DenyManualDeletionOfRecoveryPoints',
   Effect: 'Deny',
   Principal: { AWS: '*' },
-  Action: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle', 'backup:PutBackupVaultAccessPolicy', 'backup:DeleteBackupVaultAccessPolicy'],
+  Action: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'],
   Resource: '*',
 });
 

@@ -1,0 +1,63 @@
+// make bench: wall time and peak memory of each pipeline step over the whole platform.
+// Each step runs in its own Node process (so peak RSS is the step's own), several times; the
+// figures printed are the median wall time and the largest peak RSS seen.
+//
+//   npx tsx scripts/bench.ts [step ...] [--runs N]
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from './lib/paths.js';
+
+interface Step {
+  readonly name: string;
+  readonly what: string;
+  /** Module and export to run in the child; it must be an async or sync function without arguments. */
+  readonly module: string;
+  readonly fn: string;
+  readonly runs?: number;
+  /** Needs the local emulator (skipped with a note when it is down). */
+  readonly emulator?: boolean;
+}
+
+export const STEPS: readonly Step[] = [
+  { name: 'build', what: 'render every template + parameter file (in memory)', module: 'scripts/lib/render.ts', fn: 'renderAll' },
+];
+
+const CHILD = `
+const [module, fn] = process.argv.slice(-2);
+const mod = await import(module);
+const started = performance.now();
+await mod[fn]();
+const ms = performance.now() - started;
+process.stdout.write(JSON.stringify({ ms, maxRssKb: process.resourceUsage().maxRSS }));
+`;
+
+function runOnce(step: Step): { ms: number; maxRssKb: number } {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD, '--', join(ROOT, step.module), step.fn], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: process.env,
+  });
+  if (result.status !== 0) throw new Error(`bench ${step.name} failed:\n${result.stderr}`);
+  const line = result.stdout.trim().split('\n').pop()!;
+  return JSON.parse(line.slice(line.indexOf('{')));
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const runsFlag = args.indexOf('--runs');
+  const runs = runsFlag >= 0 ? Number(args[runsFlag + 1]) : undefined;
+  const wanted = args.filter((a, i) => !a.startsWith('--') && (runsFlag < 0 || i !== runsFlag + 1));
+  const steps = wanted.length > 0 ? STEPS.filter((s) => wanted.includes(s.name)) : STEPS;
+  console.log(`bench: ${steps.length} steps, node ${process.version}, ${process.platform}/${process.arch}`);
+  console.log('step'.padEnd(14) + 'median ms'.padStart(11) + 'min ms'.padStart(9) + 'peak RSS MB'.padStart(13) + '  what');
+  for (const step of steps) {
+    const n = runs ?? step.runs ?? 5;
+    const samples = Array.from({ length: n }, () => runOnce(step));
+    const times = samples.map((s) => s.ms).sort((a, b) => a - b);
+    const median = times[Math.floor(times.length / 2)];
+    const peakMb = Math.max(...samples.map((s) => s.maxRssKb)) / 1024;
+    console.log(step.name.padEnd(14) + median.toFixed(1).padStart(11) + times[0].toFixed(1).padStart(9) + peakMb.toFixed(1).padStart(13) + `  ${step.what} (${n} runs)`);
+  }
+}
+
+main();
