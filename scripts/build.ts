@@ -2,7 +2,7 @@
 // Files in generated/templates and generated/parameters that the sources no longer produce are removed.
 import { mkdirSync, readdirSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { renderAll, TEMPLATES_DIR, PARAMETERS_DIR, STANDALONE_DIR } from './lib/render.js';
+import { renderAll, TEMPLATES_DIR, PARAMETERS_DIR, STANDALONE_DIR, STACKSETS_DIR } from './lib/render.js';
 import { GENERATED } from './lib/paths.js';
 
 const started = performance.now();
@@ -23,7 +23,7 @@ for (const [path, text] of files) {
     changed++;
   }
 }
-for (const dir of [TEMPLATES_DIR, PARAMETERS_DIR, STANDALONE_DIR]) {
+for (const dir of [TEMPLATES_DIR, PARAMETERS_DIR, STANDALONE_DIR, STACKSETS_DIR]) {
   if (!existsSync(join(GENERATED, dir))) continue;
   for (const name of readdirSync(join(GENERATED, dir))) {
     if (!files.has(`${dir}/${name}`)) {

@@ -6,10 +6,14 @@ import { checkParameterValues } from '../../templates-src/core/parameters.js';
 import { ENVIRONMENT_PARAMETERS, environmentFile } from '../../templates-src/environments/index.js';
 import { ENVIRONMENTS, PLATFORM } from '../../templates-src/config.js';
 import { STANDALONE_TEMPLATES, buildPlatform, type Platform } from '../../templates-src/platform.js';
+import { buildStackSetRoleTemplates } from '../../templates-src/stackset-roles.js';
+import { stackSetRoleConfig } from './stackset/roles-config.js';
 
 export const TEMPLATES_DIR = 'templates';
 export const PARAMETERS_DIR = 'parameters';
 export const STANDALONE_DIR = 'standalone';
+/** StackSet administration/execution role templates (SELF_MANAGED rollouts, docs/stacksets.md). */
+export const STACKSETS_DIR = 'stacksets';
 
 export function renderTemplate(template: Template): string {
   const text = toYaml(template.render());
@@ -34,6 +38,9 @@ export function renderAll(platform: Platform = buildPlatform()): Map<string, str
   for (const build of STANDALONE_TEMPLATES) {
     const template = build(PLATFORM);
     files.set(`${STANDALONE_DIR}/${template.name}.yaml`, renderTemplate(template));
+  }
+  for (const template of buildStackSetRoleTemplates(stackSetRoleConfig([platform.root, ...platform.layers]))) {
+    files.set(`${STACKSETS_DIR}/${template.name}.yaml`, renderTemplate(template));
   }
   for (const env of ENVIRONMENTS) {
     files.set(`${PARAMETERS_DIR}/${env}.json`, renderParameterFile(platform.root, ENVIRONMENT_PARAMETERS[env], environmentFile(env)));
