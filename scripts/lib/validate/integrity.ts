@@ -14,7 +14,7 @@ import { RESOURCE_INFO } from '../../../templates-src/spec-types/resource-info.j
 import { describeCycle, findCycles, type DependencyEdge } from './cycles.js';
 import type { Finding } from './findings.js';
 import { collectReferences, type Reference } from './references.js';
-import { closest } from './schema-errors.js';
+import { closest, list as listValues } from './schema-errors.js';
 import type { CfnResource, CfnTemplate } from './template-files.js';
 
 export interface IntegrityContext {
@@ -31,7 +31,7 @@ interface Located extends Reference {
 }
 
 const STACK = 'AWS::CloudFormation::Stack';
-const list = (names: Iterable<string>): string => [...names].join(', ') || '(none)';
+const list = (names: Iterable<string>): string => listValues([...names]) || '(none)';
 
 export function checkIntegrity(file: string, template: CfnTemplate, all: ReadonlyMap<string, CfnTemplate>, context: IntegrityContext): Finding[] {
   const references = locatedReferences(template);

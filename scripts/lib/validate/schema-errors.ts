@@ -20,8 +20,12 @@ export interface ErrorContext {
 
 const COMPOSITES = new Set(['anyOf', 'oneOf']);
 
+/** Keywords about a value's content: moot when the value has the wrong type to begin with. */
+const VALUE_KEYWORDS = new Set(['enum', 'const', 'pattern', 'cfnFormat', 'enumCaseInsensitive', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minLength', 'maxLength']);
+
 export function schemaErrorFindings(errors: readonly ErrorObject[], context: ErrorContext): Finding[] {
-  const relevant = errors.filter((e) => e.keyword !== 'if');
+  const wrongType = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  const relevant = errors.filter((e) => e.keyword !== 'if' && !(VALUE_KEYWORDS.has(e.keyword) && wrongType.has(e.instancePath)));
   const findings: Finding[] = [];
   const pruned = new Set<ErrorObject>();
   for (const error of relevant) {
@@ -126,7 +130,7 @@ export function describeValue(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}…"` : text;
 }
 
-const list = (values: readonly unknown[], max = 30): string => {
+export const list = (values: readonly unknown[], max = 30): string => {
   const shown = values.slice(0, max).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
   return values.length > max ? `${shown.join(', ')}, … (${values.length} in all)` : shown.join(', ');
 };
