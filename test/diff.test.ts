@@ -19,7 +19,7 @@ import { changedPaths, formatPath } from '../scripts/lib/diff/value-paths.js';
 import { referencesIn } from '../scripts/lib/diff/references.js';
 import { replacementOf } from '../scripts/lib/diff/replacement.js';
 import { findRenames } from '../scripts/lib/diff/renames.js';
-import type { CfnTemplate, TemplateSet } from '../scripts/lib/diff/types.js';
+import type { CfnResource, CfnTemplate, TemplateSet } from '../scripts/lib/diff/types.js';
 import { aws, resolveTarget } from '../scripts/lib/aws.js';
 
 // Asked before any test is registered: the tests that follow keep the event loop busy.
@@ -232,14 +232,21 @@ test('a property that may force replacement blocks as MAY BE REPLACED', () => {
   assert.ok(lines(output).includes('      - BackupRetentionPeriod: may require replacement per the resource specification'), output);
 });
 
-test('a stateful resource made conditional blocks; a weakened DeletionPolicy warns', () => {
+test('a stateful resource made conditional blocks unless Retain keeps it; a weakened DeletionPolicy warns', () => {
   const before = load('bucket-rename', 'before', 'storage.yaml');
   const conditional = structuredClone(before);
   conditional.Conditions = { KeepData: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-west-1'] } };
   conditional.Resources!.DataBucket!.Condition = 'KeepData';
-  const made = compare({ 'storage.yaml': before }, { 'storage.yaml': conditional });
+  const retained = compare({ 'storage.yaml': before }, { 'storage.yaml': conditional });
+  assert.equal(retained.exitCode, 0, 'DeletionPolicy Retain keeps the bucket when the condition turns false');
+  assert.match(retained.output, /\[RETAINED\] storage\.yaml: DataBucket \(AWS::S3::Bucket\) exists only when condition KeepData is true, and what decides it changed/);
+  const unprotected = structuredClone(before);
+  delete unprotected.Resources!.DataBucket!.DeletionPolicy;
+  const unprotectedConditional = structuredClone(conditional);
+  delete unprotectedConditional.Resources!.DataBucket!.DeletionPolicy;
+  const made = compare({ 'storage.yaml': unprotected }, { 'storage.yaml': unprotectedConditional });
   assert.equal(made.exitCode, 1);
-  assert.match(made.output, /DataBucket \(AWS::S3::Bucket\) is now created only when condition KeepData is true/);
+  assert.match(made.output, /\[BLOCKED\] storage\.yaml: DataBucket \(AWS::S3::Bucket\) exists only when condition KeepData is true/);
 
   const weakened = structuredClone(before);
   delete weakened.Resources!.DataBucket!.DeletionPolicy;
@@ -247,6 +254,45 @@ test('a stateful resource made conditional blocks; a weakened DeletionPolicy war
   assert.equal(w.exitCode, 0);
   assert.ok(lines(w.output).includes('!!! WARNING: DELETION PROTECTION WEAKENED - storage.yaml'), w.output);
   assert.match(w.output, /DataBucket \(AWS::S3::Bucket\): DeletionPolicy Retain -> Delete \(default\)/);
+});
+
+test('a parameter value that forces replacement (through the root into a layer) fires the gate, templates unchanged', () => {
+  const { exitCode, output } = diffCase('parameter-value');
+  assert.equal(exitCode, 1);
+  assert.equal(lines(output)[1], '2 templates: 0 changed, 0 added, 0 removed, 2 unchanged');
+  assert.ok(lines(output).some((l) => l.startsWith('  [BLOCKED] database.yaml: Database (AWS::RDS::DBInstance) will be REPLACED')), output);
+  assert.ok(lines(output).includes('      - DBName: requires replacement per the resource specification (parameter value prod: DbName "payments" -> "payments_v2")'), output);
+  const section = lines(output).indexOf('Parameter values (per environment file, else the root default):');
+  assert.deepEqual(lines(output).slice(section + 1, section + 3), ['  prod: DbName "payments" -> "payments_v2"', '      -> database.yaml:Database DBName (requires replacement)']);
+  assert.equal(diffCase('parameter-value', ['--allow-replace', 'database.yaml:Database']).exitCode, 0);
+});
+
+test('a changed root default reaches every environment that does not set the value; a condition flip is followed', () => {
+  const root = load('parameter-value', 'before', 'root.yaml');
+  const database = load('parameter-value', 'before', 'database.yaml');
+  const values = new Map([['dev', new Map([['Environment', 'dev']])], ['prod', new Map([['Environment', 'prod'], ['DbName', 'payments']])]]);
+  const newRoot = structuredClone(root);
+  newRoot.Parameters!.DbName!.Default = 'ledger';
+  const before: TemplateSet = { label: 'before', templates: new Map([['root.yaml', root], ['database.yaml', database]]), parameters: values };
+  const after: TemplateSet = { label: 'after', templates: new Map([['root.yaml', newRoot], ['database.yaml', database]]), parameters: values };
+  const report = buildReport(before, after, []);
+  assert.deepEqual(report.parameterChanges!.map((c) => `${c.change.env}:${c.change.name}:${c.change.to}`), ['dev:DbName:ledger'], 'prod sets its own value');
+  assert.equal(exitCodeOf(report), 1);
+
+  // A condition in the layer that depends on the parameter decides whether the database exists.
+  const conditional = structuredClone(database);
+  conditional.Conditions = { IsLedger: { 'Fn::Equals': [{ Ref: 'DbName' }, 'ledger'] } };
+  conditional.Resources!.Database!.Condition = 'IsLedger';
+  conditional.Resources!.Database!.Properties!.DBName = 'fixed';
+  const flipped = buildReport(
+    { ...before, templates: new Map([['root.yaml', root], ['database.yaml', conditional]]) },
+    { ...after, templates: new Map([['root.yaml', newRoot], ['database.yaml', conditional]]) },
+    [],
+  );
+  const text = renderText(flipped, { color: false });
+  assert.match(text, /\[BLOCKED\] database\.yaml: Database \(AWS::RDS::DBInstance\) exists only when condition IsLedger is true/);
+  assert.ok(lines(text).includes('      - Condition IsLedger (parameter value dev: DbName "payments" -> "ledger")'), text);
+  assert.ok(lines(text).includes('      -> database.yaml: condition IsLedger decides whether 1 resource(s) exist: Database'), text);
 });
 
 test('a stateless resource may be replaced without tripping the gate; the diff still says replace', () => {
@@ -347,6 +393,18 @@ test('git: the default base is the merge base with main; the working tree is the
     const previous = runDiff([], environment(templates, { BASE: 'HEAD~1' }, { repo }));
     assert.equal(previous.exitCode, 1);
     assert.match(lines(previous.output)[0]!, /against HEAD~1@[0-9a-f]{10}$/);
+
+    // Parameter files are read at the ref too (generated/parameters beside generated/templates).
+    const parameters = join(repo, 'generated', 'parameters');
+    cpSync(fixture('parameter-value', 'before'), templates, { recursive: true });
+    rmSync(join(templates, 'parameters'), { recursive: true });
+    cpSync(join(fixture('parameter-value', 'before'), 'parameters'), parameters, { recursive: true });
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'parameters');
+    cpSync(join(fixture('parameter-value', 'after'), 'parameters'), parameters, { recursive: true }); // uncommitted
+    const byValue = runDiff([], environment(templates, { BASE: 'HEAD' }, { repo }));
+    assert.equal(byValue.exitCode, 1, byValue.output);
+    assert.ok(lines(byValue.output).includes('  prod: DbName "payments" -> "payments_v2"'), byValue.output);
 
     const unknown = runDiff(['--base', 'no-such-branch'], env);
     assert.equal(unknown.exitCode, 2);
@@ -489,10 +547,10 @@ test('replacement facts: RESOURCE_INFO for top-level properties, the specificati
 });
 
 test('renames pair removed and added resources of one type by shared properties', () => {
-  const bucket = (versioning: string, name?: string) => ({ Type: 'AWS::S3::Bucket', Properties: { BucketName: name, VersioningConfiguration: { Status: versioning }, OwnershipControls: 'x' } });
+  const bucket = (versioning: string, name: string): CfnResource => ({ Type: 'AWS::S3::Bucket', Properties: { BucketName: name, VersioningConfiguration: { Status: versioning }, OwnershipControls: 'x' } });
   const renames = findRenames(
     new Map([['Logs', bucket('Enabled', 'logs')], ['Data', bucket('Suspended', 'data')]]),
-    new Map([['DataV2', bucket('Suspended', 'data')], ['Topic', { Type: 'AWS::SNS::Topic', Properties: {} }]]),
+    new Map<string, CfnResource>([['DataV2', bucket('Suspended', 'data')], ['Topic', { Type: 'AWS::SNS::Topic', Properties: {} }]]),
   );
   assert.deepEqual(renames.map((r) => `${r.from}->${r.to}`), ['Data->DataV2']);
 });

@@ -2,6 +2,7 @@
 // renamed, deleted, retained, made conditional. This is the data behind the data-loss gate; it
 // covers every resource, the gate then looks at the stateful ones.
 import { deepEqual } from '@aws-cdk/cloudformation-diff';
+import type { ValueChange } from './parameter-values.js';
 import { findRenames, type Rename } from './renames.js';
 import { referencesIn } from './references.js';
 import { replacementOf } from './replacement.js';
@@ -23,9 +24,12 @@ export interface Cause {
   /** The top-level property ("NodeGroupConfiguration") and the full path ("NodeGroupConfiguration[0].ReplicaCount"). */
   readonly property: string;
   readonly path: string;
-  readonly replacement: 'yes' | 'maybe';
+  /** Absent when the cause is a condition (the resource may cease to exist) rather than a property. */
+  readonly replacement?: 'yes' | 'maybe';
   /** The value did not change in the template, but it refers to this resource, which is replaced. */
   readonly via?: string;
+  /** The template did not change, but a parameter value feeding this path changed. */
+  readonly parameter?: ValueChange;
 }
 
 export interface Verdict {
@@ -59,8 +63,8 @@ export interface TemplateAnalysis {
   readonly weakenings: readonly PolicyWeakening[];
 }
 
-const policyText = (value: unknown): string | undefined => (value === undefined ? undefined : typeof value === 'string' ? value : JSON.stringify(value));
-const RETAINING = new Set(['Retain', 'RetainExceptOnCreate']);
+export const policyText = (value: unknown): string | undefined => (value === undefined ? undefined : typeof value === 'string' ? value : JSON.stringify(value));
+export const RETAINING: ReadonlySet<string> = new Set(['Retain', 'RetainExceptOnCreate']);
 const PROTECTIVE = new Set(['Retain', 'RetainExceptOnCreate', 'Snapshot']);
 
 export function fateOfRemoval(resource: CfnResource): Fate {

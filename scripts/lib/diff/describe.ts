@@ -1,6 +1,8 @@
 // Plain-language lines for gate findings and warnings, shared by the text and markdown renderings.
 import type { Cause, PolicyWeakening, Verdict } from './analyze.js';
 import type { GateFinding, GateResult } from './gate.js';
+import type { ParameterUse } from './parameter-impact.js';
+import type { ValueChange } from './parameter-values.js';
 
 /** What CloudFormation does with the old resource when it is replaced or deleted. */
 function oldCopyFate(policy: string | undefined): string {
@@ -28,14 +30,29 @@ export function headline(v: Verdict): string {
     case 'retain':
       return `${what} is removed from the stack but RETAINED by DeletionPolicy ${v.deletionPolicy}: the data stays in the account, unmanaged (delete or re-import it by hand)`;
     case 'conditional':
-      return `${what} is now created only when condition ${v.condition} is true: wherever it is false, CloudFormation deletes it (DeletionPolicy ${v.deletionPolicy ?? 'not set: Delete'})`;
+      return `${what} exists only when condition ${v.condition} is true, and what decides it changed: where it turns false, CloudFormation deletes it (DeletionPolicy ${v.deletionPolicy ?? 'not set: Delete'})`;
   }
 }
 
+const quoted = (value: string | undefined): string => (value === undefined ? '(unset)' : JSON.stringify(value));
+
+export function valueChangeText(change: ValueChange): string {
+  return `${change.env}: ${change.name} ${quoted(change.from)} -> ${quoted(change.to)}`;
+}
+
 export function causeLine(c: Cause): string {
-  const force = c.replacement === 'yes' ? 'requires replacement' : 'may require replacement';
+  const force = c.replacement === 'yes' ? ': requires replacement per the resource specification' : c.replacement === 'maybe' ? ': may require replacement per the resource specification' : '';
   const via = c.via ? ` (unchanged, but it refers to ${c.via}, which is replaced)` : '';
-  return `${c.path}: ${force} per the resource specification${via}`;
+  const parameter = c.parameter ? ` (parameter value ${valueChangeText(c.parameter)})` : '';
+  return `${c.path}${force}${via}${parameter}`;
+}
+
+/** Where a parameter value lands, in a few words. */
+export function useText(use: ParameterUse): string {
+  const where = `${use.template}:${use.logicalId}`;
+  if (use.condition) return `${where} exists only when condition ${use.condition} is true`;
+  const effect = use.replacement === 'yes' ? 'requires replacement' : use.replacement === 'maybe' ? 'may require replacement' : 'in place';
+  return `${where} ${use.path} (${effect})`;
 }
 
 export function findingTag(f: GateFinding): string {

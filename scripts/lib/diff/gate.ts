@@ -1,9 +1,10 @@
 // The data-loss gate: a change that replaces or deletes a stateful resource blocks (exit 1) unless
 // a reviewer allowed it by name. Removing a resource whose DeletionPolicy is Retain does not block:
 // nothing is deleted, CloudFormation only stops managing it (it is reported as retained). A rename
-// blocks even with Retain: the stack moves to a new, empty resource.
+// blocks even with Retain: the stack moves to a new, empty resource. A resource made conditional
+// blocks unless its DeletionPolicy retains it.
 import { allows, type AllowEntry } from './allow.js';
-import type { Fate, Verdict } from './analyze.js';
+import { RETAINING, type Verdict } from './analyze.js';
 
 export interface GateFinding {
   readonly verdict: Verdict;
@@ -20,14 +21,18 @@ export interface GateResult {
   readonly unusedAllowances: readonly string[];
 }
 
-const NON_BLOCKING: ReadonlySet<Fate> = new Set(['retain']);
+/** Retained (removed with Retain) never blocks; made conditional blocks unless Retain keeps it when the condition turns false. */
+function isBlocking(verdict: Verdict): boolean {
+  if (verdict.fate === 'retain') return false;
+  return !(verdict.fate === 'conditional' && verdict.deletionPolicy !== undefined && RETAINING.has(verdict.deletionPolicy));
+}
 
 export function evaluateGate(verdicts: readonly Verdict[], allowances: readonly AllowEntry[]): GateResult {
   const used = new Set<string>();
   const findings: GateFinding[] = [];
   for (const verdict of verdicts) {
     if (!verdict.stateful) continue;
-    const blocking = !NON_BLOCKING.has(verdict.fate);
+    const blocking = isBlocking(verdict);
     const ids = verdict.renamedTo ? [verdict.logicalId, verdict.renamedTo] : [verdict.logicalId];
     const allowance = blocking ? allowances.find((entry) => allows(entry, verdict.template, ids)) : undefined;
     if (allowance) used.add(allowance.raw);

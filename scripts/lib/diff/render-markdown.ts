@@ -4,7 +4,7 @@ import { causeLine, findingTag, gateSummary, headline, weakeningLine } from './d
 import { formatTemplateDiff, stripAnsi } from './format-cfn.js';
 import type { DiffReport, TemplateReport } from './report.js';
 import { SECURITY_TITLES } from './security.js';
-import { templatesLine } from './render-text.js';
+import { parameterLines, templatesLine } from './render-text.js';
 
 const cell = (text: string): string => stripAnsi(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\n/g, '<br>');
 
@@ -63,6 +63,8 @@ function templateSection(t: TemplateReport): string[] {
 export function renderMarkdown(report: DiffReport): string {
   const lines = [`### Template diff: \`${report.afterLabel}\` against \`${report.beforeLabel}\``, '', templatesLine(report), ''];
   lines.push(...gateSection(report), ...securitySection(report));
+  const parameters = parameterLines(report);
+  if (parameters.length > 0) lines.push('<details open>', `<summary>Parameter values: ${report.parameterChanges!.length} change(s)</summary>`, '', '```', ...parameters, '```', '', '</details>', '');
   for (const t of report.templates) if (t.status !== 'unchanged') lines.push(...templateSection(t));
   return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }

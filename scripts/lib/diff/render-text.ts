@@ -1,6 +1,6 @@
 // Terminal / CI-log rendering: the gate and the security warnings first (they must not scroll by),
 // then one section per template, then the verdict again as the last line.
-import { allowHint, causeLine, findingTag, gateSummary, headline, weakeningLine } from './describe.js';
+import { allowHint, causeLine, findingTag, gateSummary, headline, useText, valueChangeText, weakeningLine } from './describe.js';
 import { formatTemplateDiff } from './format-cfn.js';
 import type { GateFinding } from './gate.js';
 import type { DiffReport, TemplateReport } from './report.js';
@@ -52,6 +52,26 @@ function warningBlock(report: DiffReport, color: boolean): string[] {
   return lines;
 }
 
+/** Parameter values that change per environment, and the resource properties they feed. */
+export function parameterLines(report: DiffReport): string[] {
+  const changes = report.parameterChanges ?? [];
+  if (changes.length === 0) return [];
+  const lines = ['Parameter values (per environment file, else the root default):'];
+  for (const { change, uses } of changes) {
+    lines.push(`  ${valueChangeText(change)}`);
+    for (const use of uses.filter((u) => !u.condition)) lines.push(`      -> ${useText(use)}`);
+    // Resources under one condition, in one line per template and condition.
+    const guarded = new Map<string, string[]>();
+    for (const use of uses.filter((u) => u.condition)) {
+      const key = `${use.template}: condition ${use.condition}`;
+      guarded.set(key, [...(guarded.get(key) ?? []), use.logicalId]);
+    }
+    for (const [key, ids] of guarded) lines.push(`      -> ${key} decides whether ${ids.length} resource(s) exist: ${ids.join(', ')}`);
+    if (uses.length === 0) lines.push('      -> used by no resource property or condition');
+  }
+  return lines;
+}
+
 function templateSection(t: TemplateReport, options: TextOptions): string[] {
   const title = `---- ${t.name} (${t.status === 'changed' ? 'changed' : `${t.status} template`}) `;
   return [paint(options.color, '1')(title.padEnd(78, '-')), formatTemplateDiff(t.diff, options).trimEnd(), ''];
@@ -62,6 +82,8 @@ export function renderText(report: DiffReport, options: TextOptions): string {
   lines.push(...gateBlock(report, options.color), '');
   const warnings = warningBlock(report, options.color);
   if (warnings.length > 0) lines.push(...warnings, '');
+  const parameters = parameterLines(report);
+  if (parameters.length > 0) lines.push(...parameters, '');
   for (const t of report.templates) if (t.status !== 'unchanged') lines.push(...templateSection(t, options));
   const unchanged = report.templates.filter((t) => t.status === 'unchanged').map((t) => t.name);
   if (unchanged.length > 0) lines.push(`Unchanged: ${unchanged.join(', ')}`, '');

@@ -4,6 +4,7 @@ import { fullDiff, PropertyDifference, ResourceImpact, type TemplateDiff } from 
 import type { AllowEntry } from './allow.js';
 import { analyzeTemplate, type PolicyWeakening, type Verdict } from './analyze.js';
 import { evaluateGate, type GateResult } from './gate.js';
+import { parameterVerdicts, type ParameterChangeReport } from './parameter-verdicts.js';
 import type { Rename } from './renames.js';
 import { securityWarnings, type SecurityWarning } from './security.js';
 import { ROOT_TEMPLATE, type CfnTemplate, type TemplateSet } from './types.js';
@@ -25,6 +26,8 @@ export interface DiffReport {
   readonly gate: GateResult;
   readonly security: readonly SecurityWarning[];
   readonly weakenings: readonly PolicyWeakening[];
+  /** Effective parameter values that changed per environment, and where each lands; undefined when a side has no parameter files. */
+  readonly parameterChanges?: readonly ParameterChangeReport[];
 }
 
 /** Nested stacks of a root template, in template order, by the local file their TemplateURL names. */
@@ -82,11 +85,9 @@ export function buildReport(before: TemplateSet, after: TemplateSet, allowances:
     security.push(...securityWarnings(name, diff, fresh, analysis.renames));
     weakenings.push(...analysis.weakenings);
   }
-  const gate = evaluateGate(
-    templates.flatMap((t) => t.verdicts),
-    allowances,
-  );
-  return { beforeLabel: before.label, afterLabel: after.label, templates, gate, security, weakenings };
+  const parameters = before.parameters && after.parameters ? parameterVerdicts(before, after) : undefined;
+  const gate = evaluateGate([...templates.flatMap((t) => t.verdicts), ...(parameters?.verdicts ?? [])], allowances);
+  return { beforeLabel: before.label, afterLabel: after.label, templates, gate, security, weakenings, parameterChanges: parameters?.changes };
 }
 
 export const exitCodeOf = (report: DiffReport): 0 | 1 => (report.gate.blocked.length > 0 ? 1 : 0);

@@ -1,7 +1,9 @@
-// Templates from a directory (generated/templates, or a fixture) and parsing shared by every source.
+// Templates from a directory (generated/templates, or a fixture) with its parameter files
+// (generated/parameters, or <dir>/parameters), and the parsing every source shares.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTemplate } from '../../../templates-src/core/yaml.js';
+import { parameterValuesFromDir, parametersDirFor } from './parameter-values.js';
 import { DiffInputError, type CfnTemplate, type TemplateSet } from './types.js';
 
 export const TEMPLATE_FILE = /\.(ya?ml|json)$/;
@@ -30,5 +32,5 @@ export function templatesFromDir(dir: string, label = dir): TemplateSet {
   for (const name of readdirSync(dir).filter((n) => TEMPLATE_FILE.test(n)).sort()) {
     templates.set(name, parseTemplateText(readFileSync(join(dir, name), 'utf8'), join(dir, name)));
   }
-  return { label, templates };
+  return { label, templates, parameters: parameterValuesFromDir(parametersDirFor(dir)) };
 }

@@ -1,7 +1,8 @@
 // Templates as committed at a git ref (BASE), and the default base: the merge base with main.
 import { spawnSync } from 'node:child_process';
+import { parseParameterFile, parametersDirFor } from './parameter-values.js';
 import { parseTemplateText, TEMPLATE_FILE } from './source-dir.js';
-import { DiffInputError, type CfnTemplate, type TemplateSet } from './types.js';
+import { DiffInputError, type CfnTemplate, type ParameterValues, type TemplateSet } from './types.js';
 
 function git(repo: string, args: readonly string[]): { ok: boolean; out: string; err: string } {
   const result = spawnSync('git', ['-C', repo, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -38,17 +39,27 @@ export function defaultBase(repo: string, candidates: readonly string[] = ['main
   throw new DiffInputError(`no branch ${candidates.join(' or ')} to compare with: set BASE=<ref> (a branch, tag or commit)`);
 }
 
-/** Every template under `dir` (a path inside the repository) as of `commit`; none when it did not exist yet. */
-export function templatesAtCommit(repo: string, commit: string, dir: string, label: string): TemplateSet {
+/** The files under `dir` (a path inside the repository) at `commit` whose names match; none when it did not exist yet. */
+function filesAtCommit(repo: string, commit: string, dir: string, name: RegExp): Map<string, string> {
   const listing = git(repo, ['ls-tree', '-z', '--name-only', `${commit}:${dir}`]);
-  const names = listing.ok ? listing.out.split('\0').filter((n) => TEMPLATE_FILE.test(n)).sort() : [];
-  const templates = new Map<string, CfnTemplate>();
-  for (const name of names) {
-    const shown = git(repo, ['show', `${commit}:${dir}/${name}`]);
-    if (!shown.ok) throw new DiffInputError(`git show ${commit}:${dir}/${name}: ${shown.err}`);
-    templates.set(name, parseTemplateText(shown.out, `${label}:${dir}/${name}`));
+  const files = new Map<string, string>();
+  for (const file of listing.ok ? listing.out.split('\0').filter((n) => name.test(n)).sort() : []) {
+    const shown = git(repo, ['show', `${commit}:${dir}/${file}`]);
+    if (!shown.ok) throw new DiffInputError(`git show ${commit}:${dir}/${file}: ${shown.err}`);
+    files.set(file, shown.out);
   }
-  return { label, templates };
+  return files;
+}
+
+/** Every template under `dir` as of `commit`, with the parameter files beside them. */
+export function templatesAtCommit(repo: string, commit: string, dir: string, label: string): TemplateSet {
+  const templates = new Map<string, CfnTemplate>();
+  for (const [name, text] of filesAtCommit(repo, commit, dir, TEMPLATE_FILE)) templates.set(name, parseTemplateText(text, `${label}:${dir}/${name}`));
+  const parametersDir = parametersDirFor(dir);
+  const parameters: ParameterValues = new Map(
+    [...filesAtCommit(repo, commit, parametersDir, /\.json$/)].map(([name, text]) => [name.replace(/\.json$/, ''), parseParameterFile(text, `${label}:${parametersDir}/${name}`)]),
+  );
+  return { label, templates, parameters };
 }
 
 export const shortCommit = (commit: string): string => commit.slice(0, 10);
