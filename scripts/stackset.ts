@@ -19,7 +19,7 @@ import { DriftNotSupported, StackSetMissing, detectDrift, driftedCount, formatDr
 import { estimateRollout, formatEstimate } from './lib/stackset/estimate.js';
 import { ManifestError, loadManifest, type StackSetSpec } from './lib/stackset/manifest.js';
 import { OperationTimeout } from './lib/stackset/operations.js';
-import { applyRollout, minutesPerStack, planRollout, type RolloutContext } from './lib/stackset/rollout.js';
+import { applyRollout, estimateLines, minutesPerStack, planRollout, type RolloutContext } from './lib/stackset/rollout.js';
 import { TemplateSourceError } from './lib/stackset/template-source.js';
 
 export const EXIT = { ok: 0, failed: 1, invalid: 2, drifted: 3, driftUnsupported: 4 } as const;
@@ -74,12 +74,17 @@ function positiveInteger(value: string | undefined, what: string, fallback: numb
 }
 
 function estimateCommand(spec: StackSetSpec, accountsOption?: string, regionsOption?: string): void {
+  if (accountsOption === undefined && regionsOption === undefined) {
+    for (const line of estimateLines(spec)) log(line);
+    return;
+  }
   const accounts = positiveInteger(accountsOption, 'accounts', spec.manifest.targets.length);
   const regionCount = positiveInteger(regionsOption, 'regions', spec.regionOrder.length);
   const regions = Array.from({ length: regionCount }, (_, i) => spec.regionOrder[i] ?? `region-${i + 1}`);
   const { minutes, assumption } = minutesPerStack(spec);
   const estimate = estimateRollout(spec.manifest.operationPreferences ?? {}, regions.map((region) => ({ region, targets: accounts })), minutes);
-  for (const line of formatEstimate(`${accounts} accounts × ${regionCount} regions with the operation preferences of ${spec.file}`, estimate, assumption)) log(line);
+  const title = `${accounts} targets × ${regionCount} regions, operation preferences of ${spec.file}, targets sharing one set of overrides (one operation)`;
+  for (const line of formatEstimate(title, estimate, assumption)) log(line);
 }
 
 export async function main(argv: string[]): Promise<number> {

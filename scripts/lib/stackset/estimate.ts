@@ -87,6 +87,20 @@ export function formatEstimate(title: string, estimate: RolloutEstimate, assumpt
   return lines;
 }
 
+/**
+ * Operations that may run side by side: all of them when regions go in PARALLEL; otherwise one
+ * group per set of regions, in order, so that a region starts after the one before it.
+ */
+export function regionGroups<T extends { readonly regions: readonly string[] }>(items: readonly T[], parallelRegions: boolean): T[][] {
+  if (parallelRegions) return items.length > 0 ? [[...items]] : [];
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = item.regions.join(',');
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+  return [...groups.values()];
+}
+
 /** One stack set operation: `units` accounts (or OUs) in each of `regions`. */
 export interface OperationShape {
   readonly label: string;
@@ -98,22 +112,42 @@ export interface OperationsEstimate {
   readonly operations: readonly (RolloutEstimate & { readonly label: string })[];
   readonly waves: number;
   readonly minutes: number;
+  /** Managed execution: the operations run at the same time. */
+  readonly concurrent: boolean;
 }
 
-/** Operations run one after the other (one stack set operation at a time): their waves add up. */
-export function estimateOperations(prefs: OperationPreferences, shapes: readonly OperationShape[], minutesPerStack: number): OperationsEstimate {
+/**
+ * The operations of one phase. Without managed execution they run one after the other (their
+ * waves add up); with it CloudFormation runs non-conflicting operations — different
+ * instances — at the same time, and `make stackset` keeps as many in flight as the manifest's
+ * concurrency allows (rounds of that many, each as long as the longest operation).
+ */
+export function estimateOperations(prefs: OperationPreferences, shapes: readonly OperationShape[], minutesPerStack: number, concurrent = false): OperationsEstimate {
   const operations = shapes.map((shape) => ({
     label: shape.label,
     ...estimateRollout(prefs, shape.regions.map((region) => ({ region, targets: shape.units })), minutesPerStack),
   }));
-  const waves = operations.reduce((sum, o) => sum + o.waves, 0);
-  return { operations, waves, minutes: waves * minutesPerStack };
+  let waves = operations.reduce((sum, o) => sum + o.waves, 0);
+  if (concurrent) {
+    // Region groups one after the other (SEQUENTIAL); in each, rounds of `slots` operations side by side.
+    waves = 0;
+    for (const group of regionGroups(shapes.map((shape, i) => ({ ...shape, waves: operations[i].waves })), prefs.regionConcurrency === 'PARALLEL')) {
+      const slots = Math.max(1, concurrencyFor(prefs, group.length).concurrency);
+      waves += Math.ceil(group.length / slots) * Math.max(0, ...group.map((o) => o.waves));
+    }
+  }
+  return { operations, waves, minutes: waves * minutesPerStack, concurrent };
 }
 
 export function formatOperationsEstimate(title: string, estimate: OperationsEstimate, assumption: string, detailLimit = 3): string[] {
   const count = estimate.operations.length;
   const lines = [`${title}: ${count} operation${count === 1 ? '' : 's'}, ${estimate.waves} wave${estimate.waves === 1 ? '' : 's'}, about ${formatDuration(estimate.minutes)}`];
-  if (count > 1) lines.push('  (one operation per distinct set of parameter overrides and regions; they run one after the other)');
+  if (count > 1) {
+    const how = estimate.concurrent
+      ? 'managed execution: as many at once as the concurrency allows'
+      : 'they run one after the other; managedExecution: true runs them side by side';
+    lines.push(`  (one operation per distinct set of parameter overrides and regions; ${how})`);
+  }
   for (const o of estimate.operations.slice(0, detailLimit)) {
     lines.push(`  ${o.label}: ${o.waves} wave${o.waves === 1 ? '' : 's'}, ${formatDuration(o.minutes)} (${o.parallelRegions ? 'regions in parallel' : 'regions one after the other'})`);
     for (const r of o.regions) lines.push(`    ${r.region.padEnd(15)} ${String(r.targets).padStart(5)} target${r.targets === 1 ? ' ' : 's'} ${String(r.concurrency).padStart(4)} at a time ${String(r.waves).padStart(5)} wave${r.waves === 1 ? ' ' : 's'}`);

@@ -29,6 +29,8 @@ export interface ManifestTarget {
   readonly account?: string;
   readonly organizationalUnit?: string;
   readonly parameters?: ParameterValues;
+  /** This target's overrides in one region; they win over its parameters. */
+  readonly regionParameters?: Readonly<Record<string, ParameterValues>>;
 }
 
 export interface OperationPreferences {
@@ -65,7 +67,7 @@ export interface DeploymentUnit {
 export interface DesiredInstance {
   readonly unit: DeploymentUnit;
   readonly region: string;
-  /** Parameter overrides of this instance (region overrides, then the target's own), as strings. */
+  /** Parameter overrides of this instance (region, then target, then target-in-region; the most specific wins), as strings. */
   readonly overrides: Readonly<Record<string, string>>;
 }
 
@@ -195,6 +197,11 @@ function checkRegionReferences(manifest: Manifest, at: Report): void {
   for (const region of Object.keys(manifest.regionParameters ?? {})) {
     if (!listed.has(region)) at(`regionParameters.${region}`, `region not in regions; allowed: ${allowed}`);
   }
+  manifest.targets.forEach((target, i) => {
+    for (const region of Object.keys(target.regionParameters ?? {})) {
+      if (!listed.has(region)) at(`targets[${i}].regionParameters.${region}`, `region not in regions; allowed: ${allowed}`);
+    }
+  });
   (manifest.operationPreferences?.regionOrder ?? []).forEach((region, i) => {
     if (!listed.has(region)) at(`operationPreferences.regionOrder[${i}]`, `"${region}" is not in regions; allowed: ${allowed}`);
   });
@@ -296,7 +303,10 @@ function checkOverrides(manifest: Manifest, specs: Readonly<Record<string, Param
     }
   };
   for (const [region, values] of Object.entries(manifest.regionParameters ?? {})) check(values, `regionParameters.${region}`);
-  manifest.targets.forEach((target, i) => check(target.parameters, `targets[${i}].parameters`));
+  manifest.targets.forEach((target, i) => {
+    check(target.parameters, `targets[${i}].parameters`);
+    for (const [region, values] of Object.entries(target.regionParameters ?? {})) check(values, `targets[${i}].regionParameters.${region}`);
+  });
 }
 
 const asStrings = (values: ParameterValues | undefined): Record<string, string> =>
@@ -306,12 +316,16 @@ export function unitOf(target: ManifestTarget): DeploymentUnit {
   return target.account !== undefined ? { kind: 'account', id: target.account } : { kind: 'ou', id: target.organizationalUnit! };
 }
 
-/** targets × regions, each with its overrides: the region's, then the target's own (which win). */
+/** targets × regions, each with its overrides: the region's, then the target's, then the target's in that region (the most specific wins). */
 export function desiredInstances(manifest: Manifest): DesiredInstance[] {
   const instances: DesiredInstance[] = [];
   for (const region of regionOrder(manifest)) {
     for (const target of manifest.targets) {
-      const overrides = { ...asStrings(manifest.regionParameters?.[region]), ...asStrings(target.parameters) };
+      const overrides = {
+        ...asStrings(manifest.regionParameters?.[region]),
+        ...asStrings(target.parameters),
+        ...asStrings(target.regionParameters?.[region]),
+      };
       instances.push({ unit: unitOf(target), region, overrides: sortedRecord(overrides) });
     }
   }

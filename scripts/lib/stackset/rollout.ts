@@ -4,12 +4,14 @@
 import type { AwsTarget } from '../aws.js';
 import { mapLimited, type ApiOperationResult, type ApiStackSet, type StackSetApi } from './api.js';
 import {
+  concurrencyFor,
   estimateOperations,
   failureTolerance,
   formatDuration,
   formatOperationsEstimate,
   PLATFORM_MINUTES_ASSUMPTION,
   PLATFORM_MINUTES_PER_STACK,
+  regionGroups,
   type OperationShape,
 } from './estimate.js';
 import type { DeploymentUnit, OperationPreferences, StackSetSpec } from './manifest.js';
@@ -83,28 +85,31 @@ export function minutesPerStack(spec: StackSetSpec): { minutes: number; assumpti
 const shapesOf = (label: string, list: readonly Batch[]): OperationShape[] =>
   list.map((b, i) => ({ label: `${label} ${i + 1}/${list.length} (${b.units.length} × ${b.regions.length})`, units: b.units.length, regions: b.regions }));
 
-/** The operations a run performs, in order (removals are quick and not estimated). */
-export function runShapes(spec: StackSetSpec, plan: Plan): OperationShape[] {
-  const shapes: OperationShape[] = [];
+/** The operations a run performs, phase by phase (removals are quick and not estimated). */
+export function runPhases(spec: StackSetSpec, plan: Plan): OperationShape[][] {
+  const phases: OperationShape[][] = [];
   if (plan.stackSet === 'update') {
     const kept = spec.instances.filter((d) => !plan.add.some((a) => a.unit.id === d.unit.id && a.region === d.region));
     const units = new Set(kept.map((d) => d.unit.id)).size;
-    shapes.push({ label: 'update-stack-set (all instances)', units, regions: spec.regionOrder.filter((r) => kept.some((d) => d.region === r)) });
+    phases.push([{ label: 'update-stack-set (all instances)', units, regions: spec.regionOrder.filter((r) => kept.some((d) => d.region === r)) }]);
   }
-  shapes.push(...shapesOf('create-stack-instances', batches(plan.add, spec.regionOrder)));
-  shapes.push(...shapesOf('update-stack-instances', batches(plan.update.map((u) => u.desired), spec.regionOrder)));
-  return shapes;
+  phases.push(shapesOf('create-stack-instances', batches(plan.add, spec.regionOrder)));
+  phases.push(shapesOf('update-stack-instances', batches(plan.update.map((u) => u.desired), spec.regionOrder)));
+  return phases.filter((phase) => phase.length > 0);
 }
 
 export function estimateLines(spec: StackSetSpec, plan?: Plan): string[] {
   const prefs = spec.manifest.operationPreferences ?? {};
+  const concurrent = spec.manifest.managedExecution ?? false;
   const { minutes, assumption } = minutesPerStack(spec);
   const unit = spec.manifest.permissions.model === 'SERVICE_MANAGED' ? ' (each OU counted as one account: OU membership is not read)' : '';
-  const full = estimateOperations(prefs, shapesOf('create-stack-instances', batches(spec.instances, spec.regionOrder)), minutes);
+  const full = estimateOperations(prefs, shapesOf('create-stack-instances', batches(spec.instances, spec.regionOrder)), minutes, concurrent);
   const lines = formatOperationsEstimate(`rollout from scratch, ${spec.manifest.targets.length} targets × ${spec.regionOrder.length} regions${unit}`, full, assumption);
   if (plan && !isNoop(plan)) {
-    const next = estimateOperations(prefs, runShapes(spec, plan), minutes);
-    lines.push(`this run: ${next.operations.length} operation${next.operations.length === 1 ? '' : 's'} that deploy stacks, ${next.waves} wave${next.waves === 1 ? '' : 's'}, about ${formatDuration(next.minutes)}`);
+    const phases = runPhases(spec, plan).map((shapes) => estimateOperations(prefs, shapes, minutes, concurrent));
+    const count = phases.reduce((sum, p) => sum + p.operations.length, 0);
+    const waves = phases.reduce((sum, p) => sum + p.waves, 0);
+    lines.push(`this run: ${count} operation${count === 1 ? '' : 's'} that deploy stacks, ${waves} wave${waves === 1 ? '' : 's'}, about ${formatDuration(waves * minutes)}`);
   }
   return lines;
 }
@@ -195,60 +200,69 @@ export async function applyRollout(spec: StackSetSpec, ctx: RolloutContext): Pro
   const results: ApiOperationResult[] = [];
   const failures: string[] = [];
   let operations = 0;
-  const run = async (label: string, start: () => Promise<string>): Promise<boolean> => {
-    const operationId = await start();
+  const start = async (label: string, call: () => Promise<string>): Promise<string> => {
+    const operationId = await call();
     operations++;
     log(`${label} operation ${operationId} started`);
+    return operationId;
+  };
+  const finish = async (label: string, operationId: string): Promise<boolean> => {
     const finished = await waitForOperation(api, name, operationId, label, { ...ctx.wait, log });
     results.push(...finished.results);
-    if (finished.operation.Status !== 'SUCCEEDED') {
-      failures.push(`${label} operation ${operationId} ended ${finished.operation.Status}${finished.operation.StatusReason ? `: ${finished.operation.StatusReason}` : ''}`);
-      return false;
+    if (finished.operation.Status === 'SUCCEEDED') return true;
+    failures.push(`${label} operation ${operationId} ended ${finished.operation.Status}${finished.operation.StatusReason ? `: ${finished.operation.StatusReason}` : ''}`);
+    return false;
+  };
+  // With managed execution CloudFormation runs non-conflicting operations (different instances)
+  // at the same time. Each operation then holds few instances, so the manifest's concurrency and
+  // failure tolerance are applied across them here: at most `slots` operations in flight, and no
+  // new one once a region has more failed instances than it tolerates.
+  const concurrent = desired.managedExecution;
+  const runPhase = async (label: string, calls: readonly { regions: readonly string[]; call: () => Promise<string> }[]): Promise<boolean> => {
+    if (!concurrent) {
+      for (const { call } of calls) if (!(await finish(label, await start(label, call)))) return false;
+      return true;
+    }
+    let ok = true;
+    for (const group of regionGroups(calls, prefs?.regionConcurrency === 'PARALLEL')) {
+      await mapLimited(group, phaseSlots(prefs, group.length), async ({ call }) => {
+        if (!ok || regionsOverTolerance(results, spec, prefs).length > 0) return;
+        if (!(await finish(label, await start(label, call)))) ok = false;
+      });
+      if (!ok || regionsOverTolerance(results, spec, prefs).length > 0) return false;
     }
     return true;
   };
+  const instanceCall = (batch: Batch, action: 'create' | 'update') => ({
+    regions: batch.regions,
+    call: () =>
+      (action === 'create' ? api.createStackInstances.bind(api) : api.updateStackInstances.bind(api))({
+        StackSetName: name,
+        ...targetsInput(batch.units),
+        Regions: batch.regions,
+        ParameterOverrides: toParameterList(batch.overrides),
+        OperationPreferences: operationPreferences(prefs, batch.regions),
+      }),
+  });
 
   if (isNoop(plan)) {
     log('nothing to change: no operation started');
   } else {
-    let ok = true;
-    for (const batch of batches(plan.remove.map((r) => ({ unit: r.unit, region: r.region, overrides: {} })), spec.regionOrder)) {
-      if (!ok) break;
-      ok = await run('DELETE', () =>
+    const removals = batches(plan.remove.map((r) => ({ unit: r.unit, region: r.region, overrides: {} })), spec.regionOrder).map((batch) => ({
+      regions: batch.regions,
+      call: () =>
         api.deleteStackInstances({ StackSetName: name, ...targetsInput(batch.units), Regions: batch.regions, RetainStacks: !ctx.deleteStacks, OperationPreferences: operationPreferences(prefs, batch.regions) }),
-      );
-    }
+    }));
+    let ok = await runPhase('DELETE', removals);
     if (ok && plan.stackSet === 'create') {
       await api.createStackSet({ ...stackSetInput(spec, desired, source), PermissionModel: desired.permissionModel });
       log(`stack set ${name} created`);
     }
     if (ok && plan.stackSet === 'update') {
-      ok = await run('UPDATE', () => api.updateStackSet({ ...stackSetInput(spec, desired, source), OperationPreferences: operationPreferences(prefs) }));
+      ok = await runPhase('UPDATE', [{ regions: spec.regionOrder, call: () => api.updateStackSet({ ...stackSetInput(spec, desired, source), OperationPreferences: operationPreferences(prefs) }) }]);
     }
-    for (const batch of batches(plan.add, spec.regionOrder)) {
-      if (!ok) break;
-      ok = await run('CREATE', () =>
-        api.createStackInstances({
-          StackSetName: name,
-          ...targetsInput(batch.units),
-          Regions: batch.regions,
-          ParameterOverrides: toParameterList(batch.overrides),
-          OperationPreferences: operationPreferences(prefs, batch.regions),
-        }),
-      );
-    }
-    for (const batch of batches(plan.update.map((u) => u.desired), spec.regionOrder)) {
-      if (!ok) break;
-      ok = await run('UPDATE', () =>
-        api.updateStackInstances({
-          StackSetName: name,
-          ...targetsInput(batch.units),
-          Regions: batch.regions,
-          ParameterOverrides: toParameterList(batch.overrides),
-          OperationPreferences: operationPreferences(prefs, batch.regions),
-        }),
-      );
-    }
+    if (ok) ok = await runPhase('CREATE', batches(plan.add, spec.regionOrder).map((batch) => instanceCall(batch, 'create')));
+    if (ok) ok = await runPhase('UPDATE', batches(plan.update.map((u) => u.desired), spec.regionOrder).map((batch) => instanceCall(batch, 'update')));
   }
 
   const rows = finalRows(await api.listStackInstances(name), results);
@@ -256,6 +270,20 @@ export async function applyRollout(spec: StackSetSpec, ctx: RolloutContext): Pro
   for (const line of formatTable(rows, spec.regionOrder)) log(line);
   failures.push(...toleranceFailures(rows, prefs));
   return { plan, operations, rows, failures };
+}
+
+/** Operations in flight at once under managed execution: the manifest's concurrency over the phase's operations. */
+export function phaseSlots(prefs: OperationPreferences | undefined, operations: number): number {
+  return Math.max(1, concurrencyFor(prefs ?? {}, operations).concurrency);
+}
+
+/** Regions whose failed results so far exceed the tolerance (counted over the manifest's targets in the region). */
+export function regionsOverTolerance(results: readonly ApiOperationResult[], spec: StackSetSpec, prefs: OperationPreferences | undefined): string[] {
+  return spec.regionOrder.filter((region) => {
+    const failed = new Set(results.filter((r) => r.Region === region && r.Status === 'FAILED').map((r) => r.Account)).size;
+    const targets = spec.instances.filter((i) => i.region === region).length;
+    return failed > failureTolerance(prefs, targets);
+  });
 }
 
 /** Regions where more instances failed than the failure tolerance allows. */
