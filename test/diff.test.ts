@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GENERATED_TEMPLATES, ROOT } from '../scripts/lib/paths.js';
@@ -563,4 +563,43 @@ test('the CLI process exits 1 when the gate fires and 2 on a usage error', () =>
   const usage = cli('--nope');
   assert.equal(usage.status, 2);
   assert.match(usage.stderr, /--nope: unknown option/);
+});
+
+test('scripts/ci-diff.sh: gate on a branch, Allow-Replace commit trailers accept it, never fails on main', () => {
+  const repo = mkdtempSync(join(tmpdir(), 'diff-ci-'));
+  try {
+    // A copy of the project's scripts and sources (the script runs on the repository it sits in).
+    for (const dir of ['scripts', 'templates-src']) cpSync(join(ROOT, dir), join(repo, dir), { recursive: true });
+    for (const file of ['package.json', 'tsconfig.json']) cpSync(join(ROOT, file), join(repo, file));
+    symlinkSync(join(ROOT, 'node_modules'), join(repo, 'node_modules'));
+    writeFileSync(join(repo, '.gitignore'), 'node_modules\n');
+    const templates = join(repo, 'generated', 'templates');
+    cpSync(fixture('rds-replace', 'before'), templates, { recursive: true });
+    git(repo, 'init', '-q', '-b', 'main');
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'platform');
+    const ci = (env: NodeJS.ProcessEnv = {}) => spawnSync('bash', [join(repo, 'scripts', 'ci-diff.sh')], { encoding: 'utf8', env: { ...process.env, ...env } });
+
+    const onMain = ci();
+    assert.equal(onMain.status, 0, onMain.stdout + onMain.stderr);
+    assert.match(onMain.stdout, /1 templates: 0 changed/);
+
+    git(repo, 'checkout', '-q', '-b', 'feature');
+    cpSync(fixture('rds-replace', 'after'), templates, { recursive: true });
+    git(repo, 'commit', '-q', '-am', 'rename the database');
+    const blocked = ci();
+    assert.equal(blocked.status, 1, blocked.stdout + blocked.stderr);
+    assert.match(blocked.stdout, /ci-diff: generated\/ of this change against main/);
+    assert.match(blocked.stdout, /\[BLOCKED\] database\.yaml: Database \(AWS::RDS::DBInstance\) will be REPLACED/);
+
+    git(repo, 'commit', '-q', '--allow-empty', '-m', 'accept the new database name\n\nAllow-Replace: database.yaml:Database');
+    const markdown = join(repo, 'diff.md');
+    const allowed = ci({ DIFF_MARKDOWN: markdown });
+    assert.equal(allowed.status, 0, allowed.stdout + allowed.stderr);
+    assert.match(allowed.stdout, /ci-diff: allowed by commit trailers \/ ALLOW_REPLACE: database\.yaml:Database/);
+    assert.match(allowed.stdout, /\[ALLOWED by database\.yaml:Database\]/);
+    assert.match(readFileSync(markdown, 'utf8'), /<summary><code>database\.yaml<\/code>/);
+  } finally {
+    rmSync(repo, { recursive: true, force: true });
+  }
 });

@@ -103,7 +103,8 @@ function beforeSide(options: DiffOptions, after: TemplateSet, environment: Envir
   const dirInRepo = relative(environment.repo, environment.templatesDir);
   if (options.base) {
     const commit = resolveCommit(environment.repo, options.base);
-    return templatesAtCommit(environment.repo, commit, dirInRepo, `${options.base}@${shortCommit(commit)}`);
+    const label = commit.startsWith(options.base) ? shortCommit(commit) : `${options.base}@${shortCommit(commit)}`;
+    return templatesAtCommit(environment.repo, commit, dirInRepo, label);
   }
   const base = defaultBase(environment.repo);
   return templatesAtCommit(environment.repo, base.commit, dirInRepo, `${shortCommit(base.commit)} (${base.description})`);
