@@ -1,0 +1,136 @@
+"""Deleting what moto's CloudFormation models cannot delete. Many models have no delete, so a
+stack delete (or a rollback) leaves them in moto's backends; for the network ones that makes the
+VPC's own deletion fail (DependencyViolation: route tables left behind), so no stack with a VPC
+could be deleted or rolled back. Models deletion through moto's own service backends for the
+types below. Types still without a deletion (see DELETION_NOT_MODELLED in docs/emulator.md) are
+removed from the stack but stay in moto's backend: their DELETE_COMPLETE event says so."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from moto.cloudformation import parsing
+from moto.cloudformation.parsing import get_model_map
+
+from . import Context, Patch
+
+PATCH = Patch(
+    name="deletions",
+    gap="most EC2 network models (route tables, routes, associations, gateways, endpoints, flow logs, ingress rules) have no delete, so a VPC stack cannot be deleted",
+    kind="models",
+)
+
+
+def _ec2(account_id: str, region_name: str) -> Any:
+    from moto.ec2.models import ec2_backends
+
+    return ec2_backends[account_id][region_name]
+
+
+def delete_route_table(resource: Any, account_id: str, region_name: str) -> None:
+    _ec2(account_id, region_name).delete_route_table(resource.id)
+
+
+def delete_route(resource: Any, account_id: str, region_name: str) -> None:
+    _ec2(account_id, region_name).delete_route(resource.route_table.id, resource.destination_cidr_block)
+
+
+def delete_subnet_route_table_association(resource: Any, account_id: str, region_name: str) -> None:
+    backend = _ec2(account_id, region_name)
+    table = backend.get_route_table(resource.route_table_id)
+    for association_id, subnet_id in list(table._associations.items()):
+        if subnet_id == resource.subnet_id:
+            backend.disassociate_route_table(association_id)
+
+
+def delete_internet_gateway(resource: Any, account_id: str, region_name: str) -> None:
+    backend = _ec2(account_id, region_name)
+    if resource.vpc is not None:
+        backend.detach_internet_gateway(resource.id, resource.vpc.id)
+    backend.delete_internet_gateway(resource.id)
+
+
+def delete_gateway_attachment(resource: Any, account_id: str, region_name: str) -> None:
+    backend = _ec2(account_id, region_name)
+    if resource.gateway_id in backend.internet_gateways:
+        backend.detach_internet_gateway(resource.gateway_id, resource.vpc_id)
+
+
+def delete_nat_gateway(resource: Any, account_id: str, region_name: str) -> None:
+    backend = _ec2(account_id, region_name)
+    backend.delete_nat_gateway(resource.id)
+    backend.nat_gateways.pop(resource.id, None)  # AWS keeps it "deleted" for an hour; moto forever
+
+
+def delete_eip(resource: Any, account_id: str, region_name: str) -> None:
+    _ec2(account_id, region_name).release_address(allocation_id=resource.allocation_id)
+
+
+def delete_vpc_endpoint(resource: Any, account_id: str, region_name: str) -> None:
+    _ec2(account_id, region_name).delete_vpc_endpoints([resource.id])
+
+
+def delete_flow_log(resource: Any, account_id: str, region_name: str) -> None:
+    _ec2(account_id, region_name).delete_flow_logs([resource.id])
+
+
+def delete_security_group_ingress(resource: Any, account_id: str, region_name: str) -> None:
+    properties = resource.properties
+    source = properties.get("SourceSecurityGroupId")
+    _ec2(account_id, region_name).revoke_security_group_ingress(
+        group_name_or_id=resource.security_group.id,
+        ip_protocol=str(properties.get("IpProtocol")),
+        from_port=properties.get("FromPort"),
+        to_port=properties.get("ToPort"),
+        ip_ranges=[{"CidrIp": properties["CidrIp"]}] if properties.get("CidrIp") else [],
+        source_groups=[{"GroupId": source}] if source else [],
+    )
+
+
+DELETERS: dict[str, Callable[[Any, str, str], None]] = {
+    "AWS::EC2::RouteTable": delete_route_table,
+    "AWS::EC2::Route": delete_route,
+    "AWS::EC2::SubnetRouteTableAssociation": delete_subnet_route_table_association,
+    "AWS::EC2::InternetGateway": delete_internet_gateway,
+    "AWS::EC2::VPCGatewayAttachment": delete_gateway_attachment,
+    "AWS::EC2::NatGateway": delete_nat_gateway,
+    "AWS::EC2::EIP": delete_eip,
+    "AWS::EC2::VPCEndpoint": delete_vpc_endpoint,
+    "AWS::EC2::FlowLog": delete_flow_log,
+    "AWS::EC2::SecurityGroupIngress": delete_security_group_ingress,
+}
+
+
+def deletion_modelled(resource_type: str) -> bool:
+    """Whether deleting a resource of this type really removes it from the emulator."""
+    if resource_type in DELETERS:
+        return True
+    model = get_model_map().get(resource_type)
+    if model is None:
+        return False
+    if getattr(model, "info", None) is not None:
+        return True  # a placeholder: nothing to remove
+    return hasattr(model, "delete") or not hasattr(model.delete_from_cloudformation_json, "__isabstractmethod__")
+
+
+def already_gone(error: Exception) -> bool:
+    """moto's "does not exist" errors (e.g. a route whose route table was deleted first)."""
+    code = str(getattr(error, "error_type", "") or type(error).__name__)
+    return "NotFound" in code or code.endswith("IdError") or code.endswith(".Malformed") or "does not exist" in str(error)
+
+
+def apply(context: Context) -> None:
+    original = parsing.ResourceMap._delete_resource
+
+    def _delete_resource(self: Any, parsed_resource: Any, resource_json: dict[str, Any]) -> None:
+        deleter = DELETERS.get(resource_json.get("Type", ""))
+        try:
+            if deleter is None:
+                original(self, parsed_resource, resource_json)
+            else:
+                deleter(parsed_resource, self._account_id, self._region_name)
+        except Exception as error:
+            if not already_gone(error):  # CloudFormation counts "not found" as deleted
+                raise
+
+    parsing.ResourceMap._delete_resource = _delete_resource  # type: ignore[method-assign]

@@ -1,0 +1,74 @@
+"""AWS::RDS::DBInstance: moto's CloudFormation model passes only some properties to its RDS
+backend: ManageMasterUserPassword is dropped (so no master user secret and GetAtt
+MasterUserSecret.SecretArn fails), as are DeletionProtection, EnableIAMDatabaseAuthentication,
+EnableCloudwatchLogsExports and the monitoring settings; it answers GetAtt only for Endpoint.*.
+Models them with moto's own RDS objects: the managed master secret is created in moto's Secrets
+Manager (encrypted with MasterUserSecret.KmsKeyId), describe-db-instances shows the settings, a
+protected instance refuses deletion, and DBInstanceArn, DbiResourceId and
+MasterUserSecret.SecretArn are the instance's own values."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from moto.rds.models import DBInstance, MasterUserSecret
+
+from . import Context, Patch
+from .stacks import truthy
+
+PATCH = Patch(
+    name="rds-instance",
+    gap="AWS::RDS::DBInstance drops ManageMasterUserPassword, DeletionProtection, IAM auth, log exports, monitoring; GetAtt only Endpoint.*",
+    kind="models",
+)
+
+NATIVE = {
+    "DBInstanceArn": lambda db: db.arn,
+    "DbiResourceId": lambda db: db.dbi_resource_id,
+    "MasterUserSecret.SecretArn": lambda db: db.master_user_secret.secret_arn,
+    "Endpoint.Address": lambda db: db.address,
+    "Endpoint.Port": lambda db: str(db.port),
+}
+
+
+def apply(context: Context) -> None:
+    original_create = DBInstance.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+    original_get = DBInstance.get_cfn_attribute
+
+    def create_from_cloudformation_json(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> DBInstance:
+        properties = dict(cloudformation_json.get("Properties") or {})
+        # moto's Ref yields the group object for groups of the same stack; its model wants the
+        # parameter group's name and the subnet group object (a name from a parameter: wrapped).
+        if properties.get("DBParameterGroupName") is not None and not isinstance(properties["DBParameterGroupName"], str):
+            properties["DBParameterGroupName"] = properties["DBParameterGroupName"].name
+        if isinstance(properties.get("DBSubnetGroupName"), str):
+            properties["DBSubnetGroupName"] = SimpleNamespace(name=properties["DBSubnetGroupName"])
+        cloudformation_json = {**cloudformation_json, "Properties": properties}
+        database = original_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        database.deletion_protection = truthy(properties.get("DeletionProtection"))
+        database.enable_iam_database_authentication = truthy(properties.get("EnableIAMDatabaseAuthentication"))
+        database.enabled_cloudwatch_logs_exports = list(properties.get("EnableCloudwatchLogsExports") or [])
+        database.monitoring_interval = int(properties.get("MonitoringInterval", 0) or 0)
+        database.monitoring_role_arn = properties.get("MonitoringRoleArn")
+        if truthy(properties.get("ManageMasterUserPassword")):
+            secret = properties.get("MasterUserSecret") or {}
+            database.manage_master_user_password = True
+            database.master_user_secret = MasterUserSecret(database, secret.get("KmsKeyId"))
+        return database
+
+    def has_cfn_attr(cls: Any, attribute: str) -> bool:
+        return attribute in NATIVE
+
+    def get_cfn_attribute(self: DBInstance, attribute: str) -> Any:
+        if attribute == "MasterUserSecret.SecretArn" and not getattr(self, "master_user_secret", None):
+            from moto.cloudformation.exceptions import ValidationError
+
+            raise ValidationError(message="MasterUserSecret.SecretArn: the instance has no managed master secret (ManageMasterUserPassword is not true)")
+        if attribute in NATIVE:
+            return NATIVE[attribute](self)
+        return original_get(self, attribute)
+
+    DBInstance.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)  # type: ignore[method-assign,assignment]
+    DBInstance.has_cfn_attr = classmethod(has_cfn_attr)  # type: ignore[method-assign,assignment]
+    DBInstance.get_cfn_attribute = get_cfn_attribute  # type: ignore[method-assign]

@@ -1,0 +1,74 @@
+"""Resource-level stack events: moto records only stack-level events (and a failing resource
+raises out of the API call). Models CloudFormation's events: CREATE_IN_PROGRESS, CREATE_COMPLETE
+with the physical ID, CREATE_FAILED with the reason (a resource waiting on a failed one:
+"Resource creation cancelled"), DELETE_COMPLETE; a failure ends the operation (lifecycle.py rolls
+back). Each created resource keeps its resolved properties, for updates (updates.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moto.cloudformation import parsing
+
+from . import Context, Patch
+from .deletions import deletion_modelled
+from .stacks import EmbeddedStackFailed, StackOperationFailed, add_event, error_text, physical_id_of, stack_of
+
+PATCH = Patch(
+    name="resource-events",
+    gap="no per-resource stack events; a failing resource surfaces as an API error, not as CREATE_FAILED",
+    kind="models",
+)
+
+CANCELLED = "Resource creation cancelled"
+KEPT = "emulator: moto cannot delete this type; it left the stack but stays in moto's backend"
+
+
+def resolved_properties(resource_json: dict[str, Any], resources_map: Any) -> dict[str, Any]:
+    return parsing.clean_json(resource_json.get("Properties") or {}, resources_map)
+
+
+def remember_properties(resource: Any, properties: dict[str, Any]) -> None:
+    try:
+        resource._emulator_properties = properties
+    except AttributeError:
+        pass  # a model without instance attributes: its updates are judged as "changed"
+
+
+def apply(context: Context) -> None:
+    original_create = parsing.parse_and_create_resource
+    original_delete = parsing.ResourceMap._delete_resource
+
+    def parse_and_create_resource(logical_id: str, resource_json: dict[str, Any], resources_map: Any, account_id: str, region_name: str) -> Any:
+        condition = resource_json.get("Condition")
+        if condition and not resources_map.lazy_condition_map[condition]:
+            return None
+        stack = stack_of(resources_map)
+        resource_type = resource_json["Type"]
+        add_event(stack, logical_id, "", resource_type, "CREATE_IN_PROGRESS")
+        try:
+            resource = original_create(logical_id, resource_json, resources_map, account_id, region_name)
+            remember_properties(resource, resolved_properties(resource_json, resources_map))
+        except StackOperationFailed:
+            # A resource this one needs failed first; CloudFormation would not have started it.
+            add_event(stack, logical_id, "", resource_type, "CREATE_FAILED", CANCELLED)
+            raise
+        except EmbeddedStackFailed as failed:
+            add_event(stack, logical_id, failed.stack_id, resource_type, "CREATE_FAILED", failed.reason)
+            raise StackOperationFailed(logical_id, failed.reason)
+        except Exception as error:
+            reason = error_text(error)
+            add_event(stack, logical_id, "", resource_type, "CREATE_FAILED", reason)
+            raise StackOperationFailed(logical_id, reason) from error
+        add_event(stack, logical_id, physical_id_of(resource), resource_type, "CREATE_COMPLETE")
+        return resource
+
+    def _delete_resource(self: Any, parsed_resource: Any, resource_json: dict[str, Any]) -> None:
+        original_delete(self, parsed_resource, resource_json)
+        note = None if deletion_modelled(resource_json["Type"]) else KEPT
+        add_event(stack_of(self), parsed_resource.logical_resource_id, physical_id_of(parsed_resource), resource_json["Type"], "DELETE_COMPLETE", note)
+
+    # ResourceMap.__getitem__ calls the module global, so every creation (stack create, update
+    # adds, lazy creation through Ref/GetAtt) comes through here.
+    parsing.parse_and_create_resource = parse_and_create_resource
+    parsing.ResourceMap._delete_resource = _delete_resource  # type: ignore[method-assign]

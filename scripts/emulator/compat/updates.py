@@ -1,0 +1,110 @@
+"""Resource updates. moto picks the resources to update from the raw template text (a change that
+reaches a resource through a GetAtt, a Fn::Sub or a condition is missed), in no dependency order;
+it updates resources whose values did not change; it ignores conditions that turned false; and
+for the many models without update support it stores None in place of the resource (the resource
+vanishes from the stack). Models what CloudFormation does, as far as moto can:
+- every resource of both templates is looked at, in dependency order; its resolved properties
+  unchanged -> nothing happens (no event, same physical ID);
+- its condition turned false -> it is deleted; turned true -> it is created;
+- the model can update -> moto's update;
+- it cannot, and a property that replaces the resource in AWS changed (the spec's replacedBy) ->
+  replacement: a new resource is created, then the old one deleted;
+- it cannot, and only in-place properties changed -> the resource is kept as it is. This one case
+  is only accepted: its UPDATE_COMPLETE event says "emulator: ... not applied".
+Events UPDATE_IN_PROGRESS / UPDATE_COMPLETE / UPDATE_FAILED with the reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moto.cloudformation import parsing
+
+from . import Context, Patch
+from .resource_events import CANCELLED, remember_properties
+from .stacks import EmbeddedStackFailed, StackOperationFailed, add_event, dependency_order, error_text, physical_id_of, stack_of
+
+PATCH = Patch(
+    name="updates",
+    gap="updates miss indirect changes and conditions; a model without update support is replaced by None",
+    kind="models",
+)
+
+NOT_APPLIED = "emulator: moto cannot update this type in place; the new properties are accepted but not applied"
+REPLACING = "Requested update requires the creation of a new physical resource; hence creating one."
+
+
+def changed_properties(old: dict[str, Any] | None, new: dict[str, Any]) -> set[str]:
+    if old is None:
+        return set(new) | {"*"}
+    return {name for name in set(old) | set(new) if old.get(name) != new.get(name)}
+
+
+def can_update(model: Any) -> bool:
+    return not hasattr(model.update_from_cloudformation_json, "__isabstractmethod__")
+
+
+def build_resource_diff(self: Any, other_template: dict[str, Any], parameters: dict[str, Any] | None = None) -> dict[str, list[str]]:
+    old, new = self._resource_json_map, other_template["Resources"]
+    ordered = dependency_order(new)
+    return {
+        "Add": [name for name in ordered if name not in old],
+        "Modify": [name for name in ordered if name in old],
+        "Remove": [name for name in old if name not in new],
+    }
+
+
+def apply(context: Context) -> None:
+    delete_resource = parsing.ResourceMap._delete_resource  # with its DELETE_COMPLETE event
+
+    def act(logical_id: str, resource_json: dict[str, Any], resources_map: Any, account_id: str, region_name: str, original: Any) -> Any:
+        """Does the update; returns the resource that now stands for logical_id (or None)."""
+        stack = stack_of(resources_map)
+        resource_type = resource_json["Type"]
+        condition = resource_json.get("Condition")
+        if condition and not resources_map.lazy_condition_map[condition]:
+            if original is not None:
+                delete_resource(resources_map, original, resource_json)
+            return None
+        if original is None:  # its condition just turned true
+            return parsing.parse_and_create_resource(logical_id, resource_json, resources_map, account_id, region_name)
+        model, cleaned, new_name = parsing.parse_resource_and_generate_name(logical_id, resource_json, resources_map)
+        properties = cleaned.get("Properties") or {}
+        changed = changed_properties(getattr(original, "_emulator_properties", None), properties)
+        if not changed and getattr(original, "cf_resource_type", resource_type) == resource_type:
+            return original
+        add_event(stack, logical_id, physical_id_of(original), resource_type, "UPDATE_IN_PROGRESS")
+        note = None
+        if can_update(model):
+            updated = model.update_from_cloudformation_json(original_resource=original, new_resource_name=new_name, cloudformation_json=cleaned, account_id=account_id, region_name=region_name)
+        elif changed & set(context.types.get(resource_type, {}).get("replacedBy", [])) or "*" in changed or resource_type not in context.types:
+            add_event(stack, logical_id, physical_id_of(original), resource_type, "UPDATE_IN_PROGRESS", REPLACING)
+            updated = model.create_from_cloudformation_json(new_name, cleaned, account_id, region_name, LogicalId=logical_id, StackId=resources_map.stack_id, ResourceType=resource_type)
+            delete_resource(resources_map, original, resources_map._resource_json_map.get(logical_id, resource_json))
+        else:
+            updated, note = original, NOT_APPLIED
+        updated.cf_resource_type = resource_type
+        updated.logical_resource_id = logical_id
+        remember_properties(updated, properties)
+        add_event(stack, logical_id, physical_id_of(updated), resource_type, "UPDATE_COMPLETE", note)
+        return updated
+
+    def parse_and_update_resource(logical_id: str, resource_json: dict[str, Any], resources_map: Any, account_id: str, region_name: str) -> Any:
+        original = resources_map._parsed_resources.get(logical_id)
+        resource_type = resource_json["Type"]
+        stack = stack_of(resources_map)
+        try:
+            return act(logical_id, resource_json, resources_map, account_id, region_name, original)
+        except StackOperationFailed as failed:
+            if failed.logical_id != logical_id:  # a resource it needs failed first
+                add_event(stack, logical_id, physical_id_of(original), resource_type, "UPDATE_FAILED", CANCELLED)
+            raise
+        except EmbeddedStackFailed as failed:
+            add_event(stack, logical_id, failed.stack_id, resource_type, "UPDATE_FAILED", failed.reason)
+            raise StackOperationFailed(logical_id, failed.reason)
+        except Exception as error:
+            reason = error_text(error)
+            add_event(stack, logical_id, physical_id_of(original), resource_type, "UPDATE_FAILED", reason)
+            raise StackOperationFailed(logical_id, reason) from error
+
+    parsing.parse_and_update_resource = parse_and_update_resource
+    parsing.ResourceMap.build_resource_diff = build_resource_diff  # type: ignore[method-assign]
