@@ -68,7 +68,7 @@ export function pointerGet(root: unknown, pointer: string): unknown {
   if (pointer === '' || pointer === '/') return root;
   let node = root;
   for (const raw of pointer.split('/').slice(1)) {
-    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
     if (node === null || typeof node !== 'object') return undefined;
     node = (node as Record<string, unknown>)[key];
   }

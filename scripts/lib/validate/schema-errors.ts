@@ -157,7 +157,8 @@ function describeError(error: ErrorObject, context: ErrorContext): Finding {
       const names = p.names as string[];
       const set = names.filter((n) => value !== null && typeof value === 'object' && n in (value as object));
       const need = error.keyword === 'requiredXor' ? 'exactly one' : 'at least one';
-      return finding(context, origin, `${need} of ${names.join(', ')} must be set (set: ${set.length > 0 ? set.join(', ') : 'none'})`, `${need} of ${names.join(', ')}`);
+      const rule = set.length === 0 ? `none of ${names.join(', ')} is set` : `${set.join(' and ')} are set together`;
+      return finding(context, origin, rule, `${need} of ${names.join(', ')}`);
     }
     case 'dependentExcluded':
       return finding(context, [...origin, String(p.excluded)], `cannot be set together with ${String(p.property)}`, `only one of ${String(p.property)}, ${String(p.excluded)}`);

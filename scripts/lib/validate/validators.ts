@@ -4,9 +4,9 @@
 // takes ~50 ms. The cache key covers everything that shapes the code: the cfn-lint version (the
 // schemas), the ajv version and options, and the source of the schema preparation.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type Options } from 'ajv';
 import { addCfnKeywords } from './keywords.js';
@@ -101,6 +101,7 @@ export class ValidatorCache {
     const fn = this.ajv.compile(prepared.schema) as CompiledFunction;
     this.stats.compiled++;
     if (this.diskDir) {
+      if (this.stats.compiled === 1) removeStaleCaches(this.diskDir);
       mkdirSync(this.diskDir, { recursive: true });
       const file = join(this.diskDir, `${hash}.cjs`);
       // Write then rename: parallel test processes never read a half-written file.
@@ -125,4 +126,13 @@ function newAjv(): Ajv {
   const ajv = new Ajv(AJV_OPTIONS);
   addCfnKeywords(ajv);
   return ajv;
+}
+
+/** Cache directories of other keys (an older cfn-lint, ajv or preparation) are dead weight: best-effort removal. */
+function removeStaleCaches(current: string): void {
+  const parent = dirname(current);
+  if (!existsSync(parent)) return;
+  for (const name of readdirSync(parent)) {
+    if (name !== basename(current) && name.startsWith('cfn-lint-')) rmSync(join(parent, name), { recursive: true, force: true });
+  }
 }
