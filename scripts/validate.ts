@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { GENERATED_TEMPLATES } from './lib/paths.js';
 import { MissingInstallError } from './lib/validate/cfn-lint-install.js';
 import { formatReport, validateAll } from './lib/validate/run.js';
 
@@ -38,6 +39,11 @@ async function main(): Promise<number> {
   const dir = values.dir === undefined ? undefined : resolve(values.dir);
   if (dir !== undefined && !existsSync(dir)) {
     console.error(`validate: --dir ${values.dir}: no such directory`);
+    return 2;
+  }
+  const missing = positionals.filter((file) => !existsSync(resolve(dir ?? GENERATED_TEMPLATES, file)));
+  if (missing.length > 0) {
+    console.error(`validate: no such template in ${dir ?? GENERATED_TEMPLATES}: ${missing.join(', ')}`);
     return 2;
   }
   const processes = values.processes === undefined ? undefined : Number(values.processes);

@@ -71,16 +71,20 @@ export async function validateAll(options: ValidateOptions = {}): Promise<Valida
 function runChecks(install: CfnLintInstall, dir: string, files: readonly string[], diskCache?: boolean) {
   const t0 = performance.now();
   const cache = new ValidatorCache(install, { diskCache });
-  const loaded = loadTemplates(dir, files);
+  // Every template of the directory is loaded (a nested stack's child is needed to check its
+  // wiring), only the selected ones are checked.
+  const selected = new Set(files);
+  const loaded = loadTemplates(dir, [...new Set([...templateFiles(dir), ...files])]);
   const t1 = performance.now();
-  const findings: Finding[] = [...loaded.findings];
-  for (const [file, template] of loaded.templates) findings.push(...validateTemplateSchemas(file, template, cache));
+  const findings: Finding[] = loaded.findings.filter((f) => selected.has(f.file));
+  const chosen = [...loaded.templates].filter(([file]) => selected.has(file));
+  for (const [file, template] of chosen) findings.push(...validateTemplateSchemas(file, template, cache));
   const t2 = performance.now();
   const attributesOf = (type: string) => {
     const raw = cache.rawSchema(type);
     return raw ? ((raw.readOnlyProperties as string[] | undefined) ?? []).map((p) => p.split('/').slice(2).join('.')) : undefined;
   };
-  for (const [file, template] of loaded.templates) findings.push(...checkIntegrity(file, template, loaded.templates, { attributesOf }));
+  for (const [file, template] of chosen) findings.push(...checkIntegrity(file, template, loaded.templates, { attributesOf }));
   const t3 = performance.now();
   return {
     findings,
