@@ -1,0 +1,28 @@
+// Container definitions and image references of ECS task definitions, for the container rules.
+import type { EvaluatedResource } from './context.js';
+import { list, record, show } from './rule-kit.js';
+
+export const containersOf = (task: EvaluatedResource): Record<string, unknown>[] => list(task.properties.ContainerDefinitions).map(record);
+
+/** An image reference as text: a literal, or the text of a Fn::Sub with what is known filled in. */
+export function imageText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  const sub = record(value)['Fn::Sub'];
+  if (typeof sub === 'string') return sub;
+  if (Array.isArray(sub) && typeof sub[0] === 'string') return sub[0];
+  return undefined;
+}
+
+export type ImagePin = { kind: 'digest' } | { kind: 'tag'; tag: string } | { kind: 'untagged' } | { kind: 'unknown'; text: string };
+
+/** How an image reference is pinned: by digest, by tag, not at all, or unknown until deployment. */
+export function imagePin(value: unknown): ImagePin {
+  const text = imageText(value);
+  if (text === undefined) return { kind: 'unknown', text: show(value) };
+  if (/@sha256:[0-9a-f]{64}$/.test(text)) return { kind: 'digest' };
+  const lastSlash = text.lastIndexOf('/');
+  const colon = text.lastIndexOf(':');
+  if (colon <= lastSlash) return /\$\{[^}]*\}$/.test(text) ? { kind: 'unknown', text } : { kind: 'untagged' };
+  const tag = text.slice(colon + 1);
+  return /\$\{/.test(tag) ? { kind: 'unknown', text } : { kind: 'tag', tag };
+}

@@ -1,0 +1,33 @@
+// API Gateway reaches its backend (through the VPC link) over HTTPS, never plain HTTP.
+import { eachResource, record, show } from '../lib/check/rule-kit.js';
+import type { Rule } from '../lib/check/types.js';
+
+const TYPES = ['AWS::ApiGateway::Method'];
+
+function uriText(uri: unknown): string {
+  if (typeof uri === 'string') return uri;
+  const sub = record(uri)['Fn::Sub'];
+  return typeof sub === 'string' ? sub : Array.isArray(sub) && typeof sub[0] === 'string' ? sub[0] : show(uri);
+}
+
+export const rule: Rule = {
+  id: 'PCI-TLS-008',
+  title: 'API Gateway HTTP integrations call the backend over HTTPS',
+  requirements: ['4.2.1'],
+  references: { securityHub: ['APIGateway.2'], configRules: ['api-gw-ssl-enabled'] },
+  resourceTypes: TYPES,
+  check: (ctx) =>
+    eachResource(
+      ctx,
+      TYPES,
+      (method) => {
+        const integration = record(method.properties.Integration);
+        const type = String(integration.Type ?? '');
+        if (type !== 'HTTP' && type !== 'HTTP_PROXY') return [];
+        const uri = uriText(integration.Uri);
+        return [!/^https:\/\//i.test(uri) && `integration Uri ${uri} is not https://: the backend hop is clear text`];
+      },
+      (method) => (['HTTP', 'HTTP_PROXY'].includes(String(record(method.properties.Integration).Type)) ? 'backend called over HTTPS' : `no HTTP backend (${String(record(method.properties.Integration).Type ?? 'no integration')})`),
+    ),
+};
+export default rule;
