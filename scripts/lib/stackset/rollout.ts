@@ -31,6 +31,7 @@ import {
   type Plan,
 } from './reconcile.js';
 import { finalRows, formatPlan, formatTable, isNoop, type FinalRow } from './report.js';
+import { checkInstanceStacks, withStackChecks } from './emulator-check.js';
 import { templateDifferences, templateForStackSet, type PackageTemplates } from './template-source.js';
 
 export interface RolloutContext {
@@ -265,7 +266,14 @@ export async function applyRollout(spec: StackSetSpec, ctx: RolloutContext): Pro
     if (ok) ok = await runPhase('UPDATE', batches(plan.update.map((u) => u.desired), spec.regionOrder).map((batch) => instanceCall(batch, 'update')));
   }
 
-  const rows = finalRows(await api.listStackInstances(name), results);
+  let rows = finalRows(await api.listStackInstances(name), results);
+  if (ctx.target.kind === 'local') {
+    try {
+      rows = withStackChecks(rows, await checkInstanceStacks(ctx.target, api.run, spec, rows));
+    } catch (e) {
+      failures.push(`could not read the instance stacks in the target accounts of the emulator: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
   log('');
   for (const line of formatTable(rows, spec.regionOrder)) log(line);
   failures.push(...toleranceFailures(rows, prefs));

@@ -1,0 +1,246 @@
+// The pure parts of the StackSet rollout: the diff between the manifest and what AWS reports,
+// the batching of instances into operations, the wave/duration estimate, the final table and
+// the failure tolerance, the template comparison used by the plan.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { ApiStackSet } from '../scripts/lib/stackset/api.js';
+import { concurrencyFor, estimateOperations, estimateRollout, formatDuration, regionGroups } from '../scripts/lib/stackset/estimate.js';
+import { loadManifest, type DesiredInstance } from '../scripts/lib/stackset/manifest.js';
+import {
+  actualInstances,
+  batches,
+  desiredStackSet,
+  planInstances,
+  recordDifferences,
+  stackSetDifferences,
+  type ActualInstance,
+} from '../scripts/lib/stackset/reconcile.js';
+import { finalRows, formatPlan, formatTable } from '../scripts/lib/stackset/report.js';
+import { toleranceFailures } from '../scripts/lib/stackset/rollout.js';
+import { s3Location, templateDifferences } from '../scripts/lib/stackset/template-source.js';
+
+const spec = loadManifest('test/fixtures/stackset/three-accounts-two-regions.yaml');
+const account = (id: string) => ({ kind: 'account' as const, id });
+const actualOf = (d: DesiredInstance, overrides = d.overrides, status = 'CURRENT'): ActualInstance => ({
+  unit: d.unit,
+  region: d.region,
+  overrides,
+  status,
+  accounts: [d.unit.id],
+});
+
+describe('instance plan', () => {
+  test('nothing deployed: every target × region is added', () => {
+    const plan = planInstances(spec.instances, []);
+    assert.equal(plan.add.length, 6);
+    assert.deepEqual([plan.update.length, plan.remove.length, plan.unchanged.length], [0, 0, 0]);
+  });
+
+  test('everything as in the manifest: nothing to do', () => {
+    const plan = planInstances(spec.instances, spec.instances.map((d) => actualOf(d)));
+    assert.deepEqual([plan.add.length, plan.update.length, plan.remove.length, plan.unchanged.length], [0, 0, 0, 6]);
+  });
+
+  test('one changed override updates only that instance, with the difference as the reason', () => {
+    const actual = spec.instances.map((d) => (d.unit.id === '111111111111' && d.region === 'us-east-1' ? actualOf(d, { VpcCidr: '10.39.0.0/16' }) : actualOf(d)));
+    const plan = planInstances(spec.instances, actual);
+    assert.equal(plan.update.length, 1);
+    assert.deepEqual(plan.update[0].reasons, ['VpcCidr: 10.39.0.0/16 → 10.31.0.0/16']);
+    assert.equal(plan.unchanged.length, 5);
+  });
+
+  test('an instance not in the manifest is removed; an OUTDATED one is updated again; INOPERABLE needs a person', () => {
+    const extra: ActualInstance = { unit: account('999999999999'), region: 'us-east-1', overrides: {}, status: 'CURRENT', accounts: ['999999999999'] };
+    const actual = spec.instances.map((d, i) => actualOf(d, d.overrides, i === 0 ? 'OUTDATED' : i === 1 ? 'INOPERABLE' : 'CURRENT'));
+    const plan = planInstances(spec.instances, [...actual, extra]);
+    assert.deepEqual(plan.remove.map((r) => r.unit.id), ['999999999999']);
+    assert.deepEqual(plan.update.map((u) => u.reasons), [['status OUTDATED']]);
+    assert.equal(plan.notes.length, 1);
+    assert.match(plan.notes[0], /222222222222 eu-west-1 is INOPERABLE/);
+  });
+
+  test('recordDifferences names added, changed and dropped keys', () => {
+    assert.deepEqual(recordDifferences({ A: '1', B: '2' }, { B: '3', C: '4' }), ['A: 1 → (none)', 'B: 2 → 3', 'C: (none) → 4']);
+  });
+
+  test('OU members reported by list-stack-instances group into one instance per OU and region', () => {
+    const grouped = actualInstances(
+      [
+        { Account: '111111111111', Region: 'eu-west-1', OrganizationalUnitId: 'ou-ab12-34cd56ef' },
+        { Account: '222222222222', Region: 'eu-west-1', OrganizationalUnitId: 'ou-ab12-34cd56ef' },
+      ],
+      'SERVICE_MANAGED',
+    );
+    assert.deepEqual(grouped.map((g) => [g.unit, g.accounts]), [[{ kind: 'ou', id: 'ou-ab12-34cd56ef' }, ['111111111111', '222222222222']]]);
+  });
+});
+
+describe('batches: as few operations as the overrides allow', () => {
+  test('identical overrides and regions share one call; regions keep rollout order', () => {
+    const instances = ['1', '2', '3'].flatMap((n) => ['us-east-1', 'eu-west-1'].map((region) => ({ unit: account(n.repeat(12)), region, overrides: { A: 'x' } })));
+    assert.deepEqual(batches(instances, ['eu-west-1', 'us-east-1']), [
+      { units: [account('111111111111'), account('222222222222'), account('333333333333')], regions: ['eu-west-1', 'us-east-1'], overrides: { A: 'x' } },
+    ]);
+  });
+
+  test('the fixture (region and account overrides) needs one call per distinct override set', () => {
+    const result = batches(spec.instances, spec.regionOrder);
+    assert.equal(result.length, 6);
+    for (const b of result) assert.equal(b.units.length * b.regions.length, 1);
+  });
+
+  test('a unit with a different region set gets its own call', () => {
+    const result = batches(
+      [
+        { unit: account('111111111111'), region: 'eu-west-1', overrides: {} },
+        { unit: account('111111111111'), region: 'us-east-1', overrides: {} },
+        { unit: account('222222222222'), region: 'eu-west-1', overrides: {} },
+      ],
+      ['eu-west-1', 'us-east-1'],
+    );
+    assert.deepEqual(result.map((b) => [b.units.map((u) => u.id), b.regions]), [
+      [['111111111111'], ['eu-west-1', 'us-east-1']],
+      [['222222222222'], ['eu-west-1']],
+    ]);
+  });
+});
+
+describe('stack set differences', () => {
+  const desired = desiredStackSet(spec, '123456789012');
+  const deployed: ApiStackSet = {
+    StackSetName: spec.manifest.stackSetName,
+    Description: spec.manifest.description,
+    Parameters: Object.entries(spec.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+    Tags: [{ Key: 'CostCenter', Value: 'payments-test' }],
+    AdministrationRoleARN: 'arn:aws:iam::123456789012:role/payment-stackset-administration',
+    ExecutionRoleName: 'payment-stackset-execution',
+    ManagedExecution: { Active: false },
+  };
+  const all = { managedExecution: true, autoDeployment: true };
+
+  test('the same stack set: no change', () => {
+    assert.deepEqual(stackSetDifferences(deployed, desired, [], all), []);
+  });
+
+  test('parameters, tags, roles and template changes are all named', () => {
+    const changed: ApiStackSet = {
+      ...deployed,
+      Parameters: [...deployed.Parameters!.filter((p) => p.ParameterKey !== 'VpcCidr'), { ParameterKey: 'VpcCidr', ParameterValue: '10.99.0.0/16' }],
+      Tags: [],
+      ExecutionRoleName: 'other',
+    };
+    assert.deepEqual(stackSetDifferences(changed, desired, ['network.yaml changed'], all), [
+      'template: network.yaml changed',
+      'parameter VpcCidr: 10.99.0.0/16 → 10.20.0.0/16',
+      'tag CostCenter: (none) → payments-test',
+      'execution role: other → payment-stackset-execution',
+    ]);
+  });
+
+  test('managed execution is compared only where the target stores it (not on the emulator)', () => {
+    const withManaged = { ...desired, managedExecution: true };
+    assert.deepEqual(stackSetDifferences(deployed, withManaged, [], all), ['managed execution: false → true']);
+    assert.deepEqual(stackSetDifferences(deployed, withManaged, [], { managedExecution: false, autoDeployment: false }), []);
+  });
+});
+
+describe('estimate: waves and duration', () => {
+  test('100 accounts × 3 regions, 10 at a time, tolerance 9, sequential: 30 waves', () => {
+    const e = estimateRollout(
+      { maxConcurrentCount: 10, failureToleranceCount: 9 },
+      ['a', 'b', 'c'].map((region) => ({ region, targets: 100 })),
+      45,
+    );
+    assert.equal(e.waves, 30);
+    assert.equal(e.minutes, 30 * 45);
+    assert.equal(formatDuration(e.minutes), '22 h 30 min');
+  });
+
+  test('STRICT_FAILURE_TOLERANCE caps concurrency at tolerance + 1; SOFT does not', () => {
+    assert.deepEqual(concurrencyFor({ maxConcurrentCount: 10, failureToleranceCount: 1 }, 100), { concurrency: 2, limitedByTolerance: true });
+    assert.deepEqual(concurrencyFor({ maxConcurrentCount: 10, failureToleranceCount: 1, concurrencyMode: 'SOFT_FAILURE_TOLERANCE' }, 100), { concurrency: 10, limitedByTolerance: false });
+  });
+
+  test('percentages round down per region, at least one account at a time; AWS default is one', () => {
+    assert.equal(concurrencyFor({ maxConcurrentPercentage: 25, failureTolerancePercentage: 100 }, 10).concurrency, 2);
+    assert.equal(concurrencyFor({ maxConcurrentPercentage: 1, failureTolerancePercentage: 100 }, 10).concurrency, 1);
+    assert.equal(concurrencyFor({}, 10).concurrency, 1);
+  });
+
+  test('PARALLEL regions take as long as the slowest region', () => {
+    const e = estimateRollout(
+      { regionConcurrency: 'PARALLEL', maxConcurrentCount: 25, concurrencyMode: 'SOFT_FAILURE_TOLERANCE' },
+      ['a', 'b', 'c'].map((region) => ({ region, targets: 100 })),
+      45,
+    );
+    assert.equal(e.waves, 4);
+  });
+
+  test('operations one after the other add up; with managed execution they go side by side within the concurrency', () => {
+    const shapes = ['1', '2', '3', '4'].map((n) => ({ label: n, units: 1, regions: ['eu-west-1'] }));
+    const prefs = { maxConcurrentCount: 2, failureToleranceCount: 1 };
+    assert.equal(estimateOperations(prefs, shapes, 45).waves, 4);
+    assert.equal(estimateOperations(prefs, shapes, 45, true).waves, 2);
+  });
+
+  test('regionGroups keeps SEQUENTIAL regions apart and PARALLEL ones together', () => {
+    const items = [{ regions: ['a'] }, { regions: ['b'] }, { regions: ['a'] }];
+    assert.equal(regionGroups(items, false).length, 2);
+    assert.equal(regionGroups(items, true).length, 1);
+  });
+});
+
+describe('final table and failure tolerance', () => {
+  const instances = [
+    { Account: '111111111111', Region: 'eu-west-1', Status: 'CURRENT', StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' } },
+    { Account: '222222222222', Region: 'eu-west-1', Status: 'OUTDATED', StatusReason: 'ResourceLogicalId:Db, ResourceType:AWS::RDS::DBInstance, ResourceStatusReason:quota', StackInstanceStatus: { DetailedStatus: 'FAILED' } },
+    { Account: '111111111111', Region: 'us-east-1', Status: 'CURRENT', StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' } },
+    { Account: '222222222222', Region: 'us-east-1', Status: 'CURRENT', StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' } },
+  ];
+  const rows = finalRows(instances, []);
+
+  test('account × region matrix, then the reasons', () => {
+    const table = formatTable(rows, ['eu-west-1', 'us-east-1']);
+    assert.match(table[0], /^account\s+eu-west-1\s+us-east-1$/);
+    assert.match(table[3], /^222222222222\s+OUTDATED\/FAILED\s+CURRENT\/SUCCEEDED$/);
+    assert.equal(table[4], 'reasons:');
+    assert.match(table[5], /222222222222 eu-west-1: ResourceLogicalId:Db/);
+  });
+
+  test('one failure passes a tolerance of 1 and fails a tolerance of 0', () => {
+    assert.deepEqual(toleranceFailures(rows, { failureToleranceCount: 1 }), []);
+    assert.deepEqual(toleranceFailures(rows, { failureToleranceCount: 0 }), ['eu-west-1: 1 failed instance, over the failure tolerance of 0']);
+    assert.deepEqual(toleranceFailures(rows, { failureTolerancePercentage: 50 }), []);
+  });
+
+  test('the plan text lists adds, updates and removals with the retention choice', () => {
+    const plan = planInstances(spec.instances.slice(1), [actualOf(spec.instances[0])]);
+    const text = formatPlan({ stackSet: 'none', stackSetChanges: [], ...plan }, { stackSetName: 'x', deleteStacks: false }).join('\n');
+    assert.match(text, /instances: 5 to add, 0 to update, 1 to remove, 0 unchanged/);
+    assert.match(text, /- 111111111111\s+eu-west-1\s+stack kept \(retained; --delete-stacks or DELETE_STACKS=1 deletes it\)/);
+  });
+});
+
+describe('template comparison for the plan', () => {
+  test('S3 URLs in both virtual-hosted and path style', () => {
+    assert.deepEqual(s3Location('https://b.s3.amazonaws.com/templates/network-ab.yaml'), { bucket: 'b', key: 'templates/network-ab.yaml' });
+    assert.deepEqual(s3Location('https://b.s3.eu-west-1.amazonaws.com/k.yaml'), { bucket: 'b', key: 'k.yaml' });
+    assert.deepEqual(s3Location('https://s3.eu-west-1.amazonaws.com/b/k.yaml'), { bucket: 'b', key: 'k.yaml' });
+    assert.equal(s3Location('network.yaml'), undefined);
+  });
+
+  test('the platform root: unchanged when every deployed layer matches generated/, changed layer named otherwise', async () => {
+    const prod = loadManifest('stacksets/payments-prod.yaml');
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { GENERATED_TEMPLATES } = await import('../scripts/lib/paths.js');
+    // The deployed root: the local one with TemplateURLs pointing at S3 keys named after the layer files.
+    const deployedRoot = prod.templateText.replace(/TemplateURL: (\S+)\.yaml/g, 'TemplateURL: https://bucket.s3.amazonaws.com/templates/$1-0123abcd.yaml');
+    const layer = (key: string) => readFileSync(join(GENERATED_TEMPLATES, key.replace(/^templates\/(.+)-0123abcd\.yaml$/, '$1.yaml')), 'utf8');
+    assert.deepEqual(await templateDifferences(prod, deployedRoot, async (_b, key) => layer(key)), []);
+    const changed = await templateDifferences(prod, deployedRoot, async (_b, key) => (key.includes('network') ? layer(key).replace("Description: '", "Description: 'old ") : layer(key)));
+    assert.deepEqual(changed, ['network.yaml changed']);
+    const rootChanged = await templateDifferences(prod, deployedRoot.replace(/^Description: .*$/m, "Description: 'old root'"), async (_b, key) => layer(key));
+    assert.deepEqual(rootChanged, ["generated/templates/root.yaml (outside the nested stacks' TemplateURLs)"]);
+  });
+});
