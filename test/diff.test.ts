@@ -222,6 +222,30 @@ test('a resource replaced by reference: the database follows its replaced subnet
   );
 });
 
+test('across layers: a re-created KMS key changes an output the root passes on, and the database that uses it is replaced', () => {
+  const root = load('nested-layer-added', 'before', 'root.yaml');
+  root.Resources!.DatabaseStack = {
+    Type: 'AWS::CloudFormation::Stack',
+    Properties: { TemplateURL: 'database.yaml', Parameters: { DbKeyArn: { 'Fn::GetAtt': ['KmsStack', 'Outputs.StorageKeyArn'] } } },
+  };
+  const database = load('rds-replace', 'before', 'database.yaml');
+  database.Parameters!.DbKeyArn = { Type: 'String' };
+  database.Resources!.Database!.Properties!.KmsKeyId = { Ref: 'DbKeyArn' };
+  const kms = load('nested-layer-added', 'before', 'kms.yaml');
+  const renamedKms = structuredClone(kms);
+  renamedKms.Resources = { StorageKeyV2: kms.Resources!.StorageKey! };
+  renamedKms.Outputs = { StorageKeyArn: { Value: { 'Fn::GetAtt': ['StorageKeyV2', 'Arn'] } } };
+  const { exitCode, output } = compare({ 'root.yaml': root, 'kms.yaml': kms, 'database.yaml': database }, { 'root.yaml': root, 'kms.yaml': renamedKms, 'database.yaml': database });
+  assert.equal(exitCode, 1);
+  assert.match(output, /\[BLOCKED\] kms\.yaml: StorageKey \(AWS::KMS::Key\) logical ID renamed StorageKey -> StorageKeyV2/);
+  assert.ok(lines(output).some((l) => l.startsWith('  [BLOCKED] database.yaml: Database (AWS::RDS::DBInstance) will be REPLACED')), output);
+  assert.ok(lines(output).includes('      - KmsKeyId: requires replacement per the resource specification (unchanged, but its input changes: DbKeyArn <- kms.yaml output StorageKeyArn)'), output);
+  assert.equal(lines(output)[1], '3 templates: 1 changed (kms.yaml), 0 added, 0 removed, 2 unchanged', 'the database template itself did not change');
+
+  // Allowing the key alone does not let the database go.
+  assert.equal(compare({ 'root.yaml': root, 'kms.yaml': kms, 'database.yaml': database }, { 'root.yaml': root, 'kms.yaml': renamedKms, 'database.yaml': database }, 'StorageKey').exitCode, 1);
+});
+
 test('a property that may force replacement blocks as MAY BE REPLACED', () => {
   const before = load('rds-replace', 'before', 'database.yaml');
   const after = structuredClone(before);

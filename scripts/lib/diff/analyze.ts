@@ -30,6 +30,8 @@ export interface Cause {
   readonly via?: string;
   /** The template did not change, but a parameter value feeding this path changed. */
   readonly parameter?: ValueChange;
+  /** The template did not change, but what another layer passes in did ("LogsKeyArn <- kms.yaml output LogsKeyArn"). */
+  readonly input?: string;
 }
 
 export interface Verdict {
@@ -179,4 +181,22 @@ export function analyzeTemplate(template: string, before: CfnTemplate = {}, afte
   }
   verdicts.sort((a, b) => a.logicalId.localeCompare(b.logicalId));
   return { template, verdicts, renames, weakenings };
+}
+
+const RANK: Record<Fate, number> = { conditional: 0, retain: 0, snapshot: 0, destroy: 0, 'may-replace': 1, replace: 2, 'type-change': 3, rename: 3 };
+
+/** One verdict per resource: causes found by different routes (template, parameter values, other layers) are put together. */
+export function mergeVerdicts(verdicts: readonly Verdict[]): Verdict[] {
+  const merged = new Map<string, Verdict>();
+  for (const verdict of verdicts) {
+    const key = `${verdict.template}\0${verdict.logicalId}`;
+    const seen = merged.get(key);
+    if (!seen) {
+      merged.set(key, verdict);
+      continue;
+    }
+    const [strong, weak] = RANK[verdict.fate] > RANK[seen.fate] ? [verdict, seen] : [seen, verdict];
+    merged.set(key, { ...strong, causes: [...strong.causes, ...weak.causes.filter((c) => !strong.causes.some((s) => s.path === c.path && s.parameter === c.parameter && s.input === c.input))] });
+  }
+  return [...merged.values()];
 }

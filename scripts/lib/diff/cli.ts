@@ -15,7 +15,7 @@ import { DiffInputError, type TemplateSet } from './types.js';
 
 export const USAGE = `usage: make diff [BASE=<ref> | STACK=<name>] [ALLOW_REPLACE=Id,template:Id] [FORMAT=markdown]
        tsx scripts/diff.ts [--base <ref> | --stack <name> | --before-dir <dir>] [--after-dir <dir>]
-                           [--allow-replace <Id,template:Id>]... [--format text|markdown] [--color|--no-color]
+                           [--allow-replace <Id,template:Id>]... [--format text|markdown | --markdown] [--color|--no-color]
 
 Compares generated/templates (the working tree) with:
   default            the templates at the merge base of HEAD and main (on main: HEAD)

@@ -14,7 +14,8 @@ export function resourceInfo(type: string): ResourceInfo | undefined {
 
 export function replacementOf(type: string, path: Path): Replacement {
   const info = resourceInfo(type);
-  if (!info || path.length === 0) return info ? 'no' : specReplacement(type, path);
+  if (!info) return specReplacement(type, path);
+  if (path.length === 0) return 'no';
   const top = String(path[0]);
   const { yes, maybe } = info.replacedBy;
   // RESOURCE_INFO lists additional nested replacement paths dotted ("CreationInfo.OwnerUid").

@@ -2,7 +2,8 @@
 // (cloudformation-diff), the resource verdicts, the security warnings; the gate over all of them.
 import { fullDiff, PropertyDifference, ResourceImpact, type TemplateDiff } from '@aws-cdk/cloudformation-diff';
 import type { AllowEntry } from './allow.js';
-import { analyzeTemplate, type PolicyWeakening, type Verdict } from './analyze.js';
+import { analyzeTemplate, mergeVerdicts, type PolicyWeakening, type TemplateAnalysis, type Verdict } from './analyze.js';
+import { crossStackVerdicts } from './cross-stack.js';
 import { evaluateGate, type GateResult } from './gate.js';
 import { parameterVerdicts, type ParameterChangeReport } from './parameter-verdicts.js';
 import type { Rename } from './renames.js';
@@ -75,18 +76,21 @@ export function buildReport(before: TemplateSet, after: TemplateSet, allowances:
   const templates: TemplateReport[] = [];
   const security: SecurityWarning[] = [];
   const weakenings: PolicyWeakening[] = [];
+  const analyses: TemplateAnalysis[] = [];
   for (const name of templateOrder(before, after)) {
     const old = before.templates.get(name);
     const fresh = after.templates.get(name);
     const diff = fullDiff(old ?? {}, fresh ?? {});
     const analysis = analyzeTemplate(name, old, fresh);
+    analyses.push(analysis);
     alignImpacts(diff, analysis.verdicts);
     templates.push({ name, status: statusOf(old, fresh, diff), diff, verdicts: analysis.verdicts, renames: analysis.renames });
     security.push(...securityWarnings(name, diff, fresh, analysis.renames));
     weakenings.push(...analysis.weakenings);
   }
   const parameters = before.parameters && after.parameters ? parameterVerdicts(before, after) : undefined;
-  const gate = evaluateGate([...templates.flatMap((t) => t.verdicts), ...(parameters?.verdicts ?? [])], allowances);
+  const verdicts = mergeVerdicts([...analyses.flatMap((a) => a.verdicts), ...crossStackVerdicts(before, after, analyses), ...(parameters?.verdicts ?? [])]);
+  const gate = evaluateGate(verdicts, allowances);
   return { beforeLabel: before.label, afterLabel: after.label, templates, gate, security, weakenings, parameterChanges: parameters?.changes };
 }
 
