@@ -7,6 +7,7 @@
 # State: .local/emulator/ (pid file, log, resource-info.json). Everything lives in memory: a
 # stopped emulator forgets every stack.
 set -euo pipefail
+export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in the source tree
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 HOST="${EMULATOR_HOST:-127.0.0.1}"
 PORT="${EMULATOR_PORT:-5000}"

@@ -104,3 +104,28 @@ export function assertCredentials(target: AwsTarget): { account: string; arn: st
     throw new AwsTargetError(`${hint} (${(e as Error).message.split('\n')[0]})`);
   }
 }
+
+/** Like aws(), without blocking the event loop (several calls can run side by side). */
+export function awsAsync<T = any>(target: AwsTarget, args: readonly string[], options: { region?: string } = {}): Promise<T> {
+  const full = [...args, '--output', 'json', ...(options.region ? ['--region', options.region] : [])];
+  return new Promise((resolve, reject) => {
+    const child = spawn(awsCli(), full, { env: target.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', (error) => reject(new AwsCallError(`aws ${args.slice(0, 2).join(' ')}: ${error.message}`, '', null)));
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new AwsCallError(`aws ${args.slice(0, 2).join(' ')} failed: ${stderr.trim()}`, stderr, code));
+      const out = stdout.trim();
+      resolve((out ? JSON.parse(out) : null) as T);
+    });
+  });
+}
+
+/** Runs `aws <args>` (no JSON) and returns its exit code, stdout and stderr. */
+export function awsText(target: AwsTarget, args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(awsCli(), args, { env: target.env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.error) throw new AwsCallError(`aws ${args.slice(0, 2).join(' ')}: ${result.error.message}`, '', null);
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}

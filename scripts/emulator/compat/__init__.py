@@ -52,6 +52,7 @@ def all_patches() -> list[tuple[Patch, Callable[[Context], None]]]:
         modelled_attributes,
         nested_stacks,
         placeholders,
+        policy_conditions,
         rds_instance,
         resource_events,
         security_group_egress,
@@ -64,6 +65,7 @@ def all_patches() -> list[tuple[Patch, Callable[[Context], None]]]:
     # Order matters where patches wrap the same function: later ones wrap earlier ones.
     modules = [
         intrinsics,
+        policy_conditions,
         kms_tags,
         rds_instance,
         elbv2_load_balancer,
