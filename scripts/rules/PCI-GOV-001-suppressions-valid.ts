@@ -6,7 +6,7 @@ import type { Rule, RuleFinding } from '../lib/check/types.js';
 export const rule: Rule = {
   id: 'PCI-GOV-001',
   title: 'Suppressions name an existing rule and give a written reason',
-  requirements: ['12.4.1', '6.5.1'],
+  requirements: ['1.2.5', '6.5.1'],
   references: { securityHub: [], configRules: [] },
   resourceTypes: ['*'],
   check: (ctx): RuleFinding[] =>

@@ -4,7 +4,7 @@ import { resourceKey, type CheckContext, type EvaluatedResource } from './contex
 import type { Member, SubnetInfo, Tier } from './network-model.js';
 import { describeKey } from './rule-kit.js';
 import type { Flow } from './segmentation.js';
-import { arrow, label, rect, svgDocument, textWidth, type Box } from './svg.js';
+import { arrow, elbowArrow, label, rect, svgDocument, textWidth, type Box } from './svg.js';
 
 const TIER_ORDER: Tier[] = ['public', 'private', 'isolated'];
 const TIER_FILL: Record<Tier, string> = { public: '#fdecea', private: '#e8f0fb', isolated: '#e7f6ea' };
@@ -42,7 +42,10 @@ export function networkDiagram(ctx: CheckContext): string {
   const tiers = TIER_ORDER.filter((t) => subnets.some((s) => tierOf(s) === t));
   const margin = 20;
   const labelW = 96;
-  const colW = 330;
+  const colW = 360;
+  // Flows inside the VPC run in vertical lanes left of the chips, one lane per flow.
+  const laneFlows = seg.flows.filter((f) => f.kind === 'group' || f.kind === 'egress');
+  const laneSpace = 16 + 10 * Math.min(laneFlows.length, 10);
   const width = Math.max(margin * 2 + labelW + colW * Math.max(azs.length, 1), 900);
   const body: string[] = [];
 
@@ -70,11 +73,11 @@ export function networkDiagram(ctx: CheckContext): string {
   const band = new Map<string, Box>();
   let x = margin;
   for (const item of bandItems) {
-    const w = textWidth(item.text, 12) + 24;
+    const w = textWidth(item.text, 12, true) + 24;
     const box = { x, y: topY, w, h: 34 };
     band.set(item.key, box);
     body.push(rect(box, item.fill, '#8a6d3b'), label(x + w / 2, topY + 21, item.text, { size: 12, anchor: 'middle', weight: 'bold' }));
-    x += w + 70;
+    x += w + 150;
   }
   for (let i = 1; i < bandItems.length; i++) {
     const text = i === 1 ? 'HTTPS 443 (TLS 1.2+)' : bandItems[i].key.startsWith('link') ? 'PrivateLink' : 'filtered';
@@ -85,13 +88,13 @@ export function networkDiagram(ctx: CheckContext): string {
   // VPC box and grid.
   const vpc = ctx.resources('AWS::EC2::VPC')[0];
   const vpcY = topY + 90;
-  const gridY = vpcY + 34;
+  const gridY = vpcY + 52;
   const heights = tiers.map(rowHeight);
-  const vpcH = 34 + heights.reduce((a, b) => a + b, 0) + 10;
+  const vpcH = 52 + heights.reduce((a, b) => a + b, 0) + 10;
   const vpcBox = { x: margin, y: vpcY, w: width - margin * 2, h: vpcH };
   body.push(rect(vpcBox, '#fafbfc', '#5b6b7b', { rx: 10 }));
   body.push(label(margin + 12, vpcY + 22, vpc ? `VPC ${vpc.logicalId} ${typeof vpc.properties.CidrBlock === 'string' ? vpc.properties.CidrBlock : ''} — ${ctx.variant}` : `no VPC in ${ctx.variant}`, { size: 13, weight: 'bold' }));
-  azs.forEach((az, i) => body.push(label(margin + labelW + colW * i + colW / 2, vpcY + 22, `AZ ${az + 1} (Fn::GetAZs[${az}])`, { anchor: 'middle', fill: '#5b6b7b' })));
+  azs.forEach((az, i) => body.push(label(margin + labelW + colW * i + colW / 2, vpcY + 42, `AZ ${az + 1} (Fn::GetAZs[${az}])`, { anchor: 'middle', fill: '#5b6b7b' })));
 
   const placed: Placed[] = [];
   let rowY = gridY;
@@ -106,7 +109,7 @@ export function networkDiagram(ctx: CheckContext): string {
         body.push(label(box.x + 8, box.y + 16, `${subnet.label} ${subnet.cidr?.text ?? ''}`, { weight: 'bold' }));
         body.push(label(box.x + 8, box.y + 31, routes.length > 0 ? `0.0.0.0/0 → ${[...new Set(routes)].join(', ')}` : 'no route out of the VPC', { size: 10, fill: '#5b6b7b' }));
         chipsOf(subnet).forEach((chip, c) => {
-          const chipBox = { x: box.x + 10, y: box.y + 40 + c * 26, w: Math.min(box.w - 20, textWidth(chip.text) + 16), h: 21 };
+          const chipBox = { x: box.x + laneSpace, y: box.y + 40 + c * 26, w: Math.min(box.w - laneSpace - 8, textWidth(chip.text) + 16), h: 21 };
           body.push(rect(chipBox, KIND_FILL[chip.kind] ?? '#eeeeee', '#6b7785', { rx: 4, title: chip.member ? `${chip.member.resource.layer}/${chip.member.resource.logicalId}` : chip.text }));
           body.push(label(chipBox.x + 8, chipBox.y + 14, chip.text));
           placed.push({ ...chip, box: chipBox });
@@ -120,27 +123,22 @@ export function networkDiagram(ctx: CheckContext): string {
   const boxesOf = (resources: readonly EvaluatedResource[]): Placed[] => placed.filter((p) => p.member && resources.includes(p.member.resource));
   const azOfBox = (b: Box): number => Math.floor((b.x - margin - labelW) / colW);
   const flowLines: string[] = [];
+  let lane = 0;
+  const nextLane = (column: number): number => margin + labelW + colW * column + 12 + 10 * (lane++ % 10);
   seg.flows.forEach((flow: Flow, i) => {
-    const number = i + 1;
-    flowLines.push(`${number}. ${flow.source} → ${flow.destination} ${flow.protocol}/${flow.port}`);
+    const number = String(i + 1);
+    flowLines.push(`${number}. ${flow.source} → ${flow.destination} ${flow.protocol}/${flow.port}  (${flow.via})`);
     if (flow.kind === 'vpc-link') {
       const link = [...band.entries()].find(([k]) => k.startsWith('link'))?.[1];
-      const target = boxesOf(flow.to)[0];
-      if (link && target) body.push(arrow(link, target.box, `(${number}) ${flow.port}`));
+      const targets = boxesOf(flow.to).sort((a, b) => Math.abs(a.box.x - (link?.x ?? 0)) - Math.abs(b.box.x - (link?.x ?? 0)));
+      if (link && targets[0]) body.push(arrow(link, targets[0].box, `(${number}) ${flow.port}`));
       return;
     }
-    if (flow.kind === 'group') {
-      const sources = boxesOf(flow.from);
-      const targets = boxesOf(flow.to);
-      const pair = sources.flatMap((s) => targets.filter((t) => azOfBox(t.box) === azOfBox(s.box) && t !== s).map((t) => [s, t] as const))[0];
-      if (pair) body.push(arrow(pair[0].box, pair[1].box, `(${number}) ${flow.protocol}/${flow.port}`));
-      return;
-    }
-    if (flow.kind === 'egress') {
-      const sources = boxesOf(flow.from);
-      const nat = placed.find((p) => p.kind === 'nat' && sources.some((s) => azOfBox(s.box) === azOfBox(p.box)));
-      if (sources[0] && nat) body.push(arrow(sources.find((s) => azOfBox(s.box) === azOfBox(nat.box))!.box, nat.box, `(${number}) ${flow.protocol}/${flow.port} out`, { dash: true }));
-    }
+    const sources = boxesOf(flow.from);
+    const targets = flow.kind === 'egress' ? placed.filter((p) => p.kind === 'nat') : boxesOf(flow.to);
+    const pair = sources.flatMap((src) => targets.filter((t) => azOfBox(t.box) === azOfBox(src.box) && t !== src).map((t) => [src, t] as const))[0];
+    if (!pair || (flow.kind !== 'group' && flow.kind !== 'egress')) return;
+    body.push(elbowArrow(pair[0].box, pair[1].box, nextLane(azOfBox(pair[0].box)), { tag: number, dash: flow.kind === 'egress' }));
   });
 
   // Legend: the flow list (numbers match the arrows).
@@ -229,10 +227,7 @@ export function dataFlowDiagram(ctx: CheckContext): string {
     }
   }
   const logGroups = ctx.resources('AWS::Logs::LogGroup');
-  if (logGroups.length > 0) {
-    add({ key: 'logs', column: 5, title: `CloudWatch Logs (${logGroups.length} groups)`, detail: keyText(logGroups[0], logGroups[0].properties.KmsKeyId) });
-    for (const n of nodes.filter((x) => x.column >= 1 && x.column <= 3)) edges.push({ from: n.key, to: 'logs', text: 'logs' });
-  }
+  if (logGroups.length > 0) add({ key: 'logs', column: 5, title: `CloudWatch Logs (${logGroups.length} groups)`, detail: keyText(logGroups[0], logGroups[0].properties.KmsKeyId) });
   for (const trail of ctx.resources('AWS::CloudTrail::Trail')) {
     const bucket = ctx.resolveResource(trail, trail.properties.S3BucketName, 'AWS::S3::Bucket');
     add({ key: resourceKey(trail), column: 5, title: `CloudTrail ${trail.logicalId}`, detail: bucket ? `to ${bucket.logicalId}, ${keyText(trail, trail.properties.KMSKeyId)}` : keyText(trail, trail.properties.KMSKeyId) });
@@ -241,8 +236,8 @@ export function dataFlowDiagram(ctx: CheckContext): string {
 
   // Layout: columns left to right, nodes stacked in each column.
   const columnTitles = ['Outside', 'Front door', 'Load balancing', 'Application tier', 'Data stores', 'Logs, audit, backup'];
-  const colW = 230;
-  const gap = 50;
+  const colW = 240;
+  const gap = 170;
   const nodeH = 44;
   const margin = 20;
   const boxes = new Map<string, Box>();
@@ -257,16 +252,21 @@ export function dataFlowDiagram(ctx: CheckContext): string {
   const height = 60 + rows * (nodeH + 34) + 40;
   const body: string[] = [];
   columnTitles.forEach((t, i) => body.push(label(margin + i * (colW + gap) + colW / 2, 36, t, { size: 12, weight: 'bold', anchor: 'middle', fill: '#5b6b7b' })));
+  const drawn = new Set<string>();
   for (const e of edges) {
+    if (drawn.has(`${e.from}>${e.to}`)) continue;
+    drawn.add(`${e.from}>${e.to}`);
     const a = boxes.get(e.from);
     const b = boxes.get(e.to);
-    if (a && b) body.push(arrow(a, b, e.text, { dash: e.text === 'logs' }));
+    if (!a || !b) continue;
+    // Same row: straight; otherwise an elbow through the gap, labelled at the target end.
+    body.push(a.y === b.y ? arrow(a, b, e.text) : elbowArrow(a, b, a.x + a.w + 24, { text: e.text }));
   }
   for (const n of nodes) {
     const b = boxes.get(n.key)!;
     body.push(rect(b, n.column === 4 ? '#d4efd9' : n.column === 5 ? '#eceff3' : n.column === 0 ? '#fff4d6' : '#e8f0fb', '#5b6b7b'));
     body.push(label(b.x + 8, b.y + 17, n.title, { weight: 'bold' }), label(b.x + 8, b.y + 33, n.detail, { size: 10, fill: '#3c4a58' }));
   }
-  body.push(label(margin, height - 14, `Cardholder data flow (${ctx.variant}): TLS on every hop, customer-managed keys at rest; generated from the templates.`, { size: 10, fill: '#5b6b7b' }));
+  body.push(label(margin, height - 14, `Cardholder data flow (${ctx.variant}), generated from the templates: each arrow is a flow the segmentation proof allows or an IAM grant of the task role; every component logs to CloudWatch Logs.`, { size: 10, fill: '#5b6b7b' }));
   return svgDocument('dataflow', width, height, `Data-flow diagram of the payment platform (${ctx.variant})`, body);
 }

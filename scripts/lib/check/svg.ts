@@ -3,7 +3,7 @@
 export const escapeXml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Rough text width for the 11px sans-serif the diagrams use. */
-export const textWidth = (text: string, size = 11): number => Math.ceil(text.length * size * 0.56);
+export const textWidth = (text: string, size = 11, bold = false): number => Math.ceil(text.length * size * (bold ? 0.64 : 0.58));
 
 export interface Box {
   readonly x: number;
@@ -60,4 +60,26 @@ export function svgDocument(id: string, width: number, height: number, title: st
     '</svg>',
     '',
   ].join('\n');
+}
+
+/**
+ * An orthogonal arrow: out of `from` sideways to the vertical lane at `laneX`, along it, and into
+ * `to` from the lane's side. `tag` is drawn as a small numbered badge on the lane; `text` beside
+ * the arrow's end.
+ */
+export function elbowArrow(from: Box, to: Box, laneX: number, options: { tag?: string; text?: string; dash?: boolean; color?: string } = {}): string {
+  const fromRight = laneX >= from.x + from.w;
+  const toLeft = laneX <= to.x;
+  const y1 = from.y + from.h / 2;
+  const y2 = to.y + to.h / 2;
+  const x1 = fromRight ? from.x + from.w : from.x;
+  const x2 = toLeft ? to.x : to.x + to.w;
+  const color = options.color ?? '#4a5a6a';
+  const out = [`<path d="M${n(x1)},${n(y1)} H${n(laneX)} V${n(y2)} H${n(x2)}" fill="none" stroke="${color}" stroke-width="1.5"${options.dash ? ' stroke-dasharray="4 3"' : ''} marker-end="url(#arrowhead)"/>`];
+  if (options.tag) {
+    const ty = y1 === y2 ? y1 : (y1 + y2) / 2;
+    out.push(`<circle cx="${n(laneX)}" cy="${n(ty)}" r="8" fill="#ffffff" stroke="${color}"/>`, label(laneX, ty + 3.5, options.tag, { size: 9, anchor: 'middle', fill: color }));
+  }
+  if (options.text) out.push(label(toLeft ? x2 - 6 : x2 + 6, y2 - 5, options.text, { size: 10, anchor: toLeft ? 'end' : 'start', fill: color }));
+  return out.join('');
 }
