@@ -6,7 +6,14 @@ import type { DiffReport, TemplateReport } from './report.js';
 import { SECURITY_TITLES } from './security.js';
 import { parameterLines, templatesLine } from './render-text.js';
 
-const cell = (text: string): string => stripAnsi(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\n/g, '<br>');
+// Table cells: HTML and markdown emphasis escaped (kms:GenerateDataKey* or payments_admin must not turn italic).
+const cell = (text: string): string =>
+  stripAnsi(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([|*_`~\\])/g, '\\$1')
+    .replace(/\n/g, '<br>');
 
 /** A markdown table from rows whose first row is the header. */
 export function markdownTable(rows: readonly (readonly string[])[]): string[] {
