@@ -430,6 +430,18 @@ test('git: the default base is the merge base with main; the working tree is the
     assert.equal(byValue.exitCode, 1, byValue.output);
     assert.ok(lines(byValue.output).includes('  prod: DbName "payments" -> "payments_v2"'), byValue.output);
 
+    // generated/standalone (templates deployed on their own) is compared too, as standalone/<file>.
+    const standalone = join(repo, 'generated', 'standalone');
+    mkdirSync(standalone);
+    writeFileSync(join(standalone, 'dr.yaml'), 'Resources:\n  DrVault:\n    Type: AWS::Backup::BackupVault\n    Properties:\n      BackupVaultName: payment-dr\n');
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'dr vault, new parameter values');
+    rmSync(join(standalone, 'dr.yaml'));
+    const vault = runDiff([], environment(templates, { BASE: 'HEAD' }, { repo }));
+    assert.equal(vault.exitCode, 1, vault.output);
+    assert.match(vault.output, /\[BLOCKED\] standalone\/dr\.yaml: DrVault \(AWS::Backup::BackupVault\) is removed and DELETED/);
+    assert.equal(runDiff([], environment(templates, { BASE: 'HEAD', ALLOW_REPLACE: 'standalone/dr.yaml:DrVault' }, { repo })).exitCode, 0);
+
     const unknown = runDiff(['--base', 'no-such-branch'], env);
     assert.equal(unknown.exitCode, 2);
     assert.match(unknown.output, /BASE=no-such-branch: not a commit in .*; allowed: a branch, tag or commit/);

@@ -1,6 +1,6 @@
 // ALLOW_REPLACE / --allow-replace: the replacements and deletions a reviewer accepts on purpose.
 //   LogicalId            that logical ID in any template
-//   template:LogicalId   only in that template (database or database.yaml)
+//   template:LogicalId   only in that template (database or database.yaml; standalone/dr-backup-vault.yaml)
 import { DiffInputError } from './types.js';
 
 export interface AllowEntry {
@@ -9,7 +9,7 @@ export interface AllowEntry {
   readonly logicalId: string;
 }
 
-const ENTRY = /^(?:([A-Za-z0-9][\w.-]*):)?([A-Za-z0-9]+)$/;
+const ENTRY = /^(?:([A-Za-z0-9][\w./-]*):)?([A-Za-z0-9]+)$/;
 
 /** Parses a comma- or space-separated list; `source` names where it came from, for errors. */
 export function parseAllowList(text: string | undefined, source: string): AllowEntry[] {

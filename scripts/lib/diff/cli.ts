@@ -1,7 +1,8 @@
 // `make diff` / scripts/diff.ts: options from flags and the environment (make exports BASE, STACK,
 // ALLOW_REPLACE, FORMAT), the two sides, the report, the exit code (0 ok, 1 gate blocked, 2 usage
 // or input error).
-import { relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { aws, AwsCallError, AwsTargetError, resolveTarget } from '../aws.js';
 import { GENERATED_TEMPLATES, ROOT } from '../paths.js';
 import { parseAllowList, type AllowEntry } from './allow.js';
@@ -101,13 +102,41 @@ function beforeSide(options: DiffOptions, after: TemplateSet, environment: Envir
     }
   }
   const dirInRepo = relative(environment.repo, environment.templatesDir);
-  if (options.base) {
-    const commit = resolveCommit(environment.repo, options.base);
-    const label = commit.startsWith(options.base) ? shortCommit(commit) : `${options.base}@${shortCommit(commit)}`;
-    return templatesAtCommit(environment.repo, commit, dirInRepo, label);
-  }
-  const base = defaultBase(environment.repo);
-  return templatesAtCommit(environment.repo, base.commit, dirInRepo, `${shortCommit(base.commit)} (${base.description})`);
+  const [commit, label] = options.base ? baseCommit(environment.repo, options.base) : defaultCommit(environment.repo);
+  const templates = templatesAtCommit(environment.repo, commit, dirInRepo, label);
+  return withStandalone(templates, templatesAtCommit(environment.repo, commit, join(dirname(dirInRepo), STANDALONE), label));
+}
+
+function baseCommit(repo: string, ref: string): [string, string] {
+  const commit = resolveCommit(repo, ref);
+  return [commit, commit.startsWith(ref) ? shortCommit(commit) : `${ref}@${shortCommit(commit)}`];
+}
+
+function defaultCommit(repo: string): [string, string] {
+  const base = defaultBase(repo);
+  return [base.commit, `${shortCommit(base.commit)} (${base.description})`];
+}
+
+/**
+ * generated/standalone holds templates deployed on their own (the DR backup vault): compared too,
+ * as standalone/<file>, whenever both sides are the project's generated/ (not for a deployed stack
+ * or explicit directories).
+ */
+const STANDALONE = 'standalone';
+
+function withStandalone(set: TemplateSet, standalone: TemplateSet | undefined): TemplateSet {
+  if (!standalone) return set;
+  const templates = new Map(set.templates);
+  for (const [name, template] of standalone.templates) templates.set(`${STANDALONE}/${name}`, template);
+  return { ...set, templates };
+}
+
+function afterSide(options: DiffOptions, environment: Environment): TemplateSet {
+  if (options.afterDir) return templatesFromDir(options.afterDir);
+  const dir = environment.templatesDir;
+  const after = templatesFromDir(dir, `${relative(environment.repo, dir)} (working tree)`);
+  const standalone = join(dirname(dir), STANDALONE);
+  return options.stack || options.beforeDir || !existsSync(standalone) ? after : withStandalone(after, templatesFromDir(standalone));
 }
 
 export interface DiffRun {
@@ -120,8 +149,7 @@ export function runDiff(argv: readonly string[], environment: Environment, tty =
   try {
     const options = parseOptions(argv, environment.env);
     if (options.help) return { exitCode: 0, output: `${USAGE}\n` };
-    const afterDir = options.afterDir ?? environment.templatesDir;
-    const after = templatesFromDir(afterDir, options.afterDir ? afterDir : `${relative(environment.repo, afterDir)} (working tree)`);
+    const after = afterSide(options, environment);
     const before = beforeSide(options, after, environment);
     const report = buildReport(before, after, options.allow);
     const color = options.format === 'text' && (options.color ?? (tty && !environment.env.NO_COLOR));
