@@ -29,9 +29,14 @@ interface ApiEvent {
 export const isInstanceStackOf = (stackSetName: string, stackName: string): boolean =>
   stackName === `StackSet:${stackSetName}` || stackName.startsWith(`StackSet-${stackSetName}-`);
 
-/** A runner whose calls go to the role's account, in `region`. */
-async function runnerAs(target: AwsTarget, run: AwsRunner, roleArn: string, region: string): Promise<AwsRunner> {
-  const { Credentials: c } = await run(['sts', 'assume-role'], { RoleArn: roleArn, RoleSessionName: 'stackset-check' });
+interface Credentials {
+  readonly AccessKeyId: string;
+  readonly SecretAccessKey: string;
+  readonly SessionToken: string;
+}
+
+/** A runner whose calls go to the credentials' account, in `region`. */
+function runnerAs(target: AwsTarget, c: Credentials, region: string): AwsRunner {
   const env = { ...target.env, AWS_ACCESS_KEY_ID: c.AccessKeyId, AWS_SECRET_ACCESS_KEY: c.SecretAccessKey, AWS_SESSION_TOKEN: c.SessionToken, AWS_REGION: region, AWS_DEFAULT_REGION: region };
   return cliRunner({ ...target, region, env });
 }
@@ -56,8 +61,16 @@ export async function checkInstanceStacks(target: AwsTarget, run: AwsRunner, spe
   const checks = new Map<string, StackCheck>();
   if (permissions.model !== 'SELF_MANAGED') return checks;
   const name = spec.manifest.stackSetName;
+  const accounts = [...new Set(rows.map((r) => r.account))];
+  const credentials = new Map(
+    await mapLimited(accounts, 4, async (account) => {
+      const roleArn = `arn:aws:iam::${account}:role/${permissions.executionRoleName}`;
+      const { Credentials: c } = await run(['sts', 'assume-role'], { RoleArn: roleArn, RoleSessionName: 'stackset-check' });
+      return [account, c as Credentials] as const;
+    }),
+  );
   await mapLimited(rows, 4, async (row) => {
-    const regional = await runnerAs(target, run, `arn:aws:iam::${row.account}:role/${permissions.executionRoleName}`, row.region);
+    const regional = runnerAs(target, credentials.get(row.account)!, row.region);
     const stacks: ApiStack[] = (await regional(['cloudformation', 'describe-stacks']))?.Stacks ?? [];
     const own = stacks.find((s) => !s.ParentId && isInstanceStackOf(name, s.StackName));
     if (!own) {
