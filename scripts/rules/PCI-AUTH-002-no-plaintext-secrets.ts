@@ -2,8 +2,7 @@
 // generated (GenerateSecretString, ManageMasterUserPassword) or resolved at deploy time
 // ({{resolve:secretsmanager:…}}).
 import type { CheckContext, EvaluatedResource } from '../lib/check/context.js';
-import { imageText } from '../lib/check/containers.js';
-import { finding, record, show } from '../lib/check/rule-kit.js';
+import { finding, record, show, textOf } from '../lib/check/rule-kit.js';
 import type { Rule, RuleFinding } from '../lib/check/types.js';
 
 /** Names whose value is the secret itself (a name ending in Arn, Days, Length … is about a secret, not one). */
@@ -13,7 +12,7 @@ const DYNAMIC_REFERENCE = /^\{\{resolve:(secretsmanager|ssm-secure):/;
 /** A literal (or Sub-assembled) secret value: anything that is not a dynamic reference. */
 function typedIn(value: unknown): boolean {
   if (value === undefined || value === null || value === '') return false;
-  const text = imageText(value) ?? show(value);
+  const text = textOf(value) ?? show(value);
   return !DYNAMIC_REFERENCE.test(text);
 }
 

@@ -1,5 +1,5 @@
 // No role, user or group carries an administrative or full-access AWS managed policy.
-import { eachResource, list, show } from '../lib/check/rule-kit.js';
+import { eachResource, list, show, textOf } from '../lib/check/rule-kit.js';
 import type { Rule } from '../lib/check/types.js';
 
 const TYPES = ['AWS::IAM::Role'];
@@ -17,8 +17,8 @@ export const rule: Rule = {
       TYPES,
       (role) =>
         list(role.properties.ManagedPolicyArns)
-          .map((arn) => show(arn))
-          .filter((text) => BROAD.test(text.replace(/"$/, '').replace(/"/g, '')))
+          .map((arn) => textOf(arn) ?? show(arn))
+          .filter((text) => BROAD.test(text))
           .map((text) => `managed policy ${text} grants far more than the role needs`),
       'no administrator or full-access managed policy',
     ),

@@ -1,17 +1,11 @@
 // Container definitions and image references of ECS task definitions, for the container rules.
 import type { EvaluatedResource } from './context.js';
-import { list, record, show } from './rule-kit.js';
+import { list, record, show, textOf } from './rule-kit.js';
 
 export const containersOf = (task: EvaluatedResource): Record<string, unknown>[] => list(task.properties.ContainerDefinitions).map(record);
 
 /** An image reference as text: a literal, or the text of a Fn::Sub with what is known filled in. */
-export function imageText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  const sub = record(value)['Fn::Sub'];
-  if (typeof sub === 'string') return sub;
-  if (Array.isArray(sub) && typeof sub[0] === 'string') return sub[0];
-  return undefined;
-}
+export const imageText = textOf;
 
 export type ImagePin = { kind: 'digest' } | { kind: 'tag'; tag: string } | { kind: 'untagged' } | { kind: 'unknown'; text: string };
 

@@ -54,6 +54,15 @@ export function get(value: unknown, path: string): unknown {
 
 export const isIntrinsic = (v: unknown): boolean => intrinsicOf(v) !== undefined;
 
+/** A string value's text: the string itself, or the template text of a Fn::Sub (unresolved ${…} kept). */
+export function textOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  const sub = intrinsicOf(value);
+  if (sub?.fn !== 'Fn::Sub') return undefined;
+  const text = Array.isArray(sub.args) ? sub.args[0] : sub.args;
+  return typeof text === 'string' ? text : undefined;
+}
+
 export function describeKey(key: KeyRef): string {
   switch (key.kind) {
     case 'cmk':
