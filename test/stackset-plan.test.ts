@@ -183,10 +183,13 @@ describe('estimate: waves and duration', () => {
     assert.equal(estimateOperations(prefs, shapes, 45, true).waves, 2);
   });
 
-  test('regionGroups keeps SEQUENTIAL regions apart and PARALLEL ones together', () => {
-    const items = [{ regions: ['a'] }, { regions: ['b'] }, { regions: ['a'] }];
-    assert.equal(regionGroups(items, false).length, 2);
-    assert.equal(regionGroups(items, true).length, 1);
+  test('with managed execution, regions still go one after the other (SEQUENTIAL) or side by side (PARALLEL)', () => {
+    assert.deepEqual(regionGroups([{ regions: ['a'] }, { regions: ['b'] }, { regions: ['a'] }]).map((g) => g.length), [2, 1]);
+    const shapes = ['a', 'b', 'c'].flatMap((region) => Array.from({ length: 100 }, (_, i) => ({ label: `${i}`, units: 1, regions: [region] })));
+    const prefs = { maxConcurrentCount: 10, failureToleranceCount: 9 };
+    assert.equal(estimateOperations(prefs, shapes, 45, true).waves, 30);
+    assert.equal(estimateOperations({ ...prefs, regionConcurrency: 'PARALLEL' as const }, shapes, 45, true).waves, 10);
+    assert.equal(estimateOperations(prefs, shapes, 45, false).waves, 300, 'without managed execution: one operation after the other');
   });
 });
 

@@ -87,12 +87,8 @@ export function formatEstimate(title: string, estimate: RolloutEstimate, assumpt
   return lines;
 }
 
-/**
- * Operations that may run side by side: all of them when regions go in PARALLEL; otherwise one
- * group per set of regions, in order, so that a region starts after the one before it.
- */
-export function regionGroups<T extends { readonly regions: readonly string[] }>(items: readonly T[], parallelRegions: boolean): T[][] {
-  if (parallelRegions) return items.length > 0 ? [[...items]] : [];
+/** Operations grouped by their set of regions, in order of first appearance. */
+export function regionGroups<T extends { readonly regions: readonly string[] }>(items: readonly T[]): T[][] {
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const key = item.regions.join(',');
@@ -129,12 +125,13 @@ export function estimateOperations(prefs: OperationPreferences, shapes: readonly
   }));
   let waves = operations.reduce((sum, o) => sum + o.waves, 0);
   if (concurrent) {
-    // Region groups one after the other (SEQUENTIAL); in each, rounds of `slots` operations side by side.
-    waves = 0;
-    for (const group of regionGroups(shapes.map((shape, i) => ({ ...shape, waves: operations[i].waves })), prefs.regionConcurrency === 'PARALLEL')) {
+    // Per region group, rounds of `slots` operations side by side; the groups one after the other
+    // (SEQUENTIAL) or side by side (PARALLEL), as the regions of a single operation would go.
+    const groupWaves = regionGroups(shapes.map((shape, i) => ({ ...shape, waves: operations[i].waves }))).map((group) => {
       const slots = Math.max(1, concurrencyFor(prefs, group.length).concurrency);
-      waves += Math.ceil(group.length / slots) * Math.max(0, ...group.map((o) => o.waves));
-    }
+      return Math.ceil(group.length / slots) * Math.max(0, ...group.map((o) => o.waves));
+    });
+    waves = prefs.regionConcurrency === 'PARALLEL' ? Math.max(0, ...groupWaves) : groupWaves.reduce((sum, w) => sum + w, 0);
   }
   return { operations, waves, minutes: waves * minutesPerStack, concurrent };
 }

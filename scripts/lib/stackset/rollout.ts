@@ -225,14 +225,15 @@ export async function applyRollout(spec: StackSetSpec, ctx: RolloutContext): Pro
       return true;
     }
     let ok = true;
-    for (const group of regionGroups(calls, prefs?.regionConcurrency === 'PARALLEL')) {
-      await mapLimited(group, phaseSlots(prefs, group.length), async ({ call }) => {
+    const runGroup = (group: typeof calls) =>
+      mapLimited(group, phaseSlots(prefs, group.length), async ({ call }) => {
         if (!ok || regionsOverTolerance(results, spec, prefs).length > 0) return;
         if (!(await finish(label, await start(label, call)))) ok = false;
       });
-      if (!ok || regionsOverTolerance(results, spec, prefs).length > 0) return false;
-    }
-    return true;
+    const groups = regionGroups(calls);
+    if (prefs?.regionConcurrency === 'PARALLEL') await Promise.all(groups.map(runGroup));
+    else for (const group of groups) if (ok) await runGroup(group);
+    return ok && regionsOverTolerance(results, spec, prefs).length === 0;
   };
   const instanceCall = (batch: Batch, action: 'create' | 'update') => ({
     regions: batch.regions,
