@@ -1,14 +1,10 @@
 // API Gateway reaches its backend (through the VPC link) over HTTPS, never plain HTTP.
-import { eachResource, record, show } from '../lib/check/rule-kit.js';
+import { eachResource, record, show, textOf } from '../lib/check/rule-kit.js';
 import type { Rule } from '../lib/check/types.js';
 
 const TYPES = ['AWS::ApiGateway::Method'];
 
-function uriText(uri: unknown): string {
-  if (typeof uri === 'string') return uri;
-  const sub = record(uri)['Fn::Sub'];
-  return typeof sub === 'string' ? sub : Array.isArray(sub) && typeof sub[0] === 'string' ? sub[0] : show(uri);
-}
+const uriText = (uri: unknown): string => textOf(uri) ?? show(uri);
 
 export const rule: Rule = {
   id: 'PCI-TLS-008',

@@ -93,7 +93,7 @@ export interface NaclEntry {
 const PROTOCOLS: Record<string, Protocol> = { '-1': 'all', all: 'all', tcp: 'tcp', '6': 'tcp', udp: 'udp', '17': 'udp', icmp: 'icmp', '1': 'icmp' };
 export const protocolOf = (value: unknown): Protocol => PROTOCOLS[String(value ?? '-1').toLowerCase()] ?? String(value);
 
-export const sgLabel = (sg: EvaluatedResource): string => `${sg.logicalId.replace(/SecurityGroup$/, '') || sg.logicalId} SG`;
+export const sgLabel = (sg: EvaluatedResource): string => `${sg.logicalId.replace(/(SecurityGroup|Group|Sg)$/, '') || sg.logicalId} SG`;
 
 function portRange(protocol: Protocol, from: unknown, to: unknown): [number, number] {
   if (protocol === 'all') return [0, 65535];
