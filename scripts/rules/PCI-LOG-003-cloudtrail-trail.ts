@@ -6,9 +6,9 @@ const TYPES = ['AWS::CloudTrail::Trail'];
 
 export const rule: Rule = {
   id: 'PCI-LOG-003',
-  title: 'CloudTrail is logging, multi-region, with global events and log file validation',
-  requirements: ['10.2.1', '10.2.2', '10.3.4'],
-  references: { securityHub: ['CloudTrail.1', 'CloudTrail.3', 'CloudTrail.4'], configRules: ['cloudtrail-enabled', 'multi-region-cloudtrail-enabled', 'cloud-trail-log-file-validation-enabled'] },
+  title: 'CloudTrail is logging, multi-region, with global events, log file validation and CloudWatch Logs delivery',
+  requirements: ['10.2.1', '10.2.2', '10.3.4', '10.4.1'],
+  references: { securityHub: ['CloudTrail.1', 'CloudTrail.3', 'CloudTrail.4', 'CloudTrail.5'], configRules: ['cloudtrail-enabled', 'multi-region-cloudtrail-enabled', 'cloud-trail-log-file-validation-enabled', 'cloud-trail-cloud-watch-logs-enabled'] },
   resourceTypes: TYPES,
   check: (ctx) =>
     eachResource(
@@ -22,10 +22,11 @@ export const rule: Rule = {
           !isTrue(p.EnableLogFileValidation) && 'EnableLogFileValidation is not true: tampering with log files goes unnoticed',
           !isTrue(p.IsMultiRegionTrail) && 'IsMultiRegionTrail is not true: activity in other regions is not logged',
           isFalse(p.IncludeGlobalServiceEvents) && 'IncludeGlobalServiceEvents is false: IAM and STS events are not logged',
+          p.CloudWatchLogsLogGroupArn === undefined && 'no CloudWatchLogsLogGroupArn: events are not streamed to CloudWatch Logs for automated review and alarms',
           selectors.length > 0 && selectors.every((s) => isFalse(s.IncludeManagementEvents) || (s.ReadWriteType !== undefined && s.ReadWriteType !== 'All')) && 'event selectors exclude (some) management events',
         ];
       },
-      'logging management events in all regions, log file validation on',
+      'logging management events in all regions to CloudWatch Logs, log file validation on',
     ),
 };
 export default rule;

@@ -10,7 +10,7 @@ export const rule: Rule = {
   id: 'PCI-TLS-008',
   title: 'API Gateway HTTP integrations call the backend over HTTPS',
   requirements: ['4.2.1'],
-  references: { securityHub: ['APIGateway.2'], configRules: ['api-gw-ssl-enabled'] },
+  references: { securityHub: [], configRules: [] },
   resourceTypes: TYPES,
   check: (ctx) =>
     eachResource(

@@ -37,6 +37,7 @@ import iam002 from './PCI-IAM-002-wildcard-resource-justified.js';
 import iam003 from './PCI-IAM-003-no-admin-managed-policies.js';
 import iam004 from './PCI-IAM-004-trust-policy-scoped.js';
 import iam005 from './PCI-IAM-005-resource-policies-not-public.js';
+import iam006 from './PCI-IAM-006-efs-access-point-identity.js';
 import kms001 from './PCI-KMS-001-key-rotation.js';
 import kms002 from './PCI-KMS-002-key-policy-least-privilege.js';
 import log001 from './PCI-LOG-001-log-retention.js';
@@ -59,6 +60,7 @@ import net005 from './PCI-NET-005-nacl-restricted.js';
 import net006 from './PCI-NET-006-vpc-flow-logs.js';
 import net007 from './PCI-NET-007-elasticache-subnet-group.js';
 import net008 from './PCI-NET-008-efs-mount-targets-private.js';
+import pat001 from './PCI-PAT-001-auto-minor-upgrades.js';
 import seg001 from './PCI-SEG-001-internet-front-door-only.js';
 import seg002 from './PCI-SEG-002-data-stores-app-tier-only.js';
 import seg003 from './PCI-SEG-003-isolated-no-internet.js';
@@ -111,6 +113,7 @@ export const RULES: readonly Rule[] = [
   iam003,
   iam004,
   iam005,
+  iam006,
   kms001,
   kms002,
   log001,
@@ -133,6 +136,7 @@ export const RULES: readonly Rule[] = [
   net006,
   net007,
   net008,
+  pat001,
   seg001,
   seg002,
   seg003,

@@ -281,7 +281,7 @@ function internetIngress(ctx: CheckContext, model: NetworkModel, doors: readonly
   for (const door of doors.filter((d) => d.internet)) {
     findings.push({ resource: door.api, holds: true, message: `front door: reachable from the internet on 443 (TLS) only${door.stages.some((s) => s.webAcls.length > 0) ? ', through WAF' : ''}` });
   }
-  const flagged = new Set(findings.map((f) => resourceKey(f.resource)));
+  const flagged = new Set([...findings.map((f) => resourceKey(f.resource)), ...[...openRules.values()].map((rules) => resourceKey(rules[0].sg))]);
   for (const sg of model.groups) {
     if (!flagged.has(resourceKey(sg))) findings.push({ resource: sg, holds: true, message: `${sgLabel(sg)} admits nothing from internet addresses` });
   }
