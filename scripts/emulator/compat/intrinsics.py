@@ -1,6 +1,7 @@
 """Intrinsic functions moto gets wrong: Fn::Cidr (missing), Fn::GetAZs (argument not resolved,
 '' means us-east-1 whatever the stack's region, a fixed a-d list) and the three-part
-``!GetAtt Stack.Outputs.Name`` short form (split into three, the attribute cut to "Outputs").
+``!GetAtt Stack.Outputs.Name`` short form (split into three, the attribute cut to "Outputs"),
+Fn::Select out of range (a bare IndexError instead of CloudFormation's template error).
 Models: the results are what CloudFormation computes."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from . import Context, Patch
 PATCH = Patch(
     name="intrinsics",
     gap="Fn::Cidr is not implemented; Fn::GetAZs ignores its argument and the stack's region; "
-    "!GetAtt A.Outputs.B is split into three parts",
+    "!GetAtt A.Outputs.B is split into three parts; Fn::Select out of range is a Python IndexError",
     kind="models",
 )
 
@@ -67,11 +68,17 @@ def apply(context: Context) -> None:
     def clean_json(resource_json: Any, resources_map: Any) -> Any:
         if isinstance(resource_json, dict):
             if "Fn::Cidr" in resource_json:
-                ip_block, count, cidr_bits = (original(v, resources_map) for v in resource_json["Fn::Cidr"])
+                ip_block, count, cidr_bits = (clean_json(v, resources_map) for v in resource_json["Fn::Cidr"])
                 return cidr_blocks(ip_block, count, cidr_bits)
             if "Fn::GetAZs" in resource_json:
-                region = original(resource_json["Fn::GetAZs"], resources_map) or resources_map["AWS::Region"]
+                region = clean_json(resource_json["Fn::GetAZs"], resources_map) or resources_map["AWS::Region"]
                 return availability_zones(resources_map["AWS::AccountId"], region)
+            if "Fn::Select" in resource_json:
+                index, values = (clean_json(v, resources_map) for v in resource_json["Fn::Select"])
+                if not isinstance(values, list) or not 0 <= int(index) < len(values):
+                    count = len(values) if isinstance(values, list) else "no"
+                    raise ValidationError(message=f"Template error: Fn::Select cannot select nonexistent value at index {index} (the list has {count} values: {values!r})")
+                return values[int(index)]
             get_att = resource_json.get("Fn::GetAtt")
             if isinstance(get_att, list) and len(get_att) > 2:
                 return original({"Fn::GetAtt": [get_att[0], ".".join(get_att[1:])]}, resources_map)

@@ -6,7 +6,8 @@ Models:
   to create: [X]"), the created resources deleted (Retain kept, DELETE_SKIPPED), ROLLBACK_COMPLETE;
 - update: UPDATE_COMPLETE, or on failure UPDATE_ROLLBACK_IN_PROGRESS, the previous template and
   parameters re-applied, UPDATE_ROLLBACK_COMPLETE with the previous outputs;
-- delete: DELETE_COMPLETE, or DELETE_FAILED with the reason (the stack stays listed);
+- delete: resources in reverse dependency order (moto: a retry loop); DELETE_COMPLETE, or
+  DELETE_FAILED naming the resource (the others still deleted; the stack stays listed);
 - StackStatusReason; outputs, exports and the resource list are snapshots taken when an
   operation ends (no describe call creates anything); exports are registered only on success and
   must be unique in the region.
@@ -21,7 +22,7 @@ from moto.cloudformation.models import CloudFormationBackend, Stack
 from moto.cloudformation.utils import generate_stack_id
 
 from . import Context, Patch
-from .stacks import OPERATION_LOCK, EmbeddedStackFailed, StackOperationFailed, add_event, add_stack_event, error_text, physical_id_of
+from .stacks import OPERATION_LOCK, EmbeddedStackFailed, StackOperationFailed, add_event, add_stack_event, dependency_order, error_text, physical_id_of, resource_dependencies
 
 PATCH = Patch(
     name="lifecycle",
@@ -102,18 +103,39 @@ def mark_retained(stack: Stack, policies: tuple[str, ...] = RETAINED) -> None:
             add_event(stack, resource.logical_resource_id, physical_id_of(resource), resource_json["Type"], "DELETE_SKIPPED")
 
 
-def delete_resources(stack: Stack) -> None:
-    """moto's ResourceMap.delete honours only Retain; RetainExceptOnCreate is the same on a stack delete."""
+def delete_resources(stack: Stack, kept: tuple[str, ...] = RETAINED) -> None:
+    """Deletes the stack's resources in reverse dependency order, as CloudFormation does (moto
+    retries in a loop instead, and honours only Retain). A failure blocks the resources the failed
+    one depends on; the others are still deleted; the first failure is raised at the end."""
     resource_map = stack.resource_map
     declared = resource_map._resource_json_map
-    kept = {name: spec for name, spec in declared.items() if spec.get("DeletionPolicy") == "RetainExceptOnCreate"}
-    for spec in kept.values():
-        spec["DeletionPolicy"] = "Retain"
-    try:
-        resource_map.delete()
-    finally:
-        for spec in kept.values():
-            spec["DeletionPolicy"] = "RetainExceptOnCreate"
+    dependencies = resource_dependencies(declared)
+    blocked: set[str] = set()
+    failures: list[StackOperationFailed] = []
+
+    def block(name: str) -> None:
+        for dependency in dependencies.get(name, ()):
+            if dependency not in blocked:
+                blocked.add(dependency)
+                block(dependency)
+
+    for logical_id in reversed(dependency_order(declared)):
+        spec = declared[logical_id]
+        resource = resource_map._parsed_resources.get(logical_id)
+        if spec.get("DeletionPolicy") in kept or resource is None or isinstance(resource, (str, int, float, list, dict)):
+            continue
+        if logical_id in blocked:
+            block(logical_id)
+            continue
+        try:
+            resource_map._delete_resource(resource, spec)
+        except StackOperationFailed as failure:
+            failures.append(failure)
+            block(logical_id)
+            continue
+        resource_map._parsed_resources.pop(logical_id, None)
+    if failures:
+        raise failures[0]
 
 
 def create_resources(self: Stack) -> None:
@@ -129,7 +151,7 @@ def create_resources(self: Stack) -> None:
         add_stack_event(self, "ROLLBACK_IN_PROGRESS", f"{reason} Rollback requested by user.")
         mark_retained(self, ("Retain",))
         try:
-            self.resource_map.delete()  # on a failed create, RetainExceptOnCreate resources go too
+            delete_resources(self, ("Retain",))  # on a failed create, RetainExceptOnCreate resources go too
             add_stack_event(self, "ROLLBACK_COMPLETE")
         except (StackOperationFailed, EmbeddedStackFailed, Exception) as error:
             add_stack_event(self, "ROLLBACK_FAILED", error_text(error))
@@ -179,7 +201,7 @@ def delete(self: Stack) -> None:
     try:
         delete_resources(self)
     except (StackOperationFailed, EmbeddedStackFailed, Exception) as failure:
-        reason = f"The following resource(s) failed to delete: [{failed_resource(failure) or '?'}]. {error_text(failure)}"
+        reason = f"The following resource(s) failed to delete: [{failed_resource(failure) or '?'}]."
         self.status_reason = reason
         add_stack_event(self, "DELETE_FAILED", reason)
         return

@@ -2,7 +2,8 @@
 raises out of the API call). Models CloudFormation's events: CREATE_IN_PROGRESS, CREATE_COMPLETE
 with the physical ID, CREATE_FAILED with the reason (a resource waiting on a failed one:
 "Resource creation cancelled"), DELETE_COMPLETE; a failure ends the operation (lifecycle.py rolls
-back). Each created resource keeps its resolved properties, for updates (updates.py)."""
+back), DELETE_COMPLETE (noting when moto keeps the resource in its backend), DELETE_FAILED with
+the reason. Each created resource keeps its resolved properties, for updates (updates.py)."""
 
 from __future__ import annotations
 
@@ -64,9 +65,16 @@ def apply(context: Context) -> None:
         return resource
 
     def _delete_resource(self: Any, parsed_resource: Any, resource_json: dict[str, Any]) -> None:
-        original_delete(self, parsed_resource, resource_json)
+        logical_id = parsed_resource.logical_resource_id
+        try:
+            original_delete(self, parsed_resource, resource_json)
+        except (StackOperationFailed, EmbeddedStackFailed, Exception) as error:
+            reason = error_text(error)
+            physical = error.stack_id if isinstance(error, EmbeddedStackFailed) else physical_id_of(parsed_resource)
+            add_event(stack_of(self), logical_id, physical, resource_json["Type"], "DELETE_FAILED", reason)
+            raise StackOperationFailed(logical_id, reason) from error
         note = None if deletion_modelled(resource_json["Type"]) else KEPT
-        add_event(stack_of(self), parsed_resource.logical_resource_id, physical_id_of(parsed_resource), resource_json["Type"], "DELETE_COMPLETE", note)
+        add_event(stack_of(self), logical_id, physical_id_of(parsed_resource), resource_json["Type"], "DELETE_COMPLETE", note)
 
     # ResourceMap.__getitem__ calls the module global, so every creation (stack create, update
     # adds, lazy creation through Ref/GetAtt) comes through here.

@@ -123,11 +123,18 @@ def template_references(value: Any) -> set[str]:
     return found
 
 
-def dependency_order(resources: dict[str, Any]) -> list[str]:
-    """Logical IDs, each after the resources it refers to or DependsOn (template order otherwise)."""
+def resource_dependencies(resources: dict[str, Any]) -> dict[str, set[str]]:
+    """For each resource, the resources it refers to (Ref, GetAtt, Fn::Sub) or DependsOn."""
     def needs(spec: dict[str, Any]) -> set[str]:
         depends_on = spec.get("DependsOn") or []
         return (template_references(spec) | set([depends_on] if isinstance(depends_on, str) else depends_on)) & set(resources)
+
+    return {name: needs(spec) for name, spec in resources.items()}
+
+
+def dependency_order(resources: dict[str, Any]) -> list[str]:
+    """Logical IDs, each after the resources it refers to or DependsOn (template order otherwise)."""
+    dependencies = resource_dependencies(resources)
 
     order: list[str] = []
     seen: set[str] = set()
@@ -136,7 +143,7 @@ def dependency_order(resources: dict[str, Any]) -> list[str]:
         if name in seen:
             return
         seen.add(name)
-        for dependency in sorted(needs(resources[name])):
+        for dependency in sorted(dependencies[name]):
             visit(dependency)
         order.append(name)
 
