@@ -258,7 +258,7 @@ export function buildContexts(inputs: CheckInputs): ContextSpec[] {
       contexts.push({
         name: set.name,
         variant: label ? `${set.name} (${label})` : set.name,
-        production: set.name === 'defaults' || set.name === 'prod' || (set.name !== 'defaults' && environment === 'prod'),
+        production: set.name === 'defaults' || set.name === 'prod' || environment === 'prod',
         layers,
       });
     }

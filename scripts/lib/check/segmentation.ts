@@ -6,12 +6,12 @@
 //   3. the isolated tier has no route to the internet.
 // A security-group rule is judged on what it admits, whether or not something is attached yet:
 // an open rule is a finding before the resource that would make it reachable lands.
-import { reachesPublicAddresses, type Cidr } from './cidr.js';
-import { resourceKey, show, type CheckContext, type EvaluatedResource } from './context.js';
+import type { Cidr } from './cidr.js';
+import { resourceKey, type CheckContext, type EvaluatedResource } from './context.js';
 import { intrinsicOf } from './evaluate.js';
 import {
   buildNetworkModel, cidrLabel, formatPorts, naclAllows, sgLabel,
-  type Member, type NetworkModel, type Peer, type SgRule, type SubnetInfo,
+  type Member, type NetworkModel, type Peer, type SgRule,
 } from './network-model.js';
 
 export interface Flow {
@@ -392,4 +392,3 @@ export function analyseSegmentation(ctx: CheckContext): Segmentation {
   };
 }
 
-export { reachesPublicAddresses, show, type SubnetInfo };
