@@ -85,7 +85,12 @@ def all_patches() -> list[tuple[Patch, Callable[[Context], None]]]:
     return [(module.PATCH, module.apply) for module in modules]
 
 
+CONTEXT: Context | None = None
+
+
 def apply_all(context: Context) -> list[Patch]:
+    global CONTEXT
+    CONTEXT = context
     applied = []
     for patch, apply in all_patches():
         apply(context)

@@ -1,9 +1,11 @@
-"""GetAtt on a type moto models, for an attribute its model does not answer (e.g.
-AWS::RDS::DBInstance DbiResourceId): moto logs a warning and leaves the unresolved
-{"Fn::GetAtt": ...} in place of the value, or fails the stack. Accepts: for an attribute the AWS
-resource specification lists for the type, a synthetic value shaped like the real one (an ARN for
-*Arn, the physical ID for *Id, ...) is given instead. docs/emulator.md lists these attributes type
-by type (coverage.py computes them)."""
+"""GetAtt on a type moto models, for an attribute its model does not answer (e.g. AWS::SNS::Topic
+TopicArn, AWS::EC2::Subnet VpcId): moto fails the stack, or logs a warning and leaves the
+unresolved {"Fn::GetAtt": ...} in place of the value. For an attribute the AWS resource
+specification lists for the type, the launcher answers from moto's own object where it has the
+value (the same-named field, its ARN, its physical ID), and otherwise with a synthetic value
+shaped like the real one ("emulated-..." / a constructed ARN): that part is only accepted.
+docs/emulator.md lists these attributes type by type (coverage.py computes them); the launcher log
+names each one the first time a template uses it."""
 
 from __future__ import annotations
 
@@ -41,17 +43,36 @@ def native_attribute(model: Any, attribute: str) -> bool:
         return False
 
 
+def snake_case(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+def derived_value(resource: Any, attribute: str) -> Any:
+    """The value from moto's own object when it has one: the same-named field (VpcId -> vpc_id),
+    its ARN for *Arn, its physical ID for *Id / *Name; None when it has nothing."""
+    if "." not in attribute:
+        value = getattr(resource, snake_case(attribute), None)
+        if isinstance(value, (str, int, list)) and value != "":
+            return value
+    physical = getattr(resource, "physical_resource_id", None)
+    if attribute.lower().endswith("arn") and isinstance(getattr(resource, "arn", None), str):
+        return resource.arn
+    if (attribute.endswith("Id") or attribute.endswith("Name")) and "." not in attribute and isinstance(physical, str):
+        return physical
+    return None
+
+
 def synthetic_value(resource: Any, resource_type: str, attribute: str) -> Any:
+    derived = derived_value(resource, attribute)
+    if derived is not None:
+        return derived
     physical = getattr(resource, "physical_resource_id", None)
     physical = physical if isinstance(physical, str) else getattr(resource, "logical_resource_id", "resource")
     region = getattr(resource, "region_name", None) or getattr(resource, "region", None) or "us-east-1"
     account = getattr(resource, "account_id", None) or "123456789012"
     service, kind = resource_type.split("::")[1].lower(), resource_type.split("::")[2].lower()
-    last = attribute.split(".")[-1]
-    if last.lower().endswith("arn"):
+    if attribute.split(".")[-1].lower().endswith("arn"):
         return f"arn:{get_partition(region)}:{service}:{region}:{account}:{kind}/{physical}"
-    if last.endswith("Id") or last.endswith("Name"):
-        return physical
     return f"emulated-{re.sub(r'[^A-Za-z0-9]', '-', attribute)}-{physical}"
 
 
@@ -70,6 +91,9 @@ def wrap(model: Any, resource_type: str, specified: set[str], unclaimed: set[str
     original_get = getattr(model, "get_cfn_attribute", None)
 
     def synthetic(resource: Any, attribute: str) -> Any:
+        if (resource_type, attribute) not in ANSWERED:
+            source = "from moto's object" if derived_value(resource, attribute) is not None else "SYNTHETIC"
+            print(f"emulator: GetAtt {resource_type} {attribute}: not answered by moto's model; value {source}", flush=True)
         ANSWERED.add((resource_type, attribute))
         return synthetic_value(resource, resource_type, attribute)
 

@@ -277,9 +277,13 @@ PLACEHOLDER_TYPES: list[str] = []
 
 
 def apply(context: Context) -> None:
+    from moto.cloudformation import parsing
+
     modelled = set(get_model_map())
     get_model_map.cache_clear()
     for resource_type, info in sorted(context.types.items()):
         if resource_type not in modelled:
             define_placeholder(resource_type, info)
             PLACEHOLDER_TYPES.append(resource_type)
+            if resource_type in parsing.NULL_MODELS:  # moto skips these (Ref = null); a placeholder answers
+                parsing.NULL_MODELS.remove(resource_type)
