@@ -86,7 +86,7 @@ const BAD: readonly { name: string; text: () => string; error: RegExp }[] = [
   {
     name: 'override for a parameter the template does not have',
     text: () => edit('      VpcCidr: 10.32.0.0/16', '      VpcCidrBlock: 10.32.0.0/16'),
-    error: /: targets\[1\]\.parameters\.VpcCidrBlock: the template has no parameter VpcCidrBlock; allowed: Environment, VpcCidr, NatGatewayCount/,
+    error: /: targets\[1\]\.parameters\.VpcCidrBlock: unknown parameter; the template declares: Environment, NatGatewayCount, VpcCidr/,
   },
   {
     name: 'override value breaking AllowedPattern',
@@ -146,6 +146,15 @@ describe('bad manifests: one precise error each, no AWS call', () => {
       assert.equal(made, 0, 'no request may reach AWS');
     });
   }
+
+  test('a value in the parameter file that the template does not allow: that file, the entry, what is allowed', async (t) => {
+    const parameters = join(dir, 'bad-parameters.json');
+    writeFileSync(parameters, JSON.stringify([{ ParameterKey: 'Environment', ParameterValue: 'qa' }]));
+    const { code, stderr, requests: made } = await runWith(t, edit('parameterFile: test/fixtures/stackset/parameters.json', `parameterFile: ${parameters}`));
+    assert.equal(code, EXIT.invalid, stderr);
+    assert.ok(stderr.includes(`${parameters}: [0] Environment: "qa" is not allowed; allowed values: dev, staging, prod`), stderr);
+    assert.equal(made, 0);
+  });
 
   test('plan and drift check the manifest first as well', async (t) => {
     for (const command of ['plan', 'drift']) {

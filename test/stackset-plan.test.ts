@@ -3,7 +3,7 @@
 // the failure tolerance, the template comparison used by the plan.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ApiStackSet } from '../scripts/lib/stackset/api.js';
+import { StackSetApi, type ApiStackSet } from '../scripts/lib/stackset/api.js';
 import { concurrencyFor, estimateOperations, estimateRollout, formatDuration, regionGroups } from '../scripts/lib/stackset/estimate.js';
 import { loadManifest, type DesiredInstance } from '../scripts/lib/stackset/manifest.js';
 import {
@@ -16,6 +16,7 @@ import {
   type ActualInstance,
 } from '../scripts/lib/stackset/reconcile.js';
 import { finalRows, formatPlan, formatTable } from '../scripts/lib/stackset/report.js';
+import { PhaseRunner } from '../scripts/lib/stackset/phases.js';
 import { toleranceFailures } from '../scripts/lib/stackset/rollout.js';
 import { s3Location, templateDifferences } from '../scripts/lib/stackset/template-source.js';
 
@@ -245,5 +246,64 @@ describe('template comparison for the plan', () => {
     assert.deepEqual(changed, ['network.yaml changed']);
     const rootChanged = await templateDifferences(prod, deployedRoot.replace(/^Description: .*$/m, "Description: 'old root'"), async (_b, key) => layer(key));
     assert.deepEqual(rootChanged, ["generated/templates/root.yaml (outside the nested stacks' TemplateURLs)"]);
+  });
+});
+
+describe('phases: operations one after the other, or side by side under managed execution', () => {
+  /** A stack set API whose operations finish on the second poll; FAILED for the ids in `failing`. */
+  function fakeApi(failing: Set<string>) {
+    let next = 0;
+    let inFlight = 0;
+    const stats = { maxInFlight: 0, started: [] as string[] };
+    const polls = new Map<string, number>();
+    const runner = async (command: readonly string[], input?: Record<string, any>) => {
+      const id = input?.OperationId as string;
+      switch (command[1]) {
+        case 'create-stack-instances': {
+          const started = `op${next++}`;
+          stats.started.push(started);
+          stats.maxInFlight = Math.max(stats.maxInFlight, ++inFlight);
+          return { OperationId: started };
+        }
+        case 'describe-stack-set-operation': {
+          const n = (polls.get(id) ?? 0) + 1;
+          polls.set(id, n);
+          if (n < 2) return { StackSetOperation: { OperationId: id, Status: 'RUNNING' } };
+          inFlight--;
+          return { StackSetOperation: { OperationId: id, Status: 'SUCCEEDED' } };
+        }
+        case 'list-stack-set-operation-results':
+          return { Summaries: [{ Account: `acct-${id}`, Region: 'eu-west-1', Status: failing.has(id) ? 'FAILED' : (polls.get(id) ?? 0) >= 2 ? 'SUCCEEDED' : 'RUNNING' }] };
+        default:
+          throw new Error(`unexpected ${command.join(' ')}`);
+      }
+    };
+    return { api: new StackSetApi(runner), stats };
+  }
+  const calls = (api: StackSetApi, n: number) =>
+    Array.from({ length: n }, () => ({ regions: ['eu-west-1'], start: () => api.createStackInstances({}) }));
+  const wait = { pollMs: 0, timeoutMs: 10_000, log: () => undefined, sleep: () => new Promise<void>((r) => setImmediate(r)) };
+  const targets = new Map([['eu-west-1', 6]]);
+
+  test('without managed execution: one at a time', async () => {
+    const { api, stats } = fakeApi(new Set());
+    const runner = new PhaseRunner(api, 'x', { maxConcurrentCount: 3, failureToleranceCount: 2 }, targets, false, wait);
+    assert.equal(await runner.run('CREATE', calls(api, 6)), true);
+    assert.equal(stats.maxInFlight, 1);
+    assert.equal(runner.operations, 6);
+  });
+
+  test('with managed execution: as many in flight as the concurrency allows', async () => {
+    const { api, stats } = fakeApi(new Set());
+    const runner = new PhaseRunner(api, 'x', { maxConcurrentCount: 3, failureToleranceCount: 2 }, targets, true, wait);
+    assert.equal(await runner.run('CREATE', calls(api, 6)), true);
+    assert.equal(stats.maxInFlight, 3);
+  });
+
+  test('with managed execution: no new operation once the region is over its failure tolerance', async () => {
+    const { api, stats } = fakeApi(new Set(['op0', 'op1']));
+    const runner = new PhaseRunner(api, 'x', { maxConcurrentCount: 1, failureToleranceCount: 1 }, targets, true, wait);
+    assert.equal(await runner.run('CREATE', calls(api, 6)), false);
+    assert.deepEqual(stats.started, ['op0', 'op1'], 'the third operation is not started');
   });
 });

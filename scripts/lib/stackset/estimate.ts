@@ -77,11 +77,14 @@ export function formatDuration(minutes: number): string {
   return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
 }
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+const regionLine = (r: RegionEstimate): string =>
+  `${r.region.padEnd(15)} ${plural(r.targets, 'target').padStart(11)}  ${String(r.concurrency).padStart(4)} at a time  ${plural(r.waves, 'wave').padStart(10)}`;
+
 export function formatEstimate(title: string, estimate: RolloutEstimate, assumption: string): string[] {
   const lines = [`${title}: ${estimate.waves} wave${estimate.waves === 1 ? '' : 's'}, about ${formatDuration(estimate.minutes)} (${estimate.parallelRegions ? 'regions in parallel' : 'regions one after the other'})`];
-  for (const r of estimate.regions) {
-    lines.push(`  ${r.region.padEnd(16)} ${String(r.targets).padStart(5)} target${r.targets === 1 ? ' ' : 's'}  ${String(r.concurrency).padStart(4)} at a time  ${String(r.waves).padStart(4)} wave${r.waves === 1 ? ' ' : 's'}  ${formatDuration(r.minutes)}`);
-  }
+  for (const r of estimate.regions) lines.push(`  ${regionLine(r)}  ${formatDuration(r.minutes)}`);
   for (const note of estimate.notes) lines.push(`  note: ${note}`);
   lines.push(`  ${assumption}`);
   return lines;
@@ -147,7 +150,7 @@ export function formatOperationsEstimate(title: string, estimate: OperationsEsti
   }
   for (const o of estimate.operations.slice(0, detailLimit)) {
     lines.push(`  ${o.label}: ${o.waves} wave${o.waves === 1 ? '' : 's'}, ${formatDuration(o.minutes)} (${o.parallelRegions ? 'regions in parallel' : 'regions one after the other'})`);
-    for (const r of o.regions) lines.push(`    ${r.region.padEnd(15)} ${String(r.targets).padStart(5)} target${r.targets === 1 ? ' ' : 's'} ${String(r.concurrency).padStart(4)} at a time ${String(r.waves).padStart(5)} wave${r.waves === 1 ? ' ' : 's'}`);
+    for (const r of o.regions) lines.push(`    ${regionLine(r)}`);
   }
   if (count > detailLimit) lines.push(`  … and ${count - detailLimit} more operations`);
   for (const note of [...new Set(estimate.operations.flatMap((o) => o.notes))]) lines.push(`  note: ${note}`);

@@ -6,8 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import AjvModule from 'ajv';
 import yaml from 'js-yaml';
-import { parameterValueProblem, type ParameterConstraints } from '../../../templates-src/core/parameters.js';
+import { checkParameterValues, ParameterFileError, type ParameterConstraints } from '../../../templates-src/core/parameters.js';
 import { parseTemplate } from '../../../templates-src/core/yaml.js';
+import { DeployInputError, readParameterFile } from '../deploy/inputs.js';
 import { ROOT } from '../paths.js';
 import { describeSchemaErrors, useSchema } from './schema-errors.js';
 
@@ -151,11 +152,11 @@ export function checkManifest(document: unknown, file: string): StackSetSpec {
   if (loaded?.hasNestedStacks && template !== DEFAULT_TEMPLATE) {
     at('template', `${template} has nested stacks; only ${DEFAULT_TEMPLATE} is packaged to S3 (make package); allowed: ${DEFAULT_TEMPLATE} or a template without nested stacks`);
   }
-  const fileValues = loadParameterFile(manifest.parameterFile, at);
   let parameters: Record<string, string> = {};
-  if (loaded && fileValues) {
-    parameters = stackSetParameters(loaded.parameters, fileValues, manifest.parameterFile, problems);
-    checkOverrides(manifest, loaded.parameters, at);
+  if (loaded) {
+    const fileValues = loadParameterFile(manifest.parameterFile, loaded, at, problems);
+    if (fileValues) parameters = stackSetParameters(loaded.parameters, fileValues);
+    checkOverrides(manifest, loaded.parameters, file, problems);
   }
   if (problems.length > 0 || !loaded) throw new ManifestError(problems);
 
@@ -208,6 +209,7 @@ function checkRegionReferences(manifest: Manifest, at: Report): void {
 }
 
 interface LoadedTemplate {
+  readonly path: string;
   readonly text: string;
   readonly parameters: Record<string, ParameterConstraints>;
   readonly hasNestedStacks: boolean;
@@ -224,6 +226,7 @@ function loadTemplate(template: string, at: Report): LoadedTemplate | undefined 
     const tree = parseTemplate(text, template);
     const resources = Object.values((tree.Resources ?? {}) as Record<string, { Type?: string }>);
     return {
+      path: absolute,
       text,
       parameters: (tree.Parameters ?? {}) as Record<string, ParameterConstraints>,
       hasNestedStacks: resources.some((r) => r.Type === 'AWS::CloudFormation::Stack'),
@@ -234,28 +237,23 @@ function loadTemplate(template: string, at: Report): LoadedTemplate | undefined 
   }
 }
 
-/** Reads a CloudFormation parameter file ([{ParameterKey, ParameterValue}]) into name → value. */
-function loadParameterFile(parameterFile: string, at: Report): Record<string, string> | undefined {
+/**
+ * The parameter file's values, read and checked against the template by the shared reader of
+ * make deploy (shape, declared names, allowed values, required parameters).
+ */
+function loadParameterFile(parameterFile: string, template: LoadedTemplate, at: Report, problems: string[]): Record<string, string> | undefined {
   const absolute = onDisk(parameterFile);
   if (!existsSync(absolute)) {
     at('parameterFile', `${parameterFile} does not exist${parameterFile.startsWith('generated/') ? ' (run make build)' : ''}; allowed: a parameter file relative to the repository root, e.g. generated/parameters/prod.json`);
     return undefined;
   }
-  let entries: unknown;
   try {
-    entries = JSON.parse(readFileSync(absolute, 'utf8'));
+    return Object.fromEntries(readParameterFile(absolute, { path: template.path, template: {}, parameters: template.parameters }));
   } catch (e) {
-    at('parameterFile', `${parameterFile} is not valid JSON: ${(e as Error).message}`);
+    if (!(e instanceof DeployInputError)) throw e;
+    problems.push(...e.message.split('\n'));
     return undefined;
   }
-  const shapeOk =
-    Array.isArray(entries) &&
-    entries.every((e) => e !== null && typeof e === 'object' && typeof e.ParameterKey === 'string' && typeof e.ParameterValue === 'string');
-  if (!shapeOk) {
-    at('parameterFile', `${parameterFile} is not a CloudFormation parameter file; allowed: a JSON list of {"ParameterKey": "...", "ParameterValue": "..."}`);
-    return undefined;
-  }
-  return Object.fromEntries((entries as { ParameterKey: string; ParameterValue: string }[]).map((e) => [e.ParameterKey, e.ParameterValue]));
 }
 
 /**
@@ -263,43 +261,24 @@ function loadParameterFile(parameterFile: string, at: Report): Record<string, st
  * default. Giving all of them keeps the comparison with the deployed stack set exact, and lets
  * any parameter be overridden per instance (AWS only overrides parameters the stack set specifies).
  */
-function stackSetParameters(
-  specs: Readonly<Record<string, ParameterConstraints>>,
-  values: Readonly<Record<string, string>>,
-  parameterFile: string,
-  problems: string[],
-): Record<string, string> {
-  const declared = Object.keys(specs);
-  for (const [name, value] of Object.entries(values)) {
-    const spec = specs[name];
-    if (!spec) problems.push(`${parameterFile}: ${name}: unknown parameter; the template declares: ${declared.join(', ')}`);
-    else {
-      const problem = parameterValueProblem(spec, value);
-      if (problem) problems.push(`${parameterFile}: ${name}: ${problem}`);
-    }
-  }
+function stackSetParameters(specs: Readonly<Record<string, ParameterConstraints>>, values: Readonly<Record<string, string>>): Record<string, string> {
   const resolved: Record<string, string> = {};
   for (const [name, spec] of Object.entries(specs)) {
     if (name in values) resolved[name] = values[name];
     else if (spec.Default !== undefined) resolved[name] = defaultText(spec.Default);
-    else problems.push(`${parameterFile}: ${name}: required (the parameter has no default)`);
   }
   return resolved;
 }
 
 const defaultText = (value: unknown): string => (Array.isArray(value) ? value.join(',') : String(value));
 
-function checkOverrides(manifest: Manifest, specs: Readonly<Record<string, ParameterConstraints>>, at: Report): void {
-  const declared = Object.keys(specs).join(', ');
+function checkOverrides(manifest: Manifest, specs: Readonly<Record<string, ParameterConstraints>>, file: string, problems: string[]): void {
   const check = (values: ParameterValues | undefined, path: string): void => {
-    for (const [name, value] of Object.entries(values ?? {})) {
-      const spec = specs[name];
-      if (!spec) {
-        at(`${path}.${name}`, `the template has no parameter ${name}; allowed: ${declared}`);
-        continue;
-      }
-      const problem = parameterValueProblem(spec, value);
-      if (problem) at(`${path}.${name}`, problem);
+    try {
+      checkParameterValues(specs, values ?? {}, file, (name) => `${path}.${name}`, false);
+    } catch (e) {
+      if (!(e instanceof ParameterFileError)) throw e;
+      problems.push(...e.message.split('\n'));
     }
   };
   for (const [region, values] of Object.entries(manifest.regionParameters ?? {})) check(values, `regionParameters.${region}`);

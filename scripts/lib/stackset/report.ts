@@ -1,6 +1,5 @@
 // Text output: the plan (what would change and why) and the final account × region table.
 import type { ApiInstanceSummary, ApiOperationResult } from './api.js';
-import type { DesiredInstance } from './manifest.js';
 import type { Plan } from './reconcile.js';
 
 const overridesText = (overrides: Readonly<Record<string, string>>): string => {
@@ -76,5 +75,3 @@ export function formatTable(rows: readonly FinalRow[], regionOrder: readonly str
   }
   return out;
 }
-
-export const describeInstance = (i: DesiredInstance): string => `${i.unit.id} ${i.region}`;

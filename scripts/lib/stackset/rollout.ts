@@ -2,20 +2,18 @@
 // and (apply only) run the operations that close the gap — removals first, then the stack set
 // itself, then new instances, then instances whose overrides changed — waiting on each.
 import type { AwsTarget } from '../aws.js';
-import { mapLimited, type ApiOperationResult, type ApiStackSet, type StackSetApi } from './api.js';
+import { mapLimited, type ApiStackSet, type StackSetApi } from './api.js';
 import {
-  concurrencyFor,
   estimateOperations,
-  failureTolerance,
   formatDuration,
   formatOperationsEstimate,
   PLATFORM_MINUTES_ASSUMPTION,
   PLATFORM_MINUTES_PER_STACK,
-  regionGroups,
   type OperationShape,
 } from './estimate.js';
 import type { DeploymentUnit, OperationPreferences, StackSetSpec } from './manifest.js';
-import { waitForOperation, type WaitOptions } from './operations.js';
+import type { WaitOptions } from './operations.js';
+import { PhaseRunner, countBy, overTolerance, type OperationCall } from './phases.js';
 import {
   actualInstances,
   batches,
@@ -64,6 +62,13 @@ export async function readInstances(api: StackSetApi, spec: StackSetSpec): Promi
     const detail = await api.describeStackInstance(name, instance.accounts[0], instance.region);
     return { ...instance, overrides: toRecord(detail?.ParameterOverrides) };
   });
+}
+
+/** What AWS has now: the stack set (if any) and its instances, next to the desired stack set. */
+async function observe(spec: StackSetSpec, api: StackSetApi): Promise<{ desired: DesiredStackSet; existing?: ApiStackSet; actual: ActualInstance[] }> {
+  const desired = desiredStackSet(spec, await api.callerAccount());
+  const existing = await api.describeStackSet(spec.manifest.stackSetName);
+  return { desired, existing, actual: existing ? await readInstances(api, spec) : [] };
 }
 
 function assemblePlan(spec: StackSetSpec, existing: ApiStackSet | undefined, desired: DesiredStackSet, actual: ActualInstance[], templateChanges: string[], comparable: Comparable): Plan {
@@ -117,10 +122,7 @@ export function estimateLines(spec: StackSetSpec, plan?: Plan): string[] {
 
 /** `make stackset-plan`: the plan, read-only (describe/list calls and S3 reads only). */
 export async function planRollout(spec: StackSetSpec, ctx: RolloutContext): Promise<Plan> {
-  const adminAccount = await ctx.api.callerAccount();
-  const desired = desiredStackSet(spec, adminAccount);
-  const existing = await ctx.api.describeStackSet(spec.manifest.stackSetName);
-  const actual = existing ? await readInstances(ctx.api, spec) : [];
+  const { desired, existing, actual } = await observe(spec, ctx.api);
   const templateChanges = existing ? await templateDifferences(spec, existing.TemplateBody, (b, k) => ctx.api.s3Text(b, k)) : [];
   const plan = assemblePlan(spec, existing, desired, actual, templateChanges, comparableOn(ctx.target));
   for (const line of formatPlan(plan, { stackSetName: spec.manifest.stackSetName, deleteStacks: ctx.deleteStacks })) ctx.log(line);
@@ -182,14 +184,10 @@ export async function applyRollout(spec: StackSetSpec, ctx: RolloutContext): Pro
   const { api, log } = ctx;
   const name = spec.manifest.stackSetName;
   const prefs = spec.manifest.operationPreferences;
-  const adminAccount = await api.callerAccount();
-  const desired = desiredStackSet(spec, adminAccount);
 
   const source = await templateForStackSet(spec, ctx.target, ctx.packager);
   if (spec.hasNestedStacks) log(`packaged ${spec.template}: ${source.uploaded.length} uploaded, ${source.skipped.length} already in the bucket → ${source.templateUrl}`);
-
-  const existing = await api.describeStackSet(name);
-  const actual = existing ? await readInstances(api, spec) : [];
+  const { desired, existing, actual } = await observe(spec, api);
   let templateChanges: string[] = [];
   if (existing && existing.TemplateBody !== source.text) {
     const explained = await templateDifferences(spec, existing.TemplateBody, (b, k) => api.s3Text(b, k)).catch(() => []);
@@ -198,76 +196,43 @@ export async function applyRollout(spec: StackSetSpec, ctx: RolloutContext): Pro
   const plan = assemblePlan(spec, existing, desired, actual, templateChanges, comparableOn(ctx.target));
   for (const line of formatPlan(plan, { stackSetName: name, deleteStacks: ctx.deleteStacks })) log(line);
 
-  const results: ApiOperationResult[] = [];
-  const failures: string[] = [];
-  let operations = 0;
-  const start = async (label: string, call: () => Promise<string>): Promise<string> => {
-    const operationId = await call();
-    operations++;
-    log(`${label} operation ${operationId} started`);
-    return operationId;
-  };
-  const finish = async (label: string, operationId: string): Promise<boolean> => {
-    const finished = await waitForOperation(api, name, operationId, label, { ...ctx.wait, log });
-    results.push(...finished.results);
-    if (finished.operation.Status === 'SUCCEEDED') return true;
-    failures.push(`${label} operation ${operationId} ended ${finished.operation.Status}${finished.operation.StatusReason ? `: ${finished.operation.StatusReason}` : ''}`);
-    return false;
-  };
-  // With managed execution CloudFormation runs non-conflicting operations (different instances)
-  // at the same time. Each operation then holds few instances, so the manifest's concurrency and
-  // failure tolerance are applied across them here: at most `slots` operations in flight, and no
-  // new one once a region has more failed instances than it tolerates.
-  const concurrent = desired.managedExecution;
-  const runPhase = async (label: string, calls: readonly { regions: readonly string[]; call: () => Promise<string> }[]): Promise<boolean> => {
-    if (!concurrent) {
-      for (const { call } of calls) if (!(await finish(label, await start(label, call)))) return false;
-      return true;
-    }
-    let ok = true;
-    const runGroup = (group: typeof calls) =>
-      mapLimited(group, phaseSlots(prefs, group.length), async ({ call }) => {
-        if (!ok || regionsOverTolerance(results, spec, prefs).length > 0) return;
-        if (!(await finish(label, await start(label, call)))) ok = false;
-      });
-    const groups = regionGroups(calls);
-    if (prefs?.regionConcurrency === 'PARALLEL') await Promise.all(groups.map(runGroup));
-    else for (const group of groups) if (ok) await runGroup(group);
-    return ok && regionsOverTolerance(results, spec, prefs).length === 0;
-  };
-  const instanceCall = (batch: Batch, action: 'create' | 'update') => ({
+  const targetsByRegion = countBy(spec.instances, (i) => i.region);
+  const runner = new PhaseRunner(api, name, prefs, targetsByRegion, desired.managedExecution, { ...ctx.wait, log });
+  const instanceCalls = (list: readonly Batch[], start: (input: Record<string, unknown>) => Promise<string>): OperationCall[] =>
+    list.map((batch) => ({
+      regions: batch.regions,
+      start: () =>
+        start({
+          StackSetName: name,
+          ...targetsInput(batch.units),
+          Regions: batch.regions,
+          ParameterOverrides: toParameterList(batch.overrides),
+          OperationPreferences: operationPreferences(prefs, batch.regions),
+        }),
+    }));
+  const removals: OperationCall[] = batches(plan.remove.map((r) => ({ ...r, overrides: {} })), spec.regionOrder).map((batch) => ({
     regions: batch.regions,
-    call: () =>
-      (action === 'create' ? api.createStackInstances.bind(api) : api.updateStackInstances.bind(api))({
-        StackSetName: name,
-        ...targetsInput(batch.units),
-        Regions: batch.regions,
-        ParameterOverrides: toParameterList(batch.overrides),
-        OperationPreferences: operationPreferences(prefs, batch.regions),
-      }),
-  });
+    start: () =>
+      api.deleteStackInstances({ StackSetName: name, ...targetsInput(batch.units), Regions: batch.regions, RetainStacks: !ctx.deleteStacks, OperationPreferences: operationPreferences(prefs, batch.regions) }),
+  }));
 
   if (isNoop(plan)) {
     log('nothing to change: no operation started');
   } else {
-    const removals = batches(plan.remove.map((r) => ({ unit: r.unit, region: r.region, overrides: {} })), spec.regionOrder).map((batch) => ({
-      regions: batch.regions,
-      call: () =>
-        api.deleteStackInstances({ StackSetName: name, ...targetsInput(batch.units), Regions: batch.regions, RetainStacks: !ctx.deleteStacks, OperationPreferences: operationPreferences(prefs, batch.regions) }),
-    }));
-    let ok = await runPhase('DELETE', removals);
+    let ok = await runner.run('DELETE', removals);
     if (ok && plan.stackSet === 'create') {
       await api.createStackSet({ ...stackSetInput(spec, desired, source), PermissionModel: desired.permissionModel });
       log(`stack set ${name} created`);
     }
     if (ok && plan.stackSet === 'update') {
-      ok = await runPhase('UPDATE', [{ regions: spec.regionOrder, call: () => api.updateStackSet({ ...stackSetInput(spec, desired, source), OperationPreferences: operationPreferences(prefs) }) }]);
+      ok = await runner.run('UPDATE', [{ regions: spec.regionOrder, start: () => api.updateStackSet({ ...stackSetInput(spec, desired, source), OperationPreferences: operationPreferences(prefs) }) }]);
     }
-    if (ok) ok = await runPhase('CREATE', batches(plan.add, spec.regionOrder).map((batch) => instanceCall(batch, 'create')));
-    if (ok) ok = await runPhase('UPDATE', batches(plan.update.map((u) => u.desired), spec.regionOrder).map((batch) => instanceCall(batch, 'update')));
+    if (ok) ok = await runner.run('CREATE', instanceCalls(batches(plan.add, spec.regionOrder), (input) => api.createStackInstances(input)));
+    if (ok) await runner.run('UPDATE', instanceCalls(batches(plan.update.map((u) => u.desired), spec.regionOrder), (input) => api.updateStackInstances(input)));
   }
 
-  let rows = finalRows(await api.listStackInstances(name), results);
+  const failures = [...runner.failures];
+  let rows = finalRows(await api.listStackInstances(name), runner.results);
   if (ctx.target.kind === 'local') {
     try {
       rows = withStackChecks(rows, await checkInstanceStacks(ctx.target, api.run, spec, rows));
@@ -278,31 +243,10 @@ export async function applyRollout(spec: StackSetSpec, ctx: RolloutContext): Pro
   log('');
   for (const line of formatTable(rows, spec.regionOrder)) log(line);
   failures.push(...toleranceFailures(rows, prefs));
-  return { plan, operations, rows, failures };
+  return { plan, operations: runner.operations, rows, failures };
 }
 
-/** Operations in flight at once under managed execution: the manifest's concurrency over the phase's operations. */
-export function phaseSlots(prefs: OperationPreferences | undefined, operations: number): number {
-  return Math.max(1, concurrencyFor(prefs ?? {}, operations).concurrency);
-}
-
-/** Regions whose failed results so far exceed the tolerance (counted over the manifest's targets in the region). */
-export function regionsOverTolerance(results: readonly ApiOperationResult[], spec: StackSetSpec, prefs: OperationPreferences | undefined): string[] {
-  return spec.regionOrder.filter((region) => {
-    const failed = new Set(results.filter((r) => r.Region === region && r.Status === 'FAILED').map((r) => r.Account)).size;
-    const targets = spec.instances.filter((i) => i.region === region).length;
-    return failed > failureTolerance(prefs, targets);
-  });
-}
-
-/** Regions where more instances failed than the failure tolerance allows. */
+/** Regions where more of the final instances failed than the failure tolerance allows. */
 export function toleranceFailures(rows: readonly FinalRow[], prefs: OperationPreferences | undefined): string[] {
-  const out: string[] = [];
-  for (const region of [...new Set(rows.map((r) => r.region))]) {
-    const inRegion = rows.filter((r) => r.region === region);
-    const failed = inRegion.filter((r) => r.failed).length;
-    const tolerance = failureTolerance(prefs, inRegion.length);
-    if (failed > tolerance) out.push(`${region}: ${failed} failed instance${failed === 1 ? '' : 's'}, over the failure tolerance of ${tolerance}`);
-  }
-  return out;
+  return overTolerance(countBy(rows.filter((r) => r.failed), (r) => r.region), countBy(rows, (r) => r.region), prefs);
 }

@@ -9,6 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { parseTemplate } from '../../../templates-src/core/yaml.js';
 import type { AwsTarget } from '../aws.js';
 import { GENERATED_TEMPLATES } from '../paths.js';
+import { mapLimited } from './api.js';
 import type { StackSetSpec } from './manifest.js';
 
 /** CloudFormation's limit for an inline TemplateBody. */
@@ -110,26 +111,21 @@ export async function templateDifferences(spec: StackSetSpec, deployedBody: stri
   }
   const changes: string[] = [];
   if (!isDeepStrictEqual(withoutTemplateUrls(local), withoutTemplateUrls(deployed))) changes.push(`${spec.template} (outside the nested stacks' TemplateURLs)`);
-  for (const [id, resource] of Object.entries((local.Resources ?? {}) as Tree)) {
-    if (resource.Type !== 'AWS::CloudFormation::Stack') continue;
+  const nested = Object.entries((local.Resources ?? {}) as Tree).filter(([, r]) => r.Type === 'AWS::CloudFormation::Stack');
+  const layerChanges = await mapLimited(nested, 4, async ([id, resource]): Promise<string | undefined> => {
     const file = String(resource.Properties?.TemplateURL);
     const deployedUrl = deployed.Resources?.[id]?.Properties?.TemplateURL;
     const location = typeof deployedUrl === 'string' ? s3Location(deployedUrl) : undefined;
-    if (!location) {
-      changes.push(`${file}: new nested stack ${id}`);
-      continue;
-    }
+    if (!location) return `${file}: new nested stack ${id}`;
     const localPath = join(GENERATED_TEMPLATES, file);
-    if (!existsSync(localPath)) {
-      changes.push(`${file}: missing from generated/templates (run make build)`);
-      continue;
-    }
+    if (!existsSync(localPath)) return `${file}: missing from generated/templates (run make build)`;
     try {
       const deployedLayer = parseTemplate(await readS3(location.bucket, location.key), deployedUrl);
-      if (!isDeepStrictEqual(parseTemplate(readFileSync(localPath, 'utf8'), file), deployedLayer)) changes.push(`${file} changed`);
+      return isDeepStrictEqual(parseTemplate(readFileSync(localPath, 'utf8'), file), deployedLayer) ? undefined : `${file} changed`;
     } catch (e) {
-      changes.push(`${file}: the deployed copy ${deployedUrl} could not be read (${(e as Error).message.split('\n')[0]}); counted as changed`);
+      return `${file}: the deployed copy ${deployedUrl} could not be read (${(e as Error).message.split('\n')[0]}); counted as changed`;
     }
-  }
+  });
+  changes.push(...layerChanges.filter((c): c is string => c !== undefined));
   return changes;
 }
