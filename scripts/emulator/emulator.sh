@@ -89,8 +89,18 @@ down() {
   echo "emulator: stopped (pid $pid)"
 }
 
+locked_up() {
+  # Test files start it side by side: one starts it, the others find it answering.
+  mkdir -p "$STATE"
+  if command -v flock >/dev/null 2>&1; then
+    exec 9>"$STATE/moto-$PORT.lock"
+    flock 9
+  fi
+  up
+}
+
 case "${1:-}" in
-  up) up ;;
+  up) locked_up ;;
   down) down ;;
   status) answers ;;
   *) echo "usage: $0 up|down|status" >&2; exit 2 ;;

@@ -17,6 +17,7 @@ import sys
 import warnings
 from pathlib import Path
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
