@@ -38,8 +38,10 @@ function availableManifests(): string {
 }
 
 function parseCommandLine(argv: string[]) {
+  // make stackset without MANIFEST= passes a bare --manifest: report it as the missing manifest it is.
+  const args = argv.at(-1) === '--manifest' ? argv.slice(0, -1) : argv;
   const { positionals, values } = parseArgs({
-    args: argv,
+    args,
     allowPositionals: true,
     options: {
       manifest: { type: 'string' },

@@ -156,6 +156,15 @@ describe('bad manifests: one precise error each, no AWS call', () => {
     assert.equal(made, 0);
   });
 
+  test('make stackset without MANIFEST=: says so and lists the manifests', async (t) => {
+    const errors: string[] = [];
+    (t.mock.method as any)(console, 'error', (...args: unknown[]) => errors.push(args.join(' ')));
+    const before = requests;
+    assert.equal(await main(['apply', '--manifest']), EXIT.invalid);
+    assert.match(errors.join('\n'), /MANIFEST is required, e\.g\. make stackset MANIFEST=stacksets\/payments-prod\.yaml; available: .*stacksets\/payments-prod\.yaml/);
+    assert.equal(requests, before);
+  });
+
   test('plan and drift check the manifest first as well', async (t) => {
     for (const command of ['plan', 'drift']) {
       const { code, requests: made } = await runWith(t, BAD[0].text(), command);
