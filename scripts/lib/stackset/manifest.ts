@@ -10,7 +10,7 @@ import { checkParameterValues, ParameterFileError, type ParameterConstraints } f
 import { parseTemplate } from '../../../templates-src/core/yaml.js';
 import { DeployInputError, readParameterFile } from '../deploy/inputs.js';
 import { ROOT } from '../paths.js';
-import { describeSchemaErrors, useSchema } from './schema-errors.js';
+import { describeSchemaErrors } from './schema-errors.js';
 
 export type ParameterValues = Readonly<Record<string, string | number | boolean>>;
 
@@ -99,17 +99,16 @@ export const DEFAULT_TEMPLATE = 'generated/templates/root.yaml';
 export const SCHEMA_FILE = join(ROOT, 'stacksets', 'manifest.schema.json');
 
 const Ajv = AjvModule.default;
-let validator: ReturnType<InstanceType<typeof Ajv>['compile']> | undefined;
+let compiled: { schema: object; validate: ReturnType<InstanceType<typeof Ajv>['compile']> } | undefined;
 
 function schemaValidator() {
-  if (!validator) {
+  if (!compiled) {
     const schema = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'));
-    useSchema(schema);
     const ajv = new Ajv({ allErrors: true, verbose: true, discriminator: true, strict: true, strictRequired: false, allowUnionTypes: true });
     ajv.addKeyword({ keyword: 'x-message', schemaType: 'string' });
-    validator = ajv.compile(schema);
+    compiled = { schema, validate: ajv.compile(schema) };
   }
-  return validator;
+  return compiled;
 }
 
 /** Repository-relative form of a path, for messages. */
@@ -138,8 +137,8 @@ export function loadManifest(path: string): StackSetSpec {
 
 /** Validates a parsed manifest document (file names the source in messages). */
 export function checkManifest(document: unknown, file: string): StackSetSpec {
-  const validate = schemaValidator();
-  if (!validate(document)) throw new ManifestError(describeSchemaErrors(validate.errors ?? []).map((line) => `${file}: ${line}`));
+  const { schema, validate } = schemaValidator();
+  if (!validate(document)) throw new ManifestError(describeSchemaErrors(validate.errors ?? [], schema).map((line) => `${file}: ${line}`));
   const manifest = document as Manifest;
   const problems: string[] = [];
   const at = (path: string, what: string): void => void problems.push(`${file}: ${path}: ${what}`);

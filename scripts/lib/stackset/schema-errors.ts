@@ -65,7 +65,7 @@ function isBranchError(error: ErrorObject, all: readonly ErrorObject[]): boolean
   );
 }
 
-function messageFor(error: ErrorObject): string {
+function messageFor(error: ErrorObject, root: SchemaNode): string {
   const parent = error.parentSchema as SchemaNode | undefined;
   const own = allowedBy(parent);
   const params = error.params as Record<string, any>;
@@ -77,7 +77,7 @@ function messageFor(error: ErrorObject): string {
     }
     case 'required': {
       const property = parent?.properties?.[params.missingProperty];
-      const what = allowedBy(property) ?? allowedBy(resolveRef(property));
+      const what = allowedBy(property) ?? allowedBy(resolveRef(property, root));
       return `${yamlPath(error.instancePath, params.missingProperty)}: required${what ? `: ${what}` : ''}`;
     }
     case 'enum': {
@@ -97,18 +97,14 @@ function messageFor(error: ErrorObject): string {
   }
 }
 
-// The schema of the manifest, for `required` errors that point at a $ref'd property.
-let rootSchema: SchemaNode | undefined;
-export function useSchema(schema: object): void {
-  rootSchema = schema as SchemaNode;
-}
-function resolveRef(node: SchemaNode | undefined): SchemaNode | undefined {
+/** The node a local $ref ("#/definitions/x") points at. */
+function resolveRef(node: SchemaNode | undefined, root: SchemaNode): SchemaNode | undefined {
   const ref = node?.$ref;
-  if (typeof ref !== 'string' || !ref.startsWith('#/') || !rootSchema) return undefined;
+  if (typeof ref !== 'string' || !ref.startsWith('#/')) return undefined;
   return ref
     .slice(2)
     .split('/')
-    .reduce<any>((at, key) => at?.[key], rootSchema);
+    .reduce<any>((at, key) => at?.[key], root);
 }
 
 /** A oneOf/discriminator failure that a more precise error at or below the same place already explains. */
@@ -124,17 +120,18 @@ function isExplainedChoice(error: ErrorObject, all: readonly ErrorObject[]): boo
 }
 
 /** One line per problem, in document order, without duplicates. */
-export function describeSchemaErrors(errors: readonly ErrorObject[]): string[] {
+export function describeSchemaErrors(errors: readonly ErrorObject[], schema: object): string[] {
+  const root = schema as SchemaNode;
   // A bad key is reported twice (propertyNames, and the name's own pattern/enum failure): keep the one with the reason.
   const lines: string[] = [];
   for (const error of errors) {
     if (isBranchError(error, errors) || isExplainedChoice(error, errors)) continue;
     if (error.keyword === 'propertyNames') continue;
     if (error.propertyName !== undefined) {
-      lines.push(messageFor({ ...error, instancePath: `${error.instancePath}/${error.propertyName}` }));
+      lines.push(messageFor({ ...error, instancePath: `${error.instancePath}/${error.propertyName}` }, root));
       continue;
     }
-    lines.push(messageFor(error));
+    lines.push(messageFor(error, root));
   }
   return [...new Set(lines)];
 }

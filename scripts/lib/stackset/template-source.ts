@@ -10,7 +10,7 @@ import { parseTemplate } from '../../../templates-src/core/yaml.js';
 import type { AwsTarget } from '../aws.js';
 import { GENERATED_TEMPLATES } from '../paths.js';
 import { mapLimited } from './api.js';
-import type { StackSetSpec } from './manifest.js';
+import { DEFAULT_TEMPLATE, type StackSetSpec } from './manifest.js';
 
 /** CloudFormation's limit for an inline TemplateBody. */
 export const TEMPLATE_BODY_LIMIT = 51_200;
@@ -56,7 +56,7 @@ export async function templateForStackSet(spec: StackSetSpec, target: AwsTarget,
   if (!spec.hasNestedStacks) {
     const bytes = Buffer.byteLength(spec.templateText);
     if (bytes > TEMPLATE_BODY_LIMIT) {
-      throw new TemplateSourceError(`${spec.template}: ${bytes} bytes, over the ${TEMPLATE_BODY_LIMIT}-byte inline template limit; only the platform root (${'generated/templates/root.yaml'}) is packaged to S3`);
+      throw new TemplateSourceError(`${spec.template}: ${bytes} bytes, over the ${TEMPLATE_BODY_LIMIT}-byte inline template limit; only the platform root (${DEFAULT_TEMPLATE}) is packaged to S3`);
     }
     return { templateBody: spec.templateText, text: spec.templateText, uploaded: [], skipped: [] };
   }
