@@ -1,5 +1,5 @@
 // Images are never ":latest" or untagged: what runs is a known, reviewed build.
-import { containersOf, imagePin } from '../lib/check/containers.js';
+import { containersOf, imagePinIn } from '../lib/check/containers.js';
 import { eachResource } from '../lib/check/rule-kit.js';
 import type { Rule } from '../lib/check/types.js';
 
@@ -17,7 +17,7 @@ export const rule: Rule = {
       TYPES,
       (task) =>
         containersOf(task).map((c) => {
-          const pin = imagePin(c.Image);
+          const pin = imagePinIn(ctx, task, c.Image);
           const name = `container ${String(c.Name)}`;
           if (pin.kind === 'untagged') return `${name}: image has no tag (means :latest)`;
           if (pin.kind === 'tag' && pin.tag === 'latest') return `${name}: image tag :latest`;

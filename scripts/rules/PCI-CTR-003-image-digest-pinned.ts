@@ -1,5 +1,5 @@
 // In production, images are pinned by digest: a tag can be moved, a digest cannot.
-import { containersOf, imagePin } from '../lib/check/containers.js';
+import { containersOf, imagePinIn } from '../lib/check/containers.js';
 import { eachResource } from '../lib/check/rule-kit.js';
 import type { Rule } from '../lib/check/types.js';
 
@@ -16,7 +16,7 @@ export const rule: Rule = {
     eachResource(
       ctx,
       TYPES,
-      (task) => containersOf(task).map((c) => (imagePin(c.Image).kind === 'digest' ? undefined : `container ${String(c.Name)}: image is not pinned by digest (${typeof c.Image === 'string' ? c.Image : 'unresolved reference'})`)),
+      (task) => containersOf(task).map((c) => (imagePinIn(ctx, task, c.Image).kind === 'digest' ? undefined : `container ${String(c.Name)}: image is not pinned by digest (${typeof c.Image === 'string' ? c.Image : 'unresolved reference'})`)),
       'every image pinned by digest',
     ),
 };

@@ -10,7 +10,17 @@ import type { PlatformConfig } from '../config.js';
 import { Equals, Sub } from '../core/intrinsics.js';
 import type { Template } from '../core/template.js';
 import type { ApiGateway } from '../spec-types/index.js';
-import { conditionalDependency, encryptedLogGroup, envName, keyArnParameter, layerTemplate, logRetentionParameter, policyDocument, stringParameter } from './common.js';
+import {
+  UNBOUND_SERVICE_TRUST,
+  conditionalDependency,
+  encryptedLogGroup,
+  envName,
+  keyArnParameter,
+  layerTemplate,
+  logRetentionParameter,
+  serviceOnlyAssumeRolePolicy,
+  stringParameter,
+} from './common.js';
 
 export const STAGE_NAME = 'v1';
 
@@ -68,10 +78,10 @@ export function buildApi(config: PlatformConfig): Template {
     'AWS::IAM::Role',
     {
       Description: 'Lets API Gateway write execution logs to CloudWatch Logs',
-      AssumeRolePolicyDocument: policyDocument({ Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+      AssumeRolePolicyDocument: serviceOnlyAssumeRolePolicy('apigateway.amazonaws.com'),
       ManagedPolicyArns: [Sub('arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs')],
     },
-    { Condition: managesAccount },
+    { Condition: managesAccount, suppress: UNBOUND_SERVICE_TRUST },
   );
   const account = t.resource('ApiGatewayAccount', 'AWS::ApiGateway::Account', { CloudWatchRoleArn: cloudWatchRole.getAtt('Arn') }, { Condition: managesAccount });
   // The stage enables execution logging, which needs the account role set first (when this stack sets it).

@@ -129,7 +129,7 @@ export function buildAudit(config: PlatformConfig): Template {
             Status: 'Enabled',
             Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
             ExpirationInDays: auditDays.ref,
-            NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+            NoncurrentVersionExpiration: { NoncurrentDays: auditDays.ref },
           },
         ],
       },

@@ -9,7 +9,7 @@ import type { PlatformConfig } from '../config.js';
 import { AWS, Equals, If, Not, Sub } from '../core/intrinsics.js';
 import type { Template } from '../core/template.js';
 import { KEY_USES, keyPolicy } from './kms.js';
-import { RETAIN_ON_DELETE, keyArnParameter, layerTemplate, policyDocument, stringParameter } from './common.js';
+import { RETAIN_ON_DELETE, UNBOUND_SERVICE_TRUST, keyArnParameter, layerTemplate, policyDocument, serviceOnlyAssumeRolePolicy, stringParameter } from './common.js';
 
 const vaultName = (config: PlatformConfig, suffix = ''): ReturnType<typeof Sub> => Sub(`${config.namePrefix}-backup${suffix}-\${Environment}`);
 
@@ -50,14 +50,19 @@ export function buildBackup(config: PlatformConfig): Template {
     },
     RETAIN_ON_DELETE,
   );
-  const role = t.resource('BackupRole', 'AWS::IAM::Role', {
-    Description: 'AWS Backup service role of the payment platform (backup and restore of the selected resources)',
-    AssumeRolePolicyDocument: policyDocument({ Effect: 'Allow', Principal: { Service: 'backup.amazonaws.com' }, Action: 'sts:AssumeRole' }),
-    ManagedPolicyArns: [
-      Sub('arn:${AWS::Partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup'),
-      Sub('arn:${AWS::Partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores'),
-    ],
-  });
+  const role = t.resource(
+    'BackupRole',
+    'AWS::IAM::Role',
+    {
+      Description: 'AWS Backup service role of the payment platform (backup and restore of the selected resources)',
+      AssumeRolePolicyDocument: serviceOnlyAssumeRolePolicy('backup.amazonaws.com'),
+      ManagedPolicyArns: [
+        Sub('arn:${AWS::Partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup'),
+        Sub('arn:${AWS::Partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores'),
+      ],
+    },
+    { suppress: UNBOUND_SERVICE_TRUST },
+  );
   const plan = t.resource('BackupPlan', 'AWS::Backup::BackupPlan', {
     BackupPlan: {
       BackupPlanName: Sub(`${config.namePrefix}-daily-\${Environment}`),

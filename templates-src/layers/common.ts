@@ -117,6 +117,21 @@ export const assumeRolePolicy = (service: string) =>
     Condition: { StringEquals: { 'aws:SourceAccount': AWS.AccountId } },
   });
 
+/**
+ * Trust policy for a service that assumes its role without sending aws:SourceAccount /
+ * aws:SourceArn (Lambda execution roles, the API Gateway logging role, AWS Backup): a condition
+ * would lock the service out. Such roles carry UNBOUND_SERVICE_TRUST as their PCI-IAM-004 reason.
+ */
+export const serviceOnlyAssumeRolePolicy = (service: string) =>
+  policyDocument({ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' });
+
+export const UNBOUND_SERVICE_TRUST = {
+  pci: {
+    'PCI-IAM-004':
+      'The service does not send aws:SourceAccount/aws:SourceArn when it assumes this role, so a confused-deputy condition would break it; only this service principal is trusted, and only principals allowed iam:PassRole in this account can hand the role to it.',
+  },
+};
+
 /** Statement that denies any request to a bucket that is not made over TLS 1.2+. */
 export const denyInsecureTransport = (bucketArn: Value<string>): PolicyStatement => ({
   Sid: 'DenyInsecureTransport',

@@ -33,8 +33,8 @@ export const TASK_SIZES = {
   xlarge: { Cpu: '4096', Memory: '8192' },
 } as const;
 
-/** An image reference pinned to a tag that is not "latest", or to a digest. */
-export const IMAGE_PATTERN = '^[a-z0-9][a-z0-9._-]*(:[0-9]+)?(/[a-z0-9._-]+)+(:(?!latest$)[A-Za-z0-9._-]{1,128}|@sha256:[a-f0-9]{64})$';
+/** An image reference pinned by digest (a tag can be moved to other content; a digest cannot). */
+export const IMAGE_PATTERN = '^[a-z0-9][a-z0-9._-]*(:[0-9]+)?(/[a-z0-9._-]+)+(:[A-Za-z0-9._-]{1,128})?@sha256:[a-f0-9]{64}$';
 export const APP_USER = '1000:1000';
 export const APP_DB_USER = 'payment_app';
 
@@ -68,8 +68,8 @@ export function buildCompute(config: PlatformConfig): Template {
     cacheEndpoint: t.parameter('CacheEndpoint', stringParameter('Redis primary endpoint (cache layer).'), 'Cache'),
     cacheAuthSecret: t.parameter('CacheAuthTokenSecretArn', arnParameter('Redis AUTH token secret (secrets layer)', 'secretsmanager'), 'Secrets'),
     signingKeySecret: t.parameter('AppSigningKeySecretArn', arnParameter('Application signing key secret (secrets layer)', 'secretsmanager'), 'Secrets'),
-    image: t.parameter('ContainerImage', { ...stringParameter('Application image, pinned: registry/repository@sha256:<digest> (required in prod) or :<tag>, never :latest.', IMAGE_PATTERN, 'must be an image pinned by digest or by a tag other than latest'), Default: 'public.ecr.aws/nginx/nginx:1.27' }, 'Application'),
-    xrayImage: t.parameter('XRayDaemonImage', { ...stringParameter('X-Ray daemon sidecar image, pinned.', IMAGE_PATTERN, 'must be an image pinned by digest or by a tag other than latest'), Default: 'public.ecr.aws/xray/aws-xray-daemon:3.x' }, 'Application'),
+    image: t.parameter('ContainerImage', stringParameter('Application image pinned by digest: registry/repository[:tag]@sha256:<digest>.', IMAGE_PATTERN, 'must be an image reference pinned by digest (@sha256:<64 hex>)'), 'Application'),
+    xrayImage: t.parameter('XRayDaemonImage', stringParameter('X-Ray daemon sidecar image pinned by digest (e.g. public.ecr.aws/xray/aws-xray-daemon:3.x@sha256:<digest>).', IMAGE_PATTERN, 'must be an image reference pinned by digest (@sha256:<64 hex>)'), 'Application'),
     taskSize: t.parameter('TaskSize', { Type: 'String', Description: 'Fargate task size (small 0.5 vCPU/1 GiB … xlarge 4 vCPU/8 GiB).', Default: 'medium', AllowedValues: Object.keys(TASK_SIZES) }, 'Application'),
     desired: t.parameter('DesiredCount', { Type: 'Number', Description: 'Tasks at deployment (spread over the AZs).', Default: 3, MinValue: 1, MaxValue: 100 }, 'Application'),
     minTasks: t.parameter('MinTaskCount', { Type: 'Number', Description: 'Autoscaling floor.', Default: 3, MinValue: 1, MaxValue: 100 }, 'Application'),

@@ -5,7 +5,7 @@
 // Security groups are chained by reference (NLB → app → database/cache/EFS/endpoints); every
 // group starts with no egress. VPC flow logs (ALL) go to a KMS-encrypted group kept ≥ 365 days.
 import type { PlatformConfig } from '../config.js';
-import { Cidr, Equals, GetAZs, If, Join, Or, Select, Sub, type Intrinsic } from '../core/intrinsics.js';
+import { Cidr, Equals, GetAZs, If, Join, Not, Or, Select, Sub, type Intrinsic } from '../core/intrinsics.js';
 import type { ResourceHandle, Template } from '../core/template.js';
 import {
   assumeRolePolicy,
@@ -49,16 +49,27 @@ export function buildNetwork(config: PlatformConfig): Template {
     { Type: 'Number', Description: 'NAT gateways (one per AZ for high availability; 1 is the cheapest for dev).', Default: 3, AllowedValues: [1, 2, 3] },
     'Network',
   );
-  // 443 only; the route tables decide where it goes (S3 gateway endpoint, NAT to the processor).
-  const appEgressCidr = t.parameter(
-    'AppEgressCidr',
+  // Outbound from the CDE is only what it needs (PCI DSS 1.3.2): AWS services through the
+  // endpoints, S3 through the gateway endpoint (its region's managed prefix list), and — only when
+  // configured — the card processor's range through NAT. Nothing else leaves the VPC.
+  const s3PrefixList = t.parameter(
+    'S3PrefixListId',
+    stringParameter(
+      "ID of this region's AWS-managed S3 prefix list (com.amazonaws.<region>.s3; aws ec2 describe-managed-prefix-lists). The app reaches S3 (ECR image layers, its data bucket) through the gateway endpoint and nowhere else outside the VPC.",
+      '^pl-[0-9a-f]{8,17}$',
+      'must be a prefix list ID (pl-...)',
+    ),
+    'Network',
+  );
+  const processorCidr = t.parameter(
+    'ProcessorEgressCidr',
     {
       ...stringParameter(
-        'Destination the application tier may reach on 443 outside the VPC (S3 via the gateway endpoint, the card processor via NAT). Narrow it to the processor range where you can.',
-        '^(\\d{1,3}\\.){3}\\d{1,3}/\\d{1,2}$',
-        'must be an IPv4 CIDR',
+        'IPv4 range of the card processor the application calls over HTTPS through NAT; empty for none. Never 0.0.0.0/0.',
+        '^$|^(\\d{1,3}\\.){3}\\d{1,3}/(1[6-9]|2\\d|3[0-2])$',
+        'must be empty or an IPv4 CIDR of /16 or narrower',
       ),
-      Default: '0.0.0.0/0',
+      Default: '',
     },
     'Network',
   );
@@ -67,6 +78,7 @@ export function buildNetwork(config: PlatformConfig): Template {
 
   const twoNats = t.condition('HasTwoOrMoreNatGateways', Or(Equals(natCount.ref, 2), Equals(natCount.ref, 3)));
   const threeNats = t.condition('HasThreeNatGateways', Equals(natCount.ref, 3));
+  const hasProcessor = t.condition('HasProcessorEgress', Not(Equals(processorCidr.ref, '')));
 
   const vpc = t.resource('Vpc', 'AWS::EC2::VPC', {
     CidrBlock: vpcCidr.ref,
@@ -222,23 +234,21 @@ export function buildNetwork(config: PlatformConfig): Template {
   flow('AppToCache', appSg, cacheSg, ports.redis, 'Application to Redis (TLS required)');
   flow('AppToEfs', appSg, efsSg, ports.nfs, 'Application to EFS (TLS via the EFS mount helper)');
   flow('AppToEndpoints', appSg, endpointSg, 443, 'Application to AWS interface endpoints (HTTPS)');
-  flow('RotationToEndpoints', rotationSg, endpointSg, 443, 'Rotation function to Secrets Manager/KMS endpoints (HTTPS)');
-  t.resource('RotationToOutsideHttpsEgress', 'AWS::EC2::SecurityGroupEgress', {
-    GroupId: rotationSg.getAtt('GroupId'),
-    IpProtocol: 'tcp',
-    FromPort: 443,
-    ToPort: 443,
-    CidrIp: '0.0.0.0/0',
-    Description: 'Rotation function to the ElastiCache API (no interface endpoint) through NAT, HTTPS only',
-  });
-  t.resource('AppToOutsideHttpsEgress', 'AWS::EC2::SecurityGroupEgress', {
+  flow('RotationToEndpoints', rotationSg, endpointSg, 443, 'Rotation function to the Secrets Manager and ElastiCache endpoints (HTTPS)');
+  t.resource('AppToS3Egress', 'AWS::EC2::SecurityGroupEgress', {
     GroupId: appSg.getAtt('GroupId'),
     IpProtocol: 'tcp',
     FromPort: 443,
     ToPort: 443,
-    CidrIp: appEgressCidr.ref,
-    Description: 'Application to S3 (gateway endpoint), ECR layers and the card processor over HTTPS',
+    DestinationPrefixListId: s3PrefixList.ref,
+    Description: 'Application to S3 through the gateway endpoint (ECR image layers, data bucket), HTTPS',
   });
+  t.resource(
+    'AppToProcessorEgress',
+    'AWS::EC2::SecurityGroupEgress',
+    { GroupId: appSg.getAtt('GroupId'), IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: processorCidr.ref, Description: 'Application to the card processor over HTTPS (through NAT)' },
+    { Condition: hasProcessor },
+  );
 
   // VPC endpoints: gateway endpoints on the private route tables, interface endpoints in the private tier.
   for (const service of config.gatewayEndpoints) {

@@ -13,13 +13,14 @@ import { AWS, Sub, type Intrinsic } from '../core/intrinsics.js';
 import type { ParameterHandle, Template } from '../core/template.js';
 import {
   RETAIN_ON_DELETE,
-  assumeRolePolicy,
+  UNBOUND_SERVICE_TRUST,
   encryptedLogGroup,
   envName,
   keyArnParameter,
   layerTemplate,
   logRetentionParameter,
   policyDocument,
+  serviceOnlyAssumeRolePolicy,
   stringParameter,
 } from './common.js';
 
@@ -93,7 +94,7 @@ export function buildSecrets(config: PlatformConfig): Template {
   const logGroup = encryptedLogGroup(t, 'RotationFunctionLogGroup', Sub(`/aws/lambda/${config.namePrefix}-secret-rotation-\${Environment}`), logsKey, retention);
   const role = t.resource('RotationFunctionRole', 'AWS::IAM::Role', {
     Description: 'Rotates the generated application secrets (and the Redis AUTH token) of this environment',
-    AssumeRolePolicyDocument: assumeRolePolicy('lambda.amazonaws.com'),
+    AssumeRolePolicyDocument: serviceOnlyAssumeRolePolicy('lambda.amazonaws.com'),
     ManagedPolicyArns: [
       Sub('arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole'),
       Sub('arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess'),
@@ -132,7 +133,7 @@ export function buildSecrets(config: PlatformConfig): Template {
         ),
       },
     ],
-  });
+  }, { suppress: UNBOUND_SERVICE_TRUST });
   const fn = t.resource(
     'RotationFunction',
     'AWS::Lambda::Function',

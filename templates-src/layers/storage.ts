@@ -112,7 +112,8 @@ export function buildStorage(config: PlatformConfig): Template {
             Status: 'Enabled',
             Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
             ExpirationInDays: accessLogDays.ref,
-            NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+            // An overwritten or deleted log file is evidence too: keep old versions as long.
+            NoncurrentVersionExpiration: { NoncurrentDays: accessLogDays.ref },
             AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
           },
         ],
@@ -122,6 +123,7 @@ export function buildStorage(config: PlatformConfig): Template {
       ...RETAIN_ON_DELETE,
       dataClassification: 'Confidential',
       suppress: {
+        pci: { 'PCI-ENC-004': 'S3 server access logging cannot deliver into an SSE-KMS bucket: SSE-S3 (AES-256) is what the service requires. The bucket holds access logs only, no cardholder data.' },
         checkov: {
           CKV_AWS_18: 'This is the access-log bucket; logging it into itself would loop.',
           CKV_AWS_145: 'S3 server access logging cannot deliver into an SSE-KMS bucket; SSE-S3 is what the service requires.',

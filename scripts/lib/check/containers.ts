@@ -1,5 +1,5 @@
 // Container definitions and image references of ECS task definitions, for the container rules.
-import type { EvaluatedResource } from './context.js';
+import type { CheckContext, EvaluatedResource } from './context.js';
 import { list, record, show, textOf } from './rule-kit.js';
 
 export const containersOf = (task: EvaluatedResource): Record<string, unknown>[] => list(task.properties.ContainerDefinitions).map(record);
@@ -19,4 +19,22 @@ export function imagePin(value: unknown): ImagePin {
   if (colon <= lastSlash) return /\$\{[^}]*\}$/.test(text) ? { kind: 'unknown', text } : { kind: 'untagged' };
   const tag = text.slice(colon + 1);
   return /\$\{/.test(tag) ? { kind: 'unknown', text } : { kind: 'tag', tag };
+}
+
+/**
+ * A parameter that is required at deploy time (no default, no value in this context) is still
+ * provably pinned when its AllowedPattern admits only digest references: CloudFormation rejects
+ * any other value before it creates anything.
+ */
+const DIGEST_ONLY_PATTERN = /@sha256:\[a-f0-9\]\{64\}\$$/;
+
+/** imagePin, also reading the AllowedPattern of a parameter that is only known at deploy time. */
+export function imagePinIn(ctx: CheckContext, task: EvaluatedResource, image: unknown): ImagePin {
+  const name = image !== null && typeof image === 'object' && Object.keys(image).length === 1 ? (image as { Ref?: unknown }).Ref : undefined;
+  if (typeof name === 'string') {
+    const layer = ctx.layer(task.layer);
+    const pattern = layer?.parameters.get(name)?.kind === 'unset' ? layer.parameterSpecs[name]?.AllowedPattern : undefined;
+    if (typeof pattern === 'string' && DIGEST_ONLY_PATTERN.test(pattern) && !pattern.includes('|')) return { kind: 'digest' };
+  }
+  return imagePin(image);
 }

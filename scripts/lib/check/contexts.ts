@@ -29,7 +29,7 @@ export interface EvaluatedLayer {
   readonly stack?: string;
   readonly parameters: ReadonlyMap<string, ParameterValue>;
   /** The template's Parameters section as written (Type, NoEcho, AllowedValues …). */
-  readonly parameterSpecs: Readonly<Record<string, { readonly Type?: string; readonly NoEcho?: unknown }>>;
+  readonly parameterSpecs: Readonly<Record<string, { readonly Type?: string; readonly NoEcho?: unknown; readonly AllowedPattern?: string }>>;
   readonly resources: ReadonlyMap<string, EvaluatedResource>;
   readonly outputs: ReadonlyMap<string, unknown>;
 }
@@ -43,7 +43,7 @@ export interface ContextSpec {
   readonly layers: readonly EvaluatedLayer[];
 }
 
-type ParameterSpecs = Record<string, { Type?: string; Default?: unknown; AllowedValues?: unknown[]; NoEcho?: unknown }>;
+type ParameterSpecs = Record<string, { Type?: string; Default?: unknown; AllowedValues?: unknown[]; NoEcho?: unknown; AllowedPattern?: string }>;
 
 const specsOf = (tree: Tree): ParameterSpecs => (tree.Parameters ?? {}) as ParameterSpecs;
 
