@@ -22,6 +22,7 @@ export const STEPS: readonly Step[] = [
   { name: 'build', what: 'render every template + parameter file (in memory)', module: 'scripts/lib/render.ts', fn: 'renderAll' },
   { name: 'validate', what: 'ajv + integrity, cached validators', module: 'scripts/lib/validate/bench.ts', fn: 'validateCached' },
   { name: 'validate-cold', what: 'ajv + integrity, every validator compiled', module: 'scripts/lib/validate/bench.ts', fn: 'validateCold' },
+  { name: 'check', what: 'every PCI rule × 4 contexts + segmentation proof + report/diagrams (in memory)', module: 'scripts/lib/check/bench.ts', fn: 'checkPlatformOnce' },
   { name: 'diff', what: 'semantic diff + data-loss gate, every template, one RDS replacement', module: 'scripts/lib/diff/bench.ts', fn: 'diffPlatformChange' },
   { name: 'validate-all', what: 'ajv + integrity + cfn-lint (2 processes; their memory not counted)', module: 'scripts/lib/validate/bench.ts', fn: 'validateWithCfnLint', runs: 3 },
 ];

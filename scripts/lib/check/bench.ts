@@ -54,3 +54,8 @@ export function formatCheckBenchmark(b: CheckBenchmark): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) console.log(formatCheckBenchmark(benchmarkCheck()));
+
+/** One full make check without writing files (rules over every context + report rendering), for scripts/bench.ts. */
+export function checkPlatformOnce(): void {
+  renderReport(runChecks({ templates: GENERATED_TEMPLATES, parameters: GENERATED_PARAMETERS }));
+}
