@@ -13,7 +13,7 @@ test('generated/ matches the sources (run make build and commit)', () => {
   for (const [path, text] of files) {
     assert.equal(readFileSync(join(GENERATED, path), 'utf8'), text, `generated/${path} is stale: run make build`);
   }
-  for (const dir of ['templates', 'parameters']) {
+  for (const dir of ['templates', 'parameters', 'standalone', 'stacksets']) {
     for (const name of readdirSync(join(GENERATED, dir))) assert.ok(files.has(`${dir}/${name}`), `generated/${dir}/${name} is not produced by the sources`);
   }
 });
