@@ -53,7 +53,7 @@ up() {
   mkdir -p "$STATE"
   resource_info
   EMULATOR_HOST="$HOST" EMULATOR_PORT="$PORT" EMULATOR_RESOURCE_INFO="$INFO" \
-    nohup "$PYTHON" "$ROOT/scripts/emulator/launcher.py" >"$LOG" 2>&1 &
+    nohup "$PYTHON" "$ROOT/scripts/emulator/launcher.py" >"$LOG" 2>&1 9>&- &
   echo $! >"$PID_FILE"
   for _ in $(seq 1 150); do
     if answers; then
