@@ -47,7 +47,7 @@ def all_patches() -> list[tuple[Patch, Callable[[Context], None]]]:
         deletions,
         elbv2_load_balancer,
         intrinsics,
-        kms_tags,
+        kms_key,
         lifecycle,
         modelled_attributes,
         nested_stacks,
@@ -66,7 +66,7 @@ def all_patches() -> list[tuple[Patch, Callable[[Context], None]]]:
     modules = [
         intrinsics,
         policy_conditions,
-        kms_tags,
+        kms_key,
         rds_instance,
         elbv2_load_balancer,
         security_group_egress,
