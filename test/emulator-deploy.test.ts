@@ -12,7 +12,7 @@ import { parseTemplate } from '../templates-src/core/yaml.js';
 import { aws } from '../scripts/lib/aws.js';
 import { deployPlatform, type DeployOptions } from '../scripts/lib/deploy/deploy.js';
 import { destroyPlatform } from '../scripts/lib/deploy/destroy.js';
-import { emulatorTarget, ensureEmulator } from '../scripts/lib/deploy/emulator.js';
+import { emulatorTarget, ensureEmulator, forgetRegion } from '../scripts/lib/deploy/emulator.js';
 import { describeStack, nestedStacks } from '../scripts/lib/deploy/stacks.js';
 import { GENERATED_PARAMETERS, GENERATED_TEMPLATES } from '../scripts/lib/paths.js';
 
@@ -36,7 +36,10 @@ function natGateways(vpcId: string): number {
   return answer.NatGateways.filter((n) => n.State === 'available').length;
 }
 
-before(() => ensureEmulator());
+before(async () => {
+  ensureEmulator();
+  await forgetRegion(target); // a rerun on a running emulator starts from nothing too
+});
 after(() => rmSync(work, { recursive: true, force: true }));
 
 describe(`the whole platform (${layers.length} layers) on the emulator`, () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { aws, AwsTargetError, resolveTarget } from '../scripts/lib/aws.js';
 import { deployPlatform, type DeployOptions } from '../scripts/lib/deploy/deploy.js';
 import { destroyPlatform, confirmDestroy } from '../scripts/lib/deploy/destroy.js';
-import { emulatorTarget, ensureEmulator } from '../scripts/lib/deploy/emulator.js';
+import { emulatorTarget, ensureEmulator, forgetRegion } from '../scripts/lib/deploy/emulator.js';
 import { checkEnvironment, DeployInputError, readParameterFile, readRootTemplate } from '../scripts/lib/deploy/inputs.js';
 import { GENERATED_PARAMETERS, GENERATED_TEMPLATES } from '../scripts/lib/paths.js';
 
@@ -38,7 +38,10 @@ function assertNothingChanged(): void {
   assert.deepEqual(aws<{ CertificateSummaryList: unknown[] }>(target, ['acm', 'list-certificates']).CertificateSummaryList, [], 'no certificate was requested');
 }
 
-before(() => ensureEmulator());
+before(async () => {
+  ensureEmulator();
+  await forgetRegion(target); // a rerun on a running emulator starts from nothing too
+});
 
 describe('make deploy refuses bad input before any change', () => {
   test('an unknown ENV', async () => {

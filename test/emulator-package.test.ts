@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTemplate } from '../templates-src/core/yaml.js';
 import { aws } from '../scripts/lib/aws.js';
-import { emulatorTarget, ensureEmulator } from '../scripts/lib/deploy/emulator.js';
+import { emulatorTarget, ensureEmulator, forgetRegion } from '../scripts/lib/deploy/emulator.js';
 import { artifactBucketPolicy, checkReaders, contentKey, localTemplateReferences, packageTemplates, planPackage, templateUrl } from '../scripts/lib/package.js';
 import { GENERATED_TEMPLATES } from '../scripts/lib/paths.js';
 
@@ -71,7 +71,10 @@ describe('packaging plan (no AWS)', () => {
 });
 
 describe('packaging on the emulator', () => {
-  before(() => ensureEmulator());
+  before(async () => {
+    ensureEmulator();
+    await forgetRegion(target);
+  });
 
   test('package twice: the second uploads nothing; the bucket is encrypted, versioned, private, TLS-only, readable by the readers', async () => {
     const readers = { accounts: ['111111111111'] };

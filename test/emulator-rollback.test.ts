@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { aws } from '../scripts/lib/aws.js';
 import { deployPlatform, DeployFailedError, type DeployOptions } from '../scripts/lib/deploy/deploy.js';
 import { destroyPlatform } from '../scripts/lib/deploy/destroy.js';
-import { emulatorTarget, ensureEmulator } from '../scripts/lib/deploy/emulator.js';
+import { emulatorTarget, ensureEmulator, forgetRegion } from '../scripts/lib/deploy/emulator.js';
 import { DeployInputError } from '../scripts/lib/deploy/inputs.js';
 import { describeStack, nestedStacks, outputsOf } from '../scripts/lib/deploy/stacks.js';
 import { ROOT } from '../scripts/lib/paths.js';
@@ -42,7 +42,10 @@ const options = (overrides: Partial<DeployOptions> = {}): DeployOptions => ({
 
 const eventCount = (stack: string): number => aws<{ StackEvents: unknown[] }>(target, ['cloudformation', 'describe-stack-events', '--stack-name', stack]).StackEvents.length;
 
-before(() => ensureEmulator());
+before(async () => {
+  ensureEmulator();
+  await forgetRegion(target); // a rerun on a running emulator starts from nothing too
+});
 after(() => rmSync(work, { recursive: true, force: true }));
 
 describe('deploy and destroy of a nested fixture on the emulator', () => {

@@ -49,10 +49,24 @@ def grouped(attributes: list[str]) -> list[str]:
     return sorted(entry for head, members in heads.items() for entry in ([head + ".*"] if len(members) > 2 else members))
 
 
+def patch_rows() -> list[str]:
+    import compat
+
+    return [f"| `{patch.name}` | {patch.kind} | {patch.gap} |" for patch, _ in compat.all_patches()]
+
+
 def markdown() -> str:
     types = sorted(set(placeholders.PLACEHOLDER_TYPES) | set(modelled_attributes.UNCLAIMED) | {"AWS::CloudFormation::Stack"} | set(_listed()))
     lines = [
         BEGIN,
+        "Compatibility patches (scripts/emulator/compat/, one module each; its docstring says exactly what it does):",
+        "",
+        "| patch | kind | the moto gap it fills |",
+        "| --- | --- | --- |",
+        *patch_rows(),
+        "",
+        "Resource types of templates-src/resource-types.json:",
+        "",
         "| type | emulation | update | delete | GetAtt attributes |",
         "| --- | --- | --- | --- | --- |",
         *(row(t) for t in types),

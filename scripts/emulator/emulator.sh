@@ -21,7 +21,7 @@ TSX="$ROOT/node_modules/.bin/tsx"
 answers() {
   "$PYTHON" - "$HOST" "$PORT" <<'PY' >/dev/null 2>&1
 import sys, urllib.request
-urllib.request.urlopen(f"http://{sys.argv[1]}:{sys.argv[2]}/moto-api/data.json", timeout=2).read()
+urllib.request.urlopen(f"http://{sys.argv[1]}:{sys.argv[2]}/moto-api/config", timeout=2).read()
 PY
 }
 

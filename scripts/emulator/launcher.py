@@ -7,6 +7,7 @@
     .venv/bin/python scripts/emulator/launcher.py --coverage   prints the coverage table (markdown)
 
 emulator.sh starts it in the background; run it in the foreground to watch its log.
+Besides moto's API it answers POST /emulator/forget-region/<region> (regions.py), used by tests.
 """
 
 from __future__ import annotations
@@ -49,7 +50,10 @@ def serve(host: str, port: int) -> None:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
 
-    server = make_server(host, port, DomainDispatcherApplication(create_backend_app), threaded=True, request_handler=MotoRequestHandler)
+    from regions import with_region_reset
+
+    app = with_region_reset(DomainDispatcherApplication(create_backend_app))
+    server = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
     signal.signal(signal.SIGTERM, stop)
     print(f"emulator: moto server on http://{host}:{port} (pid {os.getpid()})", flush=True)
     try:

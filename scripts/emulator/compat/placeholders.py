@@ -73,7 +73,7 @@ SHAPES: dict[str, Shape] = {
         arn="arn:{partition}:autoscaling:{region}:{account}:scalingPolicy:{id}:resource/{name}",
     ),
     "AWS::Backup::BackupPlan": Shape(id_format="{uuid}", arn="arn:{partition}:backup:{region}:{account}:backup-plan:{id}"),
-    "AWS::Backup::BackupSelection": Shape(id_format="{uuid}", attributes={"BackupPlanId": lambda p: p.props.get("BackupPlanId", "")}),
+    "AWS::Backup::BackupSelection": Shape(id_format="{uuid}", attributes={"BackupPlanId": lambda p: p.props.get("BackupPlanId") or p.id}),
     "AWS::Backup::BackupVault": Shape(ref="name", name_property="BackupVaultName", arn="arn:{partition}:backup:{region}:{account}:backup-vault:{name}"),
     "AWS::CloudTrail::Trail": Shape(
         ref="name",

@@ -13,3 +13,10 @@ export function ensureEmulator(environment: NodeJS.ProcessEnv = process.env): vo
 export function emulatorTarget(region: string, environment: NodeJS.ProcessEnv = process.env): AwsTarget {
   return resolveTarget({ ...environment, TARGET: 'local', AWS_REGION: region, AWS_DEFAULT_REGION: region });
 }
+
+/** Empties one region of the emulator (the launcher's POST /emulator/forget-region/<region>). */
+export async function forgetRegion(target: AwsTarget): Promise<void> {
+  if (target.kind !== 'local' || !target.endpoint) throw new Error('forgetRegion: only for the local emulator');
+  const answer = await fetch(`${target.endpoint}/emulator/forget-region/${target.region}`, { method: 'POST' });
+  if (!answer.ok) throw new Error(`the emulator did not forget region ${target.region}: HTTP ${answer.status}`);
+}

@@ -1,0 +1,51 @@
+// Entry points for scripts/bench.ts (each runs in its own process, without arguments): packaging
+// and deploying the whole platform against an emulator of the bench's own (EMULATOR_BENCH_PORT,
+// default 5099), its region emptied before each run, so runs neither see nor disturb the developer's emulator.
+//   benchPackage: a cold package (a new artifact bucket: every template uploaded)
+//   benchPackageUnchanged: packaging again (nothing uploaded)
+//   benchDeploy: make deploy ENV=dev of the whole platform from nothing to CREATE_COMPLETE
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deployPlatform } from './deploy.js';
+import { emulatorTarget, ensureEmulator, forgetRegion } from './emulator.js';
+import { packageTemplates } from '../package.js';
+
+const REGION = 'eu-west-1';
+
+function benchEnvironment(): NodeJS.ProcessEnv {
+  return { ...process.env, EMULATOR_HOST: '127.0.0.1', EMULATOR_PORT: process.env.EMULATOR_BENCH_PORT ?? '5099' };
+}
+
+async function freshEmulator(): Promise<NodeJS.ProcessEnv> {
+  const environment = benchEnvironment();
+  ensureEmulator(environment);
+  await forgetRegion(emulatorTarget(REGION, environment));
+  return environment;
+}
+
+const outDir = (): string => join(mkdtempSync(join(tmpdir(), 'bench-')), 'packaged');
+
+export async function benchPackage(): Promise<void> {
+  const target = emulatorTarget(REGION, await freshEmulator());
+  const result = await packageTemplates({ target, outDir: outDir() });
+  if (result.uploaded.length === 0) throw new Error('bench: a cold package uploaded nothing');
+}
+
+export async function benchPackageUnchanged(): Promise<void> {
+  const target = emulatorTarget(REGION, benchEnvironment());
+  ensureEmulator(benchEnvironment());
+  const dir = outDir();
+  await packageTemplates({ target, outDir: dir });
+  const started = performance.now();
+  const again = await packageTemplates({ target, outDir: dir });
+  if (again.uploaded.length > 0) throw new Error('bench: packaging twice uploaded again');
+  process.stderr.write(`bench: package unchanged ${(performance.now() - started).toFixed(0)} ms\n`);
+}
+
+export async function benchDeploy(): Promise<void> {
+  const target = emulatorTarget(REGION, await freshEmulator());
+  const result = await deployPlatform({ env: 'dev', target, outDir: outDir(), log: () => {} });
+  if (result.status !== 'CREATE_COMPLETE') throw new Error(`bench: deploy ended ${result.status}`);
+  process.stderr.write(`bench: deploy ${(result.packageMs / 1000).toFixed(1)} s packaging + ${(result.deployMs / 1000).toFixed(1)} s change set, execution, events\n`);
+}
