@@ -45,6 +45,7 @@ def forget_region(region: str) -> dict[str, Any]:
                 for name, bucket in list(backend.buckets.items()):
                     if getattr(bucket, "region_name", None) == region:
                         del backend.buckets[name]
+                        s3_backends.bucket_accounts.pop(name, None)  # the global bucket-name registry
                         buckets.append(name)
     return {"region": region, "services": sorted(services), "buckets": sorted(buckets)}
 
