@@ -5,7 +5,7 @@
 // is this file's own.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTemplate } from '../templates-src/core/yaml.js';
@@ -28,6 +28,12 @@ const root = parseTemplate(readFileSync(join(GENERATED_TEMPLATES, 'root.yaml'), 
 const layers = Object.entries(root.Resources).filter(([, r]) => r.Type === 'AWS::CloudFormation::Stack').map(([id]) => id).sort();
 const devParameters = JSON.parse(readFileSync(join(GENERATED_PARAMETERS, 'dev.json'), 'utf8')) as { ParameterKey: string; ParameterValue: string }[];
 const lines: string[] = [];
+
+function layerTemplates(): { Resources: Record<string, { Type: string; Condition?: string }> }[] {
+  return readdirSync(GENERATED_TEMPLATES)
+    .filter((name) => name !== 'root.yaml' && readFileSync(join(GENERATED_TEMPLATES, 'root.yaml'), 'utf8').includes(`TemplateURL: ${name}`))
+    .map((name) => parseTemplate(readFileSync(join(GENERATED_TEMPLATES, name), 'utf8'), name) as never);
+}
 
 const options = (overrides: Partial<DeployOptions> = {}): DeployOptions => ({ env: 'dev', target, outDir: join(work, 'packaged'), log: (line) => lines.push(line), pollMs: 500, ...overrides });
 
@@ -53,6 +59,20 @@ describe(`the whole platform (${layers.length} layers) on the emulator`, () => {
     for (const [layer, id] of nested) assert.equal(describeStack(target, id)?.StackStatus, 'CREATE_COMPLETE', layer);
     for (const name of Object.keys(root.Outputs ?? {})) assert.ok(result.outputs[name], `root output ${name} has a value`);
     outputs = result.outputs;
+  });
+
+  test('what the launcher models is really there: secrets with generated values, alarms, bucket policies', () => {
+    const declared = (type: string): number =>
+      layerTemplates().reduce((count, template) => count + Object.values(template.Resources).filter((r) => r.Type === type && !r.Condition).length, 0);
+    const secrets = aws<{ SecretList: { ARN: string }[] }>(target, ['secretsmanager', 'list-secrets']).SecretList;
+    assert.ok(secrets.length >= declared('AWS::SecretsManager::Secret'), `${secrets.length} secrets for ${declared('AWS::SecretsManager::Secret')} declared`);
+    for (const secret of secrets) assert.ok(aws(target, ['secretsmanager', 'get-secret-value', '--secret-id', secret.ARN]).SecretString, `${secret.ARN} has a value`);
+    const alarms = aws<{ MetricAlarms: unknown[] }>(target, ['cloudwatch', 'describe-alarms']).MetricAlarms;
+    assert.ok(alarms.length >= declared('AWS::CloudWatch::Alarm'), `${alarms.length} alarms for ${declared('AWS::CloudWatch::Alarm')} declared`);
+    if (outputs.DataBucketName && declared('AWS::S3::BucketPolicy') > 0) {
+      const policy = JSON.parse(aws(target, ['s3api', 'get-bucket-policy', '--bucket', outputs.DataBucketName]).Policy);
+      assert.ok(policy.Statement.length > 0);
+    }
   });
 
   test('deploy again, unchanged: nothing uploaded, nothing executed', async () => {

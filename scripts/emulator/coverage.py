@@ -23,9 +23,11 @@ def row(resource_type: str) -> str:
         delete = "forgotten"
         attributes = "all synthetic" if model.info["attributes"] else "none"
         return f"| `{resource_type}` | {kind} | {update} | {delete} | {attributes} |"
-    kind = "modelled by moto" if resource_type != "AWS::EC2::SecurityGroupEgress" else "modelled (launcher, on moto's EC2)"
+    kind = "modelled (by the launcher, on moto's service)" if model.__module__.startswith("compat.") else "modelled by moto"
     if resource_type == "AWS::CloudFormation::Stack":
         update = "in place (launcher)"
+    elif model.__module__.startswith("compat."):
+        update = "the launcher's update"
     elif can_update(model):
         update = "moto's update"
     else:

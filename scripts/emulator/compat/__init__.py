@@ -44,6 +44,7 @@ def all_patches() -> list[tuple[Patch, Callable[[Context], None]]]:
     """Every patch, in the order it must be applied."""
     from . import (
         change_sets,
+        cloudwatch_alarm,
         deletions,
         elbv2_load_balancer,
         intrinsics,
@@ -55,6 +56,8 @@ def all_patches() -> list[tuple[Patch, Callable[[Context], None]]]:
         policy_conditions,
         rds_instance,
         resource_events,
+        s3_bucket_policy,
+        secrets_manager_secret,
         security_group_egress,
         template_url,
         termination_protection,
@@ -70,6 +73,9 @@ def all_patches() -> list[tuple[Patch, Callable[[Context], None]]]:
         rds_instance,
         elbv2_load_balancer,
         security_group_egress,
+        secrets_manager_secret,
+        s3_bucket_policy,
+        cloudwatch_alarm,
         placeholders,
         modelled_attributes,
         unknown_types,

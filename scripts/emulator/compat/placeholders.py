@@ -81,7 +81,6 @@ SHAPES: dict[str, Shape] = {
         arn="arn:{partition}:cloudtrail:{region}:{account}:trail/{name}",
         attributes={"SnsTopicArn": lambda p: p.format("arn:{partition}:sns:{region}:{account}:{props[SnsTopicName]}") if p.props.get("SnsTopicName") else ""},
     ),
-    "AWS::CloudWatch::Alarm": Shape(ref="name", name_property="AlarmName", arn="arn:{partition}:cloudwatch:{region}:{account}:alarm:{name}"),
     "AWS::Config::ConfigRule": Shape(
         ref="name",
         name_property="ConfigRuleName",
@@ -118,16 +117,8 @@ SHAPES: dict[str, Shape] = {
         },
     ),
     "AWS::ElastiCache::SubnetGroup": Shape(ref="name", name_property="CacheSubnetGroupName", lowercase_name=True),
-    "AWS::S3::BucketPolicy": Shape(),
     "AWS::SNS::Subscription": Shape(ref="arn", id_format="{uuid}", arn="{props[TopicArn]}:{id}"),
     "AWS::SNS::TopicPolicy": Shape(),
-    "AWS::SecretsManager::Secret": Shape(
-        ref="arn",
-        name_property="Name",
-        id_format="{token6}",
-        arn="arn:{partition}:secretsmanager:{region}:{account}:secret:{name}-{id}",
-        attributes={"Id": lambda p: p.arn},
-    ),
     "AWS::SecretsManager::ResourcePolicy": Shape(ref_format="{props[SecretId]}", attributes={"Id": lambda p: p.ref}),
     "AWS::SecretsManager::RotationSchedule": Shape(ref_format="{props[SecretId]}", attributes={"Id": lambda p: p.ref}),
     "AWS::SecretsManager::SecretTargetAttachment": Shape(ref_format="{props[SecretId]}", attributes={"Id": lambda p: p.ref}),
@@ -279,6 +270,7 @@ PLACEHOLDER_TYPES: list[str] = []
 def apply(context: Context) -> None:
     from moto.cloudformation import parsing
 
+    get_model_map.cache_clear()  # see every model defined so far, the launcher's own included
     modelled = set(get_model_map())
     get_model_map.cache_clear()
     for resource_type, info in sorted(context.types.items()):

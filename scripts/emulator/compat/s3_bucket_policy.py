@@ -1,0 +1,71 @@
+"""AWS::S3::BucketPolicy has no CloudFormation model in moto. Models it with moto's own S3:
+the policy is put on the bucket (`aws s3api get-bucket-policy` returns it), replaced on update,
+removed on delete. moto enforces only unconditional statements for Principal "*"; conditional
+ones are stored, not enforced (see policy-conditions)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from moto.core.common_models import CloudFormationModel
+
+from . import Context, Patch
+
+PATCH = Patch(name="s3-bucket-policy", gap="AWS::S3::BucketPolicy has no CloudFormation model", kind="models")
+
+
+def _backend(account_id: str, region_name: str) -> Any:
+    from moto.s3.models import s3_backends
+    from moto.utilities.utils import get_partition
+
+    return s3_backends[account_id][get_partition(region_name)]
+
+
+class S3BucketPolicy(CloudFormationModel):
+    def __init__(self, bucket: str):
+        self.bucket = bucket
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::S3::BucketPolicy"
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.bucket
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return False
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> "S3BucketPolicy":  # type: ignore[override]
+        properties = cloudformation_json["Properties"]
+        document = properties["PolicyDocument"]
+        text = document if isinstance(document, str) else json.dumps(document)
+        _backend(account_id, region_name).put_bucket_policy(properties["Bucket"], text.encode())
+        return cls(properties["Bucket"])
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> "S3BucketPolicy":  # type: ignore[override]
+        if cloudformation_json["Properties"]["Bucket"] != original_resource.bucket:
+            original_resource.delete(account_id, region_name)
+        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> None:  # type: ignore[override]
+        pass  # deletion goes through delete() on the instance
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        _backend(account_id, region_name).delete_bucket_policy(self.bucket)
+
+    def is_created(self) -> bool:
+        return True
+
+
+def apply(context: Context) -> None:
+    assert S3BucketPolicy.cloudformation_type() == "AWS::S3::BucketPolicy"  # defining the class registers it
