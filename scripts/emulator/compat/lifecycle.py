@@ -22,7 +22,7 @@ from moto.cloudformation.models import CloudFormationBackend, Stack
 from moto.cloudformation.utils import generate_stack_id
 
 from . import Context, Patch
-from .stacks import OPERATION_LOCK, EmbeddedStackFailed, StackOperationFailed, add_event, add_stack_event, dependency_order, error_text, physical_id_of, resource_dependencies
+from .stacks import OPERATION_LOCK, ROLLBACKS, EmbeddedStackFailed, StackOperationFailed, add_event, add_stack_event, dependency_order, error_text, physical_id_of, resource_dependencies
 
 PATCH = Patch(
     name="lifecycle",
@@ -174,6 +174,7 @@ def update(self: Stack, template: str, role_arn: str | None = None, parameters: 
         reason = failure_summary(failure, "update")
         self.status_reason = reason
         add_stack_event(self, "UPDATE_ROLLBACK_IN_PROGRESS", reason)
+        ROLLBACKS[0] += 1
         try:
             self.template = previous_template
             self._parse_template()
@@ -184,6 +185,8 @@ def update(self: Stack, template: str, role_arn: str | None = None, parameters: 
             add_stack_event(self, "UPDATE_ROLLBACK_COMPLETE")
         except (StackOperationFailed, EmbeddedStackFailed, Exception) as error:
             add_stack_event(self, "UPDATE_ROLLBACK_FAILED", error_text(error))
+        finally:
+            ROLLBACKS[0] -= 1
         return
     self.role_arn = role_arn or self.role_arn
     if parameters:

@@ -12,6 +12,10 @@ from moto.cloudformation.models import Event, Stack, cloudformation_backends
 # change sets now execute on a worker thread while the server keeps answering.
 OPERATION_LOCK = threading.RLock()
 
+# How many rollbacks are running (nested stacks roll back inside their root's): stack policies
+# do not govern rollbacks. Only touched under OPERATION_LOCK.
+ROLLBACKS = [0]
+
 
 class StackOperationFailed(BaseException):
     """A resource failed; ends the stack operation. A BaseException on purpose: moto's update and
@@ -73,6 +77,8 @@ def error_text(error: BaseException) -> str:
     """A one-line reason, as CloudFormation shows it in ResourceStatusReason."""
     if isinstance(error, (StackOperationFailed, EmbeddedStackFailed)):
         return error.reason
+    if getattr(error, "plain", False):
+        return str(error)
     message = getattr(error, "message", None) or str(error) or repr(error)
     code = getattr(error, "error_type", None) or type(error).__name__
     text = " ".join(str(message).split())

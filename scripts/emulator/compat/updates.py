@@ -21,6 +21,7 @@ from moto.cloudformation import parsing
 
 from . import Context, Patch
 from .resource_events import CANCELLED, remember_properties
+from .stack_policy import enforce
 from .stacks import EmbeddedStackFailed, StackOperationFailed, add_event, dependency_order, error_text, physical_id_of, stack_of
 
 PATCH = Patch(
@@ -72,11 +73,13 @@ def apply(context: Context) -> None:
         changed = changed_properties(getattr(original, "_emulator_properties", None), properties)
         if not changed and getattr(original, "cf_resource_type", resource_type) == resource_type:
             return original
+        replaces = bool(changed & set(context.types.get(resource_type, {}).get("replacedBy", []))) or "*" in changed or resource_type not in context.types
+        enforce(resources_map, "Update:Replace" if replaces else "Update:Modify", logical_id, resource_type)
         add_event(stack, logical_id, physical_id_of(original), resource_type, "UPDATE_IN_PROGRESS")
         note = None
         if can_update(model):
             updated = model.update_from_cloudformation_json(original_resource=original, new_resource_name=new_name, cloudformation_json=cleaned, account_id=account_id, region_name=region_name)
-        elif changed & set(context.types.get(resource_type, {}).get("replacedBy", [])) or "*" in changed or resource_type not in context.types:
+        elif replaces:
             add_event(stack, logical_id, physical_id_of(original), resource_type, "UPDATE_IN_PROGRESS", REPLACING)
             updated = model.create_from_cloudformation_json(new_name, cleaned, account_id, region_name, LogicalId=logical_id, StackId=resources_map.stack_id, ResourceType=resource_type)
             delete_resource(resources_map, original, resources_map._resource_json_map.get(logical_id, resource_json))

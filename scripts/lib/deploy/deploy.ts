@@ -105,7 +105,9 @@ function protectProduction(target: AwsTarget, stackId: string, templatesDir: str
     aws(target, ['cloudformation', 'set-stack-policy', '--stack-name', childId, '--stack-policy-body', JSON.stringify(stackPolicy(stateful))]);
     log(`deploy: stack policy on ${logicalId}: no replacement or deletion of ${stateful.join(', ')}`);
   }
-  aws(target, ['cloudformation', 'set-stack-policy', '--stack-name', stackId, '--stack-policy-body', JSON.stringify(stackPolicy([...statefulResources(root as never), ...protectedLayers].sort()))]);
+  // A nested stack is "stateful" in the AWS spec; the root protects only the layers that hold data.
+  const rootStateful = statefulResources(root as never).filter((id) => root.Resources?.[id]?.Type !== 'AWS::CloudFormation::Stack');
+  aws(target, ['cloudformation', 'set-stack-policy', '--stack-name', stackId, '--stack-policy-body', JSON.stringify(stackPolicy([...new Set([...rootStateful, ...protectedLayers])].sort()))]);
   log(`deploy: termination protection on; root stack policy protects ${protectedLayers.join(', ') || 'nothing'}`);
 }
 
