@@ -26,10 +26,24 @@ export const isTerminal = (status: string): boolean => !status.endsWith('_IN_PRO
 export const isNestedStackEvent = (event: StackEvent): boolean =>
   event.ResourceType === 'AWS::CloudFormation::Stack' && !isStackLevel(event) && /^arn:aws[\w-]*:cloudformation:/.test(event.PhysicalResourceId ?? '');
 
-/** Events of one stack after `since` (exclusive), oldest first. */
+const PAGE = 100;
+
+/** Events of one stack after `since` (exclusive), oldest first. Pages newest-first and stops at
+ * the first page that reaches `since`, so a long-lived stack's history is not read on every poll. */
 export async function stackEvents(target: AwsTarget, stackId: string, since: Date | undefined, region?: string): Promise<StackEvent[]> {
-  const answer = await awsAsync<{ StackEvents: StackEvent[] }>(target, ['cloudformation', 'describe-stack-events', '--stack-name', stackId], { region });
-  return answer.StackEvents.filter((event) => !since || new Date(event.Timestamp) > since).reverse();
+  const events: StackEvent[] = [];
+  let token: string | undefined;
+  do {
+    const page = await awsAsync<{ StackEvents: StackEvent[]; NextToken?: string }>(
+      target,
+      ['cloudformation', 'describe-stack-events', '--stack-name', stackId, '--max-items', String(PAGE), ...(token ? ['--starting-token', token] : [])],
+      { region },
+    );
+    events.push(...page.StackEvents);
+    const reachedSince = since !== undefined && page.StackEvents.some((event) => new Date(event.Timestamp) <= since);
+    token = reachedSince ? undefined : page.NextToken;
+  } while (token);
+  return events.filter((event) => !since || new Date(event.Timestamp) > since).reverse();
 }
 
 export async function newestEventTime(target: AwsTarget, stackId: string, region?: string): Promise<Date | undefined> {
