@@ -48,6 +48,9 @@ up() {
   [[ -x "$PYTHON" ]] || { echo "emulator: $PYTHON is missing; run make install" >&2; exit 1; }
   if answers; then
     echo "emulator: already answering on http://$HOST:$PORT"
+    if [[ -f "$INFO" && ( "$ROOT/templates-src/resource-types.json" -nt "$INFO" || "$ROOT/templates-src/spec-types/resource-info.ts" -nt "$INFO" ) ]]; then
+      echo "emulator: note: the resource types changed since it started; restart it to pick them up (make local-down local-up)" >&2
+    fi
     return 0
   fi
   mkdir -p "$STATE"

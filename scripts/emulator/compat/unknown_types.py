@@ -26,7 +26,8 @@ def apply(context: Context) -> None:
         if model is None and resource_type not in parsing.NULL_MODELS:
             raise ValidationError(
                 message=f"Template format error: resource type {resource_type} is not supported by the local emulator "
-                "(moto does not model it and templates-src/resource-types.json does not list it; add it there and run make types)"
+                "(moto does not model it and the emulator was started without it in templates-src/resource-types.json: "
+                "list it there, run make types, then restart the emulator: make local-down local-up)"
             )
         return model
 
