@@ -76,7 +76,7 @@ describe('emulator coverage of the platform\'s resource types', () => {
     const emulation = emulationByType(table);
     for (const type of listed) assert.ok(emulation.has(type), `${type} is in the coverage table`);
     const docs = readFileSync(join(ROOT, 'docs', 'emulator.md'), 'utf8');
-    assert.ok(docs.includes(table.trim()), 'docs/emulator.md is stale: paste the output of .venv/bin/python scripts/emulator/launcher.py --coverage');
+    assert.ok(docs.includes(table.trim()), 'docs/emulator.md is stale: run .venv/bin/python scripts/emulator/launcher.py --update-docs');
   });
 
   test('one resource of every accepted-only type, and the modelled types no layer uses yet: CREATE_COMPLETE, every GetAtt answered', async () => {

@@ -5,6 +5,7 @@
         EMULATOR_RESOURCE_INFO (.local/emulator/resource-info.json, from export-resource-info.ts)
 
     .venv/bin/python scripts/emulator/launcher.py --coverage   prints the coverage table (markdown)
+    .venv/bin/python scripts/emulator/launcher.py --update-docs   writes it into docs/emulator.md
 
 emulator.sh starts it in the background; run it in the foreground to watch its log.
 Besides moto's API it answers POST /emulator/forget-region/<region> (regions.py), used by tests.
@@ -71,6 +72,11 @@ def main(argv: list[str]) -> None:
         import coverage
 
         print(coverage.markdown(), end="")
+        return
+    if "--update-docs" in argv:
+        import coverage
+
+        print(f"emulator: {coverage.update_docs(ROOT / 'docs' / 'emulator.md')}")
         return
     import moto
 
