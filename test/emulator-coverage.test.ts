@@ -1,7 +1,8 @@
 // What the emulator models and what it only accepts, type by type, for every type of
 // templates-src/resource-types.json: the launcher's coverage table is the one in docs/emulator.md,
 // and a stack with one resource of every accepted-only type (plus the modelled types no layer uses
-// yet) deploys and answers every GetAtt attribute of the AWS specification with a value.
+// yet, and those the launcher models on moto's services) deploys, answers every GetAtt attribute of
+// the AWS specification with a value, and the launcher's models exist behind their services' APIs.
 // Region il-central-1 is this file's own.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTemplate } from '../templates-src/core/yaml.js';
 import { RESOURCE_INFO } from '../templates-src/spec-types/resource-info.js';
+import { aws } from '../scripts/lib/aws.js';
 import { deployPlatform } from '../scripts/lib/deploy/deploy.js';
+import { stackResources } from '../scripts/lib/deploy/stacks.js';
 import { emulatorTarget, ensureEmulator, forgetRegion } from '../scripts/lib/deploy/emulator.js';
 import { ROOT } from '../scripts/lib/paths.js';
 
@@ -109,5 +112,21 @@ describe('emulator coverage of the platform\'s resource types', () => {
       const logicalId = type.replace(/::/g, '').replace(/^AWS/, '');
       assert.ok(lines.some((line) => line.includes(` ${logicalId} `) && line.includes('CREATE_COMPLETE')), `${type} was created`);
     }
+
+    // The types the launcher models on moto's services exist there, as their own APIs show.
+    const physical = new Map(stackResources(target, 'coverage-types').map((r) => [r.LogicalResourceId, r.PhysicalResourceId ?? '']));
+    const topic = physical.get('Topic')!;
+    const subscriptions = aws(target, ['sns', 'list-subscriptions-by-topic', '--topic-arn', topic]).Subscriptions;
+    assert.deepEqual(subscriptions.map((s: { Endpoint: string; Protocol: string }) => [s.Protocol, s.Endpoint]), [['email', 'coverage@example.com']]);
+    assert.equal(subscriptions[0].SubscriptionArn, physical.get('Subscription'));
+    assert.match(aws(target, ['sns', 'get-topic-attributes', '--topic-arn', topic]).Attributes.Policy, /CoverageCloudWatchPublishes/);
+    const filters = aws(target, ['logs', 'describe-metric-filters', '--log-group-name', physical.get('Group')!]).metricFilters;
+    assert.deepEqual(filters.map((f: { metricTransformations: { metricName: string }[] }) => f.metricTransformations[0].metricName), ['AccessDenied']);
+    const alarm = aws(target, ['cloudwatch', 'describe-alarms', '--alarm-names', 'coverage-alarm']).MetricAlarms[0];
+    assert.deepEqual(alarm.AlarmActions, [topic]);
+    const secret = JSON.parse(aws(target, ['secretsmanager', 'get-secret-value', '--secret-id', physical.get('Secret')!]).SecretString);
+    assert.equal(secret.username, 'app');
+    assert.match(secret.password, /^[A-Za-z0-9]{40}$/);
+    assert.match(aws(target, ['s3api', 'get-bucket-policy', '--bucket', physical.get('Bucket')!]).Policy, /CoverageTlsOnly/);
   });
 });

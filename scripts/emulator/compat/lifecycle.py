@@ -54,9 +54,9 @@ def take_snapshot(stack: Stack) -> None:
             raise
         except Exception as error:
             raise ValidationError(message=f"Output {key}: {error_text(error)}") from error
-        if output is None:
-            continue
-        if output.value is None or isinstance(output.value, dict):
+        if output is None or output.value is None:
+            continue  # its condition is false, or its value is AWS::NoValue
+        if isinstance(output.value, dict):
             raise ValidationError(message=f"Output {key}: its value could not be resolved ({output.value!r})")
         outputs.append(output)
     stack._emulator_outputs = outputs

@@ -117,8 +117,6 @@ SHAPES: dict[str, Shape] = {
         },
     ),
     "AWS::ElastiCache::SubnetGroup": Shape(ref="name", name_property="CacheSubnetGroupName", lowercase_name=True),
-    "AWS::SNS::Subscription": Shape(ref="arn", id_format="{uuid}", arn="{props[TopicArn]}:{id}"),
-    "AWS::SNS::TopicPolicy": Shape(),
     "AWS::SecretsManager::ResourcePolicy": Shape(ref_format="{props[SecretId]}", attributes={"Id": lambda p: p.ref}),
     "AWS::SecretsManager::RotationSchedule": Shape(ref_format="{props[SecretId]}", attributes={"Id": lambda p: p.ref}),
     "AWS::SecretsManager::SecretTargetAttachment": Shape(ref_format="{props[SecretId]}", attributes={"Id": lambda p: p.ref}),

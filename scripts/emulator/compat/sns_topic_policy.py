@@ -1,0 +1,86 @@
+"""AWS::SNS::TopicPolicy has no CloudFormation model in moto. Models it with moto's own SNS: the
+policy becomes the Policy attribute of every topic listed (`aws sns get-topic-attributes` shows
+it), is put again on update, and on delete the topics get SNS's default policy back (moto's
+default). Ref is an ID of the policy, as in AWS."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+from moto.core.common_models import CloudFormationModel
+
+from . import Context, Patch
+
+PATCH = Patch(name="sns-topic-policy", gap="AWS::SNS::TopicPolicy has no CloudFormation model", kind="models")
+
+
+def _backend(account_id: str, region_name: str) -> Any:
+    from moto.sns.models import sns_backends
+
+    return sns_backends[account_id][region_name]
+
+
+class SnsTopicPolicy(CloudFormationModel):
+    def __init__(self, policy_id: str, topics: list[str], defaults: dict[str, str]):
+        self.policy_id = policy_id
+        self.topics = topics
+        self.defaults = defaults  # each topic's policy before this one, restored on delete
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::SNS::TopicPolicy"
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.policy_id
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr == "Id"
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        if attribute_name == "Id":
+            return self.policy_id
+        raise UnformattedGetAttTemplateException()
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> "SnsTopicPolicy":  # type: ignore[override]
+        properties = cloudformation_json["Properties"]
+        document = properties["PolicyDocument"]
+        text = document if isinstance(document, str) else json.dumps(document)
+        backend = _backend(account_id, region_name)
+        topics = list(properties["Topics"])
+        defaults = {arn: backend.get_topic(arn).policy for arn in topics}
+        for arn in topics:
+            backend.set_topic_attribute(arn, "policy", text)  # moto sets the attribute of that (snake_case) name
+        policy_id = f"{resource_name}-{hashlib.sha256(text.encode()).hexdigest()[:12]}"
+        return cls(policy_id, topics, defaults)
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> "SnsTopicPolicy":  # type: ignore[override]
+        original_resource.delete(account_id, region_name)
+        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> None:  # type: ignore[override]
+        pass  # deletion goes through delete() on the instance
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        backend = _backend(account_id, region_name)
+        for arn, policy in self.defaults.items():
+            if arn in backend.topics:
+                backend.set_topic_attribute(arn, "policy", policy)
+
+    def is_created(self) -> bool:
+        return True
+
+
+def apply(context: Context) -> None:
+    assert SnsTopicPolicy.cloudformation_type() == "AWS::SNS::TopicPolicy"  # defining the class registers it
