@@ -108,5 +108,9 @@ describe(`the whole platform (${layers.length} layers) on the emulator`, () => {
       const vpcs = aws<{ Vpcs: { VpcId: string }[] }>(target, ['ec2', 'describe-vpcs']).Vpcs.map((v) => v.VpcId);
       assert.ok(!vpcs.includes(outputs.VpcId), 'the VPC is deleted');
     }
+    // What moto's own models would leave behind is gone too (the launcher's deletions).
+    assert.deepEqual(aws(target, ['elbv2', 'describe-target-groups']).TargetGroups, []);
+    assert.deepEqual(aws(target, ['apigateway', 'get-rest-apis']).items, []);
+    assert.deepEqual(aws(target, ['ecs', 'list-task-definitions', '--status', 'ACTIVE']).taskDefinitionArns, []);
   });
 });

@@ -1,8 +1,9 @@
 """Deleting what moto's CloudFormation models cannot delete. Many models have no delete, so a
 stack delete (or a rollback) leaves them in moto's backends; for the network ones that makes the
 VPC's own deletion fail (DependencyViolation: route tables left behind), so no stack with a VPC
-could be deleted or rolled back. Models deletion through moto's own service backends for the
-types below. Types still without a deletion (see DELETION_NOT_MODELLED in docs/emulator.md) are
+could be deleted or rolled back; an ECS service or target group left behind makes the next create
+of the same name fail where AWS would not. Models deletion through moto's own service backends for
+the types below (an ECS cluster becomes INACTIVE, as in AWS). Types still without a deletion (see DELETION_NOT_MODELLED in docs/emulator.md) are
 removed from the stack but stay in moto's backend: their DELETE_COMPLETE event says so."""
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from . import Context, Patch
 
 PATCH = Patch(
     name="deletions",
-    gap="most EC2 network models (route tables, routes, associations, gateways, endpoints, flow logs, ingress rules) have no delete, so a VPC stack cannot be deleted",
+    gap="many models have no delete: EC2 network ones (so a VPC stack cannot be deleted), ECS, ELBv2 listeners and target groups, API Gateway",
     kind="models",
 )
 
@@ -87,6 +88,69 @@ def delete_security_group_ingress(resource: Any, account_id: str, region_name: s
     )
 
 
+def _ecs(account_id: str, region_name: str) -> Any:
+    from moto.ecs.models import ecs_backends
+
+    return ecs_backends[account_id][region_name]
+
+
+def _elbv2(account_id: str, region_name: str) -> Any:
+    from moto.elbv2.models import elbv2_backends
+
+    return elbv2_backends[account_id][region_name]
+
+
+def _apigateway(account_id: str, region_name: str) -> Any:
+    from moto.apigateway.models import apigateway_backends
+
+    return apigateway_backends[account_id][region_name]
+
+
+def delete_ecs_service(resource: Any, account_id: str, region_name: str) -> None:
+    _ecs(account_id, region_name).delete_service(resource.cluster_name, resource.name, force=True)
+
+
+def delete_ecs_cluster(resource: Any, account_id: str, region_name: str) -> None:
+    _ecs(account_id, region_name).delete_cluster(resource.name)
+
+
+def delete_task_definition(resource: Any, account_id: str, region_name: str) -> None:
+    _ecs(account_id, region_name).deregister_task_definition(resource.arn)
+
+
+def delete_listener(resource: Any, account_id: str, region_name: str) -> None:
+    _elbv2(account_id, region_name).delete_listener(resource.arn)
+
+
+def delete_target_group(resource: Any, account_id: str, region_name: str) -> None:
+    _elbv2(account_id, region_name).delete_target_group(resource.arn)
+
+
+def delete_rest_api(resource: Any, account_id: str, region_name: str) -> None:
+    _apigateway(account_id, region_name).delete_rest_api(resource.id)
+
+
+def delete_api_resource(resource: Any, account_id: str, region_name: str) -> None:
+    _apigateway(account_id, region_name).delete_resource(resource.api_id, resource.id)
+
+
+def delete_api_method(resource: Any, account_id: str, region_name: str) -> None:
+    # moto's Method does not know its resource: find it there.
+    for api in _apigateway(account_id, region_name).apis.values():
+        for api_resource in api.resources.values():
+            for verb, method in list(api_resource.resource_methods.items()):
+                if method is resource:
+                    api_resource.resource_methods.pop(verb)
+
+
+def delete_api_deployment(resource: Any, account_id: str, region_name: str) -> None:
+    # moto's Deployment does not know its REST API: find it there.
+    for api in _apigateway(account_id, region_name).apis.values():
+        for deployment_id, deployment in list(api.deployments.items()):
+            if deployment is resource:
+                api.deployments.pop(deployment_id)
+
+
 DELETERS: dict[str, Callable[[Any, str, str], None]] = {
     "AWS::EC2::RouteTable": delete_route_table,
     "AWS::EC2::Route": delete_route,
@@ -98,6 +162,15 @@ DELETERS: dict[str, Callable[[Any, str, str], None]] = {
     "AWS::EC2::VPCEndpoint": delete_vpc_endpoint,
     "AWS::EC2::FlowLog": delete_flow_log,
     "AWS::EC2::SecurityGroupIngress": delete_security_group_ingress,
+    "AWS::ECS::Service": delete_ecs_service,
+    "AWS::ECS::Cluster": delete_ecs_cluster,
+    "AWS::ECS::TaskDefinition": delete_task_definition,
+    "AWS::ElasticLoadBalancingV2::Listener": delete_listener,
+    "AWS::ElasticLoadBalancingV2::TargetGroup": delete_target_group,
+    "AWS::ApiGateway::RestApi": delete_rest_api,
+    "AWS::ApiGateway::Resource": delete_api_resource,
+    "AWS::ApiGateway::Method": delete_api_method,
+    "AWS::ApiGateway::Deployment": delete_api_deployment,
 }
 
 
