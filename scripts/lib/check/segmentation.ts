@@ -184,10 +184,15 @@ function viaText(rule: SgRule): string {
   return rule.declaredBy === rule.sg ? `${rule.sg.layer}/${rule.sg.logicalId} ${rule.path.replace(/^Properties\./, '')}` : `${rule.declaredBy.layer}/${rule.declaredBy.logicalId}`;
 }
 
-function routeOut(members: readonly Member[]): string {
+function routeOut(members: readonly Member[], toPrefixList = false): string {
   const subnets = members.flatMap((m) => m.subnets);
   if (subnets.length === 0) return 'route unknown (nothing attached)';
-  const exits = [...new Set(subnets.flatMap((s) => s.routes.filter((r) => r.toInternet).map((r) => r.targetLabel)))].sort();
+  // An AWS-managed prefix list (S3, DynamoDB) is routed by the gateway endpoints of the subnets'
+  // route tables, which are more specific than the default route; the default route is the way
+  // out only for a prefix list no gateway endpoint serves.
+  const kind = toPrefixList && subnets.some((s) => s.routes.some((r) => r.target === 'gateway-endpoint')) ? 'gateway-endpoint' : undefined;
+  const exits = [...new Set(subnets.flatMap((s) => s.routes.filter((r) => (kind ? r.target === kind : r.toInternet)).map((r) => r.targetLabel)))].sort();
+  if (kind) return `${exits.join(', ')} (the prefix list of its service)`;
   return exits.length > 0 ? exits.join(', ') : 'no route out of the VPC (blocked)';
 }
 
@@ -239,7 +244,7 @@ function computeFlows(ctx: CheckContext, model: NetworkModel, doors: readonly Fr
     const members = membersOf(egress.sg);
     const destination = egress.peer.kind === 'cidr' ? cidrLabel(model, egress.peer.cidr) : egress.peer.kind === 'ipv6' ? `IPv6 ${egress.peer.text}` : `prefix list ${egress.peer.kind === 'prefix-list' ? egress.peer.text : ''}`;
     if (egress.peer.kind === 'cidr' && egress.peer.cidr.prefix === 32 && egress.peer.cidr.text === '255.255.255.255/32') continue; // the "no egress" placeholder rule
-    flows.push({ kind: 'egress', source: groupText(egress.sg), destination, port: formatPorts(egress.protocol, egress.from, egress.to), protocol: egress.protocol, via: `${viaText(egress)}; ${routeOut(members)}`, from: members.map((m) => m.resource), to: [] });
+    flows.push({ kind: 'egress', source: groupText(egress.sg), destination, port: formatPorts(egress.protocol, egress.from, egress.to), protocol: egress.protocol, via: `${viaText(egress)}; ${routeOut(members, egress.peer.kind === 'prefix-list')}`, from: members.map((m) => m.resource), to: [] });
   }
   // One row per source, destination, port and protocol: the first (most specific) rule that allows it.
   const seen = new Set<string>();
