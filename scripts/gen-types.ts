@@ -7,7 +7,7 @@
 //   make types        (npx tsx scripts/gen-types.ts)
 import { loadAwsServiceSpec } from '@aws-cdk/aws-service-spec';
 import type { Resource, SpecDatabase, TypeDefinition, PropertyType, Property } from '@aws-cdk/service-spec-types';
-import { readFileSync, writeFileSync, mkdirSync, rmSync, readdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -134,7 +134,9 @@ function replacementFacts(resource: Resource): { yes: string[]; maybe: string[] 
   return { yes: [...new Set(yes)].sort(byName), maybe: maybe.sort(byName) };
 }
 
-async function main(): Promise<void> {
+/** Every generated file (name in templates-src/spec-types → content), from the type list and the installed spec. */
+export async function generateSpecTypes(): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
   const { types } = JSON.parse(readFileSync(listFile, 'utf8')) as { types: string[] };
   const db = await loadAwsServiceSpec();
   const gen = new Generator(db);
@@ -152,10 +154,8 @@ async function main(): Promise<void> {
     gen.nameTypes(resource);
   }
 
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(outDir, { recursive: true });
   const moduleFile = (ns: string): string => ns.toLowerCase();
-  for (const mod of [...modules.values()]) writeFileSync(join(outDir, `${moduleFile(mod.namespace)}.ts`), gen.serviceModule(mod));
+  for (const mod of [...modules.values()]) files.set(`${moduleFile(mod.namespace)}.ts`, gen.serviceModule(mod));
 
   // index.ts: the type map the template model is typed against.
   const index: string[] = [HEADER];
@@ -174,7 +174,7 @@ async function main(): Promise<void> {
     index.push('  };');
   }
   index.push('}', '', 'export type ResourceType = keyof ResourceTypes;', '');
-  writeFileSync(join(outDir, 'index.ts'), index.join('\n'));
+  files.set('index.ts', index.join('\n'));
 
   // resource-info.ts: facts needed at run time (tagging, statefulness, replacement, attributes).
   const info: string[] = [HEADER, `import type { ResourceType } from './index.js';`, ''];
@@ -205,9 +205,16 @@ async function main(): Promise<void> {
     info.push('  },');
   }
   info.push('};', '');
-  writeFileSync(join(outDir, 'resource-info.ts'), info.join('\n'));
-
-  console.log(`gen-types: ${resources.length} resource types in ${modules.size} service modules → ${readdirSync(outDir).length} files (spec ${specVersion})`);
+  files.set('resource-info.ts', info.join('\n'));
+  return files;
 }
 
-await main();
+async function main(): Promise<void> {
+  const files = await generateSpecTypes();
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  for (const [name, text] of files) writeFileSync(join(outDir, name), text);
+  console.log(`gen-types: ${files.size} files in templates-src/spec-types (spec ${specVersion})`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
