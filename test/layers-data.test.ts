@@ -52,7 +52,7 @@ test('database: credentials generated and rotated by RDS (no password in the tem
 test('database: Multi-AZ, deletion protection, backups, engine and sizes are parameters; prod turns protection and Multi-AZ on', () => {
   const p = db.Resources.Database.Properties;
   assert.deepEqual(p.DeletionProtection, { Ref: 'DeletionProtection' });
-  assert.deepEqual(p.MultiAZ, { 'Fn::If': ['IsDbMultiAz', true, false] });
+  assert.deepEqual(p.MultiAZ, { Ref: 'DbMultiAz' });
   assert.deepEqual(p.BackupRetentionPeriod, { Ref: 'DbBackupRetentionDays' });
   assert.ok(db.Parameters!.DbBackupRetentionDays.MinValue >= 7);
   assert.deepEqual(p.EnableCloudwatchLogsExports, ['postgresql', 'upgrade']);

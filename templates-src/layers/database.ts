@@ -5,7 +5,7 @@
 // application, pgaudit + connection logging exported to KMS-encrypted log groups kept ≥ 365 days,
 // enhanced monitoring, deletion protection (parameter), snapshot on delete and on replacement.
 import type { PlatformConfig } from '../config.js';
-import { Equals, If, Select, Split, Sub } from '../core/intrinsics.js';
+import { Select, Split, Sub } from '../core/intrinsics.js';
 import type { Template } from '../core/template.js';
 import {
   SNAPSHOT_ON_DELETE,
@@ -53,7 +53,6 @@ export function buildDatabase(config: PlatformConfig): Template {
   const monitoringInterval = t.parameter('DbMonitoringIntervalSeconds', { Type: 'Number', Description: 'Enhanced monitoring granularity (seconds).', Default: 60, AllowedValues: [1, 5, 10, 15, 30, 60] }, 'Database');
 
   const instanceId = Sub(`${config.namePrefix}-db-\${Environment}`);
-  const isMultiAz = t.condition('IsDbMultiAz', Equals(multiAz.ref, 'true'));
 
   const subnetGroup = t.resource('DbSubnetGroup', 'AWS::RDS::DBSubnetGroup', {
     DBSubnetGroupDescription: 'Isolated tier subnets (no internet route) for the payment database',
@@ -95,7 +94,7 @@ export function buildDatabase(config: PlatformConfig): Template {
       DBInstanceClass: instanceClass.ref,
       DBName: 'payments',
       Port: String(config.ports.postgres),
-      MultiAZ: If(isMultiAz, true, false),
+      MultiAZ: multiAz.ref,
       StorageType: 'gp3',
       AllocatedStorage: storage.ref,
       MaxAllocatedStorage: maxStorage.ref,
