@@ -47,6 +47,7 @@ build: node_modules/.installed ## Render every template and parameter file into 
 validate: install ## ajv schema validation + cross-stack integrity + cfn-lint over generated/
 	$(TSX) scripts/validate.ts
 	$(TSX) scripts/validate.ts --dir generated/standalone
+	$(TSX) scripts/validate.ts --dir generated/stacksets
 
 check: node_modules/.installed ## PCI DSS v4.0 rules, segmentation proof, diagrams, evidence report
 	$(TSX) scripts/check.ts
