@@ -106,7 +106,7 @@ class Generator {
   }
 
   serviceModule(mod: ServiceModule): string {
-    const out: string[] = [HEADER, `import type { Json, Tag, Value } from '../core/values.js';`, ''];
+    const out: string[] = [];
     for (const resource of mod.resources) {
       const doc = summary(resource.documentation);
       if (doc) out.push(`/** ${resource.cloudFormationType}: ${doc} */`);
@@ -115,7 +115,9 @@ class Generator {
         out.push(`export interface ${this.typeNames.get(def.$id)} {`, ...this.properties(def.properties, '  '), '}', '');
       }
     }
-    return out.join('\n').replace(/\n+$/, '\n');
+    const body = out.join('\n').replace(/\n+$/, '\n');
+    const used = ['Json', 'Tag', 'Value'].filter((name) => new RegExp(`\\b${name}\\b`).test(body));
+    return [HEADER, `import type { ${used.join(', ')} } from '../core/values.js';`, '', body].join('\n');
   }
 }
 

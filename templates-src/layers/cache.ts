@@ -7,7 +7,16 @@ import type { PlatformConfig } from '../config.js';
 import { Equals, If, Not, Sub } from '../core/intrinsics.js';
 import type { Template } from '../core/template.js';
 import { cacheReplicationGroupName, secretRotationDaysParameter } from './secrets.js';
-import { SNAPSHOT_ON_DELETE, encryptedLogGroup, keyArnParameter, layerTemplate, logRetentionParameter, stringParameter } from './common.js';
+import {
+  encryptedLogGroup,
+  keyArnParameter,
+  layerTemplate,
+  logRetentionParameter,
+  securityGroupParameter,
+  SNAPSHOT_ON_DELETE,
+  stringParameter,
+  subnetsParameter,
+} from './common.js';
 
 export const CACHE_NODE_TYPES = [
   'cache.t4g.micro', 'cache.t4g.small', 'cache.t4g.medium',
@@ -22,8 +31,8 @@ export function buildCache(config: PlatformConfig): Template {
   const cacheKey = t.parameter('CacheKeyArn', keyArnParameter('ElastiCache data at rest'), 'Keys');
   const logsKey = t.parameter('LogsKeyArn', keyArnParameter('CloudWatch Logs'), 'Keys');
   const retention = logRetentionParameter(t);
-  const subnets = t.parameter('IsolatedSubnetIds', { Type: 'List<AWS::EC2::Subnet::Id>', Description: 'Isolated subnets (network layer): no route to the internet.' }, 'Network');
-  const sg = t.parameter('CacheSecurityGroupId', stringParameter('Security group of the cache (network layer).', '^sg-[0-9a-f]{8,17}$', 'must be a security group ID'), 'Network');
+  const subnets = t.parameter('IsolatedSubnetIds', subnetsParameter('Isolated', 'the cache'), 'Network');
+  const sg = t.parameter('CacheSecurityGroupId', securityGroupParameter('the cache'), 'Network');
   const authSecret = t.parameter('CacheAuthTokenSecretArn', stringParameter('Secret holding the Redis AUTH token (secrets layer).', SECRET_ARN_PATTERN, 'must be a Secrets Manager secret ARN'), 'Secrets');
   const rotationFunction = t.parameter(
     'RotationFunctionArn',

@@ -88,6 +88,16 @@ export const stringParameter = (description: string, pattern?: string, constrain
   ...(pattern ? { AllowedPattern: pattern, ConstraintDescription: constraint ?? `must match ${pattern}` } : {}),
 });
 
+/** A security group of the network layer, passed in. */
+export const securityGroupParameter = (what: string): ParameterSpec =>
+  stringParameter(`Security group of ${what} (network layer).`, '^sg-[0-9a-f]{8,17}$', 'must be a security group ID');
+
+/** Subnets of one tier of the network layer, passed in (a comma-joined output becomes the list). */
+export const subnetsParameter = (tier: 'Private' | 'Isolated', purpose: string): ParameterSpec => ({
+  Type: 'List<AWS::EC2::Subnet::Id>',
+  Description: `${tier} subnets (network layer) for ${purpose}${tier === 'Isolated' ? ': no route out of the VPC' : ''}.`,
+});
+
 // --- IAM --------------------------------------------------------------------------------------
 
 /** "service:Action" or "service:Prefix*"; a bare "*" does not type-check (least privilege). */

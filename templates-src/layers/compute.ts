@@ -14,15 +14,16 @@ import type { PlatformConfig } from '../config.js';
 import { AWS, FindInMap, Sub } from '../core/intrinsics.js';
 import type { Template } from '../core/template.js';
 import {
-  assumeRolePolicy,
   encryptedLogGroup,
   envName,
   keyArnParameter,
   layerTemplate,
   logRetentionParameter,
   policyDocument,
-  stringParameter,
   type PolicyStatement,
+  securityGroupParameter,
+  stringParameter,
+  subnetsParameter,
 } from './common.js';
 
 /** Fargate task sizes (valid CPU/memory pairs). */
@@ -38,7 +39,6 @@ export const IMAGE_PATTERN = '^[a-z0-9][a-z0-9._-]*(:[0-9]+)?(/[a-z0-9._-]+)+(:[
 export const APP_USER = '1000:1000';
 export const APP_DB_USER = 'payment_app';
 
-const sgParameter = (what: string) => stringParameter(`Security group of ${what} (network layer).`, '^sg-[0-9a-f]{8,17}$', 'must be a security group ID');
 const arnParameter = (what: string, service: string) =>
   stringParameter(`${what}.`, `^arn:aws[a-z-]*:${service}:[a-z0-9-]*:[0-9]{0,12}:.+$`, `must be an ${service} ARN`);
 
@@ -52,9 +52,9 @@ export function buildCompute(config: PlatformConfig): Template {
     storageKey: t.parameter('StorageKeyArn', keyArnParameter('EFS and S3 data'), 'Keys'),
     retention: logRetentionParameter(t),
     vpc: t.parameter('VpcId', { Type: 'AWS::EC2::VPC::Id', Description: 'VPC (network layer).' }, 'Network'),
-    subnets: t.parameter('PrivateSubnetIds', { Type: 'List<AWS::EC2::Subnet::Id>', Description: 'Private subnets (network layer) for the tasks and the NLB.' }, 'Network'),
-    appSg: t.parameter('AppSecurityGroupId', sgParameter('the tasks'), 'Network'),
-    nlbSg: t.parameter('NlbSecurityGroupId', sgParameter('the NLB'), 'Network'),
+    subnets: t.parameter('PrivateSubnetIds', subnetsParameter('Private', 'the tasks and the NLB'), 'Network'),
+    appSg: t.parameter('AppSecurityGroupId', securityGroupParameter('the tasks'), 'Network'),
+    nlbSg: t.parameter('NlbSecurityGroupId', securityGroupParameter('the NLB'), 'Network'),
     accessLogs: t.parameter('AccessLogsBucketName', stringParameter('Bucket receiving the NLB access logs (storage layer).', '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', 'must be an S3 bucket name'), 'Storage'),
     fileSystemId: t.parameter('FileSystemId', stringParameter('EFS file system (storage layer).', '^fs-[0-9a-f]{8,40}$', 'must be an EFS file system ID'), 'Storage'),
     fileSystemArn: t.parameter('FileSystemArn', arnParameter('EFS file system ARN (storage layer)', 'elasticfilesystem'), 'Storage'),

@@ -8,14 +8,16 @@ import type { PlatformConfig } from '../config.js';
 import { Select, Split, Sub } from '../core/intrinsics.js';
 import type { Template } from '../core/template.js';
 import {
-  SNAPSHOT_ON_DELETE,
   assumeRolePolicy,
   encryptedLogGroup,
   envName,
   keyArnParameter,
   layerTemplate,
   logRetentionParameter,
+  securityGroupParameter,
+  SNAPSHOT_ON_DELETE,
   stringParameter,
+  subnetsParameter,
 } from './common.js';
 
 export const DB_INSTANCE_CLASSES = [
@@ -36,8 +38,8 @@ export function buildDatabase(config: PlatformConfig): Template {
   const secretsKey = t.parameter('SecretsKeyArn', keyArnParameter('Secrets Manager secrets'), 'Keys');
   const logsKey = t.parameter('LogsKeyArn', keyArnParameter('CloudWatch Logs'), 'Keys');
   const retention = logRetentionParameter(t);
-  const subnets = t.parameter('IsolatedSubnetIds', { Type: 'List<AWS::EC2::Subnet::Id>', Description: 'Isolated subnets (network layer): no route to the internet.' }, 'Network');
-  const sg = t.parameter('DatabaseSecurityGroupId', stringParameter('Security group of the database (network layer).', '^sg-[0-9a-f]{8,17}$', 'must be a security group ID'), 'Network');
+  const subnets = t.parameter('IsolatedSubnetIds', subnetsParameter('Isolated', 'the database'), 'Network');
+  const sg = t.parameter('DatabaseSecurityGroupId', securityGroupParameter('the database'), 'Network');
 
   const instanceClass = t.parameter('DbInstanceClass', { Type: 'String', Description: 'RDS instance class (Graviton).', Default: 'db.r7g.large', AllowedValues: DB_INSTANCE_CLASSES }, 'Database');
   const engineVersion = t.parameter(

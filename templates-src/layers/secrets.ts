@@ -12,16 +12,17 @@ import type { PlatformConfig } from '../config.js';
 import { AWS, Sub, type Intrinsic } from '../core/intrinsics.js';
 import type { ParameterHandle, Template } from '../core/template.js';
 import {
-  RETAIN_ON_DELETE,
-  UNBOUND_SERVICE_TRUST,
   encryptedLogGroup,
   envName,
   keyArnParameter,
   layerTemplate,
   logRetentionParameter,
   policyDocument,
+  RETAIN_ON_DELETE,
+  securityGroupParameter,
   serviceOnlyAssumeRolePolicy,
-  stringParameter,
+  subnetsParameter,
+  UNBOUND_SERVICE_TRUST,
 } from './common.js';
 
 interface GeneratedSecret {
@@ -55,8 +56,8 @@ export function buildSecrets(config: PlatformConfig): Template {
   const secretsKey = t.parameter('SecretsKeyArn', keyArnParameter('Secrets Manager secrets'), 'Keys');
   const logsKey = t.parameter('LogsKeyArn', keyArnParameter('CloudWatch Logs'), 'Keys');
   const retention = logRetentionParameter(t);
-  const subnets = t.parameter('PrivateSubnetIds', { Type: 'List<AWS::EC2::Subnet::Id>', Description: 'Private subnets (network layer) for the rotation function.' }, 'Network');
-  const rotationSg = t.parameter('RotationSecurityGroupId', stringParameter('Security group of the rotation function (network layer).', '^sg-[0-9a-f]{8,17}$', 'must be a security group ID'), 'Network');
+  const subnets = t.parameter('PrivateSubnetIds', subnetsParameter('Private', 'the rotation function'), 'Network');
+  const rotationSg = t.parameter('RotationSecurityGroupId', securityGroupParameter('the rotation function'), 'Network');
   const rotationDays = secretRotationDaysParameter(t);
 
   const secrets = appSecrets(config).map((s) => {

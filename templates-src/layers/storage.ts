@@ -10,16 +10,17 @@ import type { ResourceHandle, Template } from '../core/template.js';
 import { BACKUP_TAG } from './database.js';
 import {
   ACCOUNT_ROOT,
-  LOG_RETENTION_DAYS,
-  RETAIN_ON_DELETE,
   denyInsecureTransport,
   denyOldTls,
   envName,
   keyArnParameter,
   layerTemplate,
+  LOG_RETENTION_DAYS,
   policyDocument,
-  stringParameter,
   type PolicyStatement,
+  RETAIN_ON_DELETE,
+  securityGroupParameter,
+  subnetsParameter,
 } from './common.js';
 
 /** Settings every bucket of the platform has. */
@@ -43,8 +44,8 @@ export const bucketName = (config: PlatformConfig, purpose: string): Value<strin
 export function buildStorage(config: PlatformConfig): Template {
   const { template: t } = layerTemplate('storage', 'PCI payment platform - layer 6: EFS (KMS, TLS + IAM only) and private, TLS-only, versioned S3 buckets.', 'Restricted');
   const storageKey = t.parameter('StorageKeyArn', keyArnParameter('EFS and S3 data'), 'Keys');
-  const subnets = t.parameter('PrivateSubnetIds', { Type: 'List<AWS::EC2::Subnet::Id>', Description: 'Private subnets (network layer) for the EFS mount targets.' }, 'Network');
-  const efsSg = t.parameter('EfsSecurityGroupId', stringParameter('Security group of the EFS mount targets (network layer).', '^sg-[0-9a-f]{8,17}$', 'must be a security group ID'), 'Network');
+  const subnets = t.parameter('PrivateSubnetIds', subnetsParameter('Private', 'the EFS mount targets'), 'Network');
+  const efsSg = t.parameter('EfsSecurityGroupId', securityGroupParameter('the EFS mount targets'), 'Network');
   const accessLogDays = t.parameter(
     'AccessLogRetentionDays',
     { Type: 'Number', Description: 'Days S3 keeps access logs (S3 server access and NLB access logs); PCI DSS 10.5.1 asks for 12 months.', Default: 365, AllowedValues: LOG_RETENTION_DAYS },
