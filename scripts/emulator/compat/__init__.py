@@ -63,6 +63,11 @@ def all_patches() -> list[tuple[Patch, Callable[[Context], None]]]:
         sns_subscription,
         sns_topic_policy,
         stack_policy,
+        stackset_operations,
+        stackset_parameter_overrides,
+        stackset_retain_stacks,
+        stackset_stack_names,
+        stackset_updates,
         template_url,
         termination_protection,
         unknown_types,
@@ -95,6 +100,13 @@ def all_patches() -> list[tuple[Patch, Callable[[Context], None]]]:
         lifecycle,
         change_sets,
         termination_protection,
+        # StackSets: the operations engine first (its hooks default to moto's behaviour), then
+        # the patches that replace those hooks one gap at a time.
+        stackset_operations,
+        stackset_stack_names,
+        stackset_parameter_overrides,
+        stackset_retain_stacks,
+        stackset_updates,
     ]
     return [(module.PATCH, module.apply) for module in modules]
 

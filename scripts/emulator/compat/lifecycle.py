@@ -8,9 +8,9 @@ Models:
   parameters re-applied, UPDATE_ROLLBACK_COMPLETE with the previous outputs;
 - delete: resources in reverse dependency order (moto: a retry loop); DELETE_COMPLETE, or
   DELETE_FAILED naming the resource (the others still deleted; the stack stays listed);
-- StackStatusReason; outputs, exports and the resource list are snapshots taken when an
-  operation ends (no describe call creates anything); exports are registered only on success and
-  must be unique in the region.
+- StackStatusReason; LastUpdatedTime (when the last update started; moto has none); outputs,
+  exports and the resource list are snapshots taken when an operation ends (no describe call
+  creates anything); exports are registered only on success and must be unique in the region.
 Deletion with DeletionPolicy RetainExceptOnCreate retains the resource, like Retain."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 from moto.cloudformation.exceptions import AlreadyExistsException, ValidationError
 from moto.cloudformation.models import CloudFormationBackend, Stack
 from moto.cloudformation.utils import generate_stack_id
+from moto.core.utils import utcnow
 
 from . import Context, Patch
 from .stacks import OPERATION_LOCK, ROLLBACKS, EmbeddedStackFailed, StackOperationFailed, add_event, add_stack_event, dependency_order, error_text, physical_id_of, resource_dependencies
@@ -162,6 +163,7 @@ def create_resources(self: Stack) -> None:
 def update(self: Stack, template: str, role_arn: str | None = None, parameters: dict[str, Any] | None = None, tags: dict[str, str] | None = None) -> None:
     previous_template = self.template
     previous_parameters = dict(self.resource_map.input_parameters)
+    self.last_updated_time = utcnow()  # describe-stacks LastUpdatedTime: when the last update started
     add_stack_event(self, "UPDATE_IN_PROGRESS", "User Initiated")
     try:
         self.template = template
@@ -251,6 +253,7 @@ def delete_stack(self: CloudFormationBackend, name_or_stack_id: str) -> None:
 
 def apply(context: Context) -> None:
     Stack._emulator_outputs = []  # type: ignore[attr-defined]
+    Stack.last_updated_time = None  # type: ignore[attr-defined]
     Stack._emulator_exports = []  # type: ignore[attr-defined]
     Stack.create_resources = create_resources  # type: ignore[method-assign]
     Stack.update = update  # type: ignore[method-assign,assignment]

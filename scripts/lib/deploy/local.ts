@@ -2,45 +2,71 @@
 // parameter file names a certificate of a real account; the emulator's ACM has none, so the
 // TLS listener would fail (as it would in AWS). For TARGET=local only, such a parameter is pointed
 // at a certificate the emulator issues for the same host name, and the deploy says so.
-import { aws, AwsCallError, type AwsTarget } from '../aws.js';
+// `make stackset` does the same per target account and region (scripts/lib/stackset/emulator-certificates.ts).
+import { aws, type AwsTarget } from '../aws.js';
+import type { ParameterConstraints } from '../../../templates-src/core/parameters.js';
 import type { RootTemplate } from './inputs.js';
 
 const isCertificateParameter = (name: string, pattern: string | undefined): boolean => /CertificateArn$/.test(name) || /:acm:/.test(pattern ?? '');
 
-function certificateExists(target: AwsTarget, arn: string): boolean {
-  try {
-    aws(target, ['acm', 'describe-certificate', '--certificate-arn', arn]);
-    return true;
-  } catch (error) {
-    if (error instanceof AwsCallError) return false;
-    throw error;
-  }
-}
-
-function emulatorCertificate(target: AwsTarget, domain: string): string {
-  const listed = aws<{ CertificateSummaryList: { CertificateArn: string; DomainName: string }[] }>(target, ['acm', 'list-certificates']);
-  const existing = listed.CertificateSummaryList.find((c) => c.DomainName === domain);
-  return existing?.CertificateArn ?? aws<{ CertificateArn: string }>(target, ['acm', 'request-certificate', '--domain-name', domain]).CertificateArn;
-}
+/** The template's parameters that hold an ACM certificate ARN. */
+export const certificateParameters = (parameters: Readonly<Record<string, ParameterConstraints>>): string[] =>
+  Object.entries(parameters)
+    .filter(([name, spec]) => isCertificateParameter(name, spec.AllowedPattern))
+    .map(([name]) => name);
 
 /** The host name the certificate is for: a *Hostname / *DomainName parameter of the root, if any. */
-function hostName(root: RootTemplate, values: ReadonlyMap<string, string>): string {
-  const name = Object.keys(root.parameters).find((p) => /(Hostname|DomainName)$/.test(p));
-  const value = name ? (values.get(name) ?? root.parameters[name].Default) : undefined;
+function hostName(parameters: Readonly<Record<string, ParameterConstraints>>, values: ReadonlyMap<string, string>): string {
+  const name = Object.keys(parameters).find((p) => /(Hostname|DomainName)$/.test(p));
+  const value = name ? (values.get(name) ?? parameters[name].Default) : undefined;
   return typeof value === 'string' && value ? value : 'backend.emulator.invalid';
 }
 
+export interface CertificateSubstitution {
+  readonly parameter: string;
+  /** The ARN the parameters give (a real account's certificate). */
+  readonly given: string;
+  readonly domain: string;
+  /** The emulator's certificate for the domain; undefined when there is none yet and `issue` was false. */
+  readonly arn?: string;
+}
+
+/**
+ * The certificate parameters whose ARN the emulator's ACM (the target's account and region) does
+ * not hold, each with the emulator's certificate for the host name: found, or issued when `issue`.
+ * Only for TARGET=local; nothing for a real account.
+ */
+export function emulatorCertificates(
+  target: AwsTarget,
+  parameters: Readonly<Record<string, ParameterConstraints>>,
+  values: ReadonlyMap<string, string>,
+  issue: boolean,
+): CertificateSubstitution[] {
+  if (target.kind !== 'local') return [];
+  const names = certificateParameters(parameters);
+  if (names.length === 0) return [];
+  const held = aws<{ CertificateSummaryList: { CertificateArn: string; DomainName: string }[] }>(target, ['acm', 'list-certificates']).CertificateSummaryList;
+  const substitutions: CertificateSubstitution[] = [];
+  for (const parameter of names) {
+    const spec = parameters[parameter];
+    const given = values.get(parameter) ?? (typeof spec.Default === 'string' ? spec.Default : undefined);
+    if (!given || held.some((c) => c.CertificateArn === given)) continue;
+    const domain = hostName(parameters, values);
+    let arn = held.find((c) => c.DomainName === domain)?.CertificateArn;
+    if (!arn && issue) {
+      arn = aws<{ CertificateArn: string }>(target, ['acm', 'request-certificate', '--domain-name', domain]).CertificateArn;
+      held.push({ CertificateArn: arn, DomainName: domain });
+    }
+    substitutions.push({ parameter, given, domain, arn });
+  }
+  return substitutions;
+}
+
 export function localCertificates(target: AwsTarget, root: RootTemplate, values: Map<string, string>, log: (line: string) => void): Map<string, string> {
-  if (target.kind !== 'local') return values;
   const result = new Map(values);
-  for (const [name, spec] of Object.entries(root.parameters)) {
-    if (!isCertificateParameter(name, spec.AllowedPattern)) continue;
-    const given = values.get(name) ?? (typeof spec.Default === 'string' ? spec.Default : undefined);
-    if (!given || certificateExists(target, given)) continue;
-    const domain = hostName(root, values);
-    const arn = emulatorCertificate(target, domain);
-    log(`deploy: local emulator: ${name} ${given} is not in the emulator's ACM (it names a real account's certificate); using the emulator's certificate for ${domain}: ${arn}`);
-    result.set(name, arn);
+  for (const s of emulatorCertificates(target, root.parameters, values, true)) {
+    log(`deploy: local emulator: ${s.parameter} ${s.given} is not in the emulator's ACM (it names a real account's certificate); using the emulator's certificate for ${s.domain}: ${s.arn}`);
+    result.set(s.parameter, s.arn!);
   }
   return result;
 }
