@@ -63,6 +63,7 @@ def all_patches() -> list[tuple[Patch, Callable[[Context], None]]]:
         sns_subscription,
         sns_topic_policy,
         stack_policy,
+        stackset_managed_execution,
         stackset_operations,
         stackset_parameter_overrides,
         stackset_retain_stacks,
@@ -107,6 +108,7 @@ def all_patches() -> list[tuple[Patch, Callable[[Context], None]]]:
         stackset_parameter_overrides,
         stackset_retain_stacks,
         stackset_updates,
+        stackset_managed_execution,
     ]
     return [(module.PATCH, module.apply) for module in modules]
 

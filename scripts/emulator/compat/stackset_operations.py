@@ -30,11 +30,12 @@ Models:
   StackInstanceNotFoundException.
 
 How the instance stack is named, which parameters it gets, whether a removed instance's stack is
-kept, and whether updates reach the stacks stay moto's unless the stackset-* patches that follow
-change them (hooks below, each defaulting to moto's behaviour). Not modelled: an operation
-started while another runs is queued, never refused with OperationInProgressException (AWS
-refuses it unless the stack set has managed execution); StopStackSetOperation does not stop a
-running worker; AccountGate functions are not called (SKIPPED, as AWS does without one)."""
+kept, whether updates reach the stacks and whether a second operation may start while one runs
+stay moto's unless the stackset-* patches that follow change them (hooks below, each defaulting
+to moto's behaviour; operations that moto lets start together run here one after the other).
+StopStackSetOperation: STOPPING until the instances in progress are done, then STOPPED, the
+instances not started CANCELLED. Not modelled: AccountGate functions are not called (SKIPPED, as
+AWS does without one)."""
 
 from __future__ import annotations
 
@@ -131,6 +132,10 @@ def moto_new_overrides(self: StackSet, given: list[dict[str, Any]]) -> Any:
 def moto_stack_parameters(self: StackInstance, stack_set: StackSet) -> dict[str, Any]:
     given = self.parameters
     return dict(given) if isinstance(given, dict) else {p["ParameterKey"]: p["ParameterValue"] for p in given}
+
+
+def moto_admit_operation(self: StackSet) -> None:
+    """moto lets any number of operations start; here they then run one after the other."""
 
 
 def moto_remove_stack(self: StackInstance, retain: bool) -> str | None:
@@ -284,7 +289,8 @@ def run_operation(stack_set: StackSet, operation: dict[str, Any], instances: lis
     result_of = {id(i): r for i, r in zip(instances, operation["Results"])}
     over: list[str] = []
     with queue_of(stack_set):
-        operation["Status"] = "RUNNING"
+        if operation["Status"] == "QUEUED":
+            operation["Status"] = "RUNNING"
         try:
             for region in region_order(preferences, instances):
                 here = [i for i in instances if i.region_name == region]
@@ -292,7 +298,7 @@ def run_operation(stack_set: StackSet, operation: dict[str, Any], instances: lis
                 failed = 0
                 for start in range(0, len(here), size):
                     wave = here[start : start + size]
-                    if over:
+                    if over or operation["Status"] == "STOPPING":
                         for instance in wave:
                             result_of[id(instance)]["Status"] = "CANCELLED"
                             if action != "DELETE":
@@ -311,10 +317,21 @@ def run_operation(stack_set: StackSet, operation: dict[str, Any], instances: lis
         except BaseException as error:  # a defect in a patch must not leave the operation RUNNING forever
             traceback.print_exc()
             over.append(f"emulator: {error_text(error)}")
-        operation["Status"] = "FAILED" if over else "SUCCEEDED"
+        operation["Status"] = "FAILED" if over else "STOPPED" if operation["Status"] == "STOPPING" else "SUCCEEDED"
         if over:
             operation["StatusReason"] = "; ".join(over)
         operation["EndTimestamp"] = utcnow()
+
+
+def stop_operation(self: StackSet, operation_id: str, status: str) -> str:
+    """StopStackSetOperation: a queued or running operation is STOPPING until the instances in
+    progress are done, then STOPPED; the instances not started yet are CANCELLED."""
+    operation = self.get_operation(operation_id)
+    if operation["Status"] in ("QUEUED", "RUNNING"):
+        operation["Status"] = "STOPPING"
+    elif operation["Status"] != "STOPPING":
+        operation["Status"] = status  # moto's bookkeeping for its own operations
+    return operation_id
 
 
 def create_stack_instances(self: StackSet, accounts: list[str], regions: list[str], deployment_targets: dict[str, Any] | None, parameters: list[dict[str, Any]]) -> str:
@@ -322,6 +339,7 @@ def create_stack_instances(self: StackSet, accounts: list[str], regions: list[st
         raise ValidationError(message="StackSets with SERVICE_MANAGED permission model can only have OrganizationalUnit as target")
     if self.permission_model == "SELF_MANAGED" and deployment_targets and "OrganizationalUnitIds" in deployment_targets:
         raise ValidationError(message="StackSets with SELF_MANAGED permission model can only have accounts as target")
+    self.emulator_admit_operation()
     before = list(self.instances.stack_instances)
     self.instances.create_instances(accounts, regions, self.emulator_new_overrides(parameters), deployment_targets or {}, permission_model=self.permission_model)
     created = [i for i in self.instances.stack_instances if i not in before]
@@ -329,6 +347,7 @@ def create_stack_instances(self: StackSet, accounts: list[str], regions: list[st
 
 
 def delete_stack_instances(self: StackSet, accounts: list[str], regions: list[str]) -> str:
+    self.emulator_admit_operation()
     targets = [i for i in self.instances.stack_instances if i.region_name in regions and i.account_id in accounts]
     retain = bool(request_params().get("RetainStacks", False))
     return start_operation(self, "DELETE", targets, lambda instance: instance.emulator_remove_stack(retain))["OperationId"]
@@ -381,6 +400,8 @@ def apply(context: Context) -> None:
     StackInstance.emulator_stack_parameters = moto_stack_parameters  # type: ignore[attr-defined]
     StackInstance.emulator_remove_stack = moto_remove_stack  # type: ignore[attr-defined]
     StackSet.emulator_new_overrides = moto_new_overrides  # type: ignore[attr-defined]
+    StackSet.emulator_admit_operation = moto_admit_operation  # type: ignore[attr-defined]
+    StackSet.update_operation = stop_operation  # type: ignore[method-assign]
     StackSet.create_stack_instances = create_stack_instances  # type: ignore[method-assign]
     StackSet.delete_stack_instances = delete_stack_instances  # type: ignore[method-assign,assignment]
     CloudFormationBackend.describe_stack_instance = describe_stack_instance  # type: ignore[method-assign]

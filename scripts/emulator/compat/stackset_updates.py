@@ -30,6 +30,7 @@ PATCH = Patch(
 
 
 def update(self: StackSet, template: str, description: str, parameters: dict[str, str], tags: dict[str, str], admin_role: str, execution_role: str, accounts: list[str], regions: list[str], operation_id: str) -> dict[str, Any]:
+    self.emulator_admit_operation()  # before anything changes
     self.template = template or self.template
     self.description = description if description is not None else self.description
     self.parameters = parameters or self.parameters
@@ -46,6 +47,7 @@ def update_instances(self: StackSet, accounts: list[str], regions: list[str], pa
     targets = [self.instances.get_instance(account, region) for region in regions for account in accounts]
     if any(instance is None for instance in targets):
         raise StackInstanceNotFound()
+    self.emulator_admit_operation()
     self.instances.update(accounts, regions, parameters)
     return start_operation(self, "UPDATE", targets, lambda instance: deploy(self, instance))
 

@@ -43,9 +43,9 @@ export interface RolloutContext {
   readonly packager?: PackageTemplates;
 }
 
-/** The emulator (moto) does not store ManagedExecution or AutoDeployment: comparing them would never settle. */
+/** The emulator does not store AutoDeployment (SERVICE_MANAGED): comparing it would never settle. */
 export const comparableOn = (target: AwsTarget): Comparable =>
-  target.kind === 'local' ? { managedExecution: false, autoDeployment: false } : { managedExecution: true, autoDeployment: true };
+  target.kind === 'local' ? { managedExecution: true, autoDeployment: false } : { managedExecution: true, autoDeployment: true };
 
 function notCompared(comparable: Comparable, spec: StackSetSpec): string[] {
   const notes: string[] = [];
