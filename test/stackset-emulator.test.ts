@@ -293,6 +293,15 @@ describe('make stackset on the emulator: the full platform (stacksets/payments-p
     });
   }
 
+  test('plan first: the certificate overrides announced, nothing issued or created', async (t) => {
+    const run = await stackset(t, 'plan', manifest);
+    assert.equal(run.code, EXIT.ok, run.stdout + run.stderr);
+    assert.match(run.stdout, /instances: 6 to add, 0 to update, 0 to remove, 0 unchanged/);
+    assert.match(run.stdout, new RegExp(`^emulator: ${p1} eu-west-1: CertificateArn \\S+ is not in the emulator's ACM .* overridden with the emulator's certificate for \\S+, which make stackset issues there$`, 'm'));
+    assert.deepEqual(aws(asAccount(p1, 'eu-west-1'), ['acm', 'list-certificates']).CertificateSummaryList, [], 'plan issues no certificate');
+    assert.match(run.stderr + run.stdout, /stack set \S+: create/);
+  });
+
   test(`create 3 accounts × 2 regions: every instance CURRENT, its root and ${layers} layer stacks CREATE_COMPLETE; emulator certificates said`, async () => {
     const result = await rollout(manifest);
     const output = lines.join('\n');
