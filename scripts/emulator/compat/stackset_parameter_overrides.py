@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from moto.cloudformation.exceptions import StackInstanceNotFound
 from moto.cloudformation.models import StackInstance, StackInstances, StackSet
 
 from . import Context, Patch
@@ -54,8 +55,6 @@ def replaced_overrides(previous: list[dict[str, Any]], given: list[dict[str, Any
 
 def update(self: StackInstances, accounts: list[str], regions: list[str], parameters: list[dict[str, Any]] | None) -> None:
     """moto's StackInstances.update (used by update-stack-instances), with AWS's override rules."""
-    from moto.cloudformation.exceptions import StackInstanceNotFound
-
     given = "ParameterOverrides" in request_params()
     for account in accounts:
         for region in regions:
