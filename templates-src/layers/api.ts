@@ -52,7 +52,7 @@ const managedRuleGroup = (name: string, priority: number) => ({
 });
 
 export function buildApi(config: PlatformConfig): Template {
-  const { template: t } = layerTemplate('api', 'PCI payment platform - layer 9: REST API front door (regional), VPC link to the internal NLB, usage plan + API key, WAFv2 on the stage, JSON access logs.', 'Restricted');
+  const t = layerTemplate('api', 'PCI payment platform - layer 9: REST API front door (regional), VPC link to the internal NLB, usage plan + API key, WAFv2 on the stage, JSON access logs.', 'Restricted');
   const logsKey = t.parameter('LogsKeyArn', keyArnParameter('CloudWatch Logs'), 'Keys');
   const retention = logRetentionParameter(t);
   const nlbArn = t.parameter('LoadBalancerArn', stringParameter('Internal NLB (compute layer), target of the VPC link.', '^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:loadbalancer/net/.+$', 'must be a Network Load Balancer ARN'), 'FrontDoor');

@@ -95,7 +95,7 @@ export const TRAIL_ALARMS: readonly { readonly id: string; readonly description:
 ];
 
 export function buildAudit(config: PlatformConfig): Template {
-  const { template: t } = layerTemplate('audit', 'PCI payment platform - layer 11: CloudTrail (optional) with validation to an encrypted, locked bucket and log group; AWS Config PCI rules (recorder optional).', 'Confidential');
+  const t = layerTemplate('audit', 'PCI payment platform - layer 11: CloudTrail (optional) with validation to an encrypted, locked bucket and log group; AWS Config PCI rules (recorder optional).', 'Confidential');
   const auditKey = t.parameter('AuditKeyArn', keyArnParameter('CloudTrail logs and Config deliveries'), 'Keys');
   const logsKey = t.parameter('LogsKeyArn', keyArnParameter('CloudWatch Logs'), 'Keys');
   const retention = logRetentionParameter(t);

@@ -26,7 +26,7 @@ const vaultAccessPolicy = policyDocument({
 });
 
 export function buildBackup(config: PlatformConfig): Template {
-  const { template: t } = layerTemplate('backup', 'PCI payment platform - layer 12: AWS Backup vault (KMS), daily plan with cross-region copy, RDS and EFS selected by tag, optional vault lock.', 'Restricted');
+  const t = layerTemplate('backup', 'PCI payment platform - layer 12: AWS Backup vault (KMS), daily plan with cross-region copy, RDS and EFS selected by tag, optional vault lock.', 'Restricted');
   const backupKey = t.parameter('BackupKeyArn', keyArnParameter('AWS Backup recovery points'), 'Keys');
   const retentionDays = t.parameter('BackupRetentionDays', { Type: 'Number', Description: 'Days a daily recovery point is kept (here and in the DR copy).', Default: 30, MinValue: 7, MaxValue: 3650 }, 'Backup');
   const drRegion = t.parameter(
@@ -108,7 +108,7 @@ export function buildBackup(config: PlatformConfig): Template {
 
 /** Standalone template for the DR region: its own backup key and the vault the daily copies land in. */
 export function buildDrBackupVault(config: PlatformConfig): Template {
-  const { template: t } = layerTemplate('dr-backup-vault', 'PCI payment platform - DR region backup vault (deploy once in the DR region, before the first cross-region copy).', 'Restricted');
+  const t = layerTemplate('dr-backup-vault', 'PCI payment platform - DR region backup vault (deploy once in the DR region, before the first cross-region copy).', 'Restricted');
   const key = t.resource(
     'DrBackupKey',
     'AWS::KMS::Key',

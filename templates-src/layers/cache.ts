@@ -27,7 +27,7 @@ export const CACHE_NODE_TYPES = [
 const SECRET_ARN_PATTERN = '^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$';
 
 export function buildCache(config: PlatformConfig): Template {
-  const { template: t } = layerTemplate('cache', 'PCI payment platform - layer 5: ElastiCache Redis, encrypted at rest (KMS) and in transit (TLS required), AUTH from a rotated secret, Multi-AZ.', 'Restricted');
+  const t = layerTemplate('cache', 'PCI payment platform - layer 5: ElastiCache Redis, encrypted at rest (KMS) and in transit (TLS required), AUTH from a rotated secret, Multi-AZ.', 'Restricted');
   const cacheKey = t.parameter('CacheKeyArn', keyArnParameter('ElastiCache data at rest'), 'Keys');
   const logsKey = t.parameter('LogsKeyArn', keyArnParameter('CloudWatch Logs'), 'Keys');
   const retention = logRetentionParameter(t);

@@ -4,20 +4,15 @@ import { ENVIRONMENTS, PLATFORM, type DataClassification } from '../config.js';
 import { AWS, If, Ref, Sub, type Intrinsic, type Named, type Value } from '../core/intrinsics.js';
 import { Template, type ParameterHandle, type ParameterSpec, type ResourceHandle, type ResourceOptions } from '../core/template.js';
 
-export interface Layer {
-  readonly template: Template;
-  readonly environment: ParameterHandle;
-}
-
 /** A layer's template: Environment parameter plus PCICompliant / DataClassification / Environment tags on every taggable resource. */
-export function layerTemplate(name: string, description: string, dataClassification: DataClassification): Layer {
+export function layerTemplate(name: string, description: string, dataClassification: DataClassification): Template {
   const template = new Template({
     name,
     description,
     tags: { PCICompliant: 'true', DataClassification: dataClassification, Environment: Ref('Environment') },
   });
-  const environment = template.parameter('Environment', ENVIRONMENT_PARAMETER, 'Environment');
-  return { template, environment };
+  template.parameter('Environment', ENVIRONMENT_PARAMETER, 'Environment');
+  return template;
 }
 
 export const ENVIRONMENT_PARAMETER: ParameterSpec = {

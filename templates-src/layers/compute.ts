@@ -43,7 +43,7 @@ const arnParameter = (what: string, service: string) =>
   stringParameter(`${what}.`, `^arn:aws[a-z-]*:${service}:[a-z0-9-]*:[0-9]{0,12}:.+$`, `must be an ${service} ARN`);
 
 export function buildCompute(config: PlatformConfig): Template {
-  const { template: t } = layerTemplate('compute', 'PCI payment platform - layer 8: ECS Fargate service behind an internal TLS-only NLB, hardened containers, least-privilege roles, autoscaling.', 'Restricted');
+  const t = layerTemplate('compute', 'PCI payment platform - layer 8: ECS Fargate service behind an internal TLS-only NLB, hardened containers, least-privilege roles, autoscaling.', 'Restricted');
   const { ports } = config;
   const p = {
     logsKey: t.parameter('LogsKeyArn', keyArnParameter('CloudWatch Logs'), 'Keys'),

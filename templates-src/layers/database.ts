@@ -33,7 +33,7 @@ const EXPORTED_LOGS = ['postgresql', 'upgrade'] as const;
 export const BACKUP_TAG = { Key: 'BackupPolicy', Value: Sub('payment-daily-${Environment}') };
 
 export function buildDatabase(config: PlatformConfig): Template {
-  const { template: t } = layerTemplate('database', 'PCI payment platform - layer 4: RDS PostgreSQL, Multi-AZ (parameter), encrypted, TLS-only, managed and rotated master secret, isolated tier.', 'Restricted');
+  const t = layerTemplate('database', 'PCI payment platform - layer 4: RDS PostgreSQL, Multi-AZ (parameter), encrypted, TLS-only, managed and rotated master secret, isolated tier.', 'Restricted');
   const dbKey = t.parameter('DatabaseKeyArn', keyArnParameter('RDS storage and Performance Insights'), 'Keys');
   const secretsKey = t.parameter('SecretsKeyArn', keyArnParameter('Secrets Manager secrets'), 'Keys');
   const logsKey = t.parameter('LogsKeyArn', keyArnParameter('CloudWatch Logs'), 'Keys');

@@ -141,7 +141,7 @@ export function keyPolicy(use: KeyUse) {
 }
 
 export function buildKms(config: PlatformConfig): Template {
-  const { template: t } = layerTemplate('kms', 'PCI payment platform - layer 1: customer-managed KMS keys per data class (rotation on, least-privilege key policies).', 'Confidential');
+  const t = layerTemplate('kms', 'PCI payment platform - layer 1: customer-managed KMS keys per data class (rotation on, least-privilege key policies).', 'Confidential');
   const rotationDays = t.parameter(
     'KeyRotationPeriodDays',
     {

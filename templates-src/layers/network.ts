@@ -33,7 +33,7 @@ export const endpointId = (service: string): string =>
     .join('');
 
 export function buildNetwork(config: PlatformConfig): Template {
-  const { template: t } = layerTemplate('network', 'PCI payment platform - layer 2: 3-AZ VPC with public/private/isolated tiers, NAT, flow logs, VPC endpoints, NACLs and chained security groups.', 'Internal');
+  const t = layerTemplate('network', 'PCI payment platform - layer 2: 3-AZ VPC with public/private/isolated tiers, NAT, flow logs, VPC endpoints, NACLs and chained security groups.', 'Internal');
   const { ports } = config;
 
   const vpcCidr = t.parameter(

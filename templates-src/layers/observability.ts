@@ -25,7 +25,7 @@ interface AlarmSpec {
 }
 
 export function buildObservability(config: PlatformConfig): Template {
-  const { template: t } = layerTemplate('observability', 'PCI payment platform - layer 10: encrypted alarm topic, alarms on every tier, dashboard.', 'Internal');
+  const t = layerTemplate('observability', 'PCI payment platform - layer 10: encrypted alarm topic, alarms on every tier, dashboard.', 'Internal');
   const notificationsKey = t.parameter('NotificationsKeyArn', keyArnParameter('SNS alarm notifications'), 'Keys');
   const email = t.parameter('AlarmEmail', { ...stringParameter('E-mail address subscribed to the alarm topic; empty for none.', '^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$', 'must be an e-mail address or empty'), Default: '' }, 'Alarms');
   const input = (name: string, description: string) => t.parameter(name, stringParameter(description), 'Monitored resources');

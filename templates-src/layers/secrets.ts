@@ -52,7 +52,7 @@ export const appSecrets = (config: PlatformConfig): GeneratedSecret[] => [
 const ROTATION_CODE = readFileSync(new URL('./lambda/rotate_generated_secret.py', import.meta.url), 'utf8');
 
 export function buildSecrets(config: PlatformConfig): Template {
-  const { template: t } = layerTemplate('secrets', 'PCI payment platform - layer 3: generated application secrets in Secrets Manager, KMS-encrypted, account-only access, automatic rotation.', 'Confidential');
+  const t = layerTemplate('secrets', 'PCI payment platform - layer 3: generated application secrets in Secrets Manager, KMS-encrypted, account-only access, automatic rotation.', 'Confidential');
   const secretsKey = t.parameter('SecretsKeyArn', keyArnParameter('Secrets Manager secrets'), 'Keys');
   const logsKey = t.parameter('LogsKeyArn', keyArnParameter('CloudWatch Logs'), 'Keys');
   const retention = logRetentionParameter(t);

@@ -42,7 +42,7 @@ export const bucketName = (config: PlatformConfig, purpose: string): Value<strin
   Sub(`${config.namePrefix}-${purpose}-\${AWS::AccountId}-\${AWS::Region}-\${Environment}`);
 
 export function buildStorage(config: PlatformConfig): Template {
-  const { template: t } = layerTemplate('storage', 'PCI payment platform - layer 6: EFS (KMS, TLS + IAM only) and private, TLS-only, versioned S3 buckets.', 'Restricted');
+  const t = layerTemplate('storage', 'PCI payment platform - layer 6: EFS (KMS, TLS + IAM only) and private, TLS-only, versioned S3 buckets.', 'Restricted');
   const storageKey = t.parameter('StorageKeyArn', keyArnParameter('EFS and S3 data'), 'Keys');
   const subnets = t.parameter('PrivateSubnetIds', subnetsParameter('Private', 'the EFS mount targets'), 'Network');
   const efsSg = t.parameter('EfsSecurityGroupId', securityGroupParameter('the EFS mount targets'), 'Network');

@@ -6,7 +6,7 @@ import type { Template } from '../core/template.js';
 import { RETAIN_ON_DELETE, keyArnParameter, layerTemplate } from './common.js';
 
 export function buildStreaming(config: PlatformConfig): Template {
-  const { template: t } = layerTemplate('streaming', 'PCI payment platform - layer 7: Kinesis data stream of payment events, KMS-encrypted.', 'Restricted');
+  const t = layerTemplate('streaming', 'PCI payment platform - layer 7: Kinesis data stream of payment events, KMS-encrypted.', 'Restricted');
   const streamingKey = t.parameter('StreamingKeyArn', keyArnParameter('Kinesis records'), 'Keys');
   const mode = t.parameter('StreamMode', { Type: 'String', Description: 'ON_DEMAND scales by itself; PROVISIONED uses StreamShardCount.', Default: 'ON_DEMAND', AllowedValues: ['ON_DEMAND', 'PROVISIONED'] }, 'Streaming');
   const shards = t.parameter('StreamShardCount', { Type: 'Number', Description: 'Shards when StreamMode is PROVISIONED.', Default: 2, MinValue: 1, MaxValue: 500 }, 'Streaming');
