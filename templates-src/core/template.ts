@@ -36,17 +36,36 @@ export type DeletionPolicy = 'Delete' | 'Retain' | 'RetainExceptOnCreate' | 'Sna
 export type UpdateReplacePolicy = 'Delete' | 'Retain' | 'Snapshot';
 
 /**
- * A finding that is wrong for one resource, switched off next to that resource with the reason.
- * cfn-lint rule IDs go to `Metadata.cfn-lint.config.ignore_checks`; the project's PCI rule IDs
- * to `Metadata.Compliance.Suppressions`; checkov and cfn_nag IDs to their own Metadata keys, so
+ * An exception to a finding: why the finding is wrong for this resource (or accepted), which PCI DSS
+ * requirement it touches, what compensates, and until when it holds. Written once, beside the
+ * resource, as the register of exceptions; a plain string is the reason alone.
+ */
+export interface Exception {
+  readonly reason: string;
+  /** PCI DSS v4.0.1 requirement the finding concerns, e.g. "3.5.1". */
+  readonly requirement?: string;
+  readonly compensatingControl?: string;
+  /** Last day the exception holds (YYYY-MM-DD); after it, make check fails. */
+  readonly expires?: string;
+}
+export type ExceptionEntry = string | Exception;
+
+/**
+ * Findings switched off for one resource, each with its exception. cfn-lint rule IDs go to
+ * `Metadata.cfn-lint.config.ignore_checks`; the project's PCI rule IDs to
+ * `Metadata.Suppressions.pci`; checkov, cfn_nag and parliament IDs to their own Metadata keys, so
  * independent scanners see the same reasoning.
  */
 export interface Suppressions {
-  readonly cfnLint?: Readonly<Record<string, string>>;
-  readonly pci?: Readonly<Record<string, string>>;
-  readonly checkov?: Readonly<Record<string, string>>;
-  readonly cfnNag?: Readonly<Record<string, string>>;
+  readonly cfnLint?: Readonly<Record<string, ExceptionEntry>>;
+  readonly pci?: Readonly<Record<string, ExceptionEntry>>;
+  readonly checkov?: Readonly<Record<string, ExceptionEntry>>;
+  readonly cfnNag?: Readonly<Record<string, ExceptionEntry>>;
+  readonly parliament?: Readonly<Record<string, ExceptionEntry>>;
 }
+
+/** The reason of an exception entry. */
+export const exceptionReason = (entry: ExceptionEntry): string => (typeof entry === 'string' ? entry : entry.reason);
 
 export interface ResourceOptions {
   readonly DependsOn?: readonly (string | Named)[];
@@ -273,14 +292,16 @@ function renderMetadata(options: ResourceOptions): Record<string, unknown> | und
     metadata['cfn-lint'] = { config: { ignore_checks: Object.keys(s.cfnLint) } };
   }
   if (s?.checkov && Object.keys(s.checkov).length > 0) {
-    metadata.checkov = { skip: Object.entries(s.checkov).map(([id, comment]) => ({ id, comment })) };
+    metadata.checkov = { skip: Object.entries(s.checkov).map(([id, entry]) => ({ id, comment: exceptionReason(entry) })) };
   }
   if (s?.cfnNag && Object.keys(s.cfnNag).length > 0) {
-    metadata.cfn_nag = { rules_to_suppress: Object.entries(s.cfnNag).map(([id, reason]) => ({ id, reason })) };
+    metadata.cfn_nag = { rules_to_suppress: Object.entries(s.cfnNag).map(([id, entry]) => ({ id, reason: exceptionReason(entry) })) };
   }
   const reasons: Record<string, unknown> = {};
-  if (s?.cfnLint && Object.keys(s.cfnLint).length > 0) reasons['cfn-lint'] = s.cfnLint;
-  if (s?.pci && Object.keys(s.pci).length > 0) reasons.pci = s.pci;
+  const reasonsOf = (entries: Readonly<Record<string, ExceptionEntry>>) => Object.fromEntries(Object.entries(entries).map(([id, entry]) => [id, exceptionReason(entry)]));
+  if (s?.cfnLint && Object.keys(s.cfnLint).length > 0) reasons['cfn-lint'] = reasonsOf(s.cfnLint);
+  if (s?.pci && Object.keys(s.pci).length > 0) reasons.pci = reasonsOf(s.pci);
+  if (s?.parliament && Object.keys(s.parliament).length > 0) reasons.parliament = reasonsOf(s.parliament);
   if (Object.keys(reasons).length > 0) metadata.Suppressions = reasons;
   return Object.keys(metadata).length > 0 ? metadata : undefined;
 }
