@@ -9,6 +9,8 @@ export const rule: Rule = {
   requirements: ['1.2.5', '6.5.1'],
   references: { securityHub: [], configRules: [] },
   resourceTypes: ['*'],
+  notChecked:
+    'whether the reason is true and the compensating control works: each exception is for the assessor to review (Appendix B/C worksheets)',
   check: (ctx): RuleFinding[] =>
     ctx.allResources().flatMap((r) => {
       const suppressions = record(r.metadata.Suppressions);

@@ -10,6 +10,8 @@ export const rule: Rule = {
   requirements: ['10.2.1', '10.2.2', '10.3.4', '10.4.1'],
   references: { securityHub: ['CloudTrail.1', 'CloudTrail.3', 'CloudTrail.4', 'CloudTrail.5'], configRules: ['cloudtrail-enabled', 'multi-region-cloudtrail-enabled', 'cloud-trail-log-file-validation-enabled', 'cloud-trail-cloud-watch-logs-enabled'] },
   resourceTypes: TYPES,
+  notChecked:
+    'an organization trail when EnableCloudTrail=false (verify it in the management account); that the CloudWatch Logs delivery keeps working (CloudTrail.5 at run time)',
   check: (ctx) =>
     eachResource(
       ctx,
