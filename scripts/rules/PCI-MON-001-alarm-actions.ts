@@ -58,7 +58,7 @@ function check(ctx: CheckContext): RuleFinding[] {
 export const rule: Rule = {
   id: 'PCI-MON-001',
   title: 'CloudWatch alarms notify a subscribed SNS topic (actions enabled; a subscriber in staging and production)',
-  requirements: ['10.4.1', '10.7.2', '12.10.5'],
+  requirements: ['10.4.1', '10.4.1.1', '10.7.1', '10.7.2', '12.10.5'],
   references: { securityHub: ['CloudWatch.15', 'CloudWatch.17'], configRules: ['cloudwatch-alarm-action-check', 'cloudwatch-alarm-action-enabled-check'] },
   resourceTypes: TYPES,
   notChecked:
