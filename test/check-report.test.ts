@@ -4,11 +4,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { renderReport } from '../scripts/lib/check/report.js';
-import { runChecks } from '../scripts/lib/check/run.js';
+import { runChecks, type CheckOptions } from '../scripts/lib/check/run.js';
+import { provenanceOf } from '../scripts/lib/evidence/provenance.js';
+import { evidenceResults } from '../scripts/lib/evidence/results.js';
 import { RULES } from '../scripts/rules/index.js';
 import { GENERATED_PARAMETERS, GENERATED_TEMPLATES, ROOT } from '../scripts/lib/paths.js';
 
-const real = () => renderReport(runChecks({ templates: GENERATED_TEMPLATES, parameters: GENERATED_PARAMETERS }));
+const report = (options: CheckOptions) => {
+  const run = runChecks(options);
+  return renderReport(run, evidenceResults(run, provenanceOf(options.templates, options.parameters)));
+};
+const real = () => report({ templates: GENERATED_TEMPLATES, parameters: GENERATED_PARAMETERS });
 
 test('the report is byte-stable: two runs give identical files', () => {
   assert.deepEqual(real(), real());
@@ -26,11 +32,11 @@ test('the HTML is self-contained and carries both diagrams inline', () => {
 
 test('the Markdown lists requirement → rules → resources per context and the allowed flows', () => {
   const md = real()['report.md'];
-  assert.match(md, /\| PCI DSS v4\.0 \| what \| rules \| defaults \| dev \| staging \| prod \|/);
-  assert.match(md, /\| 3\.5\.1 \| Stored account data rendered unreadable[^|]*\| [^|]*PCI-ENC-001/);
+  assert.match(md, /\| PCI DSS v4\.0\.1 \| what \| rules \| defaults \| dev \| staging \| prod \|/);
+  assert.match(md, /\| 3\.5\.1 \| Stored PAN rendered unreadable[^|]*\| [^|]*PCI-ENC-001/);
   assert.match(md, /### Allowed flows \(prod\)\n\n\| source \| destination \| port \| protocol \| via \|/);
   assert.match(md, /\| database\/Database \| AWS::RDS::DBInstance \|/);
-  assert.match(md, /Inputs sha256 `[0-9a-f]{64}`/);
+  assert.match(md, /Inputs digest `[0-9a-f]{64}`/);
 });
 
 test('the diagrams are drawn from the templates: subnets, tiers, data stores and their keys', () => {
@@ -42,6 +48,6 @@ test('the diagrams are drawn from the templates: subnets, tiers, data stores and
 
 test('a suppressed finding shows its reason in the report', () => {
   const rule = RULES.filter((r) => r.id === 'PCI-ENC-004');
-  const md = renderReport(runChecks({ templates: join(ROOT, 'test', 'fixtures', 'check', 'rules', 'PCI-ENC-004.yaml'), rules: rule }))['report.md'];
-  assert.match(md, /SuppressedBucket[^\n]*⚠️ suppressed[^\n]*suppressed: S3 server access logging delivers only into SSE-S3 buckets\./);
+  const md = report({ templates: join(ROOT, 'test', 'fixtures', 'check', 'rules', 'PCI-ENC-004.yaml'), rules: rule })['report.md'];
+  assert.match(md, /SuppressedBucket[^\n]*SUPPRESSED[^\n]*suppressed: S3 server access logging delivers only into SSE-S3 buckets\./);
 });
