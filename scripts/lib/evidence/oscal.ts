@@ -65,7 +65,7 @@ export function componentDefinition(results: EvidenceResults): object {
                 uuid: uuidOf(`implemented-requirement/${r.id}`),
                 'control-id': controlId(r.id),
                 description: `${r.title}. ${[...r.rules.map((id) => `${id}: ${ruleById.get(id)?.title ?? ''}.`), ...r.artifacts.map((a) => `${a} (generated from the templates).`)].join(' ')}`,
-                props: r.rules.map((id) => prop('rule', id)),
+                props: [...r.rules.map((id) => prop('rule', id)), ...r.artifacts.map((a) => prop('artifact', a))],
                 remarks: [r.note, ...r.rules.map((id) => (ruleById.get(id)?.notChecked ? `${id} does not check: ${ruleById.get(id)!.notChecked}` : ''))].filter(Boolean).join(' | ') || 'Nothing left unchecked.',
               })),
             },
