@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { runChecks } from '../scripts/lib/check/run.js';
 import { CATALOGUE, PRINCIPAL } from '../scripts/lib/check/requirements.js';
 import { writeReport } from '../scripts/lib/check/report.js';
