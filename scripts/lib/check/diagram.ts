@@ -2,9 +2,10 @@
 // evaluation context and from its segmentation proof — never by hand, and byte-stable.
 import { resourceKey, type CheckContext, type EvaluatedResource } from './context.js';
 import type { Member, SubnetInfo, Tier } from './network-model.js';
-import { describeKey } from './rule-kit.js';
+import { modernApiPolicy } from '../../rules/PCI-TLS-009-api-endpoint-tls.js';
+import { describeKey, isTrue, textOf } from './rule-kit.js';
 import type { Flow } from './segmentation.js';
-import { arrow, elbowArrow, label, rect, svgDocument, textWidth, type Box } from './svg.js';
+import { arrow, elbowArrow, label, rect, svgDocument, textWidth, wrapText, type Box } from './svg.js';
 
 const TIER_ORDER: Tier[] = ['public', 'private', 'isolated'];
 const TIER_FILL: Record<Tier, string> = { public: '#fdecea', private: '#e8f0fb', isolated: '#e7f6ea' };
@@ -31,9 +32,28 @@ interface Placed {
   readonly text: string;
   readonly kind: string;
   readonly box: Box;
+  /** Resources a chip stands for (a gateway-endpoints chip stands for the endpoints). */
+  readonly resources: readonly EvaluatedResource[];
+  readonly column: number;
+  readonly subnet: SubnetInfo;
 }
 
-/** Network diagram: 3 AZ columns × tier rows inside the VPC, the front door above it, allowed flows as arrows. */
+/** The service of a gateway endpoint (s3, dynamodb) from its ServiceName. */
+const endpointService = (endpoint: EvaluatedResource): string => (textOf(endpoint.properties.ServiceName) ?? endpoint.logicalId).split('.').pop() ?? endpoint.logicalId;
+
+/** Whether the front door refuses TLS older than 1.2 (what the arrow from the internet may claim). */
+function frontDoorTls(api: EvaluatedResource): string {
+  const p = api.properties;
+  return isTrue(p.DisableExecuteApiEndpoint) || modernApiPolicy(p.SecurityPolicy) ? 'HTTPS 443 (TLS 1.2+)' : 'HTTPS 443 (TLS 1.0+ accepted)';
+}
+
+/**
+ * Network diagram: AZ columns × tier rows inside the VPC, the front door above it, and every
+ * allowed flow of the segmentation proof drawn in every AZ where both ends are: along numbered
+ * vertical lanes at the right of each column (clear of the subnet labels), to the gateway endpoints
+ * a subnet's route table names for S3/DynamoDB, to the NAT gateway for internet egress, and the
+ * VPC link to the NLB around the VPC, not across the public tier.
+ */
 export function networkDiagram(ctx: CheckContext): string {
   const seg = ctx.segmentation();
   const { model } = seg;
@@ -41,24 +61,32 @@ export function networkDiagram(ctx: CheckContext): string {
   const azs = [...new Set(subnets.map((s, i) => s.az ?? i % 3))].sort((a, b) => a - b);
   const tiers = TIER_ORDER.filter((t) => subnets.some((s) => tierOf(s) === t));
   const margin = 20;
-  const labelW = 96;
+  const labelW = 100;
   const colW = 360;
-  // Flows inside the VPC run in vertical lanes left of the chips, one lane per flow.
-  const laneFlows = seg.flows.filter((f) => f.kind === 'group' || f.kind === 'egress');
-  const laneSpace = 16 + 10 * Math.min(laneFlows.length, 10);
-  const width = Math.max(margin * 2 + labelW + colW * Math.max(azs.length, 1), 900);
+  const gutter = 56;
+  const laneGap = 14;
+  const inVpc = seg.flows.filter((f) => f.kind === 'group' || f.kind === 'egress');
+  const laneOf = new Map(inVpc.map((f, k) => [f, k]));
+  const width = margin * 2 + labelW + colW * Math.max(azs.length, 1) + gutter;
+  const colX = (i: number): number => margin + labelW + colW * i;
+  const laneX = (i: number, k: number): number => colX(i) + colW - 16 - laneGap * k;
+  const chipLimit = (i: number): number => laneX(i, Math.max(inVpc.length - 1, 0)) - 10;
   const body: string[] = [];
 
-  // Chips per subnet (interface endpoints collapsed into one chip per subnet).
-  const chipsOf = (subnet: SubnetInfo): { member?: Member; text: string; kind: string }[] => {
+  // Chips per subnet: members, interface endpoints collapsed into one chip, and the gateway
+  // endpoints its route table sends the S3/DynamoDB prefix lists to.
+  type Chip = { member?: Member; text: string; kind: string; resources: EvaluatedResource[] };
+  const chipsOf = (subnet: SubnetInfo): Chip[] => {
     const here = model.members.filter((m) => m.subnets.includes(subnet));
     const endpoints = here.filter((m) => m.kind === 'endpoint');
-    const chips = here.filter((m) => m.kind !== 'endpoint').map((m) => ({ member: m, text: chipText(m), kind: m.kind }));
-    if (endpoints.length > 0) chips.push({ member: endpoints[0], text: endpoints.length > 1 ? `${endpoints.length} interface endpoints :443` : `endpoint ${endpoints[0].resource.logicalId}`, kind: 'endpoint' });
+    const chips: Chip[] = here.filter((m) => m.kind !== 'endpoint').map((m) => ({ member: m, text: chipText(m), kind: m.kind, resources: [m.resource] }));
+    if (endpoints.length > 0) chips.push({ member: endpoints[0], text: endpoints.length > 1 ? `${endpoints.length} interface endpoints :443` : `endpoint ${endpoints[0].resource.logicalId}`, kind: 'endpoint', resources: endpoints.map((e) => e.resource) });
+    const gateways = [...new Set(subnet.routes.filter((r) => r.target === 'gateway-endpoint').map((r) => r.resource))];
+    if (gateways.length > 0) chips.push({ text: `gateway endpoints: ${gateways.map(endpointService).join(', ')}`, kind: 'gateway', resources: gateways });
     return chips;
   };
   const chipCounts = new Map(subnets.map((s) => [resourceKey(s.resource), chipsOf(s).length]));
-  const rowHeight = (tier: Tier): number => 58 + 26 * Math.max(1, ...subnets.filter((s) => tierOf(s) === tier).map((s) => chipCounts.get(resourceKey(s.resource)) ?? 0));
+  const rowHeight = (tier: Tier): number => 50 + 26 * Math.max(1, ...subnets.filter((s) => tierOf(s) === tier).map((s) => chipCounts.get(resourceKey(s.resource)) ?? 0));
 
   // Front door band.
   const topY = 20;
@@ -70,19 +98,19 @@ export function networkDiagram(ctx: CheckContext): string {
     bandItems.push({ key: 'api', text: `API Gateway ${door.api.logicalId} (${door.stages.map((s) => s.stage.logicalId).join(', ') || 'no stage'})`, fill: '#e6d9f7' });
     for (const link of door.links) bandItems.push({ key: `link:${resourceKey(link.link)}`, text: `VPC link ${link.link.logicalId}`, fill: '#e6d9f7' });
   }
+  // Each gap is as wide as the label of its arrow (and no wider), so the band ends well left of the edge.
+  const arrowText = (i: number): string => (i === 1 ? (door ? frontDoorTls(door.api) : 'HTTPS 443') : bandItems[i].key.startsWith('link') ? 'PrivateLink' : 'filtered');
   const band = new Map<string, Box>();
   let x = margin;
-  for (const item of bandItems) {
+  bandItems.forEach((item, i) => {
+    if (i > 0) x += Math.max(60, textWidth(arrowText(i), 10) + 28);
     const w = textWidth(item.text, 12, true) + 24;
     const box = { x, y: topY, w, h: 34 };
     band.set(item.key, box);
     body.push(rect(box, item.fill, '#8a6d3b'), label(x + w / 2, topY + 21, item.text, { size: 12, anchor: 'middle', weight: 'bold' }));
-    x += w + 150;
-  }
-  for (let i = 1; i < bandItems.length; i++) {
-    const text = i === 1 ? 'HTTPS 443 (TLS 1.2+)' : bandItems[i].key.startsWith('link') ? 'PrivateLink' : 'filtered';
-    body.push(arrow(band.get(bandItems[i - 1].key)!, band.get(bandItems[i].key)!, text));
-  }
+    x += w;
+  });
+  for (let i = 1; i < bandItems.length; i++) body.push(arrow(band.get(bandItems[i - 1].key)!, band.get(bandItems[i].key)!, arrowText(i)));
   if (!door) body.push(label(band.get('internet')!.x + band.get('internet')!.w + 16, topY + 21, 'no internet-facing front door in these templates', { fill: '#6b7785' }));
 
   // VPC box and grid.
@@ -91,62 +119,81 @@ export function networkDiagram(ctx: CheckContext): string {
   const gridY = vpcY + 52;
   const heights = tiers.map(rowHeight);
   const vpcH = 52 + heights.reduce((a, b) => a + b, 0) + 10;
-  const vpcBox = { x: margin, y: vpcY, w: width - margin * 2, h: vpcH };
+  const vpcBox = { x: margin, y: vpcY, w: width - margin * 2 - gutter, h: vpcH };
   body.push(rect(vpcBox, '#fafbfc', '#5b6b7b', { rx: 10 }));
   body.push(label(margin + 12, vpcY + 22, vpc ? `VPC ${vpc.logicalId} ${typeof vpc.properties.CidrBlock === 'string' ? vpc.properties.CidrBlock : ''} — ${ctx.variant}` : `no VPC in ${ctx.variant}`, { size: 13, weight: 'bold' }));
-  azs.forEach((az, i) => body.push(label(margin + labelW + colW * i + colW / 2, vpcY + 42, `AZ ${az + 1} (Fn::GetAZs[${az}])`, { anchor: 'middle', fill: '#5b6b7b' })));
+  azs.forEach((az, i) => body.push(label(colX(i) + colW / 2, vpcY + 42, `AZ ${az + 1} (Fn::GetAZs[${az}])`, { anchor: 'middle', fill: '#5b6b7b' })));
 
   const placed: Placed[] = [];
   let rowY = gridY;
   tiers.forEach((tier, t) => {
-    body.push(label(margin + 12, rowY + heights[t] / 2, `${tier[0].toUpperCase()}${tier.slice(1)} tier`, { size: 12, weight: 'bold', fill: TIER_STROKE[tier] }));
+    const title = `${tier[0].toUpperCase()}${tier.slice(1)}`;
+    body.push(label(margin + 12, rowY + heights[t] / 2 - 4, title, { size: 12, weight: 'bold', fill: TIER_STROKE[tier] }), label(margin + 12, rowY + heights[t] / 2 + 11, 'tier', { size: 12, weight: 'bold', fill: TIER_STROKE[tier] }));
     azs.forEach((az, i) => {
       const cellSubnets = subnets.filter((s, k) => tierOf(s) === tier && (s.az ?? k % 3) === az);
       cellSubnets.forEach((subnet) => {
-        const box = { x: margin + labelW + colW * i + 6, y: rowY + 4, w: colW - 12, h: heights[t] - 8 };
+        const box = { x: colX(i) + 6, y: rowY + 4, w: colW - 12, h: heights[t] - 8 };
         const routes = subnet.routes.filter((r) => r.toInternet && r.target !== 'local').map((r) => r.targetLabel.replace(/ gateway/, ''));
         body.push(rect(box, TIER_FILL[tier], TIER_STROKE[tier], { title: `${subnet.resource.layer}/${subnet.label}` }));
         body.push(label(box.x + 8, box.y + 16, `${subnet.label} ${subnet.cidr?.text ?? ''}`, { weight: 'bold' }));
         body.push(label(box.x + 8, box.y + 31, routes.length > 0 ? `0.0.0.0/0 → ${[...new Set(routes)].join(', ')}` : 'no route out of the VPC', { size: 10, fill: '#5b6b7b' }));
         chipsOf(subnet).forEach((chip, c) => {
-          const chipBox = { x: box.x + laneSpace, y: box.y + 40 + c * 26, w: Math.min(box.w - laneSpace - 8, textWidth(chip.text) + 16), h: 21 };
-          body.push(rect(chipBox, KIND_FILL[chip.kind] ?? '#eeeeee', '#6b7785', { rx: 4, title: chip.member ? `${chip.member.resource.layer}/${chip.member.resource.logicalId}` : chip.text }));
+          const chipBox = { x: box.x + 8, y: box.y + 40 + c * 26, w: Math.min(chipLimit(i) - box.x - 8, textWidth(chip.text) + 16), h: 21 };
+          body.push(rect(chipBox, KIND_FILL[chip.kind] ?? '#f3f5f7', '#6b7785', { rx: 4, dash: chip.kind === 'gateway', title: chip.resources.map((r) => `${r.layer}/${r.logicalId}`).join(', ') }));
           body.push(label(chipBox.x + 8, chipBox.y + 14, chip.text));
-          placed.push({ ...chip, box: chipBox });
+          placed.push({ ...chip, box: chipBox, column: i, subnet });
         });
       });
     });
     rowY += heights[t];
   });
 
-  // Allowed flows as arrows, one per flow, in the first AZ where both ends are drawn.
-  const boxesOf = (resources: readonly EvaluatedResource[]): Placed[] => placed.filter((p) => p.member && resources.includes(p.member.resource));
-  const azOfBox = (b: Box): number => Math.floor((b.x - margin - labelW) / colW);
+  // Flows inside the VPC: in every AZ column where both ends are drawn, on the flow's own lane.
+  const chipsFor = (resources: readonly EvaluatedResource[], column: number): Placed[] => placed.filter((p) => p.column === column && p.resources.some((r) => resources.includes(r)));
+  const egressTargets = (source: Placed, flow: Flow): Placed[] => {
+    const routes = source.subnet.routes;
+    if (flow.destination.startsWith('prefix list') && routes.some((r) => r.target === 'gateway-endpoint')) return chipsFor(routes.filter((r) => r.target === 'gateway-endpoint').map((r) => r.resource), source.column);
+    const nats = routes.filter((r) => r.target === 'nat').map((r) => r.targetLabel.replace(/^NAT gateway /, ''));
+    return placed.filter((p) => p.kind === 'nat' && nats.includes(p.member?.resource.logicalId ?? ''));
+  };
   const flowLines: string[] = [];
-  let lane = 0;
-  const nextLane = (column: number): number => margin + labelW + colW * column + 12 + 10 * (lane++ % 10);
   seg.flows.forEach((flow: Flow, i) => {
     const number = String(i + 1);
     flowLines.push(`${number}. ${flow.source} → ${flow.destination} ${flow.protocol}/${flow.port}  (${flow.via})`);
-    if (flow.kind === 'vpc-link') {
-      const link = [...band.entries()].find(([k]) => k.startsWith('link'))?.[1];
-      const targets = boxesOf(flow.to).sort((a, b) => Math.abs(a.box.x - (link?.x ?? 0)) - Math.abs(b.box.x - (link?.x ?? 0)));
-      if (link && targets[0]) body.push(arrow(link, targets[0].box, `(${number}) ${flow.port}`));
-      return;
-    }
-    const sources = boxesOf(flow.from);
-    const targets = flow.kind === 'egress' ? placed.filter((p) => p.kind === 'nat') : boxesOf(flow.to);
-    const pair = sources.flatMap((src) => targets.filter((t) => azOfBox(t.box) === azOfBox(src.box) && t !== src).map((t) => [src, t] as const))[0];
-    if (!pair || (flow.kind !== 'group' && flow.kind !== 'egress')) return;
-    body.push(elbowArrow(pair[0].box, pair[1].box, nextLane(azOfBox(pair[0].box)), { tag: number, dash: flow.kind === 'egress' }));
+    const k = laneOf.get(flow);
+    if (k === undefined) return;
+    azs.forEach((_, column) => {
+      for (const source of chipsFor(flow.from, column)) {
+        const targets = flow.kind === 'egress' ? egressTargets(source, flow) : chipsFor(flow.to, column);
+        const target = targets.find((t) => t !== source);
+        if (target) body.push(elbowArrow(source.box, target.box, laneX(column, k), { tag: number, dash: flow.kind === 'egress', radius: 6 }));
+        break;
+      }
+    });
   });
 
-  // Legend: the flow list (numbers match the arrows).
+  // The VPC link reaches the NLB over PrivateLink: drawn around the VPC's right side, into the NLB
+  // of the nearest AZ, never across the public tier.
+  for (const flow of seg.flows.filter((f) => f.kind === 'vpc-link')) {
+    const link = [...band.entries()].find(([k]) => k.startsWith('link'))?.[1];
+    const target = placed.filter((p) => p.resources.some((r) => flow.to.includes(r))).sort((a, b) => b.box.x - a.box.x)[0];
+    if (!link || !target) continue;
+    const number = String(seg.flows.indexOf(flow) + 1);
+    const outside = vpcBox.x + vpcBox.w + gutter / 2;
+    const y1 = link.y + link.h / 2;
+    const y2 = target.box.y + target.box.h / 2;
+    body.push(`<path d="M${link.x + link.w},${y1} H${outside} V${y2} H${target.box.x + target.box.w}" fill="none" stroke="#4a5a6a" stroke-width="1.5" marker-end="url(#arrowhead)"/>`);
+    body.push(label(link.x + link.w + 8, y1 - 6, `(${number}) ${flow.protocol}/${flow.port} PrivateLink`, { size: 10, fill: '#4a5a6a' }));
+  }
+
+  // Legend: the flow list (numbers match the arrows), wrapped to the width.
   let legendY = vpcY + vpcH + 28;
-  body.push(label(margin, legendY, `Allowed flows (${ctx.variant}) — from the segmentation proof`, { size: 12, weight: 'bold' }));
+  body.push(label(margin, legendY, `Allowed flows (${ctx.variant}) — from the segmentation proof; each is drawn in every AZ where both ends are`, { size: 12, weight: 'bold' }));
   for (const line of flowLines) {
-    legendY += 16;
-    body.push(label(margin, legendY, line, { size: 10 }));
+    wrapText(line, width - margin * 2, 10).forEach((part, n) => {
+      legendY += 15;
+      body.push(label(margin + (n > 0 ? 18 : 0), legendY, part, { size: 10 }));
+    });
   }
   return svgDocument('network', width, legendY + 20, `Network diagram of the payment platform (${ctx.variant})`, body);
 }
