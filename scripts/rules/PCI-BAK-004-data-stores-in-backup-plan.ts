@@ -12,7 +12,7 @@ function tagMatches(ctx: CheckContext, resource: EvaluatedResource, key: unknown
 }
 
 /** The selections that cover a resource, by name. */
-function coveringSelections(ctx: CheckContext, resource: EvaluatedResource): string[] {
+export function coveringSelections(ctx: CheckContext, resource: EvaluatedResource): string[] {
   const referenced = new Set(ctx.referrers(resource, 'AWS::Backup::BackupSelection').map((r) => r.from));
   return ctx
     .resources('AWS::Backup::BackupSelection')

@@ -3,7 +3,8 @@
 import { resourceKey, type CheckContext, type EvaluatedResource } from './context.js';
 import type { Member, SubnetInfo, Tier } from './network-model.js';
 import { modernApiPolicy } from '../../rules/PCI-TLS-009-api-endpoint-tls.js';
-import { describeKey, isTrue, textOf } from './rule-kit.js';
+import { coveringSelections } from '../../rules/PCI-BAK-004-data-stores-in-backup-plan.js';
+import { describeKey, isTrue, list, record, textOf } from './rule-kit.js';
 import type { Flow } from './segmentation.js';
 import { arrow, elbowArrow, label, rect, svgDocument, textWidth, wrapText, type Box } from './svg.js';
 
@@ -202,12 +203,20 @@ export function networkDiagram(ctx: CheckContext): string {
 
 interface FlowNode {
   readonly key: string;
-  readonly column: number;
+  readonly row: number;
   readonly title: string;
   readonly detail: string;
 }
 
-/** Where cardholder data goes and how it is protected on the way (TLS) and at rest (which key). */
+const ROW_TITLES = ['Outside', 'Front door', 'Load balancing', 'Application', 'Data stores', 'Logs, audit, backup'];
+/** The widest a diagram may be to show at its own size in the report (1400 px window). */
+export const MAX_DIAGRAM_WIDTH = 1330;
+
+/**
+ * Where cardholder data goes and how it is protected on the way (TLS) and at rest (which key),
+ * top to bottom: the client, the front door, the load balancer, the application, the data stores,
+ * then logs, audit and backups — including the copy of every recovery point to the DR region.
+ */
 export function dataFlowDiagram(ctx: CheckContext): string {
   const seg = ctx.segmentation();
   const nodes: FlowNode[] = [];
@@ -220,22 +229,22 @@ export function dataFlowDiagram(ctx: CheckContext): string {
     if (!nodes.some((n) => n.key === node.key)) nodes.push(node);
   };
 
-  add({ key: 'client', column: 0, title: 'Cardholder / client', detail: 'internet' });
+  add({ key: 'client', row: 0, title: 'Cardholder / client', detail: 'internet' });
   for (const door of seg.frontDoors) {
     const apiKey = resourceKey(door.api);
     const acls = door.stages.flatMap((s) => s.webAcls.map((a) => a.logicalId));
-    add({ key: apiKey, column: 1, title: `API Gateway ${door.api.logicalId}`, detail: acls.length > 0 ? `WAF ${acls.join(', ')}` : 'no WAF' });
-    if (door.internet) edges.push({ from: 'client', to: apiKey, text: 'HTTPS (TLS 1.2+)' });
+    add({ key: apiKey, row: 1, title: `API Gateway ${door.api.logicalId}`, detail: acls.length > 0 ? `WAF ${acls.join(', ')}` : 'no WAF' });
+    if (door.internet) edges.push({ from: 'client', to: apiKey, text: frontDoorTls(door.api).replace('HTTPS 443', 'HTTPS') });
     for (const link of door.links) {
       for (const lb of link.targets) {
         const listener = ctx.referrers(lb, 'AWS::ElasticLoadBalancingV2::Listener')[0]?.from;
-        add({ key: resourceKey(lb), column: 2, title: `NLB ${lb.logicalId}`, detail: listener ? `${String(listener.properties.Protocol)} ${String(listener.properties.SslPolicy ?? '')}` : 'no listener' });
+        add({ key: resourceKey(lb), row: 2, title: `NLB ${lb.logicalId}`, detail: listener ? `${String(listener.properties.Protocol)} ${String(listener.properties.SslPolicy ?? '')}` : 'no listener' });
         edges.push({ from: apiKey, to: resourceKey(lb), text: `VPC link, ${link.port} TLS` });
       }
     }
   }
   const app = seg.model.members.filter((m) => m.kind === 'app');
-  for (const m of app) add({ key: resourceKey(m.resource), column: 3, title: `ECS service ${m.resource.logicalId}`, detail: `tasks :${m.ports.join(',')}` });
+  for (const m of app) add({ key: resourceKey(m.resource), row: 3, title: `ECS service ${m.resource.logicalId}`, detail: `tasks :${m.ports.join(',')}` });
   for (const tg of ctx.resources('AWS::ElasticLoadBalancingV2::TargetGroup')) {
     const services = app.filter((m) => ctx.referrers(tg, 'AWS::ECS::Service').some((r) => r.from === m.resource));
     const lbs = ctx.referrers(tg, 'AWS::ElasticLoadBalancingV2::Listener').flatMap((r) => ctx.resolveResources(r.from, r.from.properties.LoadBalancerArn));
@@ -249,7 +258,7 @@ export function dataFlowDiagram(ctx: CheckContext): string {
       const resource = store.dataStore ?? store.resource;
       const p = resource.properties;
       const title = store.dataStore ? `EFS ${resource.logicalId}` : store.service === 'redis' || store.service === 'valkey' ? `Redis ${resource.logicalId}` : `RDS ${resource.logicalId}`;
-      add({ key: resourceKey(resource), column: 4, title, detail: keyText(resource, p.KmsKeyId) });
+      add({ key: resourceKey(resource), row: 4, title, detail: keyText(resource, p.KmsKeyId) });
       const tls = store.dataStore ? 'TLS (EFS, IAM auth)' : title.startsWith('Redis') ? 'TLS + AUTH' : 'TLS (rds.force_ssl)';
       for (const source of flow.from) if (app.some((a) => a.resource === source)) edges.push({ from: resourceKey(source), to: resourceKey(resource), text: `${tls} :${flow.port}` });
     }
@@ -260,60 +269,121 @@ export function dataFlowDiagram(ctx: CheckContext): string {
     if (!task) continue;
     for (const role of ctx.resolveResources(task, [task.properties.TaskRoleArn, task.properties.ExecutionRoleArn])) taskRoles.set(resourceKey(role), m.resource);
   }
+  const usersOf = (store: EvaluatedResource): EvaluatedResource[] => [
+    ...new Set(
+      ctx
+        .referrers(store)
+        .map((r) => taskRoles.get(resourceKey(r.from)) ?? (r.from.type === 'AWS::ECS::TaskDefinition' ? app.find((a) => ctx.resolveResource(a.resource, a.resource.properties.TaskDefinition) === r.from)?.resource : undefined))
+        .filter((x): x is EvaluatedResource => x !== undefined),
+    ),
+  ];
   const apiStores: [string, string, (r: EvaluatedResource) => unknown][] = [
     ['AWS::Kinesis::Stream', 'Kinesis', (r) => (r.properties.StreamEncryption as Record<string, unknown> | undefined)?.KeyId],
-    ['AWS::SecretsManager::Secret', 'Secret', (r) => r.properties.KmsKeyId],
     ['AWS::S3::Bucket', 'S3', (r) => ((((r.properties.BucketEncryption as Record<string, unknown> | undefined)?.ServerSideEncryptionConfiguration as Record<string, unknown>[] | undefined)?.[0]?.ServerSideEncryptionByDefault) as Record<string, unknown> | undefined)?.KMSMasterKeyID],
   ];
   for (const [type, title, keyOf] of apiStores) {
     for (const store of ctx.resources(type)) {
-      const users = ctx.referrers(store).map((r) => taskRoles.get(resourceKey(r.from)) ?? (r.from.type === 'AWS::ECS::TaskDefinition' ? app.find((a) => ctx.resolveResource(a.resource, a.resource.properties.TaskDefinition) === r.from)?.resource : undefined)).filter((x): x is EvaluatedResource => x !== undefined);
+      const users = usersOf(store);
       if (users.length === 0) continue;
-      add({ key: resourceKey(store), column: 4, title: `${title} ${store.logicalId}`, detail: keyText(store, keyOf(store)) });
-      for (const user of new Set(users)) edges.push({ from: resourceKey(user), to: resourceKey(store), text: 'HTTPS via VPC endpoint' });
+      add({ key: resourceKey(store), row: 4, title: `${title} ${store.logicalId}`, detail: keyText(store, keyOf(store)) });
+      for (const user of users) edges.push({ from: resourceKey(user), to: resourceKey(store), text: 'HTTPS via VPC endpoint' });
     }
   }
-  const logGroups = ctx.resources('AWS::Logs::LogGroup');
-  if (logGroups.length > 0) add({ key: 'logs', column: 5, title: `CloudWatch Logs (${logGroups.length} groups)`, detail: keyText(logGroups[0], logGroups[0].properties.KmsKeyId) });
+  // The secrets the tasks read, as one node (each is encrypted with the same class of key).
+  const secrets = ctx.resources('AWS::SecretsManager::Secret').filter((s) => usersOf(s).length > 0);
+  if (secrets.length > 0) {
+    add({ key: 'secrets', row: 4, title: `Secrets Manager (${secrets.length})`, detail: `${secrets.map((s) => s.logicalId).join(', ')}; ${keyText(secrets[0], secrets[0].properties.KmsKeyId)}` });
+    for (const user of new Set(secrets.flatMap(usersOf))) edges.push({ from: resourceKey(user), to: 'secrets', text: 'HTTPS via VPC endpoint' });
+  }
+  // Backups: the vault, what it backs up, and the copy to the DR region.
+  for (const vault of ctx.resources('AWS::Backup::BackupVault')) {
+    add({ key: resourceKey(vault), row: 5, title: `Backup vault ${vault.logicalId}`, detail: keyText(vault, vault.properties.EncryptionKeyArn) });
+    for (const store of [...ctx.resources('AWS::RDS::DBInstance'), ...ctx.resources('AWS::EFS::FileSystem')]) {
+      if (nodes.some((n) => n.key === resourceKey(store)) && coveringSelections(ctx, store).length > 0) edges.push({ from: resourceKey(store), to: resourceKey(vault), text: 'AWS Backup (daily)' });
+    }
+    for (const plan of ctx.resources('AWS::Backup::BackupPlan')) {
+      const rules = list(record(plan.properties.BackupPlan).BackupPlanRule).map(record).filter((r) => ctx.resolveResource(plan, r.TargetBackupVault) === vault);
+      for (const copy of rules.flatMap((r) => list(r.CopyActions).map(record))) {
+        const arn = textOf(copy.DestinationBackupVaultArn) ?? '';
+        const region = /:backup:([^:]+):/.exec(arn)?.[1] ?? 'another region';
+        const days = record(copy.Lifecycle).DeleteAfterDays;
+        add({ key: `dr:${resourceKey(vault)}`, row: 5, title: `DR vault (${region.replace(/\$\{([^}]+)\}/, '$1')})`, detail: `copy of every recovery point${days !== undefined ? `, kept ${String(days)} days` : ''}; vault from standalone/dr-backup-vault.yaml` });
+        edges.push({ from: resourceKey(vault), to: `dr:${resourceKey(vault)}`, text: '' });
+      }
+    }
+  }
   for (const trail of ctx.resources('AWS::CloudTrail::Trail')) {
     const bucket = ctx.resolveResource(trail, trail.properties.S3BucketName, 'AWS::S3::Bucket');
-    add({ key: resourceKey(trail), column: 5, title: `CloudTrail ${trail.logicalId}`, detail: bucket ? `to ${bucket.logicalId}, ${keyText(trail, trail.properties.KMSKeyId)}` : keyText(trail, trail.properties.KMSKeyId) });
+    add({ key: resourceKey(trail), row: 5, title: `CloudTrail ${trail.logicalId}`, detail: bucket ? `to ${bucket.logicalId}, ${keyText(trail, trail.properties.KMSKeyId)}` : keyText(trail, trail.properties.KMSKeyId) });
   }
-  for (const vault of ctx.resources('AWS::Backup::BackupVault')) add({ key: resourceKey(vault), column: 5, title: `Backup vault ${vault.logicalId}`, detail: keyText(vault, vault.properties.EncryptionKeyArn) });
+  const logGroups = ctx.resources('AWS::Logs::LogGroup');
+  if (logGroups.length > 0) add({ key: 'logs', row: 5, title: `CloudWatch Logs (${logGroups.length} groups)`, detail: keyText(logGroups[0], logGroups[0].properties.KmsKeyId) });
 
-  // Layout: columns left to right, nodes stacked in each column.
-  const columnTitles = ['Outside', 'Front door', 'Load balancing', 'Application tier', 'Data stores', 'Logs, audit, backup'];
-  const colW = 240;
-  const gap = 170;
-  const nodeH = 44;
-  const margin = 20;
+  // Layout: one band per row, nodes left to right (wrapping when a row is full).
+  const margin = 16;
+  const labelW = 110;
+  const nodeW = 176;
+  const gap = 24;
+  const rowGap = 64;
+  const lineGap = 40;
+  const perLine = Math.max(1, Math.floor((MAX_DIAGRAM_WIDTH - 2 * margin - labelW + gap) / (nodeW + gap)));
+  const titles = new Map(nodes.map((n) => [n.key, wrapText(n.title, nodeW - 16, 11, true)]));
+  const details = new Map(nodes.map((n) => [n.key, wrapText(n.detail, nodeW - 16, 10)]));
+  const nodeH = (n: FlowNode): number => 12 + 14 * titles.get(n.key)!.length + 12 * details.get(n.key)!.length;
   const boxes = new Map<string, Box>();
-  const counts = new Map<number, number>();
-  for (const n of nodes) {
-    const row = counts.get(n.column) ?? 0;
-    counts.set(n.column, row + 1);
-    boxes.set(n.key, { x: margin + n.column * (colW + gap), y: 60 + row * (nodeH + 34), w: colW, h: nodeH });
-  }
-  const rows = Math.max(1, ...counts.values());
-  const width = margin * 2 + columnTitles.length * colW + (columnTitles.length - 1) * gap;
-  const height = 60 + rows * (nodeH + 34) + 40;
+  const rowLabels: { y: number; text: string }[] = [];
+  let y = 20;
+  ROW_TITLES.forEach((title, row) => {
+    const here = nodes.filter((n) => n.row === row);
+    if (here.length === 0) return;
+    y += rowGap;
+    rowLabels.push({ y, text: title });
+    for (let start = 0; start < here.length; start += perLine) {
+      const line = here.slice(start, start + perLine);
+      const h = Math.max(...line.map(nodeH));
+      line.forEach((n, i) => boxes.set(n.key, { x: margin + labelW + i * (nodeW + gap) + (start > 0 ? (nodeW + gap) / 2 : 0), y, w: nodeW, h }));
+      y += h + (start + perLine < here.length ? lineGap : 0);
+    }
+  });
+  const width = margin * 2 + labelW + Math.min(perLine, Math.max(1, ...ROW_TITLES.map((_, r) => nodes.filter((n) => n.row === r).length))) * (nodeW + gap) - gap + (nodes.filter((n) => n.row === 4).length > perLine ? (nodeW + gap) / 2 : 0);
+  const footnote = wrapText(`Cardholder data flow (${ctx.variant}), generated from the templates: each arrow is a flow the segmentation proof allows, an IAM grant of the task role, a backup selection or a backup copy; every component also logs to CloudWatch Logs.`, width - 2 * margin, 10);
+  const height = y + 24 + 14 * footnote.length;
+
   const body: string[] = [];
-  columnTitles.forEach((t, i) => body.push(label(margin + i * (colW + gap) + colW / 2, 36, t, { size: 12, weight: 'bold', anchor: 'middle', fill: '#5b6b7b' })));
+  for (const r of rowLabels) wrapText(r.text, labelW - 12, 12, true).forEach((line, i) => body.push(label(margin, r.y + 16 + 15 * i, line, { size: 12, weight: 'bold', fill: '#5b6b7b' })));
+  // Edges: down from the source to a bus just above the target's row, across, and down into the
+  // target's left part, labelled beside that last drop (each label once per target).
   const drawn = new Set<string>();
+  const labelled = new Map<string, string[]>();
+  const sourcesInto = new Map<number, string[]>();
   for (const e of edges) {
-    if (drawn.has(`${e.from}>${e.to}`)) continue;
-    drawn.add(`${e.from}>${e.to}`);
     const a = boxes.get(e.from);
     const b = boxes.get(e.to);
-    if (!a || !b) continue;
-    // Same row: straight; otherwise an elbow through the gap, labelled at the target end.
-    body.push(a.y === b.y ? arrow(a, b, e.text) : elbowArrow(a, b, a.x + a.w + 24, { text: e.text }));
+    if (!a || !b || drawn.has(`${e.from}>${e.to}`)) continue;
+    drawn.add(`${e.from}>${e.to}`);
+    if (a.y === b.y) {
+      body.push(arrow(a, b, undefined));
+      continue;
+    }
+    const into = sourcesInto.get(b.y) ?? [];
+    if (!into.includes(e.from)) into.push(e.from);
+    sourcesInto.set(b.y, into);
+    const bus = b.y - 30 - 7 * into.indexOf(e.from);
+    const dropX = b.x + 18;
+    body.push(`<path d="M${a.x + a.w / 2},${a.y + a.h} V${bus} H${dropX} V${b.y}" fill="none" stroke="#4a5a6a" stroke-width="1.5" marker-end="url(#arrowhead)"/>`);
+    const texts = labelled.get(e.to) ?? [];
+    if (e.text && !texts.includes(e.text)) {
+      body.push(label(dropX + 8, b.y - 6 - 11 * texts.length, e.text, { size: 10, fill: '#4a5a6a' }));
+      labelled.set(e.to, [...texts, e.text]);
+    }
   }
   for (const n of nodes) {
     const b = boxes.get(n.key)!;
-    body.push(rect(b, n.column === 4 ? '#d4efd9' : n.column === 5 ? '#eceff3' : n.column === 0 ? '#fff4d6' : '#e8f0fb', '#5b6b7b'));
-    body.push(label(b.x + 8, b.y + 17, n.title, { weight: 'bold' }), label(b.x + 8, b.y + 33, n.detail, { size: 10, fill: '#3c4a58' }));
+    body.push(rect(b, n.row === 4 ? '#d4efd9' : n.row === 5 ? '#eceff3' : n.row === 0 ? '#fff4d6' : '#e8f0fb', '#5b6b7b'));
+    const t = titles.get(n.key)!;
+    t.forEach((line, i) => body.push(label(b.x + 8, b.y + 17 + 14 * i, line, { weight: 'bold' })));
+    details.get(n.key)!.forEach((line, i) => body.push(label(b.x + 8, b.y + 17 + 14 * t.length + 12 * i, line, { size: 10, fill: '#3c4a58' })));
   }
-  body.push(label(margin, height - 14, `Cardholder data flow (${ctx.variant}), generated from the templates: each arrow is a flow the segmentation proof allows or an IAM grant of the task role; every component logs to CloudWatch Logs.`, { size: 10, fill: '#5b6b7b' }));
+  footnote.forEach((line, i) => body.push(label(margin, y + 30 + 14 * i, line, { size: 10, fill: '#5b6b7b' })));
   return svgDocument('dataflow', width, height, `Data-flow diagram of the payment platform (${ctx.variant})`, body);
 }

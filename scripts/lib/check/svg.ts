@@ -89,8 +89,10 @@ export function elbowArrow(from: Box, to: Box, laneX: number, options: { tag?: s
 export function wrapText(text: string, maxWidth: number, size = 11, bold = false): string[] {
   const lines: string[] = [];
   let line = '';
-  for (const word of text.split(' ')) {
-    const next = line ? `${line} ${word}` : word;
+  // A word wider than the line breaks after its hyphens (policy names, ARNs).
+  const words = text.split(' ').flatMap((w) => (textWidth(w, size, bold) > maxWidth ? w.split(/(?<=-)/) : [w]));
+  for (const word of words) {
+    const next = line ? (line.endsWith('-') ? `${line}${word}` : `${line} ${word}`) : word;
     if (line && textWidth(next, size, bold) > maxWidth) {
       lines.push(line);
       line = word;

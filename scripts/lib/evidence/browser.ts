@@ -16,6 +16,8 @@ export interface TextBox {
   readonly y: number;
   readonly w: number;
   readonly h: number;
+  /** The smallest rectangle drawn around the text's start, if any (the text must fit in it). */
+  readonly box?: { readonly x: number; readonly y: number; readonly w: number; readonly h: number } | null;
 }
 
 export interface SvgMeasure {
@@ -41,7 +43,15 @@ const MEASURE = `<script>
   const svgs = [...document.querySelectorAll('svg')].map((svg) => {
     const r = svg.getBoundingClientRect();
     const vb = svg.viewBox.baseVal;
-    const texts = [...svg.querySelectorAll('text')].map((t) => { const b = t.getBBox(); return { text: t.textContent, x: b.x, y: b.y, w: b.width, h: b.height }; });
+    const rects = [...svg.querySelectorAll('rect')].map((r) => r.getBBox()).filter((b) => b.width < vb.width - 1 || b.height < vb.height - 1);
+    const texts = [...svg.querySelectorAll('text')].map((t) => {
+      const b = t.getBBox();
+      // The smallest box drawn around the text's first letter: the text must stay inside it.
+      const px = t.getAttribute('text-anchor') === 'middle' ? b.x + b.width / 2 : t.getAttribute('text-anchor') === 'end' ? b.x + b.width - 1 : b.x + 1;
+      const py = b.y + b.height / 2;
+      const inside = rects.filter((r) => r.x <= px && px <= r.x + r.width && r.y <= py && py <= r.y + r.height).sort((p, q) => p.width * p.height - q.width * q.height)[0];
+      return { text: t.textContent, x: b.x, y: b.y, w: b.width, h: b.height, box: inside ? { x: inside.x, y: inside.y, w: inside.width, h: inside.height } : null };
+    });
     return { label: svg.getAttribute('aria-label') || '', left: r.left, right: r.right, renderedWidth: r.width, width: vb.width, height: vb.height, texts };
   });
   const out = { viewportWidth: window.innerWidth, scrollWidth: document.documentElement.scrollWidth, svgs };
@@ -91,3 +101,7 @@ export function overlappingTexts(texts: readonly TextBox[], tolerance = 0.5): [T
 
 /** Texts that reach outside the SVG's own area (cut off when shown). */
 export const cutOffTexts = (svg: SvgMeasure): TextBox[] => svg.texts.filter((t) => t.x < -0.5 || t.y < -0.5 || t.x + t.w > svg.width + 0.5 || t.y + t.h > svg.height + 0.5);
+
+/** Texts that run out of the box drawn around them (a label wider than its chip or node). */
+export const overflowingTexts = (svg: SvgMeasure, tolerance = 0.5): TextBox[] =>
+  svg.texts.filter((t) => t.box && (t.x < t.box.x - tolerance || t.x + t.w > t.box.x + t.box.w + tolerance || t.y < t.box.y - tolerance || t.y + t.h > t.box.y + t.box.h + tolerance));
