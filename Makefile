@@ -49,8 +49,8 @@ validate: install ## ajv schema validation + cross-stack integrity + cfn-lint ov
 	$(TSX) scripts/validate.ts --dir generated/standalone
 	$(TSX) scripts/validate.ts --dir generated/stacksets
 
-check: node_modules/.installed ## PCI DSS v4.0 rules, segmentation proof, diagrams, evidence report
-	$(TSX) scripts/check.ts
+check: node_modules/.installed ## PCI DSS rules, segmentation proof, diagrams, evidence bundle; VERIFY=<dir> [COMMIT=<ref>] checks a bundle instead
+	$(TSX) scripts/check.ts $(if $(VERIFY),--verify $(VERIFY) $(if $(COMMIT),--commit $(COMMIT)))
 
 diff: install ## Semantic diff of generated/ against BASE (git ref) or STACK (deployed); data-loss gate
 	$(TSX) scripts/diff.ts

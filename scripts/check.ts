@@ -3,9 +3,13 @@
 // evidence report in generated/compliance/. Exits 1 when a control fails, 2 on bad input.
 //
 //   tsx scripts/check.ts [--templates <dir|file>] [--parameters <dir>] [--out <dir>] [--no-report]
+//   tsx scripts/check.ts --verify <bundle dir> [--commit <git ref>]   (does a bundle match the checkout / a commit?)
 import { join } from 'node:path';
 import { CheckInputError } from './lib/check/inputs.js';
-import { renderReport, writeReport } from './lib/check/report.js';
+import { writeReport } from './lib/check/report.js';
+import { evidenceBundle } from './lib/evidence/bundle.js';
+import { CoverageError } from './lib/evidence/results.js';
+import { verifyBundle } from './lib/evidence/provenance.js';
 import { failures, primaryContext, runChecks, segmentationOf, type CheckRun } from './lib/check/run.js';
 import { GENERATED, GENERATED_PARAMETERS, GENERATED_TEMPLATES } from './lib/paths.js';
 
@@ -14,9 +18,11 @@ interface Args {
   parameters?: string;
   out?: string;
   report: boolean;
+  verify?: string;
+  commit?: string;
 }
 
-const USAGE = 'usage: tsx scripts/check.ts [--templates <dir|file>] [--parameters <dir>] [--out <dir>] [--no-report]';
+const USAGE = 'usage: tsx scripts/check.ts [--templates <dir|file>] [--parameters <dir>] [--out <dir>] [--no-report] | --verify <bundle dir> [--commit <git ref>]';
 
 export function parseArgs(argv: readonly string[]): Args {
   const args: Args = { templates: GENERATED_TEMPLATES, parameters: GENERATED_PARAMETERS, report: true };
@@ -34,10 +40,13 @@ export function parseArgs(argv: readonly string[]): Args {
     } else if (flag === '--parameters') args.parameters = value();
     else if (flag === '--out') args.out = value();
     else if (flag === '--no-report') args.report = false;
+    else if (flag === '--verify') args.verify = value();
+    else if (flag === '--commit') args.commit = value();
     else throw new CheckInputError(`unknown argument "${flag}"\n${USAGE}`);
   }
   // Fixtures come without parameter files unless given; the report goes to generated/ only for the real templates.
   if (custom && !argv.includes('--parameters')) args.parameters = undefined;
+  if (args.commit !== undefined && args.verify === undefined) throw new CheckInputError(`--commit needs --verify <bundle dir>\n${USAGE}`);
   if (!custom && args.out === undefined) args.out = join(GENERATED, 'compliance');
   return args;
 }
@@ -83,11 +92,23 @@ export function summary(run: CheckRun): string {
   return out.join('\n');
 }
 
+function verify(dir: string, commit?: string): number {
+  try {
+    const result = verifyBundle(dir, commit);
+    console.log(result.lines.join('\n  '));
+    return result.ok ? 0 : 1;
+  } catch (error) {
+    console.error(`check --verify: ${(error as Error).message}`);
+    return 2;
+  }
+}
+
 function main(): number {
   let args: Args;
   let run: CheckRun;
   try {
     args = parseArgs(process.argv.slice(2));
+    if (args.verify !== undefined) return verify(args.verify, args.commit);
     run = runChecks({ templates: args.templates, parameters: args.parameters });
   } catch (error) {
     if (error instanceof CheckInputError) {
@@ -98,12 +119,22 @@ function main(): number {
   }
   console.log(summary(run));
   if (args.report && args.out) {
-    const written = writeReport(renderReport(run), args.out);
-    console.log(`\nreport: ${written.join(', ')}`);
+    let files: Record<string, string>;
+    try {
+      files = evidenceBundle(run, { templates: args.templates, parameters: args.parameters });
+    } catch (error) {
+      if (error instanceof CoverageError) {
+        console.error(`check: ${error.message}`);
+        return 2;
+      }
+      throw error;
+    }
+    const written = writeReport(files, args.out);
+    console.log(`\nevidence: ${written.length} files in ${args.out} (${Object.keys(files).join(', ')})`);
   }
   const failed = failures(run);
   if (failed.length > 0) {
-    console.log(`\ncheck: FAILED — ${new Set(failed.map((r) => r.ruleId)).size} rule(s) fail (suppress only with a written reason in Metadata.Suppressions.pci)`);
+    console.log(`\ncheck: FAILED — ${new Set(failed.map((r) => r.ruleId)).size} rule(s) fail (an exception needs a written reason in the resource's suppress: option)`);
     return 1;
   }
   console.log('\ncheck: every control holds in every context');

@@ -46,6 +46,8 @@ export const rule: Rule = {
   requirements: ['8.3.2', '8.6.2'],
   references: { securityHub: [], configRules: [] },
   resourceTypes: ['*'],
+  notChecked:
+    'values typed into the application\'s own configuration or code, secrets in container images, and what operators paste into consoles (code review and secret scanning, the entity\'s)',
   check: (ctx) => [
     ...templateFindings(ctx),
     ...ctx.resources(...Object.keys(PROPERTY_CHECKS)).map((r) => {

@@ -10,6 +10,8 @@ export const rule: Rule = {
   requirements: ['8.2.1', '8.3.1'],
   references: { securityHub: ['ElastiCache.6'], configRules: ['elasticache-repl-grp-redis-auth-enabled', 'elasticache-rbac-auth-enabled'] },
   resourceTypes: TYPES,
+  notChecked:
+    'the strength and rotation of the AUTH token in use (PCI-AUTH-001 checks the secret\'s schedule), RBAC user permissions, and that clients verify the server certificate',
   check: (ctx) =>
     eachResource(
       ctx,

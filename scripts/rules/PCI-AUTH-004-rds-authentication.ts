@@ -12,6 +12,8 @@ export const rule: Rule = {
   requirements: ['8.2.1', '8.2.2', '8.3.1', '8.6.3', '2.2.2'],
   references: { securityHub: ['RDS.10', 'RDS.25'], configRules: ['rds-instance-iam-authentication-enabled', 'rds-instance-default-admin-check'] },
   resourceTypes: TYPES,
+  notChecked:
+    'database users other than the master (created by the application or a DBA), their password policy and reviews (8.2.6, 8.3.x: the entity\'s); that IAM database authentication is what the application actually uses',
   check: (ctx) =>
     eachResource(
       ctx,

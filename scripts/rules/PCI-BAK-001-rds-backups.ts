@@ -11,6 +11,8 @@ export const rule: Rule = {
   requirements: ['12.10.1', '9.4.1'],
   references: { securityHub: ['RDS.11', 'RDS.17'], configRules: ['db-instance-backup-enabled', 'rds-instance-copy-tags-to-snapshots-enabled'] },
   resourceTypes: TYPES,
+  notChecked:
+    'that restores work (restore tests are the entity\'s, 12.10.2) and copies to another region (PCI-BAK-003/AWS Backup copy jobs at run time)',
   scope: 'production',
   check: (ctx) =>
     eachResource(

@@ -10,6 +10,8 @@ export const rule: Rule = {
   requirements: ['12.10.1'],
   references: { securityHub: ['ElastiCache.1'], configRules: ['elasticache-redis-cluster-automatic-backup-check'] },
   resourceTypes: TYPES,
+  notChecked:
+    'restore tests and snapshot copies outside the account',
   scope: 'production',
   check: (ctx) =>
     eachResource(

@@ -21,6 +21,8 @@ export const rule: Rule = {
   requirements: ['12.10.1', '9.4.1'],
   references: { securityHub: [], configRules: ['backup-plan-min-frequency-and-min-retention-check'] },
   resourceTypes: TYPES,
+  notChecked:
+    'that jobs succeed and the DR-region copy arrives (AWS Backup job status, Config rule backup-recovery-point-manual-deletion-disabled); restore tests',
   scope: 'production',
   check: (ctx) =>
     eachResource(

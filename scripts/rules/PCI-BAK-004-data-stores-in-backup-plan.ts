@@ -12,7 +12,7 @@ function tagMatches(ctx: CheckContext, resource: EvaluatedResource, key: unknown
 }
 
 /** The selections that cover a resource, by name. */
-function coveringSelections(ctx: CheckContext, resource: EvaluatedResource): string[] {
+export function coveringSelections(ctx: CheckContext, resource: EvaluatedResource): string[] {
   const referenced = new Set(ctx.referrers(resource, 'AWS::Backup::BackupSelection').map((r) => r.from));
   return ctx
     .resources('AWS::Backup::BackupSelection')
@@ -35,6 +35,8 @@ export const rule: Rule = {
   requirements: ['12.10.1', '9.4.1'],
   references: { securityHub: ['RDS.26', 'EFS.2'], configRules: ['rds-in-backup-plan', 'rds-resources-protected-by-backup-plan', 'efs-in-backup-plan'] },
   resourceTypes: Object.keys(SERVICE_OF),
+  notChecked:
+    'DynamoDB, Kinesis and S3 data (S3 keeps versions; Kinesis is transient); that selected resources were actually backed up (AWS Backup job reports)',
   scope: 'production',
   check: (ctx): RuleFinding[] =>
     ctx.resources(...Object.keys(SERVICE_OF)).map((r) => {

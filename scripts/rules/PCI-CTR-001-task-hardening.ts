@@ -16,6 +16,8 @@ export const rule: Rule = {
     configRules: ['ecs-task-definition-user-for-host-mode-check', 'ecs-task-definition-pid-mode-check', 'ecs-containers-nonprivileged', 'ecs-containers-readonly-access', 'ecs-task-definition-nonroot-user'],
   },
   resourceTypes: TYPES,
+  notChecked:
+    'what runs inside the image (hardening of the image\'s OS and packages: the build pipeline\'s); seccomp/AppArmor profiles (not available on Fargate)',
   check: (ctx) =>
     eachResource(
       ctx,

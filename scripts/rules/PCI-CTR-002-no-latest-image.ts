@@ -11,6 +11,8 @@ export const rule: Rule = {
   requirements: ['6.5.1', '2.2.1', '6.3.3'],
   references: { securityHub: [], configRules: [] },
   resourceTypes: TYPES,
+  notChecked:
+    'where the image comes from and whether its build was reviewed (the release process, 6.2/6.5: the entity\'s)',
   check: (ctx) =>
     eachResource(
       ctx,

@@ -11,6 +11,8 @@ export const rule: Rule = {
   requirements: ['6.5.1', '6.3.2'],
   references: { securityHub: [], configRules: [] },
   resourceTypes: TYPES,
+  notChecked:
+    'that the digest is the reviewed, scanned build (registry scan findings and release approval: run time and the entity\'s)',
   scope: 'production',
   check: (ctx) =>
     eachResource(

@@ -13,6 +13,8 @@ export const rule: Rule = {
   requirements: ['8.6.2', '8.3.2'],
   references: { securityHub: ['ECS.8'], configRules: ['ecs-no-environment-secrets'] },
   resourceTypes: TYPES,
+  notChecked:
+    'values the application reads from elsewhere (files, its own configuration store)',
   check: (ctx) =>
     eachResource(
       ctx,

@@ -12,6 +12,8 @@ export const rule: Rule = {
   requirements: ['6.3.3'],
   references: { securityHub: ['ECS.10'], configRules: ['ecs-fargate-latest-platform-version'] },
   resourceTypes: TYPES,
+  notChecked:
+    'patching of the container images themselves (image rebuilds: the entity\'s, 6.3.3)',
   check: (ctx) =>
     eachResource(
       ctx,

@@ -10,6 +10,8 @@ export const rule: Rule = {
   requirements: ['6.3.1', '6.3.3', '11.3.1', '6.5.1'],
   references: { securityHub: ['ECR.1', 'ECR.2'], configRules: ['ecr-private-image-scanning-enabled', 'ecr-private-tag-immutability-enabled'] },
   resourceTypes: TYPES,
+  notChecked:
+    'repositories outside these templates (the application\'s registry, pull-through caches) and whether scan findings are triaged (Inspector/ECR findings at run time, 11.3.1)',
   check: (ctx) =>
     eachResource(
       ctx,

@@ -13,6 +13,8 @@ export const rule: Rule = {
   requirements: ['1.3.1', '6.3.3', '3.5.1'],
   references: { securityHub: ['Lambda.2', 'Lambda.3'], configRules: ['lambda-inside-vpc', 'lambda-function-settings-check'] },
   resourceTypes: TYPES,
+  notChecked:
+    'the function code and its dependencies (6.2: the entity\'s); Lambda runtime patching is AWS\'s',
   check: (ctx) =>
     eachResource(
       ctx,

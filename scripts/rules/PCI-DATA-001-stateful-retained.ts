@@ -23,9 +23,11 @@ function policyProblem(type: string, name: string, value: string | undefined): s
 export const rule: Rule = {
   id: 'PCI-DATA-001',
   title: 'Stateful resources have DeletionPolicy and UpdateReplacePolicy Retain or Snapshot',
-  requirements: ['10.5.1', '12.10.1', '3.2.1'],
+  requirements: ['10.5.1', '12.10.1'],
   references: { securityHub: [], configRules: [] },
   resourceTypes: STATEFUL_TYPES,
+  notChecked:
+    'backups and retention periods (PCI-BAK-*, PCI-LOG-001/002); data disposal once no longer needed (3.2.1: the entity\'s data-retention policy)',
   check: (ctx): RuleFinding[] =>
     ctx.resources(...STATEFUL_TYPES).map((r) => {
       const problems = [policyProblem(r.type, 'DeletionPolicy', r.deletionPolicy), policyProblem(r.type, 'UpdateReplacePolicy', r.updateReplacePolicy)].filter((p): p is string => p !== undefined);

@@ -11,6 +11,8 @@ export const rule: Rule = {
   requirements: ['12.10.1'],
   references: { securityHub: ['RDS.8', 'ELB.6'], configRules: ['rds-instance-deletion-protection-enabled', 'elb-deletion-protection-enabled'] },
   resourceTypes: TYPES,
+  notChecked:
+    'deletion protection of other stateful resources (S3 via PCI-DATA-001 Retain, backup vault lock via the backup layer)',
   scope: 'production',
   check: (ctx) =>
     eachResource(

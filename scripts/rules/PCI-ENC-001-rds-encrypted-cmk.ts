@@ -11,6 +11,8 @@ export const rule: Rule = {
   requirements: ['3.5.1', '3.6.1'],
   references: { securityHub: ['RDS.3', 'RDS.4'], configRules: ['rds-storage-encrypted', 'rds-snapshot-encrypted'] },
   resourceTypes: TYPES,
+  notChecked:
+    'key access by people (key policy: PCI-KMS-002) and the application\'s own field-level encryption of PAN (3.5.1.x: the application\'s)',
   check: (ctx) =>
     eachResource(
       ctx,

@@ -10,6 +10,8 @@ export const rule: Rule = {
   requirements: ['3.5.1', '3.6.1'],
   references: { securityHub: ['ElastiCache.4'], configRules: ['elasticache-repl-grp-encrypted-at-rest'] },
   resourceTypes: TYPES,
+  notChecked:
+    'what the application caches (PAN must not be cached unencrypted: the application\'s)',
   check: (ctx) =>
     eachResource(
       ctx,

@@ -10,6 +10,8 @@ export const rule: Rule = {
   requirements: ['3.5.1', '3.6.1'],
   references: { securityHub: ['EFS.1'], configRules: ['efs-encrypted-check'] },
   resourceTypes: TYPES,
+  notChecked:
+    'file contents written by the application (the application decides what is stored)',
   check: (ctx) =>
     eachResource(
       ctx,

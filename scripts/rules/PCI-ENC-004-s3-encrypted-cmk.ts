@@ -15,6 +15,8 @@ export const rule: Rule = {
   requirements: ['3.5.1', '3.6.1'],
   references: { securityHub: ['S3.17'], configRules: ['s3-bucket-server-side-encryption-enabled', 's3-default-encryption-kms'] },
   resourceTypes: TYPES,
+  notChecked:
+    'objects uploaded with another key or none (the bucket policy\'s KMS conditions: PCI-TLS-005 checks transport only); object-level encryption of PAN by the application',
   check: (ctx) =>
     eachResource(
       ctx,

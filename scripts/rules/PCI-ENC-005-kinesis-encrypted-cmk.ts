@@ -10,6 +10,8 @@ export const rule: Rule = {
   requirements: ['3.5.1', '3.6.1'],
   references: { securityHub: ['Kinesis.1'], configRules: ['kinesis-stream-encrypted'] },
   resourceTypes: TYPES,
+  notChecked:
+    'record payloads encrypted by the producer (the application\'s)',
   check: (ctx) =>
     eachResource(
       ctx,

@@ -10,6 +10,8 @@ export const rule: Rule = {
   requirements: ['3.5.1'],
   references: { securityHub: ['SNS.1'], configRules: ['sns-encrypted-kms'] },
   resourceTypes: TYPES,
+  notChecked:
+    'message contents of subscribers\' endpoints once delivered (e-mail is not encrypted end to end)',
   check: (ctx) =>
     eachResource(
       ctx,

@@ -10,6 +10,8 @@ export const rule: Rule = {
   requirements: ['3.5.1', '8.3.2'],
   references: { securityHub: [], configRules: ['secretsmanager-using-cmk'] },
   resourceTypes: TYPES,
+  notChecked:
+    'who may call secretsmanager:GetSecretValue (resource policy: PCI-IAM-005; IAM at run time)',
   check: (ctx) =>
     eachResource(
       ctx,

@@ -10,6 +10,8 @@ export const rule: Rule = {
   requirements: ['3.5.1', '9.4.1'],
   references: { securityHub: ['Backup.1'], configRules: ['backup-recovery-point-encrypted'] },
   resourceTypes: TYPES,
+  notChecked:
+    'the DR-region vault\'s key (standalone dr-backup-vault template, deployed separately)',
   check: (ctx) =>
     eachResource(
       ctx,

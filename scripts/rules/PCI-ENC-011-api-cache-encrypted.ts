@@ -10,6 +10,8 @@ export const rule: Rule = {
   requirements: ['3.5.1'],
   references: { securityHub: ['APIGateway.5'], configRules: ['api-gw-cache-enabled-and-encrypted'] },
   resourceTypes: TYPES,
+  notChecked:
+    'client-side caches and CloudFront (not part of the platform)',
   check: (ctx) =>
     eachResource(
       ctx,

@@ -30,6 +30,8 @@ export const rule: Rule = {
   requirements: ['7.2.1', '7.2.2', '7.2.5'],
   references: { securityHub: ['KMS.1', 'KMS.2', 'IAM.1'], configRules: ['iam-customer-policy-blocked-kms-actions', 'iam-inline-policy-blocked-kms-actions'] },
   resourceTypes: TYPES,
+  notChecked:
+    'whether the named resources are the minimum (a reviewer\'s judgement) and run-time use (IAM Access Analyzer unused-access findings)',
   check: (ctx) =>
     eachResource(
       ctx,

@@ -11,6 +11,8 @@ export const rule: Rule = {
   requirements: ['7.2.1', '7.2.2'],
   references: { securityHub: ['IAM.1'], configRules: ['iam-policy-blacklisted-check'] },
   resourceTypes: TYPES,
+  notChecked:
+    'users, groups and SSO permission sets of the account (the entity\'s identity provider, 7.2.x/8.2.x)',
   check: (ctx) =>
     eachResource(
       ctx,

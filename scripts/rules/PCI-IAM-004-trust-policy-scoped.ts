@@ -12,6 +12,8 @@ export const rule: Rule = {
   requirements: ['7.2.1', '7.2.2', '8.2.2'],
   references: { securityHub: [], configRules: [] },
   resourceTypes: TYPES,
+  notChecked:
+    'who in the account may call sts:AssumeRole on roles trusting the account root (IAM at run time)',
   check: (ctx) =>
     eachResource(
       ctx,

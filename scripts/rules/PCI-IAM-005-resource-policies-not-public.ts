@@ -16,6 +16,8 @@ export const rule: Rule = {
     configRules: ['s3-bucket-public-read-prohibited', 's3-bucket-public-write-prohibited', 'lambda-function-public-access-prohibited', 's3-bucket-policy-grantee-check'],
   },
   resourceTypes: TYPES,
+  notChecked:
+    'policies added outside these templates (account-level S3 Block Public Access, IAM Access Analyzer external-access findings)',
   check: (ctx) =>
     eachResource(
       ctx,

@@ -11,6 +11,8 @@ export const rule: Rule = {
   requirements: ['7.2.1', '7.2.5'],
   references: { securityHub: ['EFS.3', 'EFS.4'], configRules: ['efs-access-point-enforce-root-directory', 'efs-access-point-enforce-user-identity'] },
   resourceTypes: TYPES,
+  notChecked:
+    'the file permissions inside the file system (set by the application)',
   check: (ctx) =>
     eachResource(
       ctx,

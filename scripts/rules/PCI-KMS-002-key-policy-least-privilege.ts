@@ -15,6 +15,8 @@ export const rule: Rule = {
   requirements: ['3.6.1', '3.6.1.2', '7.2.1', '7.2.2'],
   references: { securityHub: ['KMS.5'], configRules: [] },
   resourceTypes: TYPES,
+  notChecked:
+    'IAM policies that grant key use through the account-root statement (IAM at run time); key custodians\' acknowledgement (3.6.1.2 procedures: the entity\'s)',
   check: (ctx) =>
     eachResource(
       ctx,

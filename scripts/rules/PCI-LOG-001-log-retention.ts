@@ -11,6 +11,8 @@ export const rule: Rule = {
   requirements: ['10.5.1'],
   references: { securityHub: ['CloudWatch.16'], configRules: ['cw-loggroup-retention-period-check'] },
   resourceTypes: TYPES,
+  notChecked:
+    'logs outside CloudWatch Logs (S3: PCI-LOG-002); that three months are immediately available for analysis (CloudWatch Logs keeps all retained events queryable)',
   check: (ctx) =>
     eachResource(
       ctx,

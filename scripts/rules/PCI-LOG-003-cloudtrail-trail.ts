@@ -7,9 +7,11 @@ const TYPES = ['AWS::CloudTrail::Trail'];
 export const rule: Rule = {
   id: 'PCI-LOG-003',
   title: 'CloudTrail is logging, multi-region, with global events, log file validation and CloudWatch Logs delivery',
-  requirements: ['10.2.1', '10.2.2', '10.3.4', '10.4.1'],
+  requirements: ['10.2.1', '10.2.1.2', '10.2.1.4', '10.2.1.5', '10.2.1.6', '10.2.1.7', '10.2.2', '10.3.4', '10.4.1'],
   references: { securityHub: ['CloudTrail.1', 'CloudTrail.3', 'CloudTrail.4', 'CloudTrail.5'], configRules: ['cloudtrail-enabled', 'multi-region-cloudtrail-enabled', 'cloud-trail-log-file-validation-enabled', 'cloud-trail-cloud-watch-logs-enabled'] },
   resourceTypes: TYPES,
+  notChecked:
+    'events inside the application and the database (logins, privilege changes, object creation there are the application\'s and pgaudit\'s, 10.2.1.x); an organization trail when EnableCloudTrail=false (verify it in the management account); that the CloudWatch Logs delivery keeps working (CloudTrail.5 at run time)',
   check: (ctx) =>
     eachResource(
       ctx,

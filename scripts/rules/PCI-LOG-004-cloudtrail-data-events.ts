@@ -18,6 +18,8 @@ export const rule: Rule = {
   requirements: ['10.2.1.1'],
   references: { securityHub: ['S3.22', 'S3.23'], configRules: ['cloudtrail-s3-dataevents-enabled'] },
   resourceTypes: TYPES,
+  notChecked:
+    'access to cardholder data in RDS (pgaudit in the database layer: not checked by a rule), in Redis and in Kinesis (no data events); that every bucket holding cardholder data is in the selector',
   check: (ctx) => eachResource(ctx, TYPES, (trail) => [!logsS3Objects(trail.properties) && 'no S3 data event selector: reads and writes of stored objects are not logged'], 'S3 object-level reads and writes are logged'),
 };
 export default rule;

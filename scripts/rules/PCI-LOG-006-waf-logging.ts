@@ -10,6 +10,8 @@ export const rule: Rule = {
   requirements: ['10.2.1', '6.4.2'],
   references: { securityHub: ['WAF.11', 'WAF.12'], configRules: ['wafv2-logging-enabled'] },
   resourceTypes: TYPES,
+  notChecked:
+    'where WAF logs are kept and for how long (PCI-LOG-001 covers the log group)',
   check: (ctx) =>
     eachResource(
       ctx,

@@ -12,6 +12,8 @@ export const rule: Rule = {
   requirements: ['10.2.1'],
   references: { securityHub: ['ELB.5'], configRules: ['elb-logging-enabled'] },
   resourceTypes: TYPES,
+  notChecked:
+    'that the access-log bucket accepts the deliveries (ELB writes a test file on create)',
   check: (ctx) =>
     eachResource(
       ctx,

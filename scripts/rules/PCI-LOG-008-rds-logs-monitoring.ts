@@ -11,6 +11,8 @@ export const rule: Rule = {
   requirements: ['10.2.1', '10.2.2', '10.4.1'],
   references: { securityHub: ['RDS.9', 'RDS.6'], configRules: ['rds-logging-enabled', 'rds-enhanced-monitoring-enabled'] },
   resourceTypes: TYPES,
+  notChecked:
+    'what pgaudit records (the pgaudit.log setting of the parameter group) and database user activity review (10.4: the entity\'s)',
   check: (ctx) =>
     eachResource(
       ctx,

@@ -10,6 +10,8 @@ export const rule: Rule = {
   requirements: ['10.2.1'],
   references: { securityHub: ['ECS.9'], configRules: ['ecs-task-definition-log-configuration'] },
   resourceTypes: TYPES,
+  notChecked:
+    'what the application writes to its logs (10.2.1.x events: the application\'s)',
   check: (ctx) =>
     eachResource(
       ctx,

@@ -10,6 +10,8 @@ export const rule: Rule = {
   requirements: ['10.4.1', '10.2.1'],
   references: { securityHub: ['ECS.12'], configRules: ['ecs-container-insights-enabled'] },
   resourceTypes: TYPES,
+  notChecked:
+    'who reviews the metrics and when (10.4.1 daily reviews: the entity\'s)',
   check: (ctx) =>
     eachResource(
       ctx,

@@ -11,6 +11,8 @@ export const rule: Rule = {
   requirements: ['1.3.1', '1.4.4', '7.2.1'],
   references: { securityHub: ['S3.8', 'S3.2', 'S3.3', 'S3.12'], configRules: ['s3-bucket-level-public-access-prohibited', 's3-bucket-public-read-prohibited', 's3-bucket-public-write-prohibited', 's3-bucket-acl-prohibited'] },
   resourceTypes: TYPES,
+  notChecked:
+    'account-level Block Public Access (S3.1: the account\'s setting)',
   check: (ctx) =>
     eachResource(
       ctx,

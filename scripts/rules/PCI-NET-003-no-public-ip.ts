@@ -10,6 +10,8 @@ export const rule: Rule = {
   requirements: ['1.3.1', '1.4.4'],
   references: { securityHub: ['EC2.15', 'ECS.2'], configRules: ['subnet-auto-assign-public-ip-disabled', 'ecs-service-assign-public-ip-disabled'] },
   resourceTypes: TYPES,
+  notChecked:
+    'Elastic IPs attached later by hand (EC2 at run time)',
   check: (ctx) =>
     eachResource(
       ctx,

@@ -17,6 +17,8 @@ export const rule: Rule = {
   requirements: ['1.3.2', '1.4.2'],
   references: { securityHub: [], configRules: [] },
   resourceTypes: TYPES,
+  notChecked:
+    'that in-VPC destinations are themselves restricted (the segmentation proof, PCI-SEG-*); DNS exfiltration through the VPC resolver (Route 53 Resolver DNS Firewall: not deployed)',
   check: (ctx) => {
     const model = ctx.segmentation().model;
     const problems = new Map<string, string[]>();

@@ -13,6 +13,8 @@ export const rule: Rule = {
   requirements: ['1.3.1', '1.2.5'],
   references: { securityHub: ['EC2.21'], configRules: ['nacl-no-unrestricted-ssh-rdp'] },
   resourceTypes: TYPES,
+  notChecked:
+    'NACLs of subnets outside these templates and the VPC default NACL',
   check: (ctx) =>
     eachResource(
       ctx,

@@ -7,9 +7,11 @@ const TYPES = ['AWS::EC2::VPC'];
 export const rule: Rule = {
   id: 'PCI-NET-006',
   title: 'VPC flow logs capture ALL traffic',
-  requirements: ['10.2.1', '1.2.1'],
+  requirements: ['10.2.1'],
   references: { securityHub: ['EC2.6'], configRules: ['vpc-flow-logs-enabled'] },
   resourceTypes: TYPES,
+  notChecked:
+    'that someone reviews the flow logs (10.4.1: GuardDuty or the entity\'s SIEM)',
   check: (ctx) =>
     eachResource(
       ctx,

@@ -10,6 +10,8 @@ export const rule: Rule = {
   requirements: ['1.3.1', '1.4.4'],
   references: { securityHub: ['ElastiCache.7'], configRules: ['elasticache-subnet-group-check'] },
   resourceTypes: TYPES,
+  notChecked:
+    'the subnets of the subnet group (the segmentation proof checks they are isolated)',
   check: (ctx) =>
     eachResource(
       ctx,

@@ -11,6 +11,8 @@ export const rule: Rule = {
   requirements: ['1.3.1', '1.4.4'],
   references: { securityHub: ['EFS.6'], configRules: ['efs-mount-target-public-accessible'] },
   resourceTypes: TYPES,
+  notChecked:
+    'who mounts the file system (the file system policy and PCI-SEG-002)',
   check: (ctx) => {
     const subnets = new Map(ctx.segmentation().model.subnets.map((s) => [resourceKey(s.resource), s]));
     return ctx.resources(...TYPES).map((mount) => {

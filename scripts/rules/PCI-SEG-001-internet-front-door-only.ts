@@ -12,6 +12,8 @@ export const rule: Rule = {
     configRules: ['restricted-ssh', 'restricted-common-ports', 'vpc-sg-open-only-to-authorized-ports', 'vpc-sg-port-restriction-check'],
   },
   resourceTypes: ['AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ApiGateway::RestApi', 'AWS::ECS::Service', 'AWS::RDS::DBInstance'],
+  notChecked:
+    'traffic that enters through other paths created outside these templates (peering, transit gateways, Direct Connect, a second VPC); the WAF rules\' quality (PCI-WAF-002)',
   check: (ctx) => propertyFindings(ctx, 'internet-ingress'),
 };
 export default rule;

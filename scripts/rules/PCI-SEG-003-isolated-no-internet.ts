@@ -9,6 +9,8 @@ export const rule: Rule = {
   requirements: ['1.3.2', '1.4.4', '1.4.1'],
   references: { securityHub: [], configRules: ['no-unrestricted-route-to-igw'] },
   resourceTypes: ['AWS::EC2::Subnet'],
+  notChecked:
+    'routes added outside the templates (VPC route tables at run time: Config rule no-unrestricted-route-to-igw)',
   check: (ctx) => propertyFindings(ctx, 'isolated-tier'),
 };
 export default rule;

@@ -11,6 +11,8 @@ export const rule: Rule = {
   requirements: ['12.5.1', '9.4.2'],
   references: { securityHub: [], configRules: ['required-tags'] },
   resourceTypes: ['*'],
+  notChecked:
+    'that the tags are true (a bucket tagged Internal that holds PAN): data discovery (Amazon Macie) and the entity\'s inventory review',
   check: (ctx): RuleFinding[] =>
     ctx.allResources().flatMap((r) => {
       const tags = ctx.tags(r);

@@ -11,6 +11,8 @@ export const rule: Rule = {
   requirements: ['4.2.1', '2.2.7'],
   references: { securityHub: [], configRules: [] },
   resourceTypes: TYPES,
+  notChecked:
+    'the TLS version clients negotiate (RDS allows the minimum set by rds.force_ssl and ssl_min_protocol_version: PostgreSQL\'s default is TLS 1.2)',
   check: (ctx) =>
     eachResource(
       ctx,

@@ -10,6 +10,8 @@ export const rule: Rule = {
   requirements: ['4.2.1', '2.2.7'],
   references: { securityHub: ['ElastiCache.5'], configRules: ['elasticache-repl-grp-encrypted-in-transit'] },
   resourceTypes: TYPES,
+  notChecked:
+    'the TLS version clients negotiate (ElastiCache accepts TLS 1.2+)',
   check: (ctx) =>
     eachResource(
       ctx,

@@ -12,6 +12,8 @@ export const rule: Rule = {
   requirements: ['4.2.1', '2.2.7'],
   references: { securityHub: [], configRules: [] },
   resourceTypes: TYPES,
+  notChecked:
+    'clients outside ECS (the policy also binds them: only the mount-target path is allowed)',
   check: (ctx) =>
     eachResource(
       ctx,

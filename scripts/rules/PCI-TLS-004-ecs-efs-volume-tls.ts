@@ -10,6 +10,8 @@ export const rule: Rule = {
   requirements: ['4.2.1', '7.2.1'],
   references: { securityHub: [], configRules: ['ecs-task-definition-efs-encryption-enabled'] },
   resourceTypes: TYPES,
+  notChecked:
+    'EFS access from outside ECS (PCI-TLS-003 covers every client)',
   check: (ctx) =>
     eachResource(
       ctx,

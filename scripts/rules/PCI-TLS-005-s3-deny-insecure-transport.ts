@@ -13,6 +13,8 @@ export const rule: Rule = {
   requirements: ['4.2.1', '2.2.7'],
   references: { securityHub: ['S3.5'], configRules: ['s3-bucket-ssl-requests-only'] },
   resourceTypes: TYPES,
+  notChecked:
+    'clients\' TLS versions above 1.2 (allowed); encryption-header conditions (the KMS-key deny needs a Null guard so default-encrypted uploads are accepted: a deployability matter, not a rule)',
   check: (ctx) =>
     eachResource(
       ctx,

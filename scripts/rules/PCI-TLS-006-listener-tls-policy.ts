@@ -18,6 +18,8 @@ export const rule: Rule = {
   requirements: ['4.2.1', '2.2.7'],
   references: { securityHub: ['ELB.1', 'ELB.17'], configRules: ['alb-http-to-https-redirection-check', 'elbv2-predefined-security-policy-ssl-check'] },
   resourceTypes: TYPES,
+  notChecked:
+    'certificates (ACM renewal and key type) and the TLS configuration of the targets behind the listener (PCI-TLS-007)',
   check: (ctx) =>
     eachResource(
       ctx,

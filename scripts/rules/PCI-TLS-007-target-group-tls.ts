@@ -10,6 +10,8 @@ export const rule: Rule = {
   requirements: ['4.2.1'],
   references: { securityHub: [], configRules: [] },
   resourceTypes: TYPES,
+  notChecked:
+    'whether the targets verify anything about the load balancer (the NLB does not present a client certificate) and the targets\' own TLS settings (the application\'s)',
   check: (ctx) =>
     eachResource(
       ctx,

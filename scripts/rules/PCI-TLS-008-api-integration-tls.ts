@@ -12,6 +12,8 @@ export const rule: Rule = {
   requirements: ['4.2.1'],
   references: { securityHub: [], configRules: [] },
   resourceTypes: TYPES,
+  notChecked:
+    'the backend\'s certificate (a private integration through a VPC link uses the NLB\'s certificate; API Gateway verifies it unless insecureSkipVerification is set)',
   check: (ctx) =>
     eachResource(
       ctx,

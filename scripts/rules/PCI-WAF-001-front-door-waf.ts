@@ -11,6 +11,8 @@ export const rule: Rule = {
   requirements: ['6.4.1', '6.4.2', '1.4.1'],
   references: { securityHub: ['APIGateway.4', 'ELB.16'], configRules: ['api-gw-associated-with-waf', 'alb-waf-enabled'] },
   resourceTypes: ['AWS::ApiGateway::Stage', 'AWS::WAFv2::WebACLAssociation', 'AWS::ElasticLoadBalancingV2::LoadBalancer'],
+  notChecked:
+    'other internet entry points created outside these templates (CloudFront, other APIs: Config rule api-gw-associated-with-waf in the account)',
   check: (ctx): RuleFinding[] => {
     const out: RuleFinding[] = [];
     const doors = ctx.segmentation().frontDoors;

@@ -12,6 +12,8 @@ export const rule: Rule = {
   requirements: ['6.4.2', '6.4.1'],
   references: { securityHub: ['WAF.10'], configRules: ['wafv2-webacl-not-empty'] },
   resourceTypes: TYPES,
+  notChecked:
+    'rules excluded or overridden to Count inside a managed rule group (RuleActionOverrides), and the quality of the managed rules (AWS\'s); 6.4.2 also asks that alerts are investigated (the entity\'s)',
   check: (ctx) =>
     eachResource(
       ctx,

@@ -50,6 +50,7 @@ import log007 from './PCI-LOG-007-elb-access-logs.js';
 import log008 from './PCI-LOG-008-rds-logs-monitoring.js';
 import log009 from './PCI-LOG-009-container-logging.js';
 import log010 from './PCI-LOG-010-config-recording.js';
+import log011 from './PCI-LOG-011-central-audit-store.js';
 import mon001 from './PCI-MON-001-alarm-actions.js';
 import mon002 from './PCI-MON-002-container-insights.js';
 import net001 from './PCI-NET-001-rds-not-public.js';
@@ -73,6 +74,7 @@ import tls005 from './PCI-TLS-005-s3-deny-insecure-transport.js';
 import tls006 from './PCI-TLS-006-listener-tls-policy.js';
 import tls007 from './PCI-TLS-007-target-group-tls.js';
 import tls008 from './PCI-TLS-008-api-integration-tls.js';
+import tls009 from './PCI-TLS-009-api-endpoint-tls.js';
 import waf001 from './PCI-WAF-001-front-door-waf.js';
 import waf002 from './PCI-WAF-002-web-acl-managed-rules.js';
 
@@ -126,6 +128,7 @@ export const RULES: readonly Rule[] = [
   log008,
   log009,
   log010,
+  log011,
   mon001,
   mon002,
   net001,
@@ -149,6 +152,7 @@ export const RULES: readonly Rule[] = [
   tls006,
   tls007,
   tls008,
+  tls009,
   waf001,
   waf002,
 ];

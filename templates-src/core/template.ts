@@ -217,7 +217,7 @@ export class Template {
     if (this.parameters.size > 0) tree.Parameters = Object.fromEntries(this.parameters);
     if (this.mappings.size > 0) tree.Mappings = Object.fromEntries(this.mappings);
     if (this.conditions.size > 0) tree.Conditions = Object.fromEntries(this.conditions);
-    tree.Resources = Object.fromEntries([...this.resources].map(([id, entry]) => [id, this.renderResource(entry)]));
+    tree.Resources = Object.fromEntries([...this.resources].map(([id, entry]) => [id, this.renderResource(id, entry)]));
     if (this.outputs.size > 0) {
       tree.Outputs = Object.fromEntries(
         [...this.outputs].map(([id, o]) => [
@@ -236,7 +236,7 @@ export class Template {
     return rendered;
   }
 
-  private renderResource(entry: ResourceEntry): Record<string, unknown> {
+  private renderResource(logicalId: string, entry: ResourceEntry): Record<string, unknown> {
     const { type, options } = entry;
     const properties = this.withTags(type, entry.properties, options.dataClassification);
     return {
@@ -245,7 +245,7 @@ export class Template {
       DependsOn: options.DependsOn && options.DependsOn.length > 0 ? [...new Set(options.DependsOn.map(nameOf))] : undefined,
       DeletionPolicy: options.DeletionPolicy,
       UpdateReplacePolicy: options.UpdateReplacePolicy,
-      Metadata: renderMetadata(options),
+      Metadata: renderMetadata(options, `template "${this.name}" resource ${logicalId}`),
       Properties: Object.keys(properties).length > 0 ? properties : undefined,
     };
   }
@@ -285,24 +285,38 @@ function nameOf(target: string | Named): string {
   return typeof target === 'string' ? target : target.logicalId;
 }
 
-function renderMetadata(options: ResourceOptions): Record<string, unknown> | undefined {
+/** Where each tool's exceptions go in the register (Metadata.Suppressions), by suppress option. */
+export const REGISTER_KEYS = { cfnLint: 'cfn-lint', pci: 'pci', checkov: 'checkov', cfnNag: 'cfn_nag', parliament: 'parliament' } as const;
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** One exception as the register holds it: always an object, absent fields left out. */
+function registerEntry(entry: ExceptionEntry, where: string): Exception {
+  const e: Exception = typeof entry === 'string' ? { reason: entry } : entry;
+  if (e.expires !== undefined && (!ISO_DAY.test(e.expires) || Number.isNaN(Date.parse(`${e.expires}T00:00:00Z`)))) {
+    throw new TemplateError(`${where}: expires "${e.expires}" is not a date (YYYY-MM-DD)`);
+  }
+  return Object.fromEntries(Object.entries({ reason: e.reason, requirement: e.requirement, compensatingControl: e.compensatingControl, expires: e.expires }).filter(([, v]) => v !== undefined)) as unknown as Exception;
+}
+
+/**
+ * The resource's Metadata: its own, the register of exceptions (Metadata.Suppressions: tool →
+ * finding ID → { reason, requirement, compensatingControl, expires }) that the evidence report
+ * and PCI-GOV-001 read, and each scanner's native suppression metadata written from it.
+ */
+function renderMetadata(options: ResourceOptions, where: string): Record<string, unknown> | undefined {
   const metadata: Record<string, unknown> = { ...(options.Metadata ?? {}) };
-  const s = options.suppress;
-  if (s?.cfnLint && Object.keys(s.cfnLint).length > 0) {
-    metadata['cfn-lint'] = { config: { ignore_checks: Object.keys(s.cfnLint) } };
+  const s = options.suppress ?? {};
+  const register: Record<string, Record<string, Exception>> = {};
+  for (const [option, key] of Object.entries(REGISTER_KEYS) as [keyof Suppressions, string][]) {
+    const entries = s[option];
+    if (!entries || Object.keys(entries).length === 0) continue;
+    register[key] = Object.fromEntries(Object.entries(entries).map(([id, entry]) => [id, registerEntry(entry, `${where}: suppress.${option}.${id}`)]));
   }
-  if (s?.checkov && Object.keys(s.checkov).length > 0) {
-    metadata.checkov = { skip: Object.entries(s.checkov).map(([id, entry]) => ({ id, comment: exceptionReason(entry) })) };
-  }
-  if (s?.cfnNag && Object.keys(s.cfnNag).length > 0) {
-    metadata.cfn_nag = { rules_to_suppress: Object.entries(s.cfnNag).map(([id, entry]) => ({ id, reason: exceptionReason(entry) })) };
-  }
-  const reasons: Record<string, unknown> = {};
-  const reasonsOf = (entries: Readonly<Record<string, ExceptionEntry>>) => Object.fromEntries(Object.entries(entries).map(([id, entry]) => [id, exceptionReason(entry)]));
-  if (s?.cfnLint && Object.keys(s.cfnLint).length > 0) reasons['cfn-lint'] = reasonsOf(s.cfnLint);
-  if (s?.pci && Object.keys(s.pci).length > 0) reasons.pci = reasonsOf(s.pci);
-  if (s?.parliament && Object.keys(s.parliament).length > 0) reasons.parliament = reasonsOf(s.parliament);
-  if (Object.keys(reasons).length > 0) metadata.Suppressions = reasons;
+  if (register['cfn-lint']) metadata['cfn-lint'] = { config: { ignore_checks: Object.keys(register['cfn-lint']) } };
+  if (register.checkov) metadata.checkov = { skip: Object.entries(register.checkov).map(([id, e]) => ({ id, comment: e.reason })) };
+  if (register.cfn_nag) metadata.cfn_nag = { rules_to_suppress: Object.entries(register.cfn_nag).map(([id, e]) => ({ id, reason: e.reason })) };
+  if (Object.keys(register).length > 0) metadata.Suppressions = register;
   return Object.keys(metadata).length > 0 ? metadata : undefined;
 }
 

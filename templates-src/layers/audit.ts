@@ -136,7 +136,7 @@ export function buildAudit(config: PlatformConfig): Template {
     },
     {
       ...RETAIN_ON_DELETE,
-      suppress: { checkov: { CKV_AWS_144: 'Audit files are protected by object lock and versioning; cross-region replication is an organization-level decision (organization trail).' } },
+      suppress: { checkov: { CKV_AWS_144: { reason: 'Cross-region replication of the audit files is an organization-level decision (organization trail, log-archive account).', requirement: '10.3.3', compensatingControl: 'Object lock and versioning protect the files; the central copy is checked by PCI-LOG-011.' } } },
     },
   );
   const trailName = Sub(`${config.namePrefix}-\${Environment}`);

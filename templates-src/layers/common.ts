@@ -132,8 +132,11 @@ export const serviceOnlyAssumeRolePolicy = (service: string) =>
 
 export const UNBOUND_SERVICE_TRUST = {
   pci: {
-    'PCI-IAM-004':
-      'The service does not send aws:SourceAccount/aws:SourceArn when it assumes this role, so a confused-deputy condition would break it; only this service principal is trusted, and only principals allowed iam:PassRole in this account can hand the role to it.',
+    'PCI-IAM-004': {
+      reason: 'The service does not send aws:SourceAccount/aws:SourceArn when it assumes this role, so a confused-deputy condition would break it.',
+      requirement: '7.2.5',
+      compensatingControl: 'Only this one service principal is trusted, and only principals allowed iam:PassRole on this role in this account can hand it to the service.',
+    },
   },
 };
 

@@ -1,6 +1,6 @@
 // Benchmark of make check: wall time of each phase, median over several runs, printed as figures.
 // scripts/bench.ts (the lead's) calls benchmarkCheck(); it is not a timed unit test.
-import { renderReport } from './report.js';
+import { evidenceBundle } from '../evidence/bundle.js';
 import { runChecks, type CheckOptions } from './run.js';
 import { GENERATED_PARAMETERS, GENERATED_TEMPLATES } from '../paths.js';
 
@@ -25,7 +25,7 @@ export function benchmarkCheck(options: CheckOptions = { templates: GENERATED_TE
   for (let i = 0; i < runs; i++) {
     last = runChecks(options);
     const start = performance.now();
-    renderReport(last);
+    evidenceBundle(last, options);
     samples.report.push(performance.now() - start);
     samples.load.push(last.timings.loadMs);
     samples.contexts.push(last.timings.contextsMs);
@@ -49,7 +49,7 @@ export function formatCheckBenchmark(b: CheckBenchmark): string {
   const ms = (v: number): string => `${v.toFixed(1)} ms`;
   return [
     `check: ${b.rules} rules over ${b.contexts} evaluation contexts (${b.resources} resources in all), median of ${b.runs} runs`,
-    `  load + parse ${ms(b.loadMs)} · contexts ${ms(b.contextsMs)} · all rules + segmentation ${ms(b.rulesMs)} · report + diagrams ${ms(b.reportMs)} · total ${ms(b.totalMs)}`,
+    `  load + parse ${ms(b.loadMs)} · contexts ${ms(b.contextsMs)} · all rules + segmentation ${ms(b.rulesMs)} · report, diagrams and exports ${ms(b.reportMs)} · total ${ms(b.totalMs)}`,
   ].join('\n');
 }
 
@@ -57,5 +57,6 @@ if (import.meta.url === `file://${process.argv[1]}`) console.log(formatCheckBenc
 
 /** One full make check without writing files (rules over every context + report rendering), for scripts/bench.ts. */
 export function checkPlatformOnce(): void {
-  renderReport(runChecks({ templates: GENERATED_TEMPLATES, parameters: GENERATED_PARAMETERS }));
+  const options = { templates: GENERATED_TEMPLATES, parameters: GENERATED_PARAMETERS };
+  evidenceBundle(runChecks(options), options);
 }

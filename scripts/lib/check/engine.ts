@@ -13,7 +13,9 @@ export const MIN_REASON_LENGTH = 10;
 export function suppressionOf(resource: EvaluatedResource | undefined, ruleId: string): { present: boolean; reason?: string } {
   const pci = (resource?.metadata.Suppressions as Record<string, unknown> | undefined)?.pci as Record<string, unknown> | undefined;
   if (!pci || typeof pci !== 'object' || !(ruleId in pci)) return { present: false };
-  const reason = pci[ruleId];
+  // The register holds { reason, requirement, compensatingControl, expires }; a bare string is a reason.
+  const entry = pci[ruleId];
+  const reason = typeof entry === 'string' ? entry : (entry as { reason?: unknown } | null)?.reason;
   return typeof reason === 'string' && reason.trim().length >= MIN_REASON_LENGTH ? { present: true, reason: reason.trim() } : { present: true };
 }
 

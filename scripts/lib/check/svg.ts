@@ -67,7 +67,7 @@ export function svgDocument(id: string, width: number, height: number, title: st
  * `to` from the lane's side. `tag` is drawn as a small numbered badge on the lane; `text` beside
  * the arrow's end.
  */
-export function elbowArrow(from: Box, to: Box, laneX: number, options: { tag?: string; text?: string; dash?: boolean; color?: string } = {}): string {
+export function elbowArrow(from: Box, to: Box, laneX: number, options: { tag?: string; text?: string; dash?: boolean; color?: string; radius?: number } = {}): string {
   const fromRight = laneX >= from.x + from.w;
   const toLeft = laneX <= to.x;
   const y1 = from.y + from.h / 2;
@@ -78,8 +78,26 @@ export function elbowArrow(from: Box, to: Box, laneX: number, options: { tag?: s
   const out = [`<path d="M${n(x1)},${n(y1)} H${n(laneX)} V${n(y2)} H${n(x2)}" fill="none" stroke="${color}" stroke-width="1.5"${options.dash ? ' stroke-dasharray="4 3"' : ''} marker-end="url(#arrowhead)"/>`];
   if (options.tag) {
     const ty = y1 === y2 ? y1 : (y1 + y2) / 2;
-    out.push(`<circle cx="${n(laneX)}" cy="${n(ty)}" r="8" fill="#ffffff" stroke="${color}"/>`, label(laneX, ty + 3.5, options.tag, { size: 9, anchor: 'middle', fill: color }));
+    const r = options.radius ?? 8;
+    out.push(`<circle cx="${n(laneX)}" cy="${n(ty)}" r="${r}" fill="#ffffff" stroke="${color}"/>`, label(laneX, ty + r * 0.4, options.tag, { size: r + 1, anchor: 'middle', fill: color }));
   }
   if (options.text) out.push(label(toLeft ? x2 - 6 : x2 + 6, y2 - 5, options.text, { size: 10, anchor: toLeft ? 'end' : 'start', fill: color }));
   return out.join('');
+}
+
+/** Splits text into lines no wider than `maxWidth` at `size` (at spaces; a longer word stays whole). */
+export function wrapText(text: string, maxWidth: number, size = 11, bold = false): string[] {
+  const lines: string[] = [];
+  let line = '';
+  // A word wider than the line breaks after its hyphens (policy names, ARNs).
+  const words = text.split(' ').flatMap((w) => (textWidth(w, size, bold) > maxWidth ? w.split(/(?<=-)/) : [w]));
+  for (const word of words) {
+    const next = line ? (line.endsWith('-') ? `${line}${word}` : `${line} ${word}`) : word;
+    if (line && textWidth(next, size, bold) > maxWidth) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
 }

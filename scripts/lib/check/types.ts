@@ -33,6 +33,11 @@ export interface Rule {
   /** Resource types the rule inspects; none present → not applicable. */
   readonly resourceTypes: readonly string[];
   readonly scope?: RuleScope;
+  /**
+   * What the rule does not check that its requirements need (shown in the coverage map): the
+   * residue an assessor must get from run-time evidence or the entity. "" only when nothing is left.
+   */
+  readonly notChecked: string;
   /** A pure check over one evaluation context (templates with parameters resolved). */
   check(context: CheckContext): RuleFinding[];
 }
