@@ -29,6 +29,8 @@ export interface AwsTarget {
   readonly env: NodeJS.ProcessEnv;
   /** Endpoint URL of the local emulator, if that is the target. */
   readonly endpoint?: string;
+  /** Local emulator only: other credentials than the default test account's (an assumed role's, for another account). */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
 }
 
 export class AwsTargetError extends Error {}
@@ -151,12 +153,20 @@ export function awsText(target: AwsTarget, args: readonly string[]): { status: n
  */
 export const DEFAULT_MAX_ATTEMPTS = 10;
 
+/** An SDK v3 client class (RDSClient, ACMClient …): made from the shared options. */
+export type ClientClass<C> = new (config: ReturnType<typeof clientConfig>) => C;
+
 export interface AwsClients {
   cloudformation(region?: string): CloudFormationClient;
   s3(region?: string): S3Client;
   sts(region?: string): STSClient;
   /** Organizations is a global service with its endpoint in us-east-1 (aws partition). */
   organizations(): OrganizationsClient;
+  /**
+   * Any other service's client, e.g. `.of(RDSClient)`: its package is imported only by the code
+   * that needs it (each client costs start-up time), configured here like the others.
+   */
+  of<C>(Client: ClientClass<C>, region?: string): C;
 }
 
 /** The client options shared by every service: region, endpoint and credentials of the target, retries. */
@@ -169,7 +179,7 @@ export function clientConfig(target: AwsTarget, region = target.region) {
     ...(target.kind === 'local'
       ? {
           endpoint: target.endpoint,
-          credentials: { accessKeyId: 'testing', secretAccessKey: 'testing', sessionToken: 'testing' },
+          credentials: target.credentials ?? { accessKeyId: 'testing', secretAccessKey: 'testing', sessionToken: 'testing' },
         }
       : {}),
   } as const;
@@ -196,6 +206,7 @@ export function awsClients(target: AwsTarget): AwsClients {
     s3: (region = target.region) => once(`s3/${region}`, () => new S3Client({ ...clientConfig(target, region), forcePathStyle: target.kind === 'local' })),
     sts: (region = target.region) => once(`sts/${region}`, () => new STSClient(clientConfig(target, region))),
     organizations: () => once('organizations', () => new OrganizationsClient(clientConfig(target, 'us-east-1'))),
+    of: <C>(Client: ClientClass<C>, region = target.region) => once(`${Client.name}/${region}`, () => new Client(clientConfig(target, region))),
   };
   clientCache.set(target, clients);
   return clients;
