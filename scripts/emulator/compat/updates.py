@@ -6,10 +6,10 @@ vanishes from the stack). Models what CloudFormation does, as far as moto can:
 - every resource of both templates is looked at, in dependency order; its resolved properties
   unchanged -> nothing happens (no event, same physical ID);
 - its condition turned false -> it is deleted; turned true -> it is created;
-- the model can update -> moto's update;
-- it cannot, and a property that replaces the resource in AWS changed (the spec's replacedBy) ->
-  replacement: a new resource is created, then the old one deleted;
-- it cannot, and only in-place properties changed -> the resource is kept as it is. This one case
+- a property that replaces the resource in AWS changed (the spec's replacedBy) -> replacement: a
+  new resource is created, then the old one deleted;
+- only in-place properties changed and the model can update -> moto's update;
+- it cannot -> the resource is kept as it is. This one case
   is only accepted: its UPDATE_COMPLETE event says "emulator: ... not applied".
 Events UPDATE_IN_PROGRESS / UPDATE_COMPLETE / UPDATE_FAILED with the reason."""
 
@@ -77,12 +77,13 @@ def apply(context: Context) -> None:
         enforce(resources_map, "Update:Replace" if replaces else "Update:Modify", logical_id, resource_type)
         add_event(stack, logical_id, physical_id_of(original), resource_type, "UPDATE_IN_PROGRESS")
         note = None
-        if can_update(model):
-            updated = model.update_from_cloudformation_json(original_resource=original, new_resource_name=new_name, cloudformation_json=cleaned, account_id=account_id, region_name=region_name)
-        elif replaces:
+        if replaces:
+            # CloudFormation replaces: the new resource first, then the old one deleted in cleanup.
             add_event(stack, logical_id, physical_id_of(original), resource_type, "UPDATE_IN_PROGRESS", REPLACING)
             updated = model.create_from_cloudformation_json(new_name, cleaned, account_id, region_name, LogicalId=logical_id, StackId=resources_map.stack_id, ResourceType=resource_type)
             delete_resource(resources_map, original, resources_map._resource_json_map.get(logical_id, resource_json))
+        elif can_update(model):
+            updated = model.update_from_cloudformation_json(original_resource=original, new_resource_name=new_name, cloudformation_json=cleaned, account_id=account_id, region_name=region_name)
         else:
             updated, note = original, NOT_APPLIED
         updated.cf_resource_type = resource_type

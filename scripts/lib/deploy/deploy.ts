@@ -19,9 +19,9 @@ import { evaluateCondition, type ParameterValue } from '../check/evaluate.js';
 import { awsCli, awsClients, callerIdentity, resolveTarget, type AwsTarget } from '../aws.js';
 import { parseAllowList, type AllowEntry } from '../diff/allow.js';
 import { buildReport } from '../diff/report.js';
-import { templatesFromDir } from '../diff/source-dir.js';
+import { parseTemplateText } from '../diff/source-dir.js';
 import { templatesFromStack } from '../diff/source-stack.js';
-import type { TemplateSet } from '../diff/types.js';
+import type { CfnTemplate, TemplateSet } from '../diff/types.js';
 import { DEFAULT_OUT_DIR, packageTemplates } from '../package.js';
 import { GENERATED_PARAMETERS, GENERATED_STANDALONE, GENERATED_TEMPLATES } from '../paths.js';
 import { ChangeSetRefusedError, createPreview, deleteChangeSet, isNoChanges, nodesOf, rootChangeKeys, sdkDescribe, readChangeSetTree, type ChangeSetNode, type TemplateSource } from './change-set.js';
@@ -196,10 +196,25 @@ interface Context {
   readonly pollMs: number;
 }
 
+/** The templates a deployment consists of: its root file and every layer it nests (not every file of the directory). */
+export function deploymentTemplates(dir: string, rootFile: string): TemplateSet {
+  const templates = new Map<string, CfnTemplate>();
+  const visit = (file: string, as: string): void => {
+    if (templates.has(as)) return;
+    const template = parseTemplateText(readFileSync(join(dir, file), 'utf8'), join(dir, file));
+    templates.set(as, template);
+    for (const resource of Object.values(template.Resources ?? {})) {
+      const url = resource.Properties?.TemplateURL;
+      if (resource.Type === 'AWS::CloudFormation::Stack' && typeof url === 'string' && !url.includes('://')) visit(url, url);
+    }
+  };
+  visit(rootFile, 'root.yaml');
+  return { label: dir, templates };
+}
+
 /** The project's prediction for the same change: deployed templates and parameter values against the new ones. */
 async function predict(ctx: Context, deployment: StackDeployment, stack: DeployedStack): Promise<{ before: TemplateSet; verdicts: ReturnType<typeof buildReport>['gate']['findings'][number]['verdict'][]; renames: Map<string, string> }> {
-  const dir = templatesFromDir(deployment.templatesDir, deployment.templatesDir);
-  const afterTemplates = new Map(deployment.rootFile === 'root.yaml' ? dir.templates : [['root.yaml', dir.templates.get(deployment.rootFile)!]]);
+  const afterTemplates = deploymentTemplates(deployment.templatesDir, deployment.rootFile).templates;
   const deployedValues = new Map((stack.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ResolvedValue ?? p.ParameterValue ?? '']));
   const after: TemplateSet = { label: 'new', templates: afterTemplates, parameters: new Map([[deployment.env, deployment.parameters]]) };
   const deployed = await templatesFromStack(stack.StackId, after, stackReader(ctx.target, deployment.region));
@@ -282,7 +297,7 @@ export async function deployStack(ctx: Context, deployment: StackDeployment): Pr
       }
       previewTree = preview.tree!;
       const prediction = await predict(ctx, deployment, existing);
-      gate = deployGate(previewTree, { label: 'new', templates: templatesFromDir(deployment.templatesDir).templates }, ctx.allow, prediction.renames, deployment.templateName);
+      gate = deployGate(previewTree, deploymentTemplates(deployment.templatesDir, deployment.rootFile), ctx.allow, prediction.renames, deployment.templateName);
       disagreements = compareWithPrediction(gate.changes, prediction.verdicts, prediction.before);
       log(`deploy: CloudFormation's change set for ${deployment.stackName} (IncludeNestedStacks), every layer:`);
       for (const line of formatLayerChanges(gate.changes)) log(line);
