@@ -98,7 +98,7 @@ const FAILED_TO_START = new Set(['ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'DELETE
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Refuses stacks that cannot take a deploy, with what to do instead. */
-export function checkStackState(stack: Pick<DeployedStack, 'StackName' | 'StackStatus' | 'StackStatusReason'> | undefined, env: string): void {
+export function checkStackState(stack: { readonly StackName: string; readonly StackStatus: string; readonly StackStatusReason?: string } | undefined, env: string): void {
   if (!stack || stack.StackStatus === 'REVIEW_IN_PROGRESS') return;
   if (stack.StackStatus.endsWith('_IN_PROGRESS')) throw new DeployInputError(`stack ${stack.StackName} is busy (${stack.StackStatus}); wait until it finishes`);
   if (FAILED_TO_START.has(stack.StackStatus)) {

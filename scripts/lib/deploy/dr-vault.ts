@@ -17,10 +17,13 @@ export const DR_REGION_PARAMETER = 'DrRegion';
 
 export const drVaultStackName = (env: string): string => `payment-dr-vault-${env}`;
 
-/** The region the DR vault goes to: the parameter file's DrRegion, else the root's default. */
+/** DrRegion "none" turns the copy off (root.yaml's DrRegion: no copy rule, so no vault is needed). */
+export const NO_DR = 'none';
+
+/** The region the DR vault goes to: the parameter file's DrRegion, else the root's default; undefined for none. */
 export function drRegionOf(values: ReadonlyMap<string, string>, root: RootTemplate): string | undefined {
   const value = values.get(DR_REGION_PARAMETER) ?? root.parameters[DR_REGION_PARAMETER]?.Default;
-  return typeof value === 'string' && value !== '' ? value : undefined;
+  return typeof value === 'string' && value !== '' && value !== NO_DR ? value : undefined;
 }
 
 /**
