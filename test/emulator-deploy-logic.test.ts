@@ -28,6 +28,7 @@ test('a create that fails on a name a retained resource holds says what to do: d
   assert.match(retainedAdvice(failure, 'dev')!, /make destroy ENV=dev CONFIRM=dev DELETE_RETAINED=1/);
   assert.match(retainedAdvice(failure, 'prod')!, /resource import/);
   assert.equal(retainedAdvice({ ...failure, reason: 'CIDR out of range' }, 'dev'), undefined);
+  assert.match(retainedAdvice(failure, 'dev', false)!, /needs a new name too/, 'an update: a rename or replacement of a fixed name');
 });
 
 test('prod protects every stateful resource of a layer: the spec\'s stateful flag or a kept DeletionPolicy', () => {

@@ -358,7 +358,7 @@ export async function deployStack(ctx: Context, deployment: StackDeployment): Pr
     const cause = failure ? `${failure.logicalId} (${failure.resourceType}) in ${failure.stackName}: ${failure.reason}` : (stack.StackStatusReason ?? 'no failure event found');
     log(`deploy: FAILED: ${deployment.stackName} is ${status}`);
     log(`deploy: first failure: ${cause}`);
-    const advice = retainedAdvice(failure, deployment.env);
+    const advice = retainedAdvice(failure, deployment.env, !updating);
     if (advice) log(`deploy: ${advice}`);
     if (status === 'UPDATE_ROLLBACK_COMPLETE') {
       log('deploy: the stack rolled back to its previous state; outputs:');
@@ -375,8 +375,9 @@ export async function deployStack(ctx: Context, deployment: StackDeployment): Pr
  * (the retained resources of a non-prod environment can be removed by destroy; prod's are adopted
  * by import, never deleted).
  */
-export function retainedAdvice(failure: Failure | undefined, env: string): string | undefined {
+export function retainedAdvice(failure: Failure | undefined, env: string, creating = true): string | undefined {
   if (!failure || !/already exists|AlreadyExists/i.test(failure.reason)) return undefined;
+  if (!creating) return `the new ${failure.logicalId} takes a name already in use: CloudFormation creates a replacing or renamed resource before it deletes the old one, so one with a fixed name needs a new name too`;
   if (env === 'prod') return `a resource kept by an earlier destroy holds that name: adopt it into the stack by resource import (docs/deploy.md, "Destroy and deploy again"); prod's retained data is never deleted by make destroy`;
   return `a resource kept by an earlier destroy holds that name: make destroy ENV=${env} CONFIRM=${env} DELETE_RETAINED=1 deletes what destroy kept (listed, confirmed), then deploy again`;
 }
