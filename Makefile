@@ -99,7 +99,7 @@ $(ACTIONLINT):
 	GOBIN=$(CURDIR)/.tools go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
 
 lint-workflows: $(ACTIONLINT) ## Lint .github/workflows with actionlint
-	$(ACTIONLINT) -color=never
+	$(ACTIONLINT) -no-color
 
 clean: ## Remove build output and the local emulator state
 	rm -rf build .local
