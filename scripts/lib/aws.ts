@@ -154,7 +154,7 @@ export function awsText(target: AwsTarget, args: readonly string[]): { status: n
 export const DEFAULT_MAX_ATTEMPTS = 10;
 
 /** An SDK v3 client class (RDSClient, ACMClient …): made from the shared options. */
-export type ClientClass<C> = new (config: ReturnType<typeof clientConfig>) => C;
+export type ClientClass<C> = new (config: ReturnType<typeof clientConfig> & Readonly<Record<string, unknown>>) => C;
 
 export interface AwsClients {
   cloudformation(region?: string): CloudFormationClient;
@@ -166,7 +166,7 @@ export interface AwsClients {
    * Any other service's client, e.g. `.of(RDSClient)`: its package is imported only by the code
    * that needs it (each client costs start-up time), configured here like the others.
    */
-  of<C>(Client: ClientClass<C>, region?: string): C;
+  of<C>(Client: ClientClass<C>, region?: string, extra?: Readonly<Record<string, unknown>>): C;
 }
 
 /** The client options shared by every service: region, endpoint and credentials of the target, retries. */
@@ -206,7 +206,7 @@ export function awsClients(target: AwsTarget): AwsClients {
     s3: (region = target.region) => once(`s3/${region}`, () => new S3Client({ ...clientConfig(target, region), forcePathStyle: target.kind === 'local' })),
     sts: (region = target.region) => once(`sts/${region}`, () => new STSClient(clientConfig(target, region))),
     organizations: () => once('organizations', () => new OrganizationsClient(clientConfig(target, 'us-east-1'))),
-    of: <C>(Client: ClientClass<C>, region = target.region) => once(`${Client.name}/${region}`, () => new Client(clientConfig(target, region))),
+    of: <C>(Client: ClientClass<C>, region = target.region, extra: Readonly<Record<string, unknown>> = {}) => once(`${Client.name}/${region}`, () => new Client({ ...clientConfig(target, region), ...extra })),
   };
   clientCache.set(target, clients);
   return clients;

@@ -18,6 +18,7 @@ import { DeleteStreamCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { KMSClient, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { awsClients, isAwsError, type AwsTarget } from '../aws.js';
 import type { KeptResource } from './destroy.js';
 
@@ -71,13 +72,17 @@ const DELETERS: Readonly<Record<string, Deleter>> = {
     return 'scheduled for deletion in 7 days (the shortest KMS allows)';
   },
   'AWS::Kinesis::Stream': async (target, name, region) => {
-    await awsClients(target).of(KinesisClient, region).send(new DeleteStreamCommand({ StreamName: name, EnforceConsumerDeletion: true }));
+    // The Kinesis client speaks HTTP/2 by default (for SubscribeToShard); DeleteStream is plain HTTP/1.1.
+    await awsClients(target).of(KinesisClient, region, { requestHandler: new NodeHttpHandler() }).send(new DeleteStreamCommand({ StreamName: name, EnforceConsumerDeletion: true }));
     return 'deleted';
   },
   'AWS::Backup::BackupVault': deleteVault,
 };
 
 const GONE = ['ResourceNotFoundException', 'NoSuchBucket', 'NotFoundException', 'NotFound'];
+
+/** The emulator answers an API of a type it only accepts (no service model) with a server error page. */
+const acceptedOnly = (error: unknown): boolean => ((error as { $response?: { statusCode?: number } }).$response?.statusCode ?? 0) >= 500 || /<!doctype|not valid JSON|not implemented/i.test(String((error as Error).message));
 
 export const canDeleteRetained = (type: string): boolean => type in DELETERS;
 
@@ -91,7 +96,9 @@ export async function deleteRetained(target: AwsTarget, kept: readonly KeptResou
       try {
         result = { resource, deleted: true, note: await deleter(target, resource.physicalId, resource.region) };
       } catch (error) {
-        result = isAwsError(error, ...GONE) ? { resource, deleted: true, note: 'already gone' } : { resource, deleted: false, note: `not deleted: ${(error as Error).message}` };
+        if (isAwsError(error, ...GONE)) result = { resource, deleted: true, note: 'already gone' };
+        else if (target.kind === 'local' && acceptedOnly(error)) result = { resource, deleted: true, note: 'the emulator only accepts this type (docs/emulator.md): there is nothing behind it to delete' };
+        else result = { resource, deleted: false, note: `not deleted: ${(error as Error).message.split('\n')[0]}` };
       }
     }
     log(`destroy: DELETE_RETAINED: ${resource.resourceType} ${resource.physicalId}: ${result.note}`);
