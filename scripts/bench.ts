@@ -22,10 +22,10 @@ export const STEPS: readonly Step[] = [
   { name: 'validate-cold', what: 'ajv + integrity, every validator compiled', module: 'scripts/lib/validate/bench.ts', fn: 'validateCold' },
   { name: 'check', what: 'every PCI rule × 4 contexts + segmentation proof + report/diagrams (in memory)', module: 'scripts/lib/check/bench.ts', fn: 'checkPlatformOnce' },
   { name: 'diff', what: 'semantic diff + data-loss gate, every template, one RDS replacement', module: 'scripts/lib/diff/bench.ts', fn: 'diffPlatformChange' },
-  { name: 'package', what: 'package into a new artifact bucket (emulator on :5099)', module: 'scripts/lib/deploy/bench.ts', fn: 'benchPackage', runs: 3 },
-  { name: 'package-again', what: 'package, nothing changed (emulator on :5099)', module: 'scripts/lib/deploy/bench.ts', fn: 'benchPackageUnchanged', runs: 3 },
-  { name: 'deploy', what: 'make deploy ENV=dev, whole platform from nothing (emulator on :5099)', module: 'scripts/lib/deploy/bench.ts', fn: 'benchDeploy', runs: 3 },
-  { name: 'deploy-again', what: 'make deploy ENV=dev, nothing to change (target ≤ 3 s; emulator on :5099)', module: 'scripts/lib/deploy/bench.ts', fn: 'benchDeployUnchanged', runs: 3 },
+  { name: 'package', what: 'package into a new artifact bucket', module: 'scripts/lib/deploy/bench.ts', fn: 'benchPackage', runs: 3 },
+  { name: 'package-again', what: 'package, nothing changed', module: 'scripts/lib/deploy/bench.ts', fn: 'benchPackageUnchanged', runs: 3 },
+  { name: 'deploy', what: 'make deploy ENV=dev, whole platform from nothing', module: 'scripts/lib/deploy/bench.ts', fn: 'benchDeploy', runs: 3 },
+  { name: 'deploy-again', what: 'make deploy ENV=dev, nothing to change (target ≤ 3 s)', module: 'scripts/lib/deploy/bench.ts', fn: 'benchDeployUnchanged', runs: 3 },
   { name: 'validate-all', what: 'ajv + integrity + cfn-lint (2 processes; their memory not counted)', module: 'scripts/lib/validate/bench.ts', fn: 'validateWithCfnLint', runs: 3 },
 ];
 
