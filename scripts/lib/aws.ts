@@ -15,7 +15,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { spawnSync, spawn } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './paths.js';
@@ -95,15 +95,6 @@ export function aws<T = any>(target: AwsTarget, args: readonly string[], options
   return (out ? JSON.parse(out) : null) as T;
 }
 
-/** Runs `aws <args>` streaming its output to this process; resolves with the exit code. */
-export function awsStreaming(target: AwsTarget, args: readonly string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(awsCli(), args, { env: target.env, stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('error', reject);
-    child.on('close', (code) => resolve(code ?? 1));
-  });
-}
-
 /** Fails early, with a clear message, when TARGET=aws has no usable credentials. */
 export function assertCredentials(target: AwsTarget): { account: string; arn: string } {
   try {
@@ -116,31 +107,6 @@ export function assertCredentials(target: AwsTarget): { account: string; arn: st
         : `the local emulator does not answer at ${target.endpoint}: run make local-up`;
     throw new AwsTargetError(`${hint} (${(e as Error).message.split('\n')[0]})`);
   }
-}
-
-/** Like aws(), without blocking the event loop (several calls can run side by side). */
-export function awsAsync<T = any>(target: AwsTarget, args: readonly string[], options: { region?: string } = {}): Promise<T> {
-  const full = [...args, '--output', 'json', ...(options.region ? ['--region', options.region] : [])];
-  return new Promise((resolve, reject) => {
-    const child = spawn(awsCli(), full, { env: target.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', (error) => reject(new AwsCallError(`aws ${args.slice(0, 2).join(' ')}: ${error.message}`, '', null)));
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new AwsCallError(`aws ${args.slice(0, 2).join(' ')} failed: ${stderr.trim()}`, stderr, code));
-      const out = stdout.trim();
-      resolve((out ? JSON.parse(out) : null) as T);
-    });
-  });
-}
-
-/** Runs `aws <args>` (no JSON) and returns its exit code, stdout and stderr. */
-export function awsText(target: AwsTarget, args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(awsCli(), args, { env: target.env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (result.error) throw new AwsCallError(`aws ${args.slice(0, 2).join(' ')}: ${result.error.message}`, '', null);
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 // --- AWS SDK v3 clients ----------------------------------------------------------------------------
