@@ -16,8 +16,8 @@ EMULATOR_HOST ?= 127.0.0.1
 EMULATOR_PORT ?= 5000
 export TARGET EMULATOR_HOST EMULATOR_PORT
 
-.PHONY: help all install types typecheck build validate lint check diff package deploy destroy \
-        local-up local-down stackset stackset-plan stackset-drift test bench clean
+.PHONY: help all install types typecheck build validate lint check diff package deploy destroy refactor \
+        local-up local-down stackset stackset-plan stackset-drift test bench clean actionlint lint-workflows
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -52,17 +52,20 @@ validate: install ## ajv schema validation + cross-stack integrity + cfn-lint ov
 check: node_modules/.installed ## PCI DSS rules, segmentation proof, diagrams, evidence bundle; VERIFY=<dir> [COMMIT=<ref>] checks a bundle instead
 	$(TSX) scripts/check.ts $(if $(VERIFY),--verify $(VERIFY) $(if $(COMMIT),--commit $(COMMIT)))
 
-diff: install ## Semantic diff of generated/ against BASE (git ref) or STACK (deployed); data-loss gate
-	$(TSX) scripts/diff.ts
+diff: install ## Semantic diff of generated/ against BASE (git ref) or STACK (deployed); data-loss gate; FORMAT=text|markdown|json
+	@$(TSX) scripts/diff.ts
 
 package: install ## Upload nested templates to the artifact bucket (content-addressed); packaged root in build/
 	$(TSX) scripts/package.ts
 
-deploy: install ## aws cloudformation deploy of the packaged root, ENV=dev|staging|prod
+deploy: install ## DR vault, then the packaged root: nested change set + data-loss gate (ALLOW_REPLACE=…), aws cloudformation deploy, ENV=dev|staging|prod
 	$(TSX) scripts/deploy.ts --env $(ENV)
 
-destroy: install ## Delete the stack of ENV (asks first; prod needs CONFIRM=prod)
+destroy: install ## Delete the stacks of ENV (checks first what would refuse; asks; prod needs CONFIRM=prod; DELETE_RETAINED=1 not for prod)
 	$(TSX) scripts/destroy.ts --env $(ENV)
+
+refactor: install ## Stack refactor for renamed/moved stateful resources of ENV: shows the plan; APPLY=1 runs it
+	$(TSX) scripts/refactor.ts --env $(ENV)
 
 local-up: $(VENV)/.installed ## Start the local AWS emulator (moto server) on $(EMULATOR_HOST):$(EMULATOR_PORT)
 	bash scripts/emulator/emulator.sh up
@@ -82,8 +85,21 @@ stackset-drift: install ## Drift detection on the stack set of MANIFEST
 test: install typecheck local-up ## Type check and run every test (node:test), emulator included
 	node --import tsx --test --test-concurrency=2 test/*.test.ts
 
-bench: install ## Wall time and peak memory of build, validate, check, package, deploy
+bench: install ## Wall time and peak memory of build, validate, check, package, deploy (stops the emulator it started)
 	$(TSX) scripts/bench.ts
+
+# actionlint (github.com/rhysd/actionlint) for .github/workflows, built with the machine's Go into .tools/.
+ACTIONLINT_VERSION := v1.7.12
+ACTIONLINT := .tools/actionlint
+
+actionlint: $(ACTIONLINT) ## Install actionlint $(ACTIONLINT_VERSION) into .tools/ (go install; needs Go)
+
+$(ACTIONLINT):
+	@command -v go >/dev/null || { echo "actionlint: Go is not installed (needed to build github.com/rhysd/actionlint)" >&2; exit 1; }
+	GOBIN=$(CURDIR)/.tools go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
+
+lint-workflows: $(ACTIONLINT) ## Lint .github/workflows with actionlint
+	$(ACTIONLINT) -no-color
 
 clean: ## Remove build output and the local emulator state
 	rm -rf build .local

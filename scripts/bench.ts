@@ -22,9 +22,10 @@ export const STEPS: readonly Step[] = [
   { name: 'validate-cold', what: 'ajv + integrity, every validator compiled', module: 'scripts/lib/validate/bench.ts', fn: 'validateCold' },
   { name: 'check', what: 'every PCI rule × 4 contexts + segmentation proof + report/diagrams (in memory)', module: 'scripts/lib/check/bench.ts', fn: 'checkPlatformOnce' },
   { name: 'diff', what: 'semantic diff + data-loss gate, every template, one RDS replacement', module: 'scripts/lib/diff/bench.ts', fn: 'diffPlatformChange' },
-  { name: 'package', what: 'package into a new artifact bucket (emulator on :5099)', module: 'scripts/lib/deploy/bench.ts', fn: 'benchPackage', runs: 3 },
-  { name: 'package-again', what: 'package, nothing changed (emulator on :5099)', module: 'scripts/lib/deploy/bench.ts', fn: 'benchPackageUnchanged', runs: 3 },
-  { name: 'deploy', what: 'make deploy ENV=dev, whole platform from nothing (emulator on :5099)', module: 'scripts/lib/deploy/bench.ts', fn: 'benchDeploy', runs: 3 },
+  { name: 'package', what: 'package into a new artifact bucket', module: 'scripts/lib/deploy/bench.ts', fn: 'benchPackage', runs: 3 },
+  { name: 'package-again', what: 'package, nothing changed', module: 'scripts/lib/deploy/bench.ts', fn: 'benchPackageUnchanged', runs: 3 },
+  { name: 'deploy', what: 'make deploy ENV=dev, whole platform from nothing', module: 'scripts/lib/deploy/bench.ts', fn: 'benchDeploy', runs: 3 },
+  { name: 'deploy-again', what: 'make deploy ENV=dev, nothing to change (target ≤ 3 s)', module: 'scripts/lib/deploy/bench.ts', fn: 'benchDeployUnchanged', runs: 3 },
   { name: 'validate-all', what: 'ajv + integrity + cfn-lint (2 processes; their memory not counted)', module: 'scripts/lib/validate/bench.ts', fn: 'validateWithCfnLint', runs: 3 },
 ];
 
@@ -48,7 +49,22 @@ function runOnce(step: Step): { ms: number; maxRssKb: number } {
   return JSON.parse(line.slice(line.indexOf('{')));
 }
 
+const BENCH_PORT = process.env.EMULATOR_BENCH_PORT ?? '5099';
+const emulator = (command: 'status' | 'down') =>
+  spawnSync('bash', [join(ROOT, 'scripts', 'emulator', 'emulator.sh'), command], { env: { ...process.env, EMULATOR_PORT: BENCH_PORT }, encoding: 'utf8' });
+
 function main(): void {
+  // The bench starts an emulator of its own on BENCH_PORT when a step needs one: stop it afterwards
+  // unless it was already running before (then it is someone's, and left alone).
+  const wasRunning = emulator('status').status === 0;
+  try {
+    runSteps();
+  } finally {
+    if (!wasRunning && emulator('status').status === 0) console.log(`bench: ${emulator('down').stdout.trim()} (the bench's emulator on :${BENCH_PORT})`);
+  }
+}
+
+function runSteps(): void {
   const args = process.argv.slice(2);
   const runsFlag = args.indexOf('--runs');
   const runs = runsFlag >= 0 ? Number(args[runsFlag + 1]) : undefined;

@@ -1,4 +1,5 @@
-// make destroy ENV=dev|staging|prod: asks first (CONFIRM=<env> answers without a terminal; prod needs CONFIRM=prod)
+// make destroy ENV=dev|staging|prod: asks first (CONFIRM=<env> answers without a terminal; prod needs CONFIRM=prod);
+// DELETE_RETAINED=1 (not prod) also deletes what the stack delete keeps, so the environment can be deployed again
 import { AwsTargetError } from './lib/aws.js';
 import { DeployFailedError } from './lib/deploy/deploy.js';
 import { destroyPlatform, terminalQuestion } from './lib/deploy/destroy.js';
@@ -9,7 +10,7 @@ function envArgument(argv: readonly string[]): string | undefined {
   return index >= 0 ? argv[index + 1] : process.env.ENV;
 }
 
-destroyPlatform({ env: envArgument(process.argv.slice(2)) ?? '', confirm: process.env.CONFIRM, ask: terminalQuestion() }).catch((error: unknown) => {
+destroyPlatform({ env: envArgument(process.argv.slice(2)) ?? '', confirm: process.env.CONFIRM, deleteRetained: process.env.DELETE_RETAINED === '1', ask: terminalQuestion() }).catch((error: unknown) => {
   if (error instanceof DeployFailedError) {
     console.error(error.message);
     process.exit(1);

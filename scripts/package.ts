@@ -2,7 +2,7 @@
 //   TARGET=local (default: the emulator) | TARGET=aws AWS_REGION=... [ARTIFACT_BUCKET=...]
 //   [ARTIFACT_READERS_ORG=o-...] [ARTIFACT_READERS_ACCOUNTS=111111111111,222222222222]
 import { relative } from 'node:path';
-import { assertCredentials, AwsTargetError, resolveTarget } from './lib/aws.js';
+import { AwsTargetError, callerIdentity, resolveTarget } from './lib/aws.js';
 import { packageTemplates, PackageError, type ArtifactReaders } from './lib/package.js';
 import { ROOT } from './lib/paths.js';
 
@@ -15,7 +15,7 @@ function readersFromEnvironment(environment: NodeJS.ProcessEnv): ArtifactReaders
 async function main(): Promise<void> {
   const started = performance.now();
   const target = resolveTarget();
-  assertCredentials(target);
+  await callerIdentity(target);
   const result = await packageTemplates({ target, bucket: process.env.ARTIFACT_BUCKET?.trim() || undefined, readers: readersFromEnvironment(process.env) });
   for (const key of result.uploaded) console.log(`package: uploaded s3://${result.bucket}/${key}`);
   console.log(`package: ${result.uploaded.length} uploaded, ${result.skipped.length} unchanged (already in s3://${result.bucket}) in ${(performance.now() - started).toFixed(0)} ms`);

@@ -13,14 +13,16 @@ import { buildReport, exitCodeOf } from '../scripts/lib/diff/report.js';
 import { renderText } from '../scripts/lib/diff/render-text.js';
 import { renderMarkdown } from '../scripts/lib/diff/render-markdown.js';
 import { parseTemplateText, templatesFromDir } from '../scripts/lib/diff/source-dir.js';
-import { templatesFromStack, type AwsCall } from '../scripts/lib/diff/source-stack.js';
+import { templatesFromStack, type StackReader } from '../scripts/lib/diff/source-stack.js';
 import { parseAllowList } from '../scripts/lib/diff/allow.js';
 import { changedPaths, formatPath } from '../scripts/lib/diff/value-paths.js';
 import { referencesIn } from '../scripts/lib/diff/references.js';
 import { replacementOf } from '../scripts/lib/diff/replacement.js';
 import { findRenames } from '../scripts/lib/diff/renames.js';
 import type { CfnResource, CfnTemplate, TemplateSet } from '../scripts/lib/diff/types.js';
-import { aws, resolveTarget } from '../scripts/lib/aws.js';
+import { CreateStackCommand, DeleteStackCommand, waitUntilStackCreateComplete } from '@aws-sdk/client-cloudformation';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { awsClients, resolveTarget } from '../scripts/lib/aws.js';
 
 // Asked before any test is registered: the tests that follow keep the event loop busy.
 const EMULATOR = `http://${process.env.EMULATOR_HOST ?? '127.0.0.1'}:${process.env.EMULATOR_PORT ?? '5000'}`;
@@ -59,16 +61,16 @@ function compare(before: Record<string, CfnTemplate>, after: Record<string, CfnT
 
 // ---- the issue's cases -------------------------------------------------------------------------
 
-test('an added resource is listed, and the gate passes', () => {
-  const { exitCode, output } = diffCase('added-resource');
+test('an added resource is listed, and the gate passes', async () => {
+  const { exitCode, output } = await diffCase('added-resource');
   assert.equal(exitCode, 0);
   assert.ok(lines(output).includes('[+] AWS::SNS::Topic AlarmTopic'), output);
   assert.ok(lines(output).some((l) => l.startsWith('[+] Output AlarmTopicArn')), output);
   assert.match(lastLine(output), GATE_PASSED);
 });
 
-test('a property that updates in place is shown with its path and does not trip the gate', () => {
-  const { exitCode, output } = diffCase('update-in-place');
+test('a property that updates in place is shown with its path and does not trip the gate', async () => {
+  const { exitCode, output } = await diffCase('update-in-place');
   assert.equal(exitCode, 0);
   assert.ok(lines(output).includes('[~] AWS::Logs::LogGroup AuditLogGroup'), output);
   assert.ok(lines(output).includes(' └─ [~] RetentionInDays'), output);
@@ -77,8 +79,8 @@ test('a property that updates in place is shown with its path and does not trip 
   assert.match(lastLine(output), GATE_PASSED);
 });
 
-test('a property that forces replacement of an RDS instance fires the gate and names the property', () => {
-  const { exitCode, output } = diffCase('rds-replace');
+test('a property that forces replacement of an RDS instance fires the gate and names the property', async () => {
+  const { exitCode, output } = await diffCase('rds-replace');
   assert.equal(exitCode, 1);
   assert.ok(
     lines(output).some((l) => l.startsWith('  [BLOCKED] database.yaml: Database (AWS::RDS::DBInstance) will be REPLACED') && l.includes('deleted after a final snapshot')),
@@ -92,8 +94,8 @@ test('a property that forces replacement of an RDS instance fires the gate and n
   assert.match(lastLine(output), GATE_BLOCKED);
 });
 
-test('a renamed logical ID of a bucket fires the gate, naming both IDs, even with DeletionPolicy Retain', () => {
-  const { exitCode, output } = diffCase('bucket-rename');
+test('a renamed logical ID of a bucket fires the gate, naming both IDs, even with DeletionPolicy Retain', async () => {
+  const { exitCode, output } = await diffCase('bucket-rename');
   assert.equal(exitCode, 1);
   assert.ok(
     lines(output).some((l) => l.startsWith('  [BLOCKED] storage.yaml: DataBucket (AWS::S3::Bucket) logical ID renamed DataBucket -> PaymentDataBucket: PaymentDataBucket is created new and empty')),
@@ -103,8 +105,8 @@ test('a renamed logical ID of a bucket fires the gate, naming both IDs, even wit
   assert.doesNotMatch(output, /IAM PERMISSIONS BROADENED/);
 });
 
-test('an IAM broadening prints a warning block, without failing', () => {
-  const { exitCode, output } = diffCase('iam-broadening');
+test('an IAM broadening prints a warning block, without failing', async () => {
+  const { exitCode, output } = await diffCase('iam-broadening');
   assert.equal(exitCode, 0);
   const at = lines(output).indexOf('!!! WARNING: IAM PERMISSIONS BROADENED - compute.yaml');
   assert.ok(at > 0, output);
@@ -114,27 +116,27 @@ test('an IAM broadening prints a warning block, without failing', () => {
   assert.match(lastLine(output), /1 security warning\(s\) above/);
 });
 
-test('ALLOW_REPLACE accepts the replacement by logical ID or template:LogicalId, and only that', () => {
-  const byEnv = diffCase('rds-replace', [], { ALLOW_REPLACE: 'Database' });
+test('ALLOW_REPLACE accepts the replacement by logical ID or template:LogicalId, and only that', async () => {
+  const byEnv = await diffCase('rds-replace', [], { ALLOW_REPLACE: 'Database' });
   assert.equal(byEnv.exitCode, 0);
   assert.ok(lines(byEnv.output).some((l) => l.startsWith('  [ALLOWED by Database] database.yaml: Database (AWS::RDS::DBInstance) will be REPLACED')), byEnv.output);
   assert.match(lastLine(byEnv.output), /^DATA-LOSS GATE: passed .*\(1 allowed\)/);
 
-  const byFlag = diffCase('rds-replace', ['--allow-replace', 'database:Database']);
+  const byFlag = await diffCase('rds-replace', ['--allow-replace', 'database:Database']);
   assert.equal(byFlag.exitCode, 0);
 
-  const wrongTemplate = diffCase('rds-replace', [], { ALLOW_REPLACE: 'cache.yaml:Database' });
+  const wrongTemplate = await diffCase('rds-replace', [], { ALLOW_REPLACE: 'cache.yaml:Database' });
   assert.equal(wrongTemplate.exitCode, 1);
   assert.ok(lines(wrongTemplate.output).includes('  note: allowance "cache.yaml:Database" matched no replacement or deletion'), wrongTemplate.output);
 
-  const renamed = diffCase('bucket-rename', [], { ALLOW_REPLACE: 'PaymentDataBucket' });
+  const renamed = await diffCase('bucket-rename', [], { ALLOW_REPLACE: 'PaymentDataBucket' });
   assert.equal(renamed.exitCode, 0, 'a rename can be allowed by its new ID too');
 });
 
 // ---- more cases --------------------------------------------------------------------------------
 
-test('a deleted log group with DeletionPolicy Retain is reported as retained and does not block', () => {
-  const { exitCode, output } = diffCase('retained-log-group');
+test('a deleted log group with DeletionPolicy Retain is reported as retained and does not block', async () => {
+  const { exitCode, output } = await diffCase('retained-log-group');
   assert.equal(exitCode, 0);
   assert.ok(
     lines(output).some((l) => l.startsWith('  [RETAINED] observability.yaml: LegacyAuditLogGroup (AWS::Logs::LogGroup) is removed from the stack but RETAINED by DeletionPolicy Retain')),
@@ -154,8 +156,8 @@ test('the same log group deleted without a Retain policy blocks', () => {
   assert.match(compare({ 'observability.yaml': before }, { 'observability.yaml': {} }).output, /is removed and DELETED after a final snapshot/);
 });
 
-test('a security group opened to 0.0.0.0/0 prints the internet warning block', () => {
-  const { exitCode, output } = diffCase('sg-open-world');
+test('a security group opened to 0.0.0.0/0 prints the internet warning block', async () => {
+  const { exitCode, output } = await diffCase('sg-open-world');
   assert.equal(exitCode, 0);
   const at = lines(output).indexOf('!!! WARNING: SECURITY GROUP OPENED TO THE INTERNET - network.yaml');
   assert.ok(at > 0, output);
@@ -175,8 +177,8 @@ test('an ingress rule from a parameter whose default is 0.0.0.0/0 counts as open
   assert.match(narrow, /!!! WARNING: SECURITY GROUP RULES ADDED - network\.yaml/);
 });
 
-test('a nested layer added shows as a new template and a new nested stack, and passes', () => {
-  const { exitCode, output } = diffCase('nested-layer-added');
+test('a nested layer added shows as a new template and a new nested stack, and passes', async () => {
+  const { exitCode, output } = await diffCase('nested-layer-added');
   assert.equal(exitCode, 0);
   assert.equal(lines(output)[1], '3 templates: 1 changed (root.yaml), 1 added (storage.yaml), 0 removed, 1 unchanged');
   assert.ok(lines(output).includes('[+] AWS::CloudFormation::Stack StorageStack'), output);
@@ -280,15 +282,15 @@ test('a stateful resource made conditional blocks unless Retain keeps it; a weak
   assert.match(w.output, /DataBucket \(AWS::S3::Bucket\): DeletionPolicy Retain -> Delete \(default\)/);
 });
 
-test('a parameter value that forces replacement (through the root into a layer) fires the gate, templates unchanged', () => {
-  const { exitCode, output } = diffCase('parameter-value');
+test('a parameter value that forces replacement (through the root into a layer) fires the gate, templates unchanged', async () => {
+  const { exitCode, output } = await diffCase('parameter-value');
   assert.equal(exitCode, 1);
   assert.equal(lines(output)[1], '2 templates: 0 changed, 0 added, 0 removed, 2 unchanged');
   assert.ok(lines(output).some((l) => l.startsWith('  [BLOCKED] database.yaml: Database (AWS::RDS::DBInstance) will be REPLACED')), output);
   assert.ok(lines(output).includes('      - DBName: requires replacement per the resource specification (parameter value prod: DbName "payments" -> "payments_v2")'), output);
   const section = lines(output).indexOf('Parameter values (per environment file, else the root default):');
   assert.deepEqual(lines(output).slice(section + 1, section + 3), ['  prod: DbName "payments" -> "payments_v2"', '      -> database.yaml:Database DBName (requires replacement)']);
-  assert.equal(diffCase('parameter-value', ['--allow-replace', 'database.yaml:Database']).exitCode, 0);
+  assert.equal((await diffCase('parameter-value', ['--allow-replace', 'database.yaml:Database'])).exitCode, 0);
 });
 
 test('a changed root default reaches every environment that does not set the value; a condition flip is followed', () => {
@@ -337,8 +339,8 @@ test('a renamed nested stack in the root fires the gate (the whole layer is re-c
   assert.match(output, /\[BLOCKED\] root\.yaml: KmsStack \(AWS::CloudFormation::Stack\) logical ID renamed KmsStack -> KeysStack/);
 });
 
-test('--format markdown: gate result and security tables at the top, a collapsed section per template', () => {
-  const { exitCode, output } = diffCase('bucket-rename', ['--format', 'markdown']);
+test('--format markdown: gate result and security tables at the top, a collapsed section per template', async () => {
+  const { exitCode, output } = await diffCase('bucket-rename', ['--format', 'markdown']);
   assert.equal(exitCode, 1);
   const details = lines(output).indexOf('<details>');
   const at = (text: string) => lines(output).findIndex((l) => l.startsWith(text));
@@ -350,37 +352,37 @@ test('--format markdown: gate result and security tables at the top, a collapsed
   assert.ok(lines(output).includes('[-] AWS::S3::Bucket DataBucket orphan'), 'the semantic diff is inside the section');
   assert.doesNotMatch(output, /\x1b\[/, 'no colour codes in markdown');
 
-  const security = diffCase('sg-open-world', [], { FORMAT: 'markdown' }).output;
+  const security = (await diffCase('sg-open-world', [], { FORMAT: 'markdown' })).output;
   assert.ok(lines(security).includes('> **SECURITY GROUP OPENED TO THE INTERNET** in `network.yaml`'), security);
   assert.ok(lines(security).includes('| + | ${NlbSecurityGroup.GroupId} | In | TCP 443 | Everyone (IPv4) |'), security);
 });
 
-test('text output has no colour unless asked for', () => {
-  assert.doesNotMatch(diffCase('rds-replace').output, /\x1b\[/);
-  assert.match(diffCase('rds-replace', ['--color']).output, /\x1b\[1;31mDATA-LOSS GATE: BLOCKED/);
+test('text output has no colour unless asked for', async () => {
+  assert.doesNotMatch((await diffCase('rds-replace')).output, /\x1b\[/);
+  assert.match((await diffCase('rds-replace', ['--color'])).output, /\x1b\[1;31mDATA-LOSS GATE: BLOCKED/);
 });
 
-test('bad input exits 2 with a message naming the input and what is allowed', () => {
+test('bad input exits 2 with a message naming the input and what is allowed', async () => {
   const cases: [string[], NodeJS.ProcessEnv, RegExp][] = [
     [['--frobnicate'], {}, /--frobnicate: unknown option/],
     [[], { ALLOW_REPLACE: 'Database;drop' }, /ALLOW_REPLACE: "Database;drop" is not an allowance; allowed: LogicalId or template:LogicalId/],
     [['--format', 'html'], {}, /--format: "html" is not a format; allowed: text, markdown/],
   ];
   for (const [args, env, message] of cases) {
-    const run = diffCase('added-resource', args, env);
+    const run = await diffCase('added-resource', args, env);
     assert.equal(run.exitCode, 2, args.join(' '));
     assert.match(run.output, message);
   }
-  const both = runDiff(['--base', 'main'], environment(fixture('added-resource', 'after'), { STACK: 'payment-dev' }));
+  const both = await runDiff(['--base', 'main'], environment(fixture('added-resource', 'after'), { STACK: 'payment-dev' }));
   assert.equal(both.exitCode, 2);
   assert.match(both.output, /BASE\/--base and STACK\/--stack: choose one thing to compare with/);
-  const missing = runDiff(['--before-dir', join(FIXTURES, 'nope')], environment(fixture('added-resource', 'after')));
+  const missing = await runDiff(['--before-dir', join(FIXTURES, 'nope')], environment(fixture('added-resource', 'after')));
   assert.equal(missing.exitCode, 2);
   assert.match(missing.output, /fixtures\/diff\/nope: no such directory/);
 
   const dir = mkdtempSync(join(tmpdir(), 'diff-bad-'));
   writeFileSync(join(dir, 'root.yaml'), 'Resources:\n  Broken:\n    Properties: {}\n');
-  const bad = runDiff(['--before-dir', dir], environment(fixture('added-resource', 'after')));
+  const bad = await runDiff(['--before-dir', dir], environment(fixture('added-resource', 'after')));
   assert.equal(bad.exitCode, 2);
   assert.match(bad.output, /root\.yaml: Resources\.Broken: a resource needs a Type/);
   rmSync(dir, { recursive: true });
@@ -394,7 +396,7 @@ function git(repo: string, ...args: string[]): string {
   return r.stdout.trim();
 }
 
-test('git: the default base is the merge base with main; the working tree is the new side; BASE picks a ref', () => {
+test('git: the default base is the merge base with main; the working tree is the new side; BASE picks a ref', async () => {
   const repo = mkdtempSync(join(tmpdir(), 'diff-git-'));
   const templates = join(repo, 'generated', 'templates');
   try {
@@ -407,14 +409,14 @@ test('git: the default base is the merge base with main; the working tree is the
     cpSync(fixture('rds-replace', 'after'), templates, { recursive: true }); // uncommitted
     const env = environment(templates, {}, { repo });
 
-    const run = runDiff([], env);
+    const run = await runDiff([], env);
     assert.equal(run.exitCode, 1, run.output);
     assert.match(lines(run.output)[0]!, /^Template diff: generated\/templates \(working tree\) against [0-9a-f]{10} \(merge base of HEAD and main\)$/);
     assert.match(run.output, /\[BLOCKED\] database\.yaml: Database \(AWS::RDS::DBInstance\) will be REPLACED/);
 
     git(repo, 'commit', '-q', '-am', 'after');
-    assert.equal(runDiff([], environment(templates, { BASE: 'HEAD' }, { repo })).exitCode, 0, 'against HEAD: nothing changed');
-    const previous = runDiff([], environment(templates, { BASE: 'HEAD~1' }, { repo }));
+    assert.equal((await runDiff([], environment(templates, { BASE: 'HEAD' }, { repo }))).exitCode, 0, 'against HEAD: nothing changed');
+    const previous = await runDiff([], environment(templates, { BASE: 'HEAD~1' }, { repo }));
     assert.equal(previous.exitCode, 1);
     assert.match(lines(previous.output)[0]!, /against HEAD~1@[0-9a-f]{10}$/);
 
@@ -426,7 +428,7 @@ test('git: the default base is the merge base with main; the working tree is the
     git(repo, 'add', '.');
     git(repo, 'commit', '-q', '-m', 'parameters');
     cpSync(join(fixture('parameter-value', 'after'), 'parameters'), parameters, { recursive: true }); // uncommitted
-    const byValue = runDiff([], environment(templates, { BASE: 'HEAD' }, { repo }));
+    const byValue = await runDiff([], environment(templates, { BASE: 'HEAD' }, { repo }));
     assert.equal(byValue.exitCode, 1, byValue.output);
     assert.ok(lines(byValue.output).includes('  prod: DbName "payments" -> "payments_v2"'), byValue.output);
 
@@ -437,12 +439,12 @@ test('git: the default base is the merge base with main; the working tree is the
     git(repo, 'add', '.');
     git(repo, 'commit', '-q', '-m', 'dr vault, new parameter values');
     rmSync(join(standalone, 'dr.yaml'));
-    const vault = runDiff([], environment(templates, { BASE: 'HEAD' }, { repo }));
+    const vault = await runDiff([], environment(templates, { BASE: 'HEAD' }, { repo }));
     assert.equal(vault.exitCode, 1, vault.output);
     assert.match(vault.output, /\[BLOCKED\] standalone\/dr\.yaml: DrVault \(AWS::Backup::BackupVault\) is removed and DELETED/);
-    assert.equal(runDiff([], environment(templates, { BASE: 'HEAD', ALLOW_REPLACE: 'standalone/dr.yaml:DrVault' }, { repo })).exitCode, 0);
+    assert.equal((await runDiff([], environment(templates, { BASE: 'HEAD', ALLOW_REPLACE: 'standalone/dr.yaml:DrVault' }, { repo }))).exitCode, 0);
 
-    const unknown = runDiff(['--base', 'no-such-branch'], env);
+    const unknown = await runDiff(['--base', 'no-such-branch'], env);
     assert.equal(unknown.exitCode, 2);
     assert.match(unknown.output, /BASE=no-such-branch: not a commit in .*; allowed: a branch, tag or commit/);
   } finally {
@@ -450,37 +452,33 @@ test('git: the default base is the merge base with main; the working tree is the
   }
 });
 
-/** A fake AWS: a packaged root (JSON body, S3 TemplateURL) and one nested stack (YAML body). */
-function fakeAws(rootBody: unknown, nestedBody: string): { call: AwsCall; calls: string[][] } {
-  const calls: string[][] = [];
-  const call: AwsCall = (args) => {
-    calls.push([...args]);
-    const stack = args[args.indexOf('--stack-name') + 1];
-    if (args[1] === 'get-template') return { TemplateBody: stack === 'payment-dev' ? rootBody : nestedBody };
-    if (args[1] === 'list-stack-resources') {
-      return {
-        StackResourceSummaries: [
-          { LogicalResourceId: 'KmsStack', PhysicalResourceId: 'arn:aws:cloudformation:us-east-1:111111111111:stack/payment-dev-KmsStack-1/abc', ResourceType: 'AWS::CloudFormation::Stack', ResourceStatus: 'UPDATE_COMPLETE' },
-        ],
-      };
-    }
-    throw new Error(`unexpected call ${args.join(' ')}`);
+/** A recorded AWS: a packaged root (S3 TemplateURL) and one nested stack, as GetTemplate and ListStackResources gave them. */
+function fakeAws(rootBody: CfnTemplate, nestedBody: string): { reader: StackReader; calls: string[] } {
+  const calls: string[] = [];
+  const reader: StackReader = {
+    template: async (stack) => {
+      calls.push(`template ${stack}`);
+      return stack === 'payment-dev' ? structuredClone(rootBody) : parseTemplateText(nestedBody, stack);
+    },
+    nestedStacks: async (stack) => {
+      calls.push(`nested ${stack}`);
+      return new Map([['KmsStack', 'arn:aws:cloudformation:us-east-1:111111111111:stack/payment-dev-KmsStack-1/abc']]);
+    },
   };
-  return { call, calls };
+  return { reader, calls };
 }
 
-test('STACK: the deployed root and its nested stacks, mapped to layer files by logical ID', () => {
+test('STACK: the deployed root and its nested stacks, mapped to layer files by logical ID', async () => {
   const deployedRoot = load('nested-layer-added', 'before', 'root.yaml');
   deployedRoot.Resources!.KmsStack!.Properties!.TemplateURL = 'https://artifacts.s3.amazonaws.com/3f5c0e.yaml';
   const deployedKms = readFileSync(join(fixture('nested-layer-added', 'before'), 'kms.yaml'), 'utf8').replace(/^ *DeletionPolicy: Retain\n/m, '');
-  const { call, calls } = fakeAws(deployedRoot, deployedKms);
+  const { reader, calls } = fakeAws(deployedRoot, deployedKms);
   const after = templatesFromDir(fixture('nested-layer-added', 'after'));
-  const before = templatesFromStack('payment-dev', after, call);
+  const before = await templatesFromStack('payment-dev', after, reader);
   assert.deepEqual([...before.templates.keys()], ['root.yaml', 'kms.yaml']);
-  assert.ok(calls.some((c) => c.includes('arn:aws:cloudformation:us-east-1:111111111111:stack/payment-dev-KmsStack-1/abc')), 'the nested stack is read by its physical ID');
-  assert.ok(calls.every((c) => c[1] !== 'get-template' || c.includes('Original')), 'the original template, not the processed one');
+  assert.ok(calls.includes('template arn:aws:cloudformation:us-east-1:111111111111:stack/payment-dev-KmsStack-1/abc'), 'the nested stack is read by its physical ID');
 
-  const run = runDiff(['--stack', 'payment-dev'], environment(fixture('nested-layer-added', 'after'), {}, { awsCall: call }));
+  const run = await runDiff(['--stack', 'payment-dev', '--no-change-set'], environment(fixture('nested-layer-added', 'after'), {}, { stackReader: reader }));
   assert.equal(run.exitCode, 0, run.output);
   assert.match(lines(run.output)[0]!, /against deployed stack payment-dev$/);
   assert.doesNotMatch(run.output, /TemplateURL/, 'the packaged S3 URL is not reported as a change');
@@ -488,7 +486,7 @@ test('STACK: the deployed root and its nested stacks, mapped to layer files by l
   assert.match(run.output, /---- kms\.yaml \(changed\)/, 'the deployed kms layer lacks the DeletionPolicy the new one has');
 });
 
-test('STACK against the local emulator: a deployed root with a nested stack, read through the AWS CLI', { skip: emulatorUp ? false : `no emulator at ${EMULATOR} (make local-up)` }, () => {
+test('STACK against the local emulator: a deployed root with a nested stack, read through the AWS CLI', { skip: emulatorUp ? false : `no emulator at ${EMULATOR} (make local-up)` }, async () => {
   const target = resolveTarget({ ...process.env, TARGET: 'local' });
   const suffix = `${process.pid}-${Date.now()}`;
   const bucket = `diff-test-${suffix}`;
@@ -502,25 +500,29 @@ test('STACK against the local emulator: a deployed root with a nested stack, rea
       join(dir, 'root.yaml'),
       `Resources:\n  ObservabilityStack:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: https://${bucket}.s3.amazonaws.com/obs.yaml\n`,
     );
-    aws(target, ['s3api', 'create-bucket', '--bucket', bucket]);
-    aws(target, ['s3api', 'put-object', '--bucket', bucket, '--key', 'obs.yaml', '--body', join(dir, 'observability.yaml')]);
-    aws(target, ['cloudformation', 'create-stack', '--stack-name', stack, '--template-body', `file://${join(dir, 'root.yaml')}`]);
-    aws(target, ['cloudformation', 'wait', 'stack-create-complete', '--stack-name', stack]);
+    const { s3, cloudformation } = { s3: awsClients(target).s3(), cloudformation: awsClients(target).cloudformation() };
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'obs.yaml', Body: readFileSync(join(dir, 'observability.yaml'), 'utf8') }));
+    await cloudformation.send(new CreateStackCommand({ StackName: stack, TemplateBody: readFileSync(join(dir, 'root.yaml'), 'utf8') }));
+    await waitUntilStackCreateComplete({ client: cloudformation, minDelay: 1, maxWaitTime: 60 }, { StackName: stack });
 
     // The new side: the same root with a local TemplateURL, the layer without the legacy log group.
     const after = join(dir, 'after');
     mkdirSync(after);
     writeFileSync(join(after, 'root.yaml'), 'Resources:\n  ObservabilityStack:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: observability.yaml\n');
     cpSync(join(fixture('retained-log-group', 'after'), 'observability.yaml'), join(after, 'observability.yaml'));
-    const run = runDiff(['--stack', stack, '--after-dir', after], environment(after, { ...process.env, TARGET: 'local' }));
+    const run = await runDiff(['--stack', stack, '--after-dir', after], environment(after, { ...process.env, TARGET: 'local' }));
     assert.equal(run.exitCode, 0, run.output);
     assert.match(lines(run.output)[0]!, new RegExp(`against deployed stack ${stack} \\(local emulator\\)$`));
     assert.match(run.output, /\[RETAINED\] observability\.yaml: LegacyAuditLogGroup/);
     assert.ok(lines(run.output).includes('Unchanged: root.yaml'), run.output);
+    // CloudFormation's own change set (IncludeNestedStacks): the nested stack's removal keeps the group.
+    assert.match(run.output, /---- CloudFormation's change set for diff-test-/, run.output);
+    assert.match(run.output, /Remove +LegacyAuditLogGroup +AWS::Logs::LogGroup +retained \(no longer managed\) +\[Retain\]/, run.output);
+    assert.match(run.output, /DATA-LOSS GATE \(CloudFormation's change set\): passed/, run.output);
   } finally {
     try {
-      aws(target, ['cloudformation', 'delete-stack', '--stack-name', stack]);
-      aws(target, ['s3', 'rb', `s3://${bucket}`, '--force']);
+      await awsClients(target).cloudformation().send(new DeleteStackCommand({ StackName: stack }));
     } catch {
       // best effort: the emulator state is throwaway
     }
@@ -573,7 +575,8 @@ test('references: Ref, GetAtt (both forms) and Fn::Sub variables, not pseudo par
 
 test('replacement facts: RESOURCE_INFO for top-level properties, the specification for nested paths', () => {
   assert.equal(replacementOf('AWS::RDS::DBInstance', ['DBName']), 'yes');
-  assert.equal(replacementOf('AWS::RDS::DBInstance', ['MultiAZ']), 'maybe');
+  assert.equal(replacementOf('AWS::RDS::DBInstance', ['MultiAZ']), 'no', 'RDS switches to Multi-AZ in place (ModifyDBInstance), whatever the specification says');
+  assert.equal(replacementOf('AWS::RDS::DBInstance', ['BackupRetentionPeriod']), 'maybe');
   assert.equal(replacementOf('AWS::RDS::DBInstance', ['AllocatedStorage']), 'no');
   assert.equal(replacementOf('AWS::RDS::DBInstance', ['Tags', 0, 'Value']), 'no');
   assert.equal(replacementOf('AWS::EFS::AccessPoint', ['CreationInfo', 'OwnerUid']), 'yes', 'an additional replacement path from the specification');

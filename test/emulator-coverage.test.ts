@@ -12,7 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTemplate } from '../templates-src/core/yaml.js';
 import { RESOURCE_INFO } from '../templates-src/spec-types/resource-info.js';
-import { aws } from '../scripts/lib/aws.js';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient, DescribeMetricFiltersCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { GetBucketPolicyCommand } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { awsClients } from '../scripts/lib/aws.js';
 import { deployPlatform } from '../scripts/lib/deploy/deploy.js';
 import { stackResources } from '../scripts/lib/deploy/stacks.js';
 import { emulatorTarget, ensureEmulator, forgetRegion } from '../scripts/lib/deploy/emulator.js';
@@ -102,7 +107,7 @@ describe('emulator coverage of the platform\'s resource types', () => {
     );
     writeFileSync(join(work, 'params.json'), JSON.stringify([{ ParameterKey: 'Environment', ParameterValue: 'dev' }]));
     const lines: string[] = [];
-    const result = await deployPlatform({ env: 'dev', target, stackName: 'coverage-types', templatesDir: dir, parametersFile: join(work, 'params.json'), outDir: join(work, 'out'), log: (line) => lines.push(line), pollMs: 300 });
+    const result = await deployPlatform({ env: 'dev', target, stackName: 'coverage-types', templatesDir: dir, standaloneDir: null, parametersFile: join(work, 'params.json'), outDir: join(work, 'out'), log: (line) => lines.push(line), pollMs: 300 });
     assert.equal(result.status, 'CREATE_COMPLETE', lines.slice(-10).join('\n'));
     for (const name of Object.keys(outputs)) {
       const value = result.outputs[name];
@@ -114,19 +119,20 @@ describe('emulator coverage of the platform\'s resource types', () => {
     }
 
     // The types the launcher models on moto's services exist there, as their own APIs show.
-    const physical = new Map(stackResources(target, 'coverage-types').map((r) => [r.LogicalResourceId, r.PhysicalResourceId ?? '']));
+    const physical = new Map((await stackResources(target, 'coverage-types')).map((r) => [r.LogicalResourceId, r.PhysicalResourceId ?? '']));
+    const clients = awsClients(target);
     const topic = physical.get('Topic')!;
-    const subscriptions = aws(target, ['sns', 'list-subscriptions-by-topic', '--topic-arn', topic]).Subscriptions;
-    assert.deepEqual(subscriptions.map((s: { Endpoint: string; Protocol: string }) => [s.Protocol, s.Endpoint]), [['email', 'coverage@example.com']]);
-    assert.equal(subscriptions[0].SubscriptionArn, physical.get('Subscription'));
-    assert.match(aws(target, ['sns', 'get-topic-attributes', '--topic-arn', topic]).Attributes.Policy, /CoverageCloudWatchPublishes/);
-    const filters = aws(target, ['logs', 'describe-metric-filters', '--log-group-name', physical.get('Group')!]).metricFilters;
-    assert.deepEqual(filters.map((f: { metricTransformations: { metricName: string }[] }) => f.metricTransformations[0].metricName), ['AccessDenied']);
-    const alarm = aws(target, ['cloudwatch', 'describe-alarms', '--alarm-names', 'coverage-alarm']).MetricAlarms[0];
-    assert.deepEqual(alarm.AlarmActions, [topic]);
-    const secret = JSON.parse(aws(target, ['secretsmanager', 'get-secret-value', '--secret-id', physical.get('Secret')!]).SecretString);
+    const subscriptions = (await clients.of(SNSClient).send(new ListSubscriptionsByTopicCommand({ TopicArn: topic }))).Subscriptions ?? [];
+    assert.deepEqual(subscriptions.map((s) => [s.Protocol, s.Endpoint]), [['email', 'coverage@example.com']]);
+    assert.equal(subscriptions[0]!.SubscriptionArn, physical.get('Subscription'));
+    assert.match((await clients.of(SNSClient).send(new GetTopicAttributesCommand({ TopicArn: topic }))).Attributes?.Policy ?? '', /CoverageCloudWatchPublishes/);
+    const filters = (await clients.of(CloudWatchLogsClient).send(new DescribeMetricFiltersCommand({ logGroupName: physical.get('Group')! }))).metricFilters ?? [];
+    assert.deepEqual(filters.map((f) => f.metricTransformations?.[0]?.metricName), ['AccessDenied']);
+    const alarm = (await clients.of(CloudWatchClient).send(new DescribeAlarmsCommand({ AlarmNames: ['coverage-alarm'] }))).MetricAlarms?.[0];
+    assert.deepEqual(alarm?.AlarmActions, [topic]);
+    const secret = JSON.parse((await clients.of(SecretsManagerClient).send(new GetSecretValueCommand({ SecretId: physical.get('Secret')! }))).SecretString ?? '{}');
     assert.equal(secret.username, 'app');
     assert.match(secret.password, /^[A-Za-z0-9]{40}$/);
-    assert.match(aws(target, ['s3api', 'get-bucket-policy', '--bucket', physical.get('Bucket')!]).Policy, /CoverageTlsOnly/);
+    assert.match((await clients.s3().send(new GetBucketPolicyCommand({ Bucket: physical.get('Bucket')! }))).Policy ?? '', /CoverageTlsOnly/);
   });
 });

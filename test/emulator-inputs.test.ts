@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { aws, AwsTargetError, resolveTarget } from '../scripts/lib/aws.js';
+import { ACMClient, ListCertificatesCommand } from '@aws-sdk/client-acm';
+import { ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import { ListBucketsCommand } from '@aws-sdk/client-s3';
+import { awsClients, AwsTargetError, resolveTarget } from '../scripts/lib/aws.js';
 import { deployPlatform, type DeployOptions } from '../scripts/lib/deploy/deploy.js';
 import { destroyPlatform, confirmDestroy } from '../scripts/lib/deploy/destroy.js';
 import { emulatorTarget, ensureEmulator, forgetRegion } from '../scripts/lib/deploy/emulator.js';
@@ -30,12 +33,12 @@ function withValue(key: string, value: string): string {
 
 const deploy = (overrides: Partial<DeployOptions>): Promise<unknown> => deployPlatform({ env: 'dev', target, stackName: 'inputs-never-created', outDir: join(work, 'packaged'), log: () => {}, ...overrides });
 
-function assertNothingChanged(): void {
-  const buckets = aws<{ Buckets: { Name: string }[] }>(target, ['s3api', 'list-buckets']).Buckets.map((b) => b.Name);
+async function assertNothingChanged(): Promise<void> {
+  const clients = awsClients(target);
+  const buckets = ((await clients.s3().send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name ?? '');
   assert.ok(!buckets.some((name) => name.endsWith(`-${REGION}`)), `no artifact bucket for ${REGION}: ${buckets.join(', ')}`);
-  const stacks = aws<{ StackSummaries: unknown[] }>(target, ['cloudformation', 'list-stacks']).StackSummaries;
-  assert.deepEqual(stacks, [], 'no stack was created');
-  assert.deepEqual(aws<{ CertificateSummaryList: unknown[] }>(target, ['acm', 'list-certificates']).CertificateSummaryList, [], 'no certificate was requested');
+  assert.deepEqual((await clients.cloudformation().send(new ListStacksCommand({}))).StackSummaries ?? [], [], 'no stack was created');
+  assert.deepEqual((await clients.of(ACMClient).send(new ListCertificatesCommand({}))).CertificateSummaryList ?? [], [], 'no certificate was requested');
 }
 
 before(async () => {
@@ -47,31 +50,31 @@ describe('make deploy refuses bad input before any change', () => {
   test('an unknown ENV', async () => {
     assert.throws(() => checkEnvironment('qa'), /ENV=qa: unknown environment; allowed: dev, staging, prod/);
     await assert.rejects(deploy({ env: 'qa' }), (e: unknown) => e instanceof DeployInputError && /ENV=qa/.test(e.message));
-    assertNothingChanged();
+    await assertNothingChanged();
   });
 
   test('a missing parameter file', async () => {
     await assert.rejects(deploy({ parametersFile: join(work, 'absent.json') }), (e: unknown) => e instanceof DeployInputError && /absent\.json: parameter file not found/.test(e.message));
-    assertNothingChanged();
+    await assertNothingChanged();
   });
 
   test('a malformed parameter file: not JSON, not the CloudFormation shape', async () => {
     await assert.rejects(deploy({ parametersFile: file('broken.json', '[{"ParameterKey": "Environment",') }), (e: unknown) => e instanceof DeployInputError && /broken\.json: not valid JSON/.test(e.message));
     await assert.rejects(deploy({ parametersFile: file('object.json', '{"Environment": "dev"}') }), (e: unknown) => e instanceof DeployInputError && /object\.json: must be a JSON array/.test(e.message));
     await assert.rejects(deploy({ parametersFile: file('number.json', '[{"ParameterKey": "NatGatewayCount", "ParameterValue": 2}]') }), (e: unknown) => e instanceof DeployInputError && /number\.json: \[0\]\.ParameterValue \(NatGatewayCount\): must be a string/.test(e.message));
-    assertNothingChanged();
+    await assertNothingChanged();
   });
 
   test('a key the root template does not declare', async () => {
     const path = file('unknown.json', JSON.stringify([...devParameters, { ParameterKey: 'VpcCidrr', ParameterValue: '10.0.0.0/16' }]));
     await assert.rejects(deploy({ parametersFile: path }), (e: unknown) => e instanceof DeployInputError && /unknown\.json: \[\d+\] VpcCidrr: unknown parameter; the template declares: /.test(e.message));
-    assertNothingChanged();
+    await assertNothingChanged();
   });
 
   test('a value that breaks AllowedPattern, one that breaks AllowedValues', async () => {
     await assert.rejects(deploy({ parametersFile: withValue('VpcCidr', '10.0.0.0/8') }), (e: unknown) => e instanceof DeployInputError && /VpcCidr\.json: \[\d+\] VpcCidr: "10\.0\.0\.0\/8" does not match the pattern .*private \/16/.test(e.message));
     await assert.rejects(deploy({ parametersFile: withValue('NatGatewayCount', '5') }), (e: unknown) => e instanceof DeployInputError && /NatGatewayCount: "5" is not allowed; allowed values: 1, 2, 3/.test(e.message));
-    assertNothingChanged();
+    await assertNothingChanged();
   });
 
   test('TARGET=aws without credentials: refused before any AWS call that changes anything', async () => {
@@ -86,7 +89,7 @@ describe('make deploy refuses bad input before any change', () => {
     });
     await assert.rejects(deploy({ target: noCredentials }), (e: unknown) => e instanceof AwsTargetError && /TARGET=aws needs credentials/.test(e.message));
     await assert.rejects(destroyPlatform({ env: 'dev', target: noCredentials, confirm: 'dev', log: () => {} }), AwsTargetError);
-    assertNothingChanged();
+    await assertNothingChanged();
   });
 
   test('the real parameter files pass the same checks', () => {

@@ -6,7 +6,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTemplate } from '../templates-src/core/yaml.js';
-import { aws } from '../scripts/lib/aws.js';
+import { GetBucketEncryptionCommand, GetBucketPolicyCommand, GetBucketVersioningCommand, GetObjectCommand, GetPublicAccessBlockCommand } from '@aws-sdk/client-s3';
+import { awsClients } from '../scripts/lib/aws.js';
 import { emulatorTarget, ensureEmulator, forgetRegion } from '../scripts/lib/deploy/emulator.js';
 import { artifactBucketPolicy, checkReaders, contentKey, localTemplateReferences, packageTemplates, planPackage, templateUrl } from '../scripts/lib/package.js';
 import { GENERATED_TEMPLATES } from '../scripts/lib/paths.js';
@@ -89,19 +90,19 @@ describe('packaging on the emulator', () => {
     assert.equal(readFileSync(second.rootTemplatePath, 'utf8'), plan[plan.length - 1].text);
 
     const bucket = first.bucket;
-    const encryption = aws(target, ['s3api', 'get-bucket-encryption', '--bucket', bucket]);
-    assert.equal(encryption.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm, 'AES256');
-    assert.equal(aws(target, ['s3api', 'get-bucket-versioning', '--bucket', bucket]).Status, 'Enabled');
-    assert.deepEqual(aws(target, ['s3api', 'get-public-access-block', '--bucket', bucket]).PublicAccessBlockConfiguration, {
+    const s3 = awsClients(target).s3();
+    const encryption = await s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
+    assert.equal(encryption.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm, 'AES256');
+    assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status, 'Enabled');
+    assert.deepEqual((await s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }))).PublicAccessBlockConfiguration, {
       BlockPublicAcls: true,
       IgnorePublicAcls: true,
       BlockPublicPolicy: true,
       RestrictPublicBuckets: true,
     });
-    const policy = JSON.parse(aws(target, ['s3api', 'get-bucket-policy', '--bucket', bucket]).Policy);
+    const policy = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy ?? '{}');
     assert.deepEqual(policy, artifactBucketPolicy(bucket, readers));
-    const uploaded = aws(target, ['s3api', 'get-object', '--bucket', bucket, '--key', first.rootTemplateUrl.split('.amazonaws.com/')[1], join(work, 'root-download.yaml')]);
-    assert.ok(uploaded);
-    assert.equal(readFileSync(join(work, 'root-download.yaml'), 'utf8'), plan[plan.length - 1].text, 'the uploaded root is the packaged root');
+    const uploaded = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: first.rootTemplateUrl.split('.amazonaws.com/')[1] }));
+    assert.equal(await uploaded.Body?.transformToString(), plan[plan.length - 1].text, 'the uploaded root is the packaged root');
   });
 });

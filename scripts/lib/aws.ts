@@ -15,7 +15,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { spawnSync, spawn } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './paths.js';
@@ -29,6 +29,8 @@ export interface AwsTarget {
   readonly env: NodeJS.ProcessEnv;
   /** Endpoint URL of the local emulator, if that is the target. */
   readonly endpoint?: string;
+  /** Local emulator only: other credentials than the default test account's (an assumed role's, for another account). */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
 }
 
 export class AwsTargetError extends Error {}
@@ -93,15 +95,6 @@ export function aws<T = any>(target: AwsTarget, args: readonly string[], options
   return (out ? JSON.parse(out) : null) as T;
 }
 
-/** Runs `aws <args>` streaming its output to this process; resolves with the exit code. */
-export function awsStreaming(target: AwsTarget, args: readonly string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(awsCli(), args, { env: target.env, stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('error', reject);
-    child.on('close', (code) => resolve(code ?? 1));
-  });
-}
-
 /** Fails early, with a clear message, when TARGET=aws has no usable credentials. */
 export function assertCredentials(target: AwsTarget): { account: string; arn: string } {
   try {
@@ -116,31 +109,6 @@ export function assertCredentials(target: AwsTarget): { account: string; arn: st
   }
 }
 
-/** Like aws(), without blocking the event loop (several calls can run side by side). */
-export function awsAsync<T = any>(target: AwsTarget, args: readonly string[], options: { region?: string } = {}): Promise<T> {
-  const full = [...args, '--output', 'json', ...(options.region ? ['--region', options.region] : [])];
-  return new Promise((resolve, reject) => {
-    const child = spawn(awsCli(), full, { env: target.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', (error) => reject(new AwsCallError(`aws ${args.slice(0, 2).join(' ')}: ${error.message}`, '', null)));
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new AwsCallError(`aws ${args.slice(0, 2).join(' ')} failed: ${stderr.trim()}`, stderr, code));
-      const out = stdout.trim();
-      resolve((out ? JSON.parse(out) : null) as T);
-    });
-  });
-}
-
-/** Runs `aws <args>` (no JSON) and returns its exit code, stdout and stderr. */
-export function awsText(target: AwsTarget, args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(awsCli(), args, { env: target.env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (result.error) throw new AwsCallError(`aws ${args.slice(0, 2).join(' ')}: ${result.error.message}`, '', null);
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
 // --- AWS SDK v3 clients ----------------------------------------------------------------------------
 
 
@@ -151,12 +119,20 @@ export function awsText(target: AwsTarget, args: readonly string[]): { status: n
  */
 export const DEFAULT_MAX_ATTEMPTS = 10;
 
+/** An SDK v3 client class (RDSClient, ACMClient …): made from the shared options. */
+export type ClientClass<C> = new (config: ReturnType<typeof clientConfig> & Readonly<Record<string, unknown>>) => C;
+
 export interface AwsClients {
   cloudformation(region?: string): CloudFormationClient;
   s3(region?: string): S3Client;
   sts(region?: string): STSClient;
   /** Organizations is a global service with its endpoint in us-east-1 (aws partition). */
   organizations(): OrganizationsClient;
+  /**
+   * Any other service's client, e.g. `.of(RDSClient)`: its package is imported only by the code
+   * that needs it (each client costs start-up time), configured here like the others.
+   */
+  of<C>(Client: ClientClass<C>, region?: string, extra?: Readonly<Record<string, unknown>>): C;
 }
 
 /** The client options shared by every service: region, endpoint and credentials of the target, retries. */
@@ -169,7 +145,7 @@ export function clientConfig(target: AwsTarget, region = target.region) {
     ...(target.kind === 'local'
       ? {
           endpoint: target.endpoint,
-          credentials: { accessKeyId: 'testing', secretAccessKey: 'testing', sessionToken: 'testing' },
+          credentials: target.credentials ?? { accessKeyId: 'testing', secretAccessKey: 'testing', sessionToken: 'testing' },
         }
       : {}),
   } as const;
@@ -196,6 +172,7 @@ export function awsClients(target: AwsTarget): AwsClients {
     s3: (region = target.region) => once(`s3/${region}`, () => new S3Client({ ...clientConfig(target, region), forcePathStyle: target.kind === 'local' })),
     sts: (region = target.region) => once(`sts/${region}`, () => new STSClient(clientConfig(target, region))),
     organizations: () => once('organizations', () => new OrganizationsClient(clientConfig(target, 'us-east-1'))),
+    of: <C>(Client: ClientClass<C>, region = target.region, extra: Readonly<Record<string, unknown>> = {}) => once(`${Client.name}/${region}`, () => new Client({ ...clientConfig(target, region), ...extra })),
   };
   clientCache.set(target, clients);
   return clients;

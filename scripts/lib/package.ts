@@ -8,11 +8,23 @@
 // accounts; SSE-S3 objects are readable by whoever the policy allows), versioned, Block Public
 // Access on, bucket owner enforced, a TLS-only policy, and read access for the StackSet target
 // accounts (an organization ID or an account list) when `readers` is given.
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  paginateListObjectsV2,
+  PutBucketEncryptionCommand,
+  PutBucketOwnershipControlsCommand,
+  PutBucketPolicyCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  PutPublicAccessBlockCommand,
+  type BucketLocationConstraint,
+} from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseTemplate } from '../../templates-src/core/yaml.js';
-import { aws, AwsCallError, type AwsTarget } from './aws.js';
+import { awsClients, callerIdentity, type AwsTarget } from './aws.js';
 import { GENERATED_TEMPLATES, ROOT } from './paths.js';
 
 export interface ArtifactReaders {
@@ -166,41 +178,41 @@ export function checkReaders(readers: ArtifactReaders | undefined): void {
   }
 }
 
-function bucketExists(target: AwsTarget, bucket: string): boolean {
+async function bucketExists(target: AwsTarget, bucket: string, region: string): Promise<boolean> {
   try {
-    aws(target, ['s3api', 'head-bucket', '--bucket', bucket]);
+    await awsClients(target).s3(region).send(new HeadBucketCommand({ Bucket: bucket }));
     return true;
   } catch (error) {
-    const text = error instanceof AwsCallError ? error.stderr : String(error);
-    if (/\b404\b|Not Found|NoSuchBucket/i.test(text)) return false;
-    if (/\b403\b|Forbidden/i.test(text)) throw new PackageError(`artifact bucket ${bucket} exists but belongs to someone else (403); choose another name (ARTIFACT_BUCKET=...)`);
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === 404) return false;
+    if (status === 403) throw new PackageError(`artifact bucket ${bucket} exists but belongs to someone else (403); choose another name (ARTIFACT_BUCKET=...)`);
     throw error;
   }
 }
 
 /** Creates the artifact bucket with its safeguards when missing; (re)applies the policy when readers are given. */
-export function ensureArtifactBucket(target: AwsTarget, bucket: string, region: string, readers?: ArtifactReaders): boolean {
-  const created = !bucketExists(target, bucket);
-  const policy = JSON.stringify(artifactBucketPolicy(bucket, readers));
+export async function ensureArtifactBucket(target: AwsTarget, bucket: string, region: string, readers?: ArtifactReaders): Promise<boolean> {
+  const s3 = awsClients(target).s3(region);
+  const created = !(await bucketExists(target, bucket, region));
   if (created) {
-    aws(target, ['s3api', 'create-bucket', '--bucket', bucket, ...(region === 'us-east-1' ? [] : ['--create-bucket-configuration', `LocationConstraint=${region}`])], { region });
-    aws(target, ['s3api', 'put-public-access-block', '--bucket', bucket, '--public-access-block-configuration', 'BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true'], { region });
-    aws(target, ['s3api', 'put-bucket-ownership-controls', '--bucket', bucket, '--ownership-controls', 'Rules=[{ObjectOwnership=BucketOwnerEnforced}]'], { region });
-    aws(target, ['s3api', 'put-bucket-encryption', '--bucket', bucket, '--server-side-encryption-configuration', JSON.stringify({ Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] })], { region });
-    aws(target, ['s3api', 'put-bucket-versioning', '--bucket', bucket, '--versioning-configuration', 'Status=Enabled'], { region });
+    // us-east-1 takes no LocationConstraint (CreateBucket API reference).
+    await s3.send(new CreateBucketCommand({ Bucket: bucket, ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }) }));
+    await s3.send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }));
+    await s3.send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }));
+    await s3.send(new PutBucketEncryptionCommand({ Bucket: bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
   }
-  if (created || readers) aws(target, ['s3api', 'put-bucket-policy', '--bucket', bucket, '--policy', policy], { region });
+  if (created || readers) await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(artifactBucketPolicy(bucket, readers)) }));
   return created;
 }
 
-/** Keys already in the bucket under templates/ (one listing instead of a head-object per key). */
-export function existingKeys(target: AwsTarget, bucket: string, region: string): Set<string> {
-  const keys = aws<string[] | null>(target, ['s3api', 'list-objects-v2', '--bucket', bucket, '--prefix', KEY_PREFIX, '--query', 'Contents[].Key'], { region });
-  return new Set(keys ?? []);
-}
-
-export function accountOf(target: AwsTarget): string {
-  return aws<{ Account: string }>(target, ['sts', 'get-caller-identity']).Account;
+/** Keys already in the bucket under templates/ (one listing instead of a HeadObject per key). */
+export async function existingKeys(target: AwsTarget, bucket: string, region: string): Promise<Set<string>> {
+  const keys = new Set<string>();
+  for await (const page of paginateListObjectsV2({ client: awsClients(target).s3(region) }, { Bucket: bucket, Prefix: KEY_PREFIX })) {
+    for (const object of page.Contents ?? []) if (object.Key) keys.add(object.Key);
+  }
+  return keys;
 }
 
 export async function packageTemplates(opts: PackageOptions): Promise<PackageResult> {
@@ -209,25 +221,15 @@ export async function packageTemplates(opts: PackageOptions): Promise<PackageRes
   const templatesDir = opts.templatesDir ?? GENERATED_TEMPLATES;
   const outDir = opts.outDir ?? DEFAULT_OUT_DIR;
   checkReaders(opts.readers);
-  const bucket = opts.bucket ?? defaultBucketName(accountOf(target), region);
+  const bucket = opts.bucket ?? defaultBucketName((await callerIdentity(target)).account, region);
   const plan = planPackage(templatesDir, (key) => templateUrl(bucket, key, target, region));
   const root = plan[plan.length - 1];
 
-  ensureArtifactBucket(target, bucket, region, opts.readers);
-  const present = existingKeys(target, bucket, region);
+  await ensureArtifactBucket(target, bucket, region, opts.readers);
+  const present = await existingKeys(target, bucket, region);
   const missing = plan.filter((t) => !present.has(t.key));
-  if (missing.length > 0) {
-    // One `aws s3 cp --recursive` of a staging folder: one CLI start-up for every upload.
-    const staging = join(outDir, 'upload');
-    rmSync(staging, { recursive: true, force: true });
-    for (const template of missing) {
-      const path = join(staging, template.key);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, template.text);
-    }
-    aws(target, ['s3', 'cp', staging, `s3://${bucket}/`, '--recursive', '--only-show-errors', '--content-type', 'text/yaml'], { region });
-    rmSync(staging, { recursive: true, force: true });
-  }
+  const s3 = awsClients(target).s3(region);
+  await Promise.all(missing.map((t) => s3.send(new PutObjectCommand({ Bucket: bucket, Key: t.key, Body: t.text, ContentType: 'text/yaml' }))));
   mkdirSync(outDir, { recursive: true });
   const rootTemplatePath = join(outDir, 'root.yaml');
   writeFileSync(rootTemplatePath, root.text);

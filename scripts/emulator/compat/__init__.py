@@ -52,6 +52,7 @@ def all_patches() -> list[tuple[Patch, Callable[[Context], None]]]:
         lifecycle,
         logs_metric_filter,
         modelled_attributes,
+        nested_change_sets,
         nested_stacks,
         placeholders,
         policy_conditions,
@@ -100,6 +101,7 @@ def all_patches() -> list[tuple[Patch, Callable[[Context], None]]]:
         stack_policy,
         lifecycle,
         change_sets,
+        nested_change_sets,
         termination_protection,
         # StackSets: the operations engine first (its hooks default to moto's behaviour), then
         # the patches that replace those hooks one gap at a time.

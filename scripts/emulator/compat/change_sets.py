@@ -8,8 +8,11 @@ Models:
 - an UPDATE change set with the same template and the same effective parameter values is FAILED
   with "The submitted information didn't contain changes..." (deploy --no-fail-on-empty-changeset);
 - the changes list template and parameter-driven modifications, with Replacement True/False
-  from the resource specification's replacement properties (Conditional when only a parameter it
-  references changed);
+  from the resource specification's replacement properties; a parameter's new value is known
+  when the change set is made (Evaluation Static), so a changed parameter that feeds a
+  replacement property replaces the resource (True); Conditional only where a value is known
+  after the update (a nested stack parameter fed by a resource that changes, nested_change_sets.py)
+  (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ResourceChange.html, Replacement);
 - ExecuteChangeSet returns at once and the stack operation runs on a worker thread, so events
   stream while it runs, as in AWS.
 Not modelled: nested change sets (IncludeNestedStacks), change set Details."""
@@ -45,6 +48,20 @@ def replacement(context: Context, resource_type: str, old: dict[str, Any], new: 
     return "True" if changed & set(context.types.get(resource_type, {}).get("replacedBy", [])) else "False"
 
 
+UNKNOWN_VALUE = "{{emulator:known-after-update}}"  # nested_change_sets.KNOWN_AFTER_UPDATE
+
+
+def parameter_replacement(context: Context, spec: dict[str, Any], changed: set[str], values: dict[str, str]) -> str:
+    """Replacement of a resource whose template is unchanged but whose parameters are not."""
+    if spec["Type"] == "AWS::CloudFormation::Stack":
+        return "False"
+    replaced_by = set(context.types.get(spec["Type"], {}).get("replacedBy", []))
+    feeding = {name for prop, value in (spec.get("Properties") or {}).items() if prop in replaced_by for name in template_references(value) & changed}
+    if not feeding:
+        return "False"
+    return "Conditional" if any(values.get(name) == UNKNOWN_VALUE for name in feeding) else "True"
+
+
 def make_change(action: str, logical_id: str, resource_type: str, physical_id: str | None, replaces: str | None) -> Change:
     change = Change(action=action, logical_resource_id=logical_id, resource_type=resource_type)
     change.physical_resource_id = physical_id
@@ -73,7 +90,7 @@ def apply(context: Context) -> None:
             elif spec != old_resources[logical_id]:
                 changes.append(make_change("Modify", logical_id, spec["Type"], physical, replacement(context, spec["Type"], old_resources[logical_id], spec)))
             elif template_references(spec) & changed_parameters:
-                changes.append(make_change("Modify", logical_id, spec["Type"], physical, "False" if spec["Type"] == "AWS::CloudFormation::Stack" else "Conditional"))
+                changes.append(make_change("Modify", logical_id, spec["Type"], physical, parameter_replacement(context, spec, changed_parameters, new_values)))
         for logical_id, spec in old_resources.items():
             if logical_id not in new_resources:
                 changes.append(make_change("Remove", logical_id, spec["Type"], None, None))

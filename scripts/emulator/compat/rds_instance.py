@@ -5,7 +5,13 @@ EnableCloudwatchLogsExports and the monitoring settings; it answers GetAtt only 
 Models them with moto's own RDS objects: the managed master secret is created in moto's Secrets
 Manager (encrypted with MasterUserSecret.KmsKeyId), describe-db-instances shows the settings, a
 protected instance refuses deletion, and DBInstanceArn, DbiResourceId and
-MasterUserSecret.SecretArn are the instance's own values."""
+MasterUserSecret.SecretArn are the instance's own values. An update applies in place what
+ModifyDBInstance changes in place (DeletionProtection, MultiAZ, BackupRetentionPeriod, the
+instance class and storage size, IAM auth, log exports, monitoring), as CloudFormation does
+(https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBInstance.html); the
+identifier is stored in lower case and a second instance with an identifier in use is refused
+with DBInstanceAlreadyExists (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html,
+DBInstanceIdentifier: "Stored as a lowercase string"; Errors: DBInstanceAlreadyExists)."""
 
 from __future__ import annotations
 
@@ -45,7 +51,7 @@ def apply(context: Context) -> None:
         if isinstance(properties.get("DBSubnetGroupName"), str):
             properties["DBSubnetGroupName"] = SimpleNamespace(name=properties["DBSubnetGroupName"])
         cloudformation_json = {**cloudformation_json, "Properties": properties}
-        database = original_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        database = original_create(cls, resource_name.lower(), cloudformation_json, account_id, region_name, **kwargs)
         database.deletion_protection = truthy(properties.get("DeletionProtection"))
         database.enable_iam_database_authentication = truthy(properties.get("EnableIAMDatabaseAuthentication"))
         database.enabled_cloudwatch_logs_exports = list(properties.get("EnableCloudwatchLogsExports") or [])
@@ -55,6 +61,19 @@ def apply(context: Context) -> None:
             secret = properties.get("MasterUserSecret") or {}
             database.manage_master_user_password = True
             database.master_user_secret = MasterUserSecret(database, secret.get("KmsKeyId"))
+        return database
+
+    def update_from_cloudformation_json(cls: Any, original_resource: DBInstance, new_resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> DBInstance:
+        properties = cloudformation_json.get("Properties") or {}
+        database = original_resource
+        database.deletion_protection = truthy(properties.get("DeletionProtection"))
+        database.multi_az = truthy(properties.get("MultiAZ"))
+        database.enable_iam_database_authentication = truthy(properties.get("EnableIAMDatabaseAuthentication"))
+        database.enabled_cloudwatch_logs_exports = list(properties.get("EnableCloudwatchLogsExports") or [])
+        database.monitoring_interval = int(properties.get("MonitoringInterval", 0) or 0)
+        for prop, attribute in (("BackupRetentionPeriod", "backup_retention_period"), ("DBInstanceClass", "db_instance_class"), ("AllocatedStorage", "allocated_storage")):
+            if properties.get(prop) is not None:
+                setattr(database, attribute, int(properties[prop]) if prop != "DBInstanceClass" else properties[prop])
         return database
 
     def has_cfn_attr(cls: Any, attribute: str) -> bool:
@@ -70,5 +89,6 @@ def apply(context: Context) -> None:
         return original_get(self, attribute)
 
     DBInstance.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)  # type: ignore[method-assign,assignment]
+    DBInstance.update_from_cloudformation_json = classmethod(update_from_cloudformation_json)  # type: ignore[method-assign,assignment]
     DBInstance.has_cfn_attr = classmethod(has_cfn_attr)  # type: ignore[method-assign,assignment]
     DBInstance.get_cfn_attribute = get_cfn_attribute  # type: ignore[method-assign]

@@ -6,12 +6,17 @@ vanishes from the stack). Models what CloudFormation does, as far as moto can:
 - every resource of both templates is looked at, in dependency order; its resolved properties
   unchanged -> nothing happens (no event, same physical ID);
 - its condition turned false -> it is deleted; turned true -> it is created;
-- the model can update -> moto's update;
-- it cannot, and a property that replaces the resource in AWS changed (the spec's replacedBy) ->
-  replacement: a new resource is created, then the old one deleted;
-- it cannot, and only in-place properties changed -> the resource is kept as it is. This one case
+- a property that replaces the resource in AWS changed (the spec's replacedBy) -> replacement: a
+  new resource is created, then the old one deleted;
+- only in-place properties changed and the model can update -> moto's update;
+- it cannot -> the resource is kept as it is. This one case
   is only accepted: its UPDATE_COMPLETE event says "emulator: ... not applied".
-Events UPDATE_IN_PROGRESS / UPDATE_COMPLETE / UPDATE_FAILED with the reason."""
+Events UPDATE_IN_PROGRESS / UPDATE_COMPLETE / UPDATE_FAILED with the reason.
+Order, as CloudFormation runs an update: new and changed resources first (dependency order), the
+removed ones last, in reverse dependency order, in the cleanup phase (moto removes first). So a
+renamed resource with a fixed physical name fails on its create while the old one still exists,
+as in AWS (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html;
+UPDATE_COMPLETE_CLEANUP_IN_PROGRESS, https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/view-stack-events.html)."""
 
 from __future__ import annotations
 
@@ -77,12 +82,13 @@ def apply(context: Context) -> None:
         enforce(resources_map, "Update:Replace" if replaces else "Update:Modify", logical_id, resource_type)
         add_event(stack, logical_id, physical_id_of(original), resource_type, "UPDATE_IN_PROGRESS")
         note = None
-        if can_update(model):
-            updated = model.update_from_cloudformation_json(original_resource=original, new_resource_name=new_name, cloudformation_json=cleaned, account_id=account_id, region_name=region_name)
-        elif replaces:
+        if replaces:
+            # CloudFormation replaces: the new resource first, then the old one deleted in cleanup.
             add_event(stack, logical_id, physical_id_of(original), resource_type, "UPDATE_IN_PROGRESS", REPLACING)
             updated = model.create_from_cloudformation_json(new_name, cleaned, account_id, region_name, LogicalId=logical_id, StackId=resources_map.stack_id, ResourceType=resource_type)
             delete_resource(resources_map, original, resources_map._resource_json_map.get(logical_id, resource_json))
+        elif can_update(model):
+            updated = model.update_from_cloudformation_json(original_resource=original, new_resource_name=new_name, cloudformation_json=cleaned, account_id=account_id, region_name=region_name)
         else:
             updated, note = original, NOT_APPLIED
         updated.cf_resource_type = resource_type
@@ -109,5 +115,25 @@ def apply(context: Context) -> None:
             add_event(stack, logical_id, physical_id_of(original), resource_type, "UPDATE_FAILED", reason)
             raise StackOperationFailed(logical_id, reason) from error
 
+    def update(self: Any, template: dict[str, Any], parameters: dict[str, Any] | None = None) -> None:
+        names = self.build_resource_diff(template, parameters)
+        old_resources = dict(self._resource_json_map)
+        self._template = template
+        if parameters:
+            self.input_parameters = parameters
+        self.load_mapping()
+        self.load_parameters()
+        self.load_conditions()
+        self._resource_json_map = template["Resources"]
+        for logical_id in dependency_order(template["Resources"]):
+            if logical_id in names["Add"]:
+                _ = self[logical_id]  # moto creates a resource on first access
+            elif logical_id in names["Modify"]:
+                self._parsed_resources[logical_id] = parse_and_update_resource(logical_id, self._resource_json_map[logical_id], self, account_id=self._account_id, region_name=self._region_name)
+        for logical_id in reversed(dependency_order(old_resources)):
+            if logical_id in names["Remove"] and logical_id in self._parsed_resources:
+                delete_resource(self, self._parsed_resources[logical_id], old_resources[logical_id])
+
     parsing.parse_and_update_resource = parse_and_update_resource
     parsing.ResourceMap.build_resource_diff = build_resource_diff  # type: ignore[method-assign]
+    parsing.ResourceMap.update = update  # type: ignore[method-assign]

@@ -4,6 +4,8 @@
 //   benchPackage: a cold package (a new artifact bucket: every template uploaded)
 //   benchPackageUnchanged: packaging again (nothing uploaded, from its second run on)
 //   benchDeploy: make deploy ENV=dev of the whole platform from nothing to CREATE_COMPLETE
+//   benchDeployUnchanged: make deploy ENV=dev again with nothing to change (after benchDeploy:
+//     package uploads nothing, the preview change set finds no changes, nothing is spawned)
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,3 +47,13 @@ export async function benchDeploy(): Promise<void> {
   const result = await deployPlatform({ env: 'dev', target, outDir: outDir(), log: () => {} });
   if (result.status !== 'CREATE_COMPLETE') throw new Error(`bench: deploy ended ${result.status}`);
 }
+
+export async function benchDeployUnchanged(): Promise<void> {
+  const environment = benchEnvironment();
+  ensureEmulator(environment);
+  const result = await deployPlatform({ env: 'dev', target: emulatorTarget(REGION, environment), outDir: outDir(), log: () => {} });
+  if (result.changed) throw new Error('bench: deploy-again changed the stack (run it after the deploy step)');
+}
+
+/** The bench's emulator port (its own, apart from the developer's). */
+export const benchPort = (): string => benchEnvironment().EMULATOR_PORT!;

@@ -2,7 +2,8 @@
 // the root and of every nested stack still running (side by side), prints the new ones in time
 // order with a progress count, and follows nested stacks as they appear. Also finds the first
 // failure's reason, inside the nested stack that failed.
-import { awsAsync, type AwsTarget } from '../aws.js';
+import { DescribeStackEventsCommand, paginateDescribeStackEvents } from '@aws-sdk/client-cloudformation';
+import { awsClients, type AwsTarget } from '../aws.js';
 
 export interface StackEvent {
   readonly StackId: string;
@@ -11,7 +12,7 @@ export interface StackEvent {
   readonly LogicalResourceId: string;
   readonly PhysicalResourceId?: string;
   readonly ResourceType: string;
-  readonly Timestamp: string;
+  readonly Timestamp: Date;
   readonly ResourceStatus: string;
   readonly ResourceStatusReason?: string;
 }
@@ -26,31 +27,23 @@ export const isTerminal = (status: string): boolean => !status.endsWith('_IN_PRO
 export const isNestedStackEvent = (event: StackEvent): boolean =>
   event.ResourceType === 'AWS::CloudFormation::Stack' && !isStackLevel(event) && /^arn:aws[\w-]*:cloudformation:/.test(event.PhysicalResourceId ?? '');
 
-const PAGE = 100;
-
-/** Events of one stack after `since` (exclusive), oldest first. Pages newest-first and stops at
- * the first page that reaches `since`, so a long-lived stack's history is not read on every poll. */
+/** Events of one stack after `since` (exclusive), oldest first. DescribeStackEvents pages newest
+ * first: paging stops at the first page that reaches `since`, so a long-lived stack's history is
+ * not read on every poll. */
 export async function stackEvents(target: AwsTarget, stackId: string, since: Date | undefined, region?: string): Promise<StackEvent[]> {
   const events: StackEvent[] = [];
-  let token: string | undefined;
-  do {
-    const page = await awsAsync<{ StackEvents: StackEvent[]; NextToken?: string }>(
-      target,
-      ['cloudformation', 'describe-stack-events', '--stack-name', stackId, '--max-items', String(PAGE), ...(token ? ['--starting-token', token] : [])],
-      { region },
-    );
-    events.push(...page.StackEvents);
-    const reachedSince = since !== undefined && page.StackEvents.some((event) => new Date(event.Timestamp) <= since);
-    token = reachedSince ? undefined : page.NextToken;
-  } while (token);
-  return events.filter((event) => !since || new Date(event.Timestamp) > since).reverse();
+  for await (const page of paginateDescribeStackEvents({ client: awsClients(target).cloudformation(region) }, { StackName: stackId })) {
+    const fetched = (page.StackEvents ?? []) as StackEvent[];
+    events.push(...fetched);
+    if (since !== undefined && fetched.some((event) => event.Timestamp <= since)) break;
+  }
+  return events.filter((event) => !since || event.Timestamp > since).reverse();
 }
 
 export async function newestEventTime(target: AwsTarget, stackId: string, region?: string): Promise<Date | undefined> {
   try {
-    const answer = await awsAsync<{ StackEvents: StackEvent[] }>(target, ['cloudformation', 'describe-stack-events', '--stack-name', stackId, '--max-items', '1'], { region });
-    const newest = answer.StackEvents[0];
-    return newest ? new Date(newest.Timestamp) : undefined;
+    const answer = await awsClients(target).cloudformation(region).send(new DescribeStackEventsCommand({ StackName: stackId }));
+    return answer.StackEvents?.[0]?.Timestamp;
   } catch {
     return undefined; // no such stack yet
   }
@@ -59,7 +52,7 @@ export async function newestEventTime(target: AwsTarget, stackId: string, region
 const DONE = /_(COMPLETE|FAILED)$|^DELETE_SKIPPED$/;
 
 export function formatEvent(event: StackEvent, stackLabel: string, progress: string): string {
-  const time = event.Timestamp.slice(11, 19);
+  const time = event.Timestamp.toISOString().slice(11, 19);
   const reason = event.ResourceStatusReason ? `  ${event.ResourceStatusReason}` : '';
   return `${time} ${progress} ${stackLabel.padEnd(18)} ${event.LogicalResourceId.padEnd(34)} ${event.ResourceType.padEnd(44)} ${event.ResourceStatus}${reason}`;
 }
@@ -100,7 +93,7 @@ export class EventWatcher {
       const known = new Set(this.stacks.keys());
       const fetched = await Promise.all(batch.map((id) => stackEvents(this.target, id, this.since, this.region).catch(() => [] as StackEvent[])));
       const fresh = fetched.flat().filter((event) => !this.seen.has(event.EventId));
-      fresh.sort((a, b) => new Date(a.Timestamp).getTime() - new Date(b.Timestamp).getTime());
+      fresh.sort((a, b) => a.Timestamp.getTime() - b.Timestamp.getTime());
       for (const event of fresh) this.record(event);
       printed.push(...fresh);
       batch = [...this.stacks.keys()].filter((id) => !known.has(id));

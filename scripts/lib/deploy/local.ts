@@ -3,7 +3,8 @@
 // TLS listener would fail (as it would in AWS). For TARGET=local only, such a parameter is pointed
 // at a certificate the emulator issues for the same host name, and the deploy says so.
 // `make stackset` does the same per target account and region (scripts/lib/stackset/emulator-certificates.ts).
-import { aws, type AwsTarget } from '../aws.js';
+import { ACMClient, paginateListCertificates, RequestCertificateCommand } from '@aws-sdk/client-acm';
+import { awsClients, type AwsTarget } from '../aws.js';
 import type { ParameterConstraints } from '../../../templates-src/core/parameters.js';
 import type { RootTemplate } from './inputs.js';
 
@@ -36,16 +37,20 @@ export interface CertificateSubstitution {
  * not hold, each with the emulator's certificate for the host name: found, or issued when `issue`.
  * Only for TARGET=local; nothing for a real account.
  */
-export function emulatorCertificates(
+export async function emulatorCertificates(
   target: AwsTarget,
   parameters: Readonly<Record<string, ParameterConstraints>>,
   values: ReadonlyMap<string, string>,
   issue: boolean,
-): CertificateSubstitution[] {
+): Promise<CertificateSubstitution[]> {
   if (target.kind !== 'local') return [];
   const names = certificateParameters(parameters);
   if (names.length === 0) return [];
-  const held = aws<{ CertificateSummaryList: { CertificateArn: string; DomainName: string }[] }>(target, ['acm', 'list-certificates']).CertificateSummaryList;
+  const acm = awsClients(target).of(ACMClient);
+  const held: { CertificateArn: string; DomainName: string }[] = [];
+  for await (const page of paginateListCertificates({ client: acm }, {})) {
+    for (const c of page.CertificateSummaryList ?? []) held.push({ CertificateArn: c.CertificateArn ?? '', DomainName: c.DomainName ?? '' });
+  }
   const substitutions: CertificateSubstitution[] = [];
   for (const parameter of names) {
     const spec = parameters[parameter];
@@ -54,7 +59,7 @@ export function emulatorCertificates(
     const domain = hostName(parameters, values);
     let arn = held.find((c) => c.DomainName === domain)?.CertificateArn;
     if (!arn && issue) {
-      arn = aws<{ CertificateArn: string }>(target, ['acm', 'request-certificate', '--domain-name', domain]).CertificateArn;
+      arn = (await acm.send(new RequestCertificateCommand({ DomainName: domain }))).CertificateArn!;
       held.push({ CertificateArn: arn, DomainName: domain });
     }
     substitutions.push({ parameter, given, domain, arn });
@@ -62,9 +67,9 @@ export function emulatorCertificates(
   return substitutions;
 }
 
-export function localCertificates(target: AwsTarget, root: RootTemplate, values: Map<string, string>, log: (line: string) => void): Map<string, string> {
+export async function localCertificates(target: AwsTarget, root: RootTemplate, values: Map<string, string>, log: (line: string) => void): Promise<Map<string, string>> {
   const result = new Map(values);
-  for (const s of emulatorCertificates(target, root.parameters, values, true)) {
+  for (const s of await emulatorCertificates(target, root.parameters, values, true)) {
     log(`deploy: local emulator: ${s.parameter} ${s.given} is not in the emulator's ACM (it names a real account's certificate); using the emulator's certificate for ${s.domain}: ${s.arn}`);
     result.set(s.parameter, s.arn!);
   }

@@ -24,7 +24,7 @@ function assumeRole(target: AwsTarget, account: string, roleName: string): Crede
 /** The emulator as the target account sees it, in `region`. */
 function accountTarget(target: AwsTarget, c: Credentials, region: string): AwsTarget {
   const env = { ...target.env, AWS_ACCESS_KEY_ID: c.AccessKeyId, AWS_SECRET_ACCESS_KEY: c.SecretAccessKey, AWS_SESSION_TOKEN: c.SessionToken, AWS_REGION: region, AWS_DEFAULT_REGION: region };
-  return { ...target, region, env };
+  return { ...target, region, env, credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken } };
 }
 
 /** What an instance's override holds while its certificate is not issued yet (plan only). */
@@ -34,7 +34,7 @@ export const pendingCertificate = (domain: string): string => `(the emulator's c
  * The spec with emulator certificate overrides added to the instances that need one. `issue`
  * false (plan) only looks: an instance without an emulator certificate yet shows a placeholder.
  */
-export function withEmulatorCertificates(spec: StackSetSpec, target: AwsTarget, issue: boolean, log: (line: string) => void): StackSetSpec {
+export async function withEmulatorCertificates(spec: StackSetSpec, target: AwsTarget, issue: boolean, log: (line: string) => void): Promise<StackSetSpec> {
   const permissions = spec.manifest.permissions;
   if (target.kind !== 'local' || certificateParameters(spec.templateParameters).length === 0) return spec;
   if (permissions.model !== 'SELF_MANAGED') {
@@ -43,13 +43,17 @@ export function withEmulatorCertificates(spec: StackSetSpec, target: AwsTarget, 
   }
   let substituted = 0;
   const credentials = new Map<string, Credentials>();
-  const instances = spec.instances.map((instance): DesiredInstance => {
+  const instances: DesiredInstance[] = [];
+  for (const instance of spec.instances) {
     const values = new Map(Object.entries({ ...spec.parameters, ...instance.overrides }));
     const account = instance.unit.id;
     if (!credentials.has(account)) credentials.set(account, assumeRole(target, account, permissions.executionRoleName));
     const inAccount = accountTarget(target, credentials.get(account)!, instance.region);
-    const substitutions = emulatorCertificates(inAccount, spec.templateParameters, values, issue);
-    if (substitutions.length === 0) return instance;
+    const substitutions = await emulatorCertificates(inAccount, spec.templateParameters, values, issue);
+    if (substitutions.length === 0) {
+      instances.push(instance);
+      continue;
+    }
     const overrides = { ...instance.overrides };
     for (const s of substitutions) {
       overrides[s.parameter] = s.arn ?? pendingCertificate(s.domain);
@@ -57,8 +61,8 @@ export function withEmulatorCertificates(spec: StackSetSpec, target: AwsTarget, 
       const what = s.arn ? `the emulator's certificate for ${s.domain}: ${s.arn}` : `the emulator's certificate for ${s.domain}, which make stackset issues there`;
       log(`emulator: ${instance.unit.id} ${instance.region}: ${s.parameter} ${s.given} is not in the emulator's ACM of that account and region (it names a real account's certificate); overridden with ${what}`);
     }
-    return { ...instance, overrides: sortedRecord(overrides) };
-  });
+    instances.push({ ...instance, overrides: sortedRecord(overrides) });
+  }
   if (substituted > 0) log(`emulator: ${substituted} certificate override${substituted === 1 ? '' : 's'} added for the emulator only (TARGET=local); on AWS the manifest's values are used as they are`);
   return { ...spec, instances };
 }

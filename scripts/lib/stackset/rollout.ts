@@ -122,7 +122,7 @@ export function estimateLines(spec: StackSetSpec, plan?: Plan): string[] {
 
 /** `make stackset-plan`: the plan, read-only (describe/list calls and S3 reads only). */
 export async function planRollout(manifestSpec: StackSetSpec, ctx: RolloutContext): Promise<Plan> {
-  const spec = withEmulatorCertificates(manifestSpec, ctx.target, false, ctx.log);
+  const spec = await withEmulatorCertificates(manifestSpec, ctx.target, false, ctx.log);
   const { desired, existing, actual } = await observe(spec, ctx.api);
   const templateChanges = existing ? await templateDifferences(spec, existing.TemplateBody, (b, k) => ctx.api.s3Text(b, k)) : [];
   const plan = assemblePlan(spec, existing, desired, actual, templateChanges, comparableOn(ctx.target));
@@ -183,7 +183,7 @@ export interface ApplyResult {
 /** `make stackset`: brings the stack set and its instances to the manifest. */
 export async function applyRollout(manifestSpec: StackSetSpec, ctx: RolloutContext): Promise<ApplyResult> {
   const { api, log } = ctx;
-  const spec = withEmulatorCertificates(manifestSpec, ctx.target, true, log);
+  const spec = await withEmulatorCertificates(manifestSpec, ctx.target, true, log);
   const name = spec.manifest.stackSetName;
   const prefs = spec.manifest.operationPreferences;
 
