@@ -2,7 +2,7 @@
 // layer parameter that is not wired from another layer's output once (the small set of
 // top-level parameters), passes it down, and re-exports the outputs a user needs.
 import { PLATFORM, type PlatformConfig } from './config.js';
-import { GetAtt, Ref, Sub } from './core/intrinsics.js';
+import { GetAtt, Intrinsic, Ref, Sub } from './core/intrinsics.js';
 import { Template, TemplateError, type ParameterSpec } from './core/template.js';
 import { buildKms } from './layers/kms.js';
 import { buildNetwork } from './layers/network.js';
@@ -68,6 +68,16 @@ export interface Platform {
 
 export const stackId = (layerId: string): string => `${layerId}Stack`;
 
+/** Parameters a rule refers to. */
+function referencedParameters(value: unknown, out: string[] = []): string[] {
+  if (Intrinsic.is(value)) {
+    if (value.fn === 'Ref' && typeof value.args === 'string') out.push(value.args);
+    else referencedParameters(value.args, out);
+  } else if (Array.isArray(value)) value.forEach((v) => referencedParameters(v, out));
+  else if (value !== null && typeof value === 'object') Object.values(value).forEach((v) => referencedParameters(v, out));
+  return out;
+}
+
 /**
  * For each layer, parameter → the earlier layer whose output of the same name feeds it. A name
  * output by two earlier layers is ambiguous, one output only by a later layer
@@ -119,6 +129,14 @@ export function buildPlatform(config: PlatformConfig = PLATFORM, layers: readonl
       }
       rootParameters.set(name, { spec, from: layer.id });
       root.parameter(name, spec, template.parameterGroupOf(name));
+    }
+  }
+
+  // A layer's rules that read only root parameters are checked by the root too, before any nested
+  // stack is created (a failing rule in a nested stack would fail only after earlier layers exist).
+  for (const layer of layers) {
+    for (const [id, rule] of built.get(layer.id)!.ruleEntries) {
+      if (referencedParameters(rule).every((name) => rootParameters.has(name))) root.rule(`${layer.id}${id}`, rule);
     }
   }
 
