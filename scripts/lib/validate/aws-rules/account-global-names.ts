@@ -7,7 +7,7 @@
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-names
 // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-trail-naming-requirements.html
-import { refOf, resources, subOf, type AwsRule, type AwsRuleFinding } from './index.js';
+import { refOf, resources, type AwsRule, type AwsRuleFinding } from './index.js';
 
 type Scope = 'all-accounts' | 'account' | 'account-region';
 const NAMES: readonly { readonly type: string; readonly property: string; readonly scope: Scope; readonly when?: (p: Record<string, unknown>) => boolean }[] = [
@@ -62,9 +62,9 @@ const rule: AwsRule = {
           // Unset: CloudFormation generates a unique name. A Ref to a parameter: the deployer chooses the
           // name for that scope (e.g. the StackSet roles, created once per account).
           if (value === undefined || refOf(value) !== undefined) continue;
-          const text = typeof value === 'string' ? value : (subOf(value)?.text ?? '');
-          const variables = subOf(value)?.variables ?? {};
-          const has = (token: string) => text.includes(token) || Object.values(variables).some((v) => JSON.stringify(v).includes(token.slice(2, -1)));
+          // A name built by Sub or Join: it names the pseudo parameter or parameter somewhere inside.
+          const json = JSON.stringify(value);
+          const has = (token: string) => json.includes(token) || json.includes(JSON.stringify({ Ref: token.slice(2, -1) }));
           const missing = [...REQUIRED[spec.scope], ...(hasEnvironment ? ['${Environment}'] : [])].filter((token) => !has(token));
           if (missing.length > 0) {
             findings.push({ file, logicalId: entry.logicalId, path: `Properties.${spec.property}`, message: `${spec.type} ${spec.property} is unique ${spec.scope === 'all-accounts' ? 'across all AWS accounts' : spec.scope === 'account' ? 'per account, in every region' : 'per account and region'}: it must contain ${missing.join(' and ')} (or let CloudFormation generate it)` });
