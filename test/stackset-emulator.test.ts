@@ -293,16 +293,15 @@ describe('make stackset on the emulator: the full platform (stacksets/payments-p
     });
   }
 
-  test('plan first: the certificate overrides announced, nothing issued or created', async (t) => {
+  test('plan first: nothing issued or created', async (t) => {
     const run = await stackset(t, 'plan', manifest);
     assert.equal(run.code, EXIT.ok, run.stdout + run.stderr);
     assert.match(run.stdout, /instances: 6 to add, 0 to update, 0 to remove, 0 unchanged/);
-    assert.match(run.stdout, new RegExp(`^emulator: ${p1} eu-west-1: CertificateArn \\S+ is not in the emulator's ACM .* overridden with the emulator's certificate for \\S+, which make stackset issues there$`, 'm'));
     assert.deepEqual(aws(asAccount(p1, 'eu-west-1'), ['acm', 'list-certificates']).CertificateSummaryList, [], 'plan issues no certificate');
     assert.match(run.stderr + run.stdout, /stack set \S+: create/);
   });
 
-  test(`create 3 accounts × 2 regions: every instance CURRENT, its root and ${layers} layer stacks CREATE_COMPLETE; emulator certificates said`, async () => {
+  test(`create 3 accounts × 2 regions: every instance CURRENT, its root and ${layers} layer stacks CREATE_COMPLETE; emulator SSM values said`, async () => {
     const result = await rollout(manifest);
     const output = lines.join('\n');
     assert.deepEqual(result.failures, [], output);
@@ -316,18 +315,18 @@ describe('make stackset on the emulator: the full platform (stacksets/payments-p
         const nested = stacks.filter((s) => s.ParentId === own.StackId);
         assert.equal(nested.length, layers, `${account} ${region}: every layer`);
         assert.ok(nested.every((s) => s.StackStatus === 'CREATE_COMPLETE'), `${account} ${region}: ${nested.map((s) => `${s.StackName} ${s.StackStatus}`).join(', ')}`);
-        // The manifest's certificate names a real account's: the emulator's certificate in that account and region stands in, and the output says so.
-        const certificate = overridesOf(name, account, region).CertificateArn;
+        // The certificate is read from SSM in that account and region; the emulator's SSM got its own certificate there, and the output says so.
+        const certificate = aws(asAccount(account, region), ['ssm', 'get-parameter', '--name', '/payment/front-door/nlb-certificate-arn']).Parameter.Value;
         assert.match(certificate, new RegExp(`^arn:aws:acm:${region}:${account}:certificate/`));
         const held = aws(asAccount(account, region), ['acm', 'list-certificates']).CertificateSummaryList.map((c: { CertificateArn: string }) => c.CertificateArn);
         assert.ok(held.includes(certificate), `${account} ${region}: the certificate is in that account's ACM`);
-        assert.match(output, new RegExp(`^emulator: ${account} ${region}: CertificateArn arn:aws:acm:${region}:${account}:certificate/\\S+ is not in the emulator's ACM .* overridden with the emulator's certificate for \\S+: ${certificate}$`, 'm'));
+        assert.match(output, new RegExp(`CertificateArnParameter reads SSM parameter /payment/front-door/nlb-certificate-arn, which a real account fills; put the emulator's value there: ${certificate}$`, 'm'));
       }
     }
     assert.equal(parametersOf(instanceStack(name, p2, 'eu-central-1')!).VpcCidr, '10.31.0.0/16', 'per-account override');
     assert.equal(parametersOf(instanceStack(name, p2, 'eu-central-1')!).Environment, 'prod', "the stack set's parameter file");
     assert.equal(parametersOf(instanceStack(name, p3, 'eu-west-1')!).EnableCloudTrail, 'false', 'per-account override');
-    assert.equal(parametersOf(instanceStack(name, p1, 'eu-central-1')!).DrRegion, 'eu-west-1', 'per-region override');
+    assert.equal(parametersOf(instanceStack(name, p1, 'eu-central-1')!).ManageApiGatewayAccountRole, 'false', 'per-region override');
     // moto's /moto-api/data.json fails once a Lambda function exists; the emulator's health check must not.
     assert.equal(spawnSync('bash', [join(ROOT, 'scripts', 'emulator', 'emulator.sh'), 'status']).status, 0, 'emulator.sh status answers with Lambda functions deployed');
   });
@@ -343,8 +342,8 @@ describe('make stackset on the emulator: the full platform (stacksets/payments-p
 
   test("one account's NatGatewayCount in one region: only that instance's stacks are updated", async () => {
     const changed = manifest.replace(
-      `      eu-central-1:\n        CertificateArn: arn:aws:acm:eu-central-1:${p1}:`,
-      `      eu-central-1:\n        NatGatewayCount: 2\n        CertificateArn: arn:aws:acm:eu-central-1:${p1}:`,
+      `  - account: '${p1}' # cards EU\n    parameters:\n      VpcCidr: 10.30.0.0/16\n`,
+      `  - account: '${p1}' # cards EU\n    parameters:\n      VpcCidr: 10.30.0.0/16\n    regionParameters:\n      eu-central-1:\n        NatGatewayCount: 2\n`,
     );
     assert.notEqual(changed, manifest);
     const before = operations(name);

@@ -6,7 +6,7 @@
 // `make deploy` does for one account, scripts/lib/deploy/local.ts). Every substitution is printed.
 // A real account (TARGET=aws) is never touched by this.
 import { aws, type AwsTarget } from '../aws.js';
-import { certificateParameters, emulatorCertificates } from '../deploy/local.js';
+import { certificateParameters, emulatorCertificates, localSsmParameters, ssmParameters } from '../deploy/local.js';
 import { sortedRecord, type DesiredInstance, type StackSetSpec } from './manifest.js';
 
 interface Credentials {
@@ -36,7 +36,7 @@ export const pendingCertificate = (domain: string): string => `(the emulator's c
  */
 export async function withEmulatorCertificates(spec: StackSetSpec, target: AwsTarget, issue: boolean, log: (line: string) => void): Promise<StackSetSpec> {
   const permissions = spec.manifest.permissions;
-  if (target.kind !== 'local' || certificateParameters(spec.templateParameters).length === 0) return spec;
+  if (target.kind !== 'local' || (certificateParameters(spec.templateParameters).length === 0 && ssmParameters(spec.templateParameters, new Map()).size === 0)) return spec;
   if (permissions.model !== 'SELF_MANAGED') {
     log('emulator: certificate parameters are left as they are for SERVICE_MANAGED targets (organizational units are not accounts the emulator can enter)');
     return spec;
@@ -49,6 +49,7 @@ export async function withEmulatorCertificates(spec: StackSetSpec, target: AwsTa
     const account = instance.unit.id;
     if (!credentials.has(account)) credentials.set(account, assumeRole(target, account, permissions.executionRoleName));
     const inAccount = accountTarget(target, credentials.get(account)!, instance.region);
+    if (issue) await localSsmParameters(inAccount, spec.templateParameters, values, log);
     const substitutions = await emulatorCertificates(inAccount, spec.templateParameters, values, issue);
     if (substitutions.length === 0) {
       instances.push(instance);
