@@ -18,13 +18,25 @@ export interface SelfManagedPermissions {
   readonly model: 'SELF_MANAGED';
   readonly administrationRoleName: string;
   readonly executionRoleName: string;
+  /** The read-only role in each target account (drift of every layer, failure reasons, previews, preflight). */
+  readonly readRoleName?: string;
 }
 export interface ServiceManagedPermissions {
   readonly model: 'SERVICE_MANAGED';
   readonly organizationId: string;
   readonly autoDeployment: { readonly enabled: boolean; readonly retainStacksOnAccountRemoval?: boolean };
   readonly callAs: 'SELF' | 'DELEGATED_ADMIN';
+  /** The custom execution role StackSets creates in each target account from the project's template (stacksets-exec-custom-…). */
+  readonly executionRoleName?: string;
+  /** StackSetOutputBucket: where CloudFormation keeps the execution role stack template (default: the artifact bucket). */
+  readonly outputBucket?: string;
+  readonly readRoleName?: string;
 }
+
+/** The role name prefix AWS requires of a custom execution role: https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html */
+export const CUSTOM_EXECUTION_ROLE_PREFIX = 'stacksets-exec-custom-';
+export const DEFAULT_READ_ROLE_NAME = 'payment-stackset-read';
+export const readRoleOf = (manifest: Manifest): string => manifest.permissions.readRoleName ?? DEFAULT_READ_ROLE_NAME;
 
 export interface ManifestTarget {
   readonly account?: string;
@@ -57,6 +69,8 @@ export interface Manifest {
   readonly managedExecution?: boolean;
   readonly tags?: Readonly<Record<string, string>>;
   readonly estimate?: { readonly minutesPerStack?: number };
+  /** The instance that goes first; the rest start only when it and its nested stacks completed. */
+  readonly canary?: { readonly account: string; readonly region: string };
 }
 
 /** Where stack instances go: an account (SELF_MANAGED) or an organizational unit (SERVICE_MANAGED). */
@@ -145,12 +159,14 @@ export function checkManifest(document: unknown, file: string): StackSetSpec {
 
   checkTargets(manifest, at);
   checkRegionReferences(manifest, at);
+  checkCanary(manifest, at);
 
   const template = manifest.template ?? DEFAULT_TEMPLATE;
   const loaded = loadTemplate(template, at);
   if (loaded?.hasNestedStacks && template !== DEFAULT_TEMPLATE) {
     at('template', `${template} has nested stacks; only ${DEFAULT_TEMPLATE} is packaged to S3 (make package); allowed: ${DEFAULT_TEMPLATE} or a template without nested stacks`);
   }
+  if (loaded?.hasNestedStacks) checkCustomExecutionRole(manifest, at);
   let parameters: Record<string, string> = {};
   if (loaded) {
     const fileValues = loadParameterFile(manifest.parameterFile, loaded, at, problems);
@@ -189,6 +205,32 @@ function checkTargets(manifest: Manifest, at: Report): void {
     if (first !== undefined) at(`targets[${i}].${key}`, `duplicate target ${id} (already targets[${first}]); allowed: each account or organizational unit once`);
     else seen.set(id, i);
   });
+}
+
+/**
+ * SERVICE_MANAGED stack sets use a stacksets-exec-* role that "can't provision nested stacks,
+ * transforms, or macros" unless a custom execution role template is given
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-custom-execution-role.html):
+ * a nested template without one would fall back to the default role and fail in every account.
+ */
+function checkCustomExecutionRole(manifest: Manifest, at: Report): void {
+  const permissions = manifest.permissions;
+  if (permissions.model !== 'SERVICE_MANAGED' || permissions.executionRoleName !== undefined) return;
+  at(
+    'permissions.executionRoleName',
+    `missing: the template nests stacks, which the default SERVICE_MANAGED execution role cannot provision; allowed: a name beginning with ${CUSTOM_EXECUTION_ROLE_PREFIX} ` +
+      `(e.g. ${CUSTOM_EXECUTION_ROLE_PREFIX}payment), for the project's execution role template that make stackset sends with the stack set`,
+  );
+}
+
+/** The canary must be one of the instances (targets × regions). */
+function checkCanary(manifest: Manifest, at: Report): void {
+  const canary = manifest.canary;
+  if (!canary) return;
+  if (!manifest.regions.includes(canary.region)) at('canary.region', `"${canary.region}" is not in regions; allowed: one of regions (${manifest.regions.join(', ')})`);
+  if (manifest.permissions.model === 'SELF_MANAGED' && !manifest.targets.some((t) => t.account === canary.account)) {
+    at('canary.account', `${canary.account} is not a target; allowed: one of targets[].account (${manifest.targets.map((t) => t.account).join(', ')})`);
+  }
 }
 
 function checkRegionReferences(manifest: Manifest, at: Report): void {

@@ -22,6 +22,9 @@ export interface TemplateSource {
   readonly text: string;
   readonly uploaded: readonly string[];
   readonly skipped: readonly string[];
+  /** The artifact bucket and the key prefix of the packaged templates (nested templates only). */
+  readonly bucket?: string;
+  readonly keyPrefix?: string;
 }
 
 /** scripts/lib/package.ts (issue #8): uploads the layers content-addressed, writes the packaged root. */
@@ -33,6 +36,9 @@ export type PackageTemplates = (opts: {
 }) => Promise<{ bucket: string; rootTemplatePath: string; rootTemplateUrl: string; uploaded: string[]; skipped: string[] }>;
 
 export class TemplateSourceError extends Error {}
+
+/** Where scripts/lib/package.ts puts the packaged templates in the artifact bucket. */
+export const TEMPLATES_KEY_PREFIX = 'templates/';
 
 /** Loaded on first use, so that plan and the manifest checks never need the packager. */
 export async function loadPackager(): Promise<PackageTemplates> {
@@ -46,12 +52,6 @@ export async function loadPackager(): Promise<PackageTemplates> {
   throw new TemplateSourceError('scripts/lib/package.ts does not export packageTemplates');
 }
 
-export function readersOf(spec: StackSetSpec): { organizationId?: string; accounts?: string[] } {
-  const permissions = spec.manifest.permissions;
-  if (permissions.model === 'SERVICE_MANAGED') return { organizationId: permissions.organizationId };
-  return { accounts: spec.manifest.targets.map((t) => t.account!).filter(Boolean) };
-}
-
 export async function templateForStackSet(spec: StackSetSpec, target: AwsTarget, packager?: PackageTemplates): Promise<TemplateSource> {
   if (!spec.hasNestedStacks) {
     const bytes = Buffer.byteLength(spec.templateText);
@@ -61,8 +61,17 @@ export async function templateForStackSet(spec: StackSetSpec, target: AwsTarget,
     return { templateBody: spec.templateText, text: spec.templateText, uploaded: [], skipped: [] };
   }
   const packageTemplates = packager ?? (await loadPackager());
-  const result = await packageTemplates({ target, readers: readersOf(spec) });
-  return { templateUrl: result.rootTemplateUrl, text: readFileSync(result.rootTemplatePath, 'utf8'), uploaded: result.uploaded, skipped: result.skipped };
+  // No readers: the packager would rewrite the whole bucket policy for this manifest's accounts;
+  // artifact-readers.ts merges this stack set's readers into it instead.
+  const result = await packageTemplates({ target });
+  return {
+    templateUrl: result.rootTemplateUrl,
+    text: readFileSync(result.rootTemplatePath, 'utf8'),
+    uploaded: result.uploaded,
+    skipped: result.skipped,
+    bucket: result.bucket,
+    keyPrefix: TEMPLATES_KEY_PREFIX,
+  };
 }
 
 /** Bucket and key of an S3 object URL (virtual-hosted or path style). */
