@@ -28,6 +28,6 @@ export const PLATFORM: PlatformConfig = {
   namePrefix: 'payment',
   availabilityZones: 3,
   ports: { frontDoor: 443, app: 8443, postgres: 5432, redis: 6379, nfs: 2049 },
-  interfaceEndpoints: ['ecr.api', 'ecr.dkr', 'logs', 'secretsmanager', 'kms', 'kinesis-streams', 'sts', 'xray', 'monitoring', 'elasticache'],
+  interfaceEndpoints: ['ecr.api', 'ecr.dkr', 'logs', 'secretsmanager', 'kms', 'kinesis-streams', 'sts', 'xray', 'monitoring', 'elasticache', 'ecs'],
   gatewayEndpoints: ['s3', 'dynamodb'],
 };

@@ -2,7 +2,7 @@
 // layer parameter that is not wired from another layer's output once (the small set of
 // top-level parameters), passes it down, and re-exports the outputs a user needs.
 import { PLATFORM, type PlatformConfig } from './config.js';
-import { GetAtt, Ref, Sub } from './core/intrinsics.js';
+import { GetAtt, Intrinsic, Ref, Sub } from './core/intrinsics.js';
 import { Template, TemplateError, type ParameterSpec } from './core/template.js';
 import { buildKms } from './layers/kms.js';
 import { buildNetwork } from './layers/network.js';
@@ -21,112 +21,26 @@ export interface LayerDefinition {
   /** Logical ID stem of the nested stack in the root ("Network" → NetworkStack). */
   readonly id: string;
   readonly build: (config: PlatformConfig) => Template;
-  /** Layer parameters fed from earlier layers' outputs: parameter → [layer id, output name]. */
-  readonly inputs?: Readonly<Record<string, readonly [string, string]>>;
 }
 
+/**
+ * The layers in deployment order. Wiring is by name: a layer parameter is fed from the output of
+ * the same name of the one earlier layer that declares it; every other parameter is a root
+ * parameter. A parameter whose name two earlier layers output, or only a later layer, is an error.
+ */
 export const LAYERS: readonly LayerDefinition[] = [
   { id: 'Kms', build: buildKms },
-  { id: 'Network', build: buildNetwork, inputs: { LogsKeyArn: ['Kms', 'LogsKeyArn'] } },
-  {
-    id: 'Secrets',
-    build: buildSecrets,
-    inputs: {
-      SecretsKeyArn: ['Kms', 'SecretsKeyArn'],
-      LogsKeyArn: ['Kms', 'LogsKeyArn'],
-      PrivateSubnetIds: ['Network', 'PrivateSubnetIds'],
-      RotationSecurityGroupId: ['Network', 'RotationSecurityGroupId'],
-    },
-  },
-  {
-    id: 'Database',
-    build: buildDatabase,
-    inputs: {
-      DatabaseKeyArn: ['Kms', 'DatabaseKeyArn'],
-      SecretsKeyArn: ['Kms', 'SecretsKeyArn'],
-      LogsKeyArn: ['Kms', 'LogsKeyArn'],
-      IsolatedSubnetIds: ['Network', 'IsolatedSubnetIds'],
-      DatabaseSecurityGroupId: ['Network', 'DatabaseSecurityGroupId'],
-    },
-  },
-  {
-    id: 'Cache',
-    build: buildCache,
-    inputs: {
-      CacheKeyArn: ['Kms', 'CacheKeyArn'],
-      LogsKeyArn: ['Kms', 'LogsKeyArn'],
-      IsolatedSubnetIds: ['Network', 'IsolatedSubnetIds'],
-      CacheSecurityGroupId: ['Network', 'CacheSecurityGroupId'],
-      CacheAuthTokenSecretArn: ['Secrets', 'CacheAuthTokenSecretArn'],
-      RotationFunctionArn: ['Secrets', 'RotationFunctionArn'],
-    },
-  },
-  {
-    id: 'Storage',
-    build: buildStorage,
-    inputs: {
-      StorageKeyArn: ['Kms', 'StorageKeyArn'],
-      PrivateSubnetIds: ['Network', 'PrivateSubnetIds'],
-      EfsSecurityGroupId: ['Network', 'EfsSecurityGroupId'],
-    },
-  },
-  { id: 'Streaming', build: buildStreaming, inputs: { StreamingKeyArn: ['Kms', 'StreamingKeyArn'] } },
-  { id: 'Backup', build: buildBackup, inputs: { BackupKeyArn: ['Kms', 'BackupKeyArn'] } },
-  {
-    id: 'Compute',
-    build: buildCompute,
-    inputs: {
-      LogsKeyArn: ['Kms', 'LogsKeyArn'],
-      SecretsKeyArn: ['Kms', 'SecretsKeyArn'],
-      StreamingKeyArn: ['Kms', 'StreamingKeyArn'],
-      StorageKeyArn: ['Kms', 'StorageKeyArn'],
-      VpcId: ['Network', 'VpcId'],
-      PrivateSubnetIds: ['Network', 'PrivateSubnetIds'],
-      AppSecurityGroupId: ['Network', 'AppSecurityGroupId'],
-      NlbSecurityGroupId: ['Network', 'NlbSecurityGroupId'],
-      AccessLogsBucketName: ['Storage', 'AccessLogsBucketName'],
-      FileSystemId: ['Storage', 'FileSystemId'],
-      FileSystemArn: ['Storage', 'FileSystemArn'],
-      AccessPointId: ['Storage', 'AccessPointId'],
-      AccessPointArn: ['Storage', 'AccessPointArn'],
-      DataBucketArn: ['Storage', 'DataBucketArn'],
-      StreamName: ['Streaming', 'StreamName'],
-      StreamArn: ['Streaming', 'StreamArn'],
-      DatabaseEndpoint: ['Database', 'DatabaseEndpoint'],
-      DatabaseResourceId: ['Database', 'DatabaseResourceId'],
-      CacheEndpoint: ['Cache', 'CacheEndpoint'],
-      CacheAuthTokenSecretArn: ['Secrets', 'CacheAuthTokenSecretArn'],
-      AppSigningKeySecretArn: ['Secrets', 'AppSigningKeySecretArn'],
-    },
-  },
-  { id: 'Api', build: buildApi, inputs: { LogsKeyArn: ['Kms', 'LogsKeyArn'], LoadBalancerArn: ['Compute', 'LoadBalancerArn'] } },
-  {
-    id: 'Observability',
-    build: buildObservability,
-    inputs: {
-      NotificationsKeyArn: ['Kms', 'NotificationsKeyArn'],
-      ClusterName: ['Compute', 'ClusterName'],
-      ServiceName: ['Compute', 'ServiceName'],
-      LoadBalancerFullName: ['Compute', 'LoadBalancerFullName'],
-      TargetGroupFullName: ['Compute', 'TargetGroupFullName'],
-      DatabaseInstanceId: ['Database', 'DatabaseInstanceId'],
-      CacheReplicationGroupId: ['Cache', 'CacheReplicationGroupId'],
-      StreamName: ['Streaming', 'StreamName'],
-      ApiName: ['Api', 'ApiName'],
-      StageName: ['Api', 'StageName'],
-    },
-  },
-  {
-    id: 'Audit',
-    build: buildAudit,
-    inputs: {
-      AuditKeyArn: ['Kms', 'AuditKeyArn'],
-      LogsKeyArn: ['Kms', 'LogsKeyArn'],
-      AccessLogsBucketName: ['Storage', 'AccessLogsBucketName'],
-      DataBucketArn: ['Storage', 'DataBucketArn'],
-      AlarmTopicArn: ['Observability', 'AlarmTopicArn'],
-    },
-  },
+  { id: 'Network', build: buildNetwork },
+  { id: 'Secrets', build: buildSecrets },
+  { id: 'Database', build: buildDatabase },
+  { id: 'Cache', build: buildCache },
+  { id: 'Storage', build: buildStorage },
+  { id: 'Streaming', build: buildStreaming },
+  { id: 'Backup', build: buildBackup },
+  { id: 'Compute', build: buildCompute },
+  { id: 'Api', build: buildApi },
+  { id: 'Observability', build: buildObservability },
+  { id: 'Audit', build: buildAudit },
 ];
 
 /** Templates deployed on their own, outside the root (generated/standalone/). */
@@ -154,6 +68,41 @@ export interface Platform {
 
 export const stackId = (layerId: string): string => `${layerId}Stack`;
 
+/** Parameters a rule refers to. */
+function referencedParameters(value: unknown, out: string[] = []): string[] {
+  if (Intrinsic.is(value)) {
+    if (value.fn === 'Ref' && typeof value.args === 'string') out.push(value.args);
+    else referencedParameters(value.args, out);
+  } else if (Array.isArray(value)) value.forEach((v) => referencedParameters(v, out));
+  else if (value !== null && typeof value === 'object') Object.values(value).forEach((v) => referencedParameters(v, out));
+  return out;
+}
+
+/**
+ * For each layer, parameter → the earlier layer whose output of the same name feeds it. A name
+ * output by two earlier layers is ambiguous, one output only by a later layer
+ * is in the wrong order: both are build errors, never a silent root parameter.
+ */
+export function wiringSources(layers: readonly LayerDefinition[], built: ReadonlyMap<string, Template>): Map<string, Map<string, string>> {
+  const result = new Map<string, Map<string, string>>();
+  layers.forEach((layer, index) => {
+    const template = built.get(layer.id)!;
+    const wired = new Map<string, string>();
+    for (const name of template.parameterNames) {
+      const earlier = layers.slice(0, index).filter((l) => built.get(l.id)!.outputNames.includes(name)).map((l) => l.id);
+      if (earlier.length > 1) throw new TemplateError(`layer ${layer.id}: parameter ${name} is an output of several earlier layers (${earlier.join(', ')}); rename one output`);
+      if (earlier.length === 1) {
+        wired.set(name, earlier[0]);
+        continue;
+      }
+      const later = layers.slice(index + 1).filter((l) => built.get(l.id)!.outputNames.includes(name)).map((l) => l.id);
+      if (later.length > 0) throw new TemplateError(`layer ${layer.id}: parameter ${name} is an output of ${later.join(', ')}, which is not an earlier layer; move ${layer.id} after it in LAYERS`);
+    }
+    result.set(layer.id, wired);
+  });
+  return result;
+}
+
 export function buildPlatform(config: PlatformConfig = PLATFORM, layers: readonly LayerDefinition[] = LAYERS): Platform {
   const built = new Map(layers.map((layer) => [layer.id, layer.build(config)]));
   const root = new Template({
@@ -162,12 +111,14 @@ export function buildPlatform(config: PlatformConfig = PLATFORM, layers: readonl
     tags: { PCICompliant: 'true', DataClassification: 'Internal', Environment: Ref('Environment') },
   });
 
+  const sources = wiringSources(layers, built);
+
   // Root parameters: every layer parameter not wired from an output, declared once.
   const rootParameters = new Map<string, { spec: ParameterSpec; from: string }>();
   for (const layer of layers) {
     const template = built.get(layer.id)!;
     for (const name of template.parameterNames) {
-      if (layer.inputs?.[name]) continue;
+      if (sources.get(layer.id)!.has(name)) continue;
       const spec = template.parameterSpec(name)!;
       const seen = rootParameters.get(name);
       if (seen) {
@@ -181,36 +132,33 @@ export function buildPlatform(config: PlatformConfig = PLATFORM, layers: readonl
     }
   }
 
-  const seenLayers = new Set<string>();
+  // A layer's rules that read only root parameters are checked by the root too, before any nested
+  // stack is created (a failing rule in a nested stack would fail only after earlier layers exist).
+  for (const layer of layers) {
+    for (const [id, rule] of built.get(layer.id)!.ruleEntries) {
+      if (referencedParameters(rule).every((name) => rootParameters.has(name))) root.rule(`${layer.id}${id}`, rule);
+    }
+  }
+
   for (const layer of layers) {
     const template = built.get(layer.id)!;
-    const parameters: Record<string, unknown> = {};
-    for (const name of template.parameterNames) {
-      const input = layer.inputs?.[name];
-      if (!input) {
-        parameters[name] = Ref(name);
-        continue;
-      }
-      const [fromLayer, output] = input;
-      const source = built.get(fromLayer);
-      if (!source || !seenLayers.has(fromLayer)) throw new TemplateError(`layer ${layer.id}: input ${name} comes from layer "${fromLayer}", which is not an earlier layer`);
-      if (!source.outputNames.includes(output)) throw new TemplateError(`layer ${layer.id}: input ${name} reads output "${output}" of layer ${fromLayer}, which declares: ${source.outputNames.join(', ')}`);
-      parameters[name] = GetAtt(stackId(fromLayer), `Outputs.${output}`);
-    }
-    for (const name of Object.keys(layer.inputs ?? {})) {
-      if (!template.parameterNames.includes(name)) throw new TemplateError(`layer ${layer.id}: input "${name}" is not a parameter of template ${template.name}`);
-    }
+    const wired = sources.get(layer.id)!;
+    const parameters = Object.fromEntries(
+      template.parameterNames.map((name) => {
+        const from = wired.get(name);
+        return [name, from === undefined ? Ref(name) : GetAtt(stackId(from), `Outputs.${name}`)];
+      }),
+    );
     root.resource(
       stackId(layer.id),
       'AWS::CloudFormation::Stack',
-      { TemplateURL: `${template.name}.yaml`, Parameters: parameters as Record<string, string> },
+      { TemplateURL: `${template.name}.yaml`, Parameters: parameters as unknown as Record<string, string> },
       {
         suppress: {
           cfnLint: { W3002: 'Local TemplateURL on purpose: cfn-lint follows it to check the wiring; scripts/package.ts uploads the layer and rewrites it to its S3 URL.' },
         },
       },
     );
-    seenLayers.add(layer.id);
   }
 
   for (const [name, layerId, output, description] of ROOT_OUTPUTS) {

@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RESOURCE_INFO } from '../templates-src/spec-types/resource-info.js';
+import { LAYERS as LAYER_DEFINITIONS, buildPlatform, type LayerDefinition } from '../templates-src/platform.js';
+import { Template } from '../templates-src/core/template.js';
 import { generated, passesAndCatches, resourcesOfType, keyClassOf, wiring, LAYERS, type CfnTemplate } from './lib/templates.js';
 
 const templates = Object.fromEntries(LAYERS.map((l) => [l, generated(l)])) as Record<string, CfnTemplate>;
@@ -16,6 +18,39 @@ test('the root nests every layer and wires each from the previous ones', () => {
   assert.deepEqual(stacks, LAYERS.map((l) => `${l}.yaml`).sort());
   assert.equal(wiring('database', 'DatabaseKeyArn'), 'Kms.Outputs.DatabaseKeyArn');
   assert.equal(wiring('api', 'LoadBalancerArn'), 'Compute.Outputs.LoadBalancerArn');
+});
+
+// Wiring is by name (templates-src/platform.ts): a 13th layer is its module plus one line in LAYERS.
+const layerWith = (id: string, parameters: string[], outputs: string[] = []): LayerDefinition => ({
+  id,
+  build: () => {
+    const t = new Template({ name: id.toLowerCase(), description: id });
+    for (const p of parameters) t.parameter(p, { Type: 'String', Description: p });
+    t.resource('Handle', 'AWS::CloudFormation::WaitConditionHandle', {});
+    for (const o of outputs) t.output(o, { Value: 'x', Description: o });
+    return t;
+  },
+});
+
+test('a new layer is wired by name from the earlier layer that outputs each parameter', () => {
+  const extra = layerWith('Reporting', ['LogsKeyArn', 'ReportSchedule']);
+  const { root } = buildPlatform(undefined, [...LAYER_DEFINITIONS, extra]);
+  const stack = root.render().Resources as Record<string, { Properties: { Parameters: Record<string, { fn: string; args: unknown }> } }>;
+  const passed = stack.ReportingStack.Properties.Parameters;
+  assert.deepEqual(passed.LogsKeyArn.args, ['KmsStack', 'Outputs.LogsKeyArn'], 'LogsKeyArn comes from the kms layer');
+  assert.equal(passed.ReportSchedule.args, 'ReportSchedule', 'a name no layer outputs becomes a root parameter');
+  assert.ok(root.parameterNames.includes('ReportSchedule'), 'root declares ReportSchedule');
+});
+
+test('a wrong wiring fails the build: an output of a later layer, or of two earlier layers', () => {
+  assert.throws(
+    () => buildPlatform(undefined, [layerWith('Early', ['LoadBalancerArn']), ...LAYER_DEFINITIONS]),
+    /layer Early: parameter LoadBalancerArn is an output of Compute, which is not an earlier layer/,
+  );
+  assert.throws(
+    () => buildPlatform(undefined, [layerWith('Twin', [], ['LogsKeyArn']), ...LAYER_DEFINITIONS]),
+    /layer Network: parameter LogsKeyArn is an output of several earlier layers \(Twin, Kms\)/,
+  );
 });
 
 test('every stateful resource carries DeletionPolicy and UpdateReplacePolicy (Snapshot where supported, else Retain)', () => {

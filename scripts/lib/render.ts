@@ -2,7 +2,7 @@
 // build.ts writes the result, the tests compare it with what is committed.
 import { LIMITS, TemplateError, type Template } from '../../templates-src/core/template.js';
 import { toYaml } from '../../templates-src/core/yaml.js';
-import { checkParameterValues } from '../../templates-src/core/parameters.js';
+import { checkParameterValues, checkRules } from '../../templates-src/core/parameters.js';
 import { ENVIRONMENT_PARAMETERS, environmentFile } from '../../templates-src/environments/index.js';
 import { ENVIRONMENTS, PLATFORM } from '../../templates-src/config.js';
 import { STANDALONE_TEMPLATES, buildPlatform, type Platform } from '../../templates-src/platform.js';
@@ -28,6 +28,7 @@ export function renderTemplate(template: Template): string {
 export function renderParameterFile(root: Template, values: Readonly<Record<string, string | number>>, file: string): string {
   const specs = Object.fromEntries(root.parameterNames.map((name) => [name, root.parameterSpec(name)!]));
   checkParameterValues(specs, values, file);
+  checkRules(Object.fromEntries(root.ruleEntries), specs, values, file);
   const entries = root.parameterNames.filter((name) => name in values).map((name) => ({ ParameterKey: name, ParameterValue: String(values[name]) }));
   return `${JSON.stringify(entries, null, 2)}\n`;
 }

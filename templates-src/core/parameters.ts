@@ -73,3 +73,47 @@ export function checkParameterValues(
   }
   if (problems.length > 0) throw new ParameterFileError(problems.join('\n'));
 }
+
+/**
+ * Evaluates a template's Rules with the parameter values (defaults where none is given), as
+ * CloudFormation does before a create or update, and throws one error listing every failed
+ * assertion as `<file>: Rules.<id>: <AssertDescription>`. Supports the rule functions the
+ * templates use: Ref, Fn::Equals, Fn::Not, Fn::And, Fn::Or, Fn::Contains.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/rules-section-structure.html
+ */
+export function checkRules(
+  rules: Readonly<Record<string, { RuleCondition?: unknown; Assertions: readonly { Assert: unknown; AssertDescription: string }[] }>>,
+  parameters: Readonly<Record<string, ParameterConstraints>>,
+  values: Readonly<Record<string, unknown>>,
+  file: string,
+): void {
+  const valueOf = (name: string): unknown => (name in values ? values[name] : parameters[name]?.Default);
+  const evaluate = (node: unknown): unknown => {
+    if (node === null || typeof node !== 'object') return node;
+    if (Array.isArray(node)) return node.map(evaluate);
+    const { fn, args } = node as { fn?: string; args?: unknown };
+    const list = Array.isArray(args) ? args : [args];
+    switch (fn) {
+      case 'Ref':
+        return valueOf(String(args));
+      case 'Fn::Equals':
+        return String(evaluate(list[0])) === String(evaluate(list[1]));
+      case 'Fn::Not':
+        return !evaluate(list[0]);
+      case 'Fn::And':
+        return list.every((c) => evaluate(c) === true);
+      case 'Fn::Or':
+        return list.some((c) => evaluate(c) === true);
+      case 'Fn::Contains':
+        return (evaluate(list[0]) as unknown[]).map(String).includes(String(evaluate(list[1])));
+      default:
+        throw new ParameterFileError(`${file}: rule function ${String(fn)} is not supported by the build's rule check`);
+    }
+  };
+  const problems: string[] = [];
+  for (const [id, rule] of Object.entries(rules)) {
+    if (rule.RuleCondition !== undefined && evaluate(rule.RuleCondition) !== true) continue;
+    for (const assertion of rule.Assertions) if (evaluate(assertion.Assert) !== true) problems.push(`${file}: Rules.${id}: ${assertion.AssertDescription}`);
+  }
+  if (problems.length > 0) throw new ParameterFileError(problems.join('\n'));
+}

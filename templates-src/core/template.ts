@@ -78,6 +78,16 @@ export interface ResourceOptions {
   readonly suppress?: Suppressions;
 }
 
+/**
+ * A template rule: CloudFormation checks the parameter values against its assertions before it
+ * creates or changes anything (when RuleCondition holds).
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/rules-section-structure.html
+ */
+export interface RuleSpec {
+  readonly RuleCondition?: Intrinsic;
+  readonly Assertions: readonly { readonly Assert: Intrinsic; readonly AssertDescription: string }[];
+}
+
 export interface OutputSpec {
   readonly Value: unknown;
   readonly Description: string;
@@ -126,6 +136,7 @@ export class Template {
   private readonly parameterGroups: { label: string; parameters: string[] }[] = [];
   private readonly mappings = new Map<string, Record<string, Record<string, unknown>>>();
   private readonly conditions = new Map<string, Intrinsic>();
+  private readonly rules = new Map<string, RuleSpec>();
   private readonly resources = new Map<string, ResourceEntry>();
   private readonly outputs = new Map<string, OutputSpec>();
 
@@ -165,6 +176,16 @@ export class Template {
     this.claim(logicalId, 'condition');
     this.conditions.set(logicalId, expression);
     return { logicalId };
+  }
+
+  rule(logicalId: string, spec: RuleSpec): void {
+    if (!LOGICAL_ID.test(logicalId) || this.rules.has(logicalId)) throw new TemplateError(`template "${this.name}": rule "${logicalId}" is not a valid logical ID or is declared twice`);
+    this.rules.set(logicalId, spec);
+  }
+
+  /** The template's rules (the root copies those that read only its own parameters). */
+  get ruleEntries(): [string, RuleSpec][] {
+    return [...this.rules];
   }
 
   resource<T extends ResourceType>(
@@ -215,6 +236,7 @@ export class Template {
     }
     if (Object.keys(metadata).length > 0) tree.Metadata = metadata;
     if (this.parameters.size > 0) tree.Parameters = Object.fromEntries(this.parameters);
+    if (this.rules.size > 0) tree.Rules = Object.fromEntries(this.rules);
     if (this.mappings.size > 0) tree.Mappings = Object.fromEntries(this.mappings);
     if (this.conditions.size > 0) tree.Conditions = Object.fromEntries(this.conditions);
     tree.Resources = Object.fromEntries([...this.resources].map(([id, entry]) => [id, this.renderResource(entry)]));
@@ -414,6 +436,7 @@ export function checkReferences(templateName: string, tree: Record<string, unkno
     walk((resource as Record<string, unknown>).Properties, `Resources.${id}.Properties`);
   }
   for (const [id, expression] of Object.entries((tree.Conditions ?? {}) as Record<string, unknown>)) walk(expression, `Conditions.${id}`);
+  for (const [id, rule] of Object.entries((tree.Rules ?? {}) as Record<string, unknown>)) walk(rule, `Rules.${id}`);
   for (const [id, output] of Object.entries((tree.Outputs ?? {}) as Record<string, Record<string, unknown>>)) {
     if (typeof output.Condition === 'string') checkCondition(output.Condition, `Outputs.${id}.Condition`);
     walk(output.Value, `Outputs.${id}.Value`);

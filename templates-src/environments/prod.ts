@@ -13,15 +13,22 @@ export default {
   CacheNodeType: 'cache.r7g.large',
   CacheNodeCount: 3,
   StreamMode: 'ON_DEMAND',
-  DrRegion: 'us-west-2',
   EnableVaultLock: 'true',
-  // Per deployment: the ACM certificate of the NLB listener (its name is BackendHostname). The
-  // value here is the example account's; set yours before deploying to a real account.
-  CertificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/33333333-3333-4333-8333-333333333333',
-  // Per region: the AWS-managed S3 prefix list (this is us-east-1's; StackSet manifests override
-  // it per region). Per release: images pinned by digest — the zero digests are placeholders
-  // for the release pipeline to set (make deploy checks the pattern, not the registry).
-  S3PrefixListId: 'pl-63a5400a',
-  ContainerImage: '111122223333.dkr.ecr.us-east-1.amazonaws.com/payment-app:1.0.0@sha256:0000000000000000000000000000000000000000000000000000000000000000',
-  XRayDaemonImage: 'public.ecr.aws/xray/aws-xray-daemon:3.x@sha256:0000000000000000000000000000000000000000000000000000000000000000',
+  // Per deployment (example values: set yours before deploying to a real account): the public
+  // host names of the NLB certificate and of the API's custom domain, and the truststore of the
+  // CAs that issue merchant client certificates (mutual TLS). Values each account and region hold
+  // themselves — the certificate ARNs, the S3 prefix list, the DR region — are read from SSM
+  // parameters there (see the *Parameter parameters), not set here. Per release: image digests —
+  // the zero digests are placeholders for the release pipeline.
+  BackendHostname: 'backend.prod.payments.example.com',
+  ApiDomainName: 'api.prod.payments.example.com',
+  MtlsTruststoreUri: 's3://payment-pki-111122223333/truststores/merchants-prod.pem',
+  ContainerImageDigest: 'sha256:0000000000000000000000000000000000000000000000000000000000000000',
+  XRayDaemonImageDigest: 'sha256:0000000000000000000000000000000000000000000000000000000000000000',
+  // Security alarms reach the on-call team (required outside dev, PCI DSS 10.7.2).
+  AlarmEmail: 'payments-security-alerts@example.com',
+  // Audit logs replicate to the organization's log-archive account (required in prod, PCI DSS 10.3.3).
+  LogArchiveBucketArn: 'arn:aws:s3:::payment-log-archive-999988887777',
+  LogArchiveAccountId: '999988887777',
+  LogArchiveKmsKeyArn: 'arn:aws:kms:us-east-1:999988887777:key/99999999-9999-4999-8999-999999999999',
 };

@@ -12,14 +12,18 @@ export default {
   CacheNodeCount: 2,
   StreamMode: 'PROVISIONED',
   StreamShardCount: 1,
-  DrRegion: 'us-west-2',
-  // Per deployment: the ACM certificate of the NLB listener (its name is BackendHostname). The
-  // value here is the example account's; set yours before deploying to a real account.
-  CertificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/22222222-2222-4222-8222-222222222222',
-  // Per region: the AWS-managed S3 prefix list (this is us-east-1's; StackSet manifests override
-  // it per region). Per release: images pinned by digest — the zero digests are placeholders
-  // for the release pipeline to set (make deploy checks the pattern, not the registry).
-  S3PrefixListId: 'pl-63a5400a',
-  ContainerImage: '111122223333.dkr.ecr.us-east-1.amazonaws.com/payment-app:1.0.0@sha256:0000000000000000000000000000000000000000000000000000000000000000',
-  XRayDaemonImage: 'public.ecr.aws/xray/aws-xray-daemon:3.x@sha256:0000000000000000000000000000000000000000000000000000000000000000',
+  // Per deployment (example values: set yours before deploying to a real account): the public
+  // host names of the NLB certificate and of the API's custom domain, and the truststore of the
+  // CAs that issue merchant client certificates (mutual TLS). Values each account and region hold
+  // themselves — the certificate ARNs, the S3 prefix list, the DR region — are read from SSM
+  // parameters there (see the *Parameter parameters), not set here. Per release: image digests —
+  // the zero digests are placeholders for the release pipeline.
+  BackendHostname: 'backend.staging.payments.example.com',
+  ApiDomainName: 'api.staging.payments.example.com',
+  MtlsTruststoreUri: 's3://payment-pki-111122223333/truststores/merchants-staging.pem',
+  ContainerImageDigest: 'sha256:0000000000000000000000000000000000000000000000000000000000000000',
+  XRayDaemonImageDigest: 'sha256:0000000000000000000000000000000000000000000000000000000000000000',
+  // Security alarms reach the on-call team (required outside dev, PCI DSS 10.7.2).
+  AlarmEmail: 'payments-security-alerts+staging@example.com',
+  AuditObjectLockMode: 'GOVERNANCE',
 };

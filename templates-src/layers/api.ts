@@ -7,7 +7,7 @@
 // No resource policy: nothing is granted to an anonymous principal.
 import { createHash } from 'node:crypto';
 import type { PlatformConfig } from '../config.js';
-import { Equals, Sub } from '../core/intrinsics.js';
+import { AWS, Equals, If, Not, Sub } from '../core/intrinsics.js';
 import type { Template } from '../core/template.js';
 import type { ApiGateway } from '../spec-types/index.js';
 import {
@@ -17,8 +17,11 @@ import {
   envName,
   keyArnParameter,
   layerTemplate,
+  logGroupArns,
   logRetentionParameter,
+  PUBLIC_HOSTNAME_PATTERN,
   serviceOnlyAssumeRolePolicy,
+  ssmValueParameter,
   stringParameter,
 } from './common.js';
 
@@ -32,6 +35,8 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
   sourceIp: '$context.identity.sourceIp',
   userAgent: '$context.identity.userAgent',
   apiKeyId: '$context.identity.apiKeyId',
+  clientCertSubjectDN: '$context.identity.clientCert.subjectDN',
+  clientCertSerialNumber: '$context.identity.clientCert.serialNumber',
   httpMethod: '$context.httpMethod',
   resourcePath: '$context.resourcePath',
   protocol: '$context.protocol',
@@ -56,9 +61,42 @@ export function buildApi(config: PlatformConfig): Template {
   const logsKey = t.parameter('LogsKeyArn', keyArnParameter('CloudWatch Logs'), 'Keys');
   const retention = logRetentionParameter(t);
   const nlbArn = t.parameter('LoadBalancerArn', stringParameter('Internal NLB (compute layer), target of the VPC link.', '^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:loadbalancer/net/.+$', 'must be a Network Load Balancer ARN'), 'FrontDoor');
+  // API Gateway verifies the backend certificate of an HTTPS integration against publicly trusted
+  // CAs (no private CA, and skipping verification is not an option for card data): the NLB
+  // certificate is an ACM public certificate, which ACM issues only for a domain you own and
+  // validate. A reserved name (.internal, .local, .localhost, .test, .invalid, .example) can never
+  // get one. https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-supported-certificate-authorities-for-http-endpoints.html
+  // https://docs.aws.amazon.com/acm/latest/userguide/domain-ownership-validation.html
   const backendHost = t.parameter(
     'BackendHostname',
-    { ...stringParameter('Host name in the NLB certificate (CertificateArn); API Gateway verifies the backend TLS certificate against it.', '^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$', 'must be a DNS name'), Default: 'backend.payment.internal' },
+    stringParameter(
+      'Host name of the NLB certificate: a name in a public domain you own (ACM issues the public certificate API Gateway trusts); it need not resolve publicly.',
+      PUBLIC_HOSTNAME_PATTERN,
+      'must be a DNS name in a public domain (not .internal, .local, .localhost, .test, .invalid, .example)',
+    ),
+    'FrontDoor',
+  );
+  // Callers are merchants' servers: they authenticate with a client certificate (mutual TLS) issued
+  // by the platform's CA, on a custom domain whose TLS policy allows TLS 1.2+ only; the default
+  // execute-api endpoint, which would accept TLS 1.0 and no client certificate, is disabled. API
+  // keys stay for metering and quotas (AWS: not for authentication).
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html
+  const apiDomain = t.parameter('ApiDomainName', stringParameter('Custom domain of the payment API (merchants call https://<this>/); a name in a public domain you own.', PUBLIC_HOSTNAME_PATTERN, 'must be a DNS name in a public domain'), 'FrontDoor');
+  const apiCertificate = t.parameter(
+    'ApiCertificateArnParameter',
+    ssmValueParameter('the ARN of the ACM certificate for ApiDomainName in this region (a regional custom domain needs a certificate of its own region).', '/payment/front-door/api-certificate-arn'),
+    'FrontDoor',
+  );
+  const truststore = t.parameter(
+    'MtlsTruststoreUri',
+    stringParameter('S3 URI of the PEM bundle of CA certificates that issue merchant client certificates (s3://bucket/key); API Gateway reads it when the domain is created or updated.', '^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$', 'must be an s3://bucket/key URI'),
+    'FrontDoor',
+  );
+  const truststoreVersion = t.parameter(
+    'MtlsTruststoreVersion',
+    { ...stringParameter('S3 object version of the truststore (set it to roll out a new CA bundle); empty for the latest.'), Default: '' },
     'FrontDoor',
   );
   const rate = t.parameter('ApiThrottleRateLimit', { Type: 'Number', Description: 'Steady-state requests per second for the stage and the usage plan.', Default: 500, MinValue: 1, MaxValue: 10000 }, 'FrontDoor');
@@ -71,6 +109,7 @@ export function buildApi(config: PlatformConfig): Template {
     'FrontDoor',
   );
   const managesAccount = t.condition('ManagesApiGatewayAccount', Equals(manageAccount.ref, 'true'));
+  const hasTruststoreVersion = t.condition('HasMtlsTruststoreVersion', Not(Equals(truststoreVersion.ref, '')));
 
   // Execution logging needs the account-level CloudWatch role.
   const cloudWatchRole = t.resource(
@@ -89,10 +128,10 @@ export function buildApi(config: PlatformConfig): Template {
 
   const api = t.resource('RestApi', 'AWS::ApiGateway::RestApi', {
     Name: envName('api'),
-    Description: 'Payment API: the only way in (WAF, API keys, throttling), private integration to the service',
+    Description: 'Payment API: the only way in (mutual TLS on the custom domain, WAF, API keys, throttling), private integration to the service',
     EndpointConfiguration: { Types: ['REGIONAL'] },
     ApiKeySourceType: 'HEADER',
-    DisableExecuteApiEndpoint: false,
+    DisableExecuteApiEndpoint: true,
     MinimumCompressionSize: 1024,
   });
   const vpcLink = t.resource('VpcLink', 'AWS::ApiGateway::VpcLink', {
@@ -143,7 +182,7 @@ export function buildApi(config: PlatformConfig): Template {
       Description: 'Payment API stage (WAF-protected)',
       TracingEnabled: true,
       CacheClusterEnabled: false,
-      AccessLogSetting: { DestinationArn: accessLogs.getAtt('Arn'), Format: ACCESS_LOG_FORMAT },
+      AccessLogSetting: { DestinationArn: logGroupArns(accessLogs).group, Format: ACCESS_LOG_FORMAT },
       MethodSettings: [
         { ResourcePath: '/*', HttpMethod: '*', LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true, ThrottlingRateLimit: rate.ref, ThrottlingBurstLimit: burst.ref },
       ],
@@ -155,6 +194,15 @@ export function buildApi(config: PlatformConfig): Template {
       },
     },
   );
+
+  const domain = t.resource('ApiDomain', 'AWS::ApiGateway::DomainName', {
+    DomainName: apiDomain.ref,
+    RegionalCertificateArn: apiCertificate.ref,
+    EndpointConfiguration: { Types: ['REGIONAL'] },
+    SecurityPolicy: 'TLS_1_2',
+    MutualTlsAuthentication: { TruststoreUri: truststore.ref, TruststoreVersion: If(hasTruststoreVersion, truststoreVersion.ref, AWS.NoValue) },
+  });
+  t.resource('ApiDomainMapping', 'AWS::ApiGateway::BasePathMapping', { DomainName: domain.ref, RestApiId: api.ref, Stage: stage.ref });
 
   const usagePlan = t.resource(
     'UsagePlan',
@@ -208,7 +256,9 @@ export function buildApi(config: PlatformConfig): Template {
     RedactedFields: [{ SingleHeader: { Name: 'x-api-key' } }, { SingleHeader: { Name: 'authorization' } }],
   });
 
-  t.output('ApiUrl', { Value: Sub('https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${Stage}', { Api: api.ref, Stage: stage.ref }), Description: 'Invoke URL of the payment API (WAF-protected stage).' });
+  t.output('ApiUrl', { Value: Sub('https://${Domain}/', { Domain: apiDomain.ref }), Description: 'URL of the payment API (mutual TLS, WAF-protected stage); the execute-api endpoint is disabled.' });
+  t.output('ApiRegionalDomainName', { Value: domain.getAtt('RegionalDomainName'), Description: 'Target of the DNS record (CNAME or alias) for ApiDomainName.' });
+  t.output('ApiRegionalHostedZoneId', { Value: domain.getAtt('RegionalHostedZoneId'), Description: 'Hosted zone of the regional domain name (for a Route 53 alias record).' });
   t.output('RestApiId', { Value: api.ref, Description: 'REST API ID.' });
   t.output('ApiName', { Value: envName('api'), Description: 'REST API name (ApiName dimension of its CloudWatch metrics).' });
   t.output('StageName', { Value: stage.ref, Description: 'Stage name.' });

@@ -8,11 +8,13 @@
 // channel are optional (CreateConfigRecorder=false in Control Tower accounts, which have one:
 // creating a second fails, and would break a StackSet rollout).
 import type { PlatformConfig } from '../config.js';
-import { AWS, Equals, If, Sub } from '../core/intrinsics.js';
+import { AWS, Equals, If, Not, Ref, Sub, type Value } from '../core/intrinsics.js';
 import type { Template } from '../core/template.js';
 import { privateBucketBasics, tlsOnlyBucketPolicy, bucketName } from './storage.js';
 import {
+  KEY_ARN_PATTERN,
   LOG_RETENTION_DAYS,
+  assumeRolePolicy,
   RETAIN_ON_DELETE,
   conditionalDependency,
   encryptedLogGroup,
@@ -48,7 +50,8 @@ export const CONFIG_RULES: readonly { readonly identifier: string; readonly inpu
   { identifier: 'ELBV2_ACM_CERTIFICATE_REQUIRED' },
   { identifier: 'ECS_CONTAINERS_NONPRIVILEGED' },
   { identifier: 'ECS_CONTAINERS_READONLY_ACCESS' },
-  { identifier: 'ECS_NO_ENVIRONMENT_SECRETS' },
+  // secretKeys is required: the environment variable names that must never carry a secret.
+  { identifier: 'ECS_NO_ENVIRONMENT_SECRETS', input: { secretKeys: 'PASSWORD,DB_PASSWORD,SECRET,API_KEY,TOKEN,AUTH_TOKEN,REDIS_AUTH_TOKEN,APP_SIGNING_KEY,PRIVATE_KEY' } },
   { identifier: 'ECS_TASK_DEFINITION_LOG_CONFIGURATION' },
   { identifier: 'IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS' },
   { identifier: 'IAM_ROOT_ACCESS_KEY_CHECK' },
@@ -104,20 +107,119 @@ export function buildAudit(config: PlatformConfig): Template {
   const topicArn = t.parameter('AlarmTopicArn', stringParameter('Alarm topic (observability layer).', '^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:.+$', 'must be an SNS topic ARN'), 'Alarms');
   const enableTrail = t.parameter('EnableCloudTrail', { Type: 'String', Description: 'Create this account\'s CloudTrail trail (false where an organization trail already records the account).', Default: 'true', AllowedValues: ['true', 'false'] }, 'Audit');
   const createRecorder = t.parameter('CreateConfigRecorder', { Type: 'String', Description: 'Create the AWS Config recorder and delivery channel (false in Control Tower accounts, which already have one).', Default: 'true', AllowedValues: ['true', 'false'] }, 'Audit');
-  const auditDays = t.parameter('AuditLogRetentionDays', { Type: 'Number', Description: 'Days the audit bucket keeps CloudTrail and Config files (object lock for the first 365).', Default: 365, AllowedValues: LOG_RETENTION_DAYS }, 'Audit');
+  const auditDays = t.parameter('AuditLogRetentionDays', { Type: 'Number', Description: 'Days the audit buckets keep CloudTrail and Config files (object lock for the first 365).', Default: 365, AllowedValues: LOG_RETENTION_DAYS }, 'Audit');
+  const lockMode = t.parameter(
+    'AuditObjectLockMode',
+    { Type: 'String', Description: 'Object Lock mode of the CloudTrail bucket: COMPLIANCE (nobody, not even root, can delete or shorten the lock) for production; GOVERNANCE (bypassable with s3:BypassGovernanceRetention) only where test data must be removable.', Default: 'COMPLIANCE', AllowedValues: ['COMPLIANCE', 'GOVERNANCE'] },
+    'Audit',
+  );
+  // PCI DSS 10.3.3: audit logs are promptly backed up to a central store that is hard to alter.
+  // Both audit buckets replicate every new file to a bucket in a separate log-archive account
+  // (the workload account's admins cannot change it), encrypted with that account's key.
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-walkthrough-2.html
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html
+  const archiveBucket = t.parameter(
+    'LogArchiveBucketArn',
+    { ...stringParameter('Central log-archive bucket (in the log-archive account) receiving a replica of every CloudTrail and Config file; empty for none (prod refuses empty). Its policy must allow this account\'s replication role.', '^$|^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', 'must be empty or an S3 bucket ARN'), Default: '' },
+    'Audit',
+  );
+  const archiveAccount = t.parameter('LogArchiveAccountId', { ...stringParameter('Account that owns the log-archive bucket (replicas are owned by it).', '^$|^[0-9]{12}$', 'must be empty or a 12-digit account ID'), Default: '' }, 'Audit');
+  const archiveKey = t.parameter('LogArchiveKmsKeyArn', { ...stringParameter('KMS key of the log-archive bucket that encrypts the replicas (its key policy must allow this account\'s replication role).', '^$|' + KEY_ARN_PATTERN.slice(1), 'must be empty or a KMS key ARN'), Default: '' }, 'Audit');
 
   const trailOn = t.condition('IsCloudTrailEnabled', Equals(enableTrail.ref, 'true'));
   const recorderOn = t.condition('IsConfigRecorderCreated', Equals(createRecorder.ref, 'true'));
+  const archiving = t.condition('ReplicatesToLogArchive', Not(Equals(archiveBucket.ref, '')));
+  t.rule('CentralLogArchiveInProd', {
+    RuleCondition: Equals(Ref('Environment'), 'prod'),
+    Assertions: [{ Assert: Not(Equals(archiveBucket.ref, '')), AssertDescription: 'prod needs LogArchiveBucketArn: audit logs must reach a central store that is hard to alter (PCI DSS 10.3.3)' }],
+  });
+  t.rule('LogArchiveComplete', {
+    RuleCondition: Not(Equals(archiveBucket.ref, '')),
+    Assertions: [
+      { Assert: Not(Equals(archiveAccount.ref, '')), AssertDescription: 'LogArchiveBucketArn needs LogArchiveAccountId (the replicas are handed to that account)' },
+      { Assert: Not(Equals(archiveKey.ref, '')), AssertDescription: 'LogArchiveBucketArn needs LogArchiveKmsKeyArn (the replicas are encrypted with the archive key)' },
+    ],
+  });
 
-  // --- Audit bucket: encrypted, versioned, object-locked, TLS-only ----------------------------------
+  // Replication of both audit buckets to the log archive (only when one is configured).
+  const auditBucketName = bucketName(config, 'audit');
+  const configBucketName = bucketName(config, 'config');
+  const s3Arn = (name: Value<string>, suffix = '') => Sub(`arn:\${AWS::Partition}:s3:::\${Name}${suffix}`, { Name: name });
+  const replicationRole = t.resource(
+    'LogArchiveReplicationRole',
+    'AWS::IAM::Role',
+    {
+      Description: 'S3 replication of the CloudTrail and Config buckets to the central log archive',
+      AssumeRolePolicyDocument: assumeRolePolicy('s3.amazonaws.com'),
+      Policies: [
+        {
+          PolicyName: 'replicate-to-log-archive',
+          PolicyDocument: policyDocument(
+            { Sid: 'ReadReplicationConfiguration', Effect: 'Allow', Action: ['s3:GetReplicationConfiguration', 's3:ListBucket'], Resource: [s3Arn(auditBucketName), s3Arn(configBucketName)] },
+            {
+              Sid: 'ReadObjectVersionsToReplicate',
+              Effect: 'Allow',
+              Action: ['s3:GetObjectLegalHold', 's3:GetObjectRetention', 's3:GetObjectVersionAcl', 's3:GetObjectVersionForReplication', 's3:GetObjectVersionTagging'],
+              Resource: [s3Arn(auditBucketName, '/*'), s3Arn(configBucketName, '/*')],
+            },
+            { Sid: 'WriteReplicasToTheArchive', Effect: 'Allow', Action: ['s3:ObjectOwnerOverrideToBucketOwner', 's3:ReplicateObject', 's3:ReplicateTags'], Resource: Sub('${Arn}/*', { Arn: archiveBucket.ref }) },
+            {
+              Sid: 'DecryptSourceObjects',
+              Effect: 'Allow',
+              Action: 'kms:Decrypt',
+              Resource: auditKey.ref,
+              Condition: { StringEquals: { 'kms:ViaService': Sub('s3.${AWS::Region}.amazonaws.com') } },
+            },
+            {
+              // The archive key is named by the replication rule (ReplicaKmsKeyID); IAM limits the role to
+              // the log-archive account's keys, used through S3 (the archive's key policy names the role).
+              Sid: 'EncryptReplicasWithTheArchiveKey',
+              Effect: 'Allow',
+              Action: ['kms:Encrypt', 'kms:GenerateDataKey'],
+              Resource: Sub('arn:${AWS::Partition}:kms:*:${Account}:key/*', { Account: archiveAccount.ref }),
+              Condition: { StringLike: { 'kms:ViaService': 's3.*.amazonaws.com' } },
+            },
+          ),
+        },
+      ],
+    },
+    { Condition: archiving },
+  );
+  const replication = (prefix: string) =>
+    If(
+      archiving,
+      {
+        Role: replicationRole.getAtt('Arn'),
+        Rules: [
+          {
+            Id: 'to-central-log-archive',
+            Status: 'Enabled',
+            Priority: 1,
+            Filter: { Prefix: `${prefix}/` },
+            DeleteMarkerReplication: { Status: 'Disabled' },
+            SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' } },
+            Destination: {
+              Bucket: archiveBucket.ref,
+              Account: archiveAccount.ref,
+              AccessControlTranslation: { Owner: 'Destination' },
+              EncryptionConfiguration: { ReplicaKmsKeyID: archiveKey.ref },
+            },
+          },
+        ],
+      },
+      AWS.NoValue,
+    );
+
+  // --- CloudTrail bucket: encrypted, versioned, object-locked, TLS-only, replicated -------------------
   const bucket = t.resource(
     'AuditBucket',
     'AWS::S3::Bucket',
     {
-      BucketName: bucketName(config, 'audit'),
+      BucketName: auditBucketName,
       ...privateBucketBasics,
       ObjectLockEnabled: true,
-      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 365 } } },
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: lockMode.ref, Days: 365 } } },
+      ReplicationConfiguration: replication('cloudtrail'),
       BucketEncryption: {
         ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: auditKey.ref }, BucketKeyEnabled: true }],
       },
@@ -136,10 +238,45 @@ export function buildAudit(config: PlatformConfig): Template {
     },
     {
       ...RETAIN_ON_DELETE,
-      suppress: { checkov: { CKV_AWS_144: 'Audit files are protected by object lock and versioning; cross-region replication is an organization-level decision (organization trail).' } },
+      suppress: { checkov: { CKV_AWS_144: 'Replication goes to the central log-archive bucket (LogArchiveBucketArn, required in prod by a template rule); checkov cannot see a conditional configuration.' } },
     },
   );
-  const trailName = Sub(`${config.namePrefix}-\${Environment}`);
+
+  // --- Config bucket: AWS Config cannot deliver to a bucket with Object Lock -------------------------
+  // https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html ("Object Lock" is not
+  // supported for the delivery channel's bucket). Versioned, KMS, TLS-only, deletes denied to everyone,
+  // replicated to the log archive like the CloudTrail bucket.
+  const configBucket = t.resource(
+    'ConfigBucket',
+    'AWS::S3::Bucket',
+    {
+      BucketName: configBucketName,
+      ...privateBucketBasics,
+      ReplicationConfiguration: replication('config'),
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: auditKey.ref }, BucketKeyEnabled: true }],
+      },
+      LoggingConfiguration: { DestinationBucketName: accessLogs.ref, LogFilePrefix: 's3-access-logs/config/' },
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            Id: 'keep-config-history',
+            Status: 'Enabled',
+            Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
+            ExpirationInDays: auditDays.ref,
+            NoncurrentVersionExpiration: { NoncurrentDays: auditDays.ref },
+          },
+        ],
+      },
+    },
+    {
+      ...RETAIN_ON_DELETE,
+      suppress: { checkov: { CKV_AWS_144: 'Replication goes to the central log-archive bucket (LogArchiveBucketArn, required in prod by a template rule); checkov cannot see a conditional configuration.' } },
+    },
+  );
+  // Trail names are unique per account and region, and a multi-region trail also holds its name in
+  // every other region: the region it was created in keeps instances in two regions apart.
+  const trailName = Sub(`${config.namePrefix}-\${Environment}-\${AWS::Region}`);
   const trailArn = Sub('arn:${AWS::Partition}:cloudtrail:${AWS::Region}:${AWS::AccountId}:trail/${Name}', { Name: trailName });
   const bucketPolicy = tlsOnlyBucketPolicy(
     t,
@@ -154,14 +291,26 @@ export function buildAudit(config: PlatformConfig): Template {
       Resource: Sub('${Arn}/cloudtrail/AWSLogs/${AWS::AccountId}/*', { Arn: bucket.getAtt('Arn') }),
       Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
     },
-    { Sid: 'AllowConfigAclCheck', Effect: 'Allow', Principal: { Service: 'config.amazonaws.com' }, Action: ['s3:GetBucketAcl', 's3:ListBucket'], Resource: bucket.getAtt('Arn'), Condition: { StringEquals: { 'aws:SourceAccount': AWS.AccountId } } },
+  );
+  const configBucketPolicy = tlsOnlyBucketPolicy(
+    t,
+    'ConfigBucketPolicy',
+    configBucket,
+    { Sid: 'AllowConfigAclCheck', Effect: 'Allow', Principal: { Service: 'config.amazonaws.com' }, Action: ['s3:GetBucketAcl', 's3:ListBucket'], Resource: configBucket.getAtt('Arn'), Condition: { StringEquals: { 'aws:SourceAccount': AWS.AccountId } } },
     {
       Sid: 'AllowConfigWrites',
       Effect: 'Allow',
       Principal: { Service: 'config.amazonaws.com' },
       Action: 's3:PutObject',
-      Resource: Sub('${Arn}/config/AWSLogs/${AWS::AccountId}/*', { Arn: bucket.getAtt('Arn') }),
+      Resource: Sub('${Arn}/config/AWSLogs/${AWS::AccountId}/*', { Arn: configBucket.getAtt('Arn') }),
       Condition: { StringEquals: { 'aws:SourceAccount': AWS.AccountId } },
+    },
+    {
+      Sid: 'DenyDeletingConfigHistory',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+      Resource: Sub('${Arn}/*', { Arn: configBucket.getAtt('Arn') }),
     },
   );
 
@@ -253,8 +402,8 @@ export function buildAudit(config: PlatformConfig): Template {
         {
           PolicyName: 'deliver-to-audit-bucket',
           PolicyDocument: policyDocument(
-            { Sid: 'CheckAuditBucket', Effect: 'Allow', Action: ['s3:GetBucketAcl', 's3:ListBucket'], Resource: bucket.getAtt('Arn') },
-            { Sid: 'WriteConfigFiles', Effect: 'Allow', Action: 's3:PutObject', Resource: Sub('${Arn}/config/AWSLogs/${AWS::AccountId}/*', { Arn: bucket.getAtt('Arn') }) },
+            { Sid: 'CheckConfigBucket', Effect: 'Allow', Action: ['s3:GetBucketAcl', 's3:ListBucket'], Resource: configBucket.getAtt('Arn') },
+            { Sid: 'WriteConfigFiles', Effect: 'Allow', Action: 's3:PutObject', Resource: Sub('${Arn}/config/AWSLogs/${AWS::AccountId}/*', { Arn: configBucket.getAtt('Arn') }) },
             {
               Sid: 'EncryptConfigFilesThroughS3',
               Effect: 'Allow',
@@ -279,12 +428,12 @@ export function buildAudit(config: PlatformConfig): Template {
     'AWS::Config::DeliveryChannel',
     {
       Name: envName('config'),
-      S3BucketName: bucket.ref,
+      S3BucketName: configBucket.ref,
       S3KeyPrefix: 'config',
       S3KmsKeyArn: auditKey.ref,
       ConfigSnapshotDeliveryProperties: { DeliveryFrequency: 'TwentyFour_Hours' },
     },
-    { Condition: recorderOn, DependsOn: [bucketPolicy] },
+    { Condition: recorderOn, DependsOn: [configBucketPolicy] },
   );
   // Rules need a recorder: ours when created (so after it), otherwise the account's existing one.
   const recorderReady = conditionalDependency(t, 'ConfigRecorderReady', recorderOn, [recorder, channel]);
@@ -306,7 +455,8 @@ export function buildAudit(config: PlatformConfig): Template {
     );
   }
 
-  t.output('AuditBucketName', { Value: bucket.ref, Description: 'Audit bucket (CloudTrail, Config).' });
+  t.output('AuditBucketName', { Value: bucket.ref, Description: 'CloudTrail bucket (object-locked).' });
+  t.output('ConfigBucketName', { Value: configBucket.ref, Description: 'AWS Config delivery bucket.' });
   t.output('TrailName', { Value: If(trailOn, trailName, 'organization trail'), Description: 'CloudTrail trail of the platform (or the organization trail).' });
   return t;
 }

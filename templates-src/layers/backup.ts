@@ -9,7 +9,7 @@ import type { PlatformConfig } from '../config.js';
 import { AWS, Equals, If, Not, Sub } from '../core/intrinsics.js';
 import type { Template } from '../core/template.js';
 import { KEY_USES, keyPolicy } from './kms.js';
-import { RETAIN_ON_DELETE, UNBOUND_SERVICE_TRUST, keyArnParameter, layerTemplate, policyDocument, serviceOnlyAssumeRolePolicy, stringParameter } from './common.js';
+import { RETAIN_ON_DELETE, UNBOUND_SERVICE_TRUST, keyArnParameter, layerTemplate, policyDocument, serviceOnlyAssumeRolePolicy, ssmValueParameter } from './common.js';
 
 const vaultName = (config: PlatformConfig, suffix = ''): ReturnType<typeof Sub> => Sub(`${config.namePrefix}-backup${suffix}-\${Environment}`);
 
@@ -29,9 +29,14 @@ export function buildBackup(config: PlatformConfig): Template {
   const t = layerTemplate('backup', 'PCI payment platform - layer 12: AWS Backup vault (KMS), daily plan with cross-region copy, RDS and EFS selected by tag, optional vault lock.', 'Restricted');
   const backupKey = t.parameter('BackupKeyArn', keyArnParameter('AWS Backup recovery points'), 'Keys');
   const retentionDays = t.parameter('BackupRetentionDays', { Type: 'Number', Description: 'Days a daily recovery point is kept (here and in the DR copy).', Default: 30, MinValue: 7, MaxValue: 3650 }, 'Backup');
+  // The DR region depends on the region the stack runs in (eu-west-1 copies to eu-central-1 and the
+  // other way round), so each account keeps it per region in SSM: no per-region override.
   const drRegion = t.parameter(
-    'DrRegion',
-    { ...stringParameter('Region of the DR backup vault the daily recovery points are copied to; "none" turns the copy off.', '^(none|[a-z]{2}(-gov)?-[a-z]+-[0-9])$', 'must be an AWS region name such as us-west-2, or none'), Default: 'us-west-2' },
+    'DrRegionParameter',
+    ssmValueParameter(
+      'the region of the DR backup vault the daily recovery points of this region are copied to (deploy generated/standalone/dr-backup-vault.yaml there first), or none to turn the copy off.',
+      '/payment/backup/dr-region',
+    ),
     'Backup',
   );
   const vaultLock = t.parameter('EnableVaultLock', { Type: 'String', Description: 'Lock the vault (compliance mode after 3 days: recovery points cannot be deleted early, even by root).', Default: 'false', AllowedValues: ['true', 'false'] }, 'Backup');
@@ -79,7 +84,7 @@ export function buildBackup(config: PlatformConfig): Template {
             hasDr,
             [
               {
-                DestinationBackupVaultArn: Sub(`arn:\${AWS::Partition}:backup:\${DrRegion}:\${AWS::AccountId}:backup-vault:${config.namePrefix}-backup-dr-\${Environment}`),
+                DestinationBackupVaultArn: Sub(`arn:\${AWS::Partition}:backup:\${DrRegionParameter}:\${AWS::AccountId}:backup-vault:${config.namePrefix}-backup-dr-\${Environment}`),
                 Lifecycle: { DeleteAfterDays: retentionDays.ref },
               },
             ],
@@ -106,9 +111,22 @@ export function buildBackup(config: PlatformConfig): Template {
   return t;
 }
 
-/** Standalone template for the DR region: its own backup key and the vault the daily copies land in. */
+/** File name (generated/standalone/) and suggested stack name of the DR vault template. */
+export const DR_BACKUP_VAULT_TEMPLATE = 'dr-backup-vault';
+
+/**
+ * Standalone template for the DR region: its own backup key and the vault the daily copies land
+ * in, deployed as its own stack (payment-dr-backup-vault-<env>) in the region the source region's
+ * SSM parameter /payment/backup/dr-region names, before the first copy runs.
+ */
 export function buildDrBackupVault(config: PlatformConfig): Template {
-  const t = layerTemplate('dr-backup-vault', 'PCI payment platform - DR region backup vault (deploy once in the DR region, before the first cross-region copy).', 'Restricted');
+  const t = layerTemplate(
+    DR_BACKUP_VAULT_TEMPLATE,
+    'PCI payment platform - DR backup vault: generated/standalone/dr-backup-vault.yaml, deployed as its own stack (payment-dr-backup-vault-<env>) in the DR region of each account before the first cross-region copy. Parameters: Environment (dev|staging|prod, as the platform stack), EnableVaultLock (true|false, compliance lock after 3 days). It creates the DR backup key and the vault payment-backup-dr-<env> that the backup layer copies to.',
+    'Restricted',
+  );
+  const vaultLock = t.parameter('EnableVaultLock', { Type: 'String', Description: 'Lock the vault (compliance mode after 3 days: recovery points cannot be deleted early, even by root).', Default: 'false', AllowedValues: ['true', 'false'] }, 'Backup');
+  const locked = t.condition('IsVaultLocked', Equals(vaultLock.ref, 'true'));
   const key = t.resource(
     'DrBackupKey',
     'AWS::KMS::Key',
@@ -124,7 +142,12 @@ export function buildDrBackupVault(config: PlatformConfig): Template {
   const vault = t.resource(
     'DrBackupVault',
     'AWS::Backup::BackupVault',
-    { BackupVaultName: vaultName(config, '-dr'), EncryptionKeyArn: key.getAtt('Arn'), AccessPolicy: vaultAccessPolicy },
+    {
+      BackupVaultName: vaultName(config, '-dr'),
+      EncryptionKeyArn: key.getAtt('Arn'),
+      AccessPolicy: vaultAccessPolicy,
+      LockConfiguration: If(locked, { MinRetentionDays: 7, MaxRetentionDays: 3650, ChangeableForDays: 3 }, AWS.NoValue),
+    },
     RETAIN_ON_DELETE,
   );
   t.output('DrBackupVaultArn', { Value: vault.getAtt('BackupVaultArn'), Description: 'DR vault receiving the daily copies.' });

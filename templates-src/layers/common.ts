@@ -24,10 +24,32 @@ export const ENVIRONMENT_PARAMETER: ParameterSpec = {
 /** payment-<thing>-<env> */
 export const envName = (thing: string): Intrinsic => Sub(`${PLATFORM.namePrefix}-${thing}-\${Environment}`);
 
+/** Names of the ECS cluster and service (compute layer), known to earlier layers (the rotation redeploys the service). */
+export const APP_CLUSTER = 'cluster';
+export const APP_SERVICE = 'app';
+
+/**
+ * ARNs of a log group, built from its name: `GetAtt <LogGroup>.Arn` already ends in ":*", so
+ * appending ":log-stream:*" to it matches no stream. IAM names the group
+ * arn:…:log-group:NAME and its streams arn:…:log-group:NAME:log-stream:STREAM.
+ * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogStream.html
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html
+ */
+export function logGroupArns(group: Named): { readonly group: Intrinsic; readonly streams: Intrinsic } {
+  const base = 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Name}';
+  return { group: Sub(base, { Name: Ref(group) }), streams: Sub(`${base}:log-stream:*`, { Name: Ref(group) }) };
+}
+
 /** Stateful resources whose service takes a final snapshot (RDS, ElastiCache). */
 export const SNAPSHOT_ON_DELETE: ResourceOptions = { DeletionPolicy: 'Snapshot', UpdateReplacePolicy: 'Snapshot' };
-/** Stateful resources without snapshot support: keep them. */
-export const RETAIN_ON_DELETE: ResourceOptions = { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' };
+/**
+ * Stateful resources without snapshot support: keep them. RetainExceptOnCreate, not Retain: when
+ * the first create of the stack fails, CloudFormation deletes what it created, so the retry does
+ * not meet an orphaned bucket, secret or log group with the same name (AlreadyExists). Once the
+ * resource was created, deletion keeps it like Retain. UpdateReplacePolicy has no such value.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html
+ */
+export const RETAIN_ON_DELETE: ResourceOptions = { DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' };
 
 /** CloudWatch Logs retention values of at least 12 months (PCI DSS 10.5.1). */
 export const LOG_RETENTION_DAYS = [365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -75,6 +97,26 @@ export const keyArnParameter = (purpose: string): ParameterSpec => ({
   Description: `ARN of the customer-managed KMS key for ${purpose} (kms layer).`,
   AllowedPattern: KEY_ARN_PATTERN,
   ConstraintDescription: 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<uuid>)',
+});
+
+/** A DNS name outside the reserved top-level domains (RFC 2606, RFC 6761, RFC 6762, ICANN .internal), so a public CA can certify it. */
+export const PUBLIC_HOSTNAME_PATTERN = '^(?!.*\\.(internal|local|localhost|test|invalid|example)$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$';
+
+/** An SSM parameter name (the value of an AWS::SSM::Parameter::Value<…> parameter). */
+export const SSM_PARAMETER_NAME = '^/[A-Za-z0-9/_.-]{1,1000}$';
+
+/**
+ * A value the target account and region hold (certificate ARN, prefix list, DR region …), read
+ * from an SSM parameter at deploy time, so one template and one StackSet operation serve every
+ * account and region without per-instance overrides.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-supplied-parameter-types.html#aws-ssm-parameter-types
+ */
+export const ssmValueParameter = (description: string, defaultName: string): ParameterSpec => ({
+  Type: 'AWS::SSM::Parameter::Value<String>',
+  Description: `SSM parameter (in the target account and region) holding ${description}`,
+  Default: defaultName,
+  AllowedPattern: SSM_PARAMETER_NAME,
+  ConstraintDescription: `must be an SSM parameter name such as ${defaultName}`,
 });
 
 export const stringParameter = (description: string, pattern?: string, constraint?: string): ParameterSpec => ({

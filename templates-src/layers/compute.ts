@@ -11,17 +11,21 @@
 // public IPs, circuit breaker with rollback, target tracking on CPU and memory. Roles are scoped
 // to the exact secret, stream, key, file system, bucket and database user.
 import type { PlatformConfig } from '../config.js';
-import { AWS, FindInMap, Sub } from '../core/intrinsics.js';
+import { AWS, Equals, FindInMap, If, Sub, type Value } from '../core/intrinsics.js';
 import type { Template } from '../core/template.js';
 import {
   encryptedLogGroup,
   envName,
+  APP_CLUSTER,
+  APP_SERVICE,
   keyArnParameter,
   layerTemplate,
+  logGroupArns,
   logRetentionParameter,
   policyDocument,
   type PolicyStatement,
   securityGroupParameter,
+  ssmValueParameter,
   stringParameter,
   subnetsParameter,
 } from './common.js';
@@ -34,8 +38,23 @@ export const TASK_SIZES = {
   xlarge: { Cpu: '4096', Memory: '8192' },
 } as const;
 
-/** An image reference pinned by digest (a tag can be moved to other content; a digest cannot). */
-export const IMAGE_PATTERN = '^[a-z0-9][a-z0-9._-]*(:[0-9]+)?(/[a-z0-9._-]+)+(:[A-Za-z0-9._-]{1,128})?@sha256:[a-f0-9]{64}$';
+/** An image digest: images are pinned by digest (a tag can be moved to other content; a digest cannot). */
+export const DIGEST_PATTERN = '^sha256:[a-f0-9]{64}$';
+export const REPOSITORY_PATTERN = '^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$';
+
+/**
+ * Images come from the ECR registry of the region the task runs in: the private tier reaches AWS
+ * only through VPC endpoints (ecr.api, ecr.dkr, and S3 for the layers), which serve this region's
+ * registry only. An image of another region or of public.ecr.aws cannot be pulled, and the task
+ * never starts. Public images go through an ECR pull-through cache rule.
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html
+ */
+export const regionalImage = (registryAccount: Value<string>, repository: Value<string>, digest: Value<string>) =>
+  Sub('${Account}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/${Repository}@${Digest}', { Account: registryAccount, Repository: repository, Digest: digest });
+
+/** Repository prefix of the ECR Public pull-through cache (unique per registry, hence the environment). */
+export const ECR_PUBLIC_PREFIX = (config: PlatformConfig) => Sub(`${config.namePrefix}-ecr-public-\${Environment}`);
 export const APP_USER = '1000:1000';
 export const APP_DB_USER = 'payment_app';
 
@@ -68,22 +87,46 @@ export function buildCompute(config: PlatformConfig): Template {
     cacheEndpoint: t.parameter('CacheEndpoint', stringParameter('Redis primary endpoint (cache layer).'), 'Cache'),
     cacheAuthSecret: t.parameter('CacheAuthTokenSecretArn', arnParameter('Redis AUTH token secret (secrets layer)', 'secretsmanager'), 'Secrets'),
     signingKeySecret: t.parameter('AppSigningKeySecretArn', arnParameter('Application signing key secret (secrets layer)', 'secretsmanager'), 'Secrets'),
-    image: t.parameter('ContainerImage', stringParameter('Application image pinned by digest: registry/repository[:tag]@sha256:<digest>.', IMAGE_PATTERN, 'must be an image reference pinned by digest (@sha256:<64 hex>)'), 'Application'),
-    xrayImage: t.parameter('XRayDaemonImage', stringParameter('X-Ray daemon sidecar image pinned by digest (e.g. public.ecr.aws/xray/aws-xray-daemon:3.x@sha256:<digest>).', IMAGE_PATTERN, 'must be an image reference pinned by digest (@sha256:<64 hex>)'), 'Application'),
+    imageRepository: t.parameter(
+      'ContainerImageRepository',
+      { ...stringParameter('ECR repository of the application image, in this region of the registry account (replicate it there with ECR replication).', REPOSITORY_PATTERN, 'must be an ECR repository name'), Default: 'payment-app' },
+      'Application',
+    ),
+    imageDigest: t.parameter('ContainerImageDigest', stringParameter('Digest of the application image release (a tag can be moved to other content; a digest cannot).', DIGEST_PATTERN, 'must be sha256:<64 hex>'), 'Application'),
+    registryAccount: t.parameter(
+      'ContainerRegistryAccountId',
+      { ...stringParameter('Account of the ECR registry holding the application image; empty for this account (a shared registry must allow this account in its repository policy).', '^$|^[0-9]{12}$', 'must be empty or a 12-digit account ID'), Default: '' },
+      'Application',
+    ),
+    xrayDigest: t.parameter('XRayDaemonImageDigest', stringParameter('Digest of the X-Ray daemon image (public.ecr.aws/xray/aws-xray-daemon), pulled through this registry\'s ECR Public pull-through cache.', DIGEST_PATTERN, 'must be sha256:<64 hex>'), 'Application'),
     taskSize: t.parameter('TaskSize', { Type: 'String', Description: 'Fargate task size (small 0.5 vCPU/1 GiB … xlarge 4 vCPU/8 GiB).', Default: 'medium', AllowedValues: Object.keys(TASK_SIZES) }, 'Application'),
     desired: t.parameter('DesiredCount', { Type: 'Number', Description: 'Tasks at deployment (spread over the AZs).', Default: 3, MinValue: 1, MaxValue: 100 }, 'Application'),
     minTasks: t.parameter('MinTaskCount', { Type: 'Number', Description: 'Autoscaling floor.', Default: 3, MinValue: 1, MaxValue: 100 }, 'Application'),
     maxTasks: t.parameter('MaxTaskCount', { Type: 'Number', Description: 'Autoscaling ceiling.', Default: 12, MinValue: 1, MaxValue: 200 }, 'Application'),
-    certificate: t.parameter('CertificateArn', arnParameter('ACM certificate of the NLB TLS listener; its name must be BackendHostname', 'acm'), 'FrontDoor'),
+    certificate: t.parameter(
+      'CertificateArnParameter',
+      ssmValueParameter(
+        'the ARN of the ACM certificate of the NLB TLS listener, issued in this region for BackendHostname by a public CA (API Gateway verifies the backend certificate against its trusted CAs).',
+        '/payment/front-door/nlb-certificate-arn',
+      ),
+      'FrontDoor',
+    ),
     deletionProtection: t.parameter('DeletionProtection', { Type: 'String', Description: 'Deletion protection on the database, the cache-facing and front-door resources that support it.', Default: 'true', AllowedValues: ['true', 'false'] }, 'Protection'),
   };
 
   t.mapping('TaskSizes', TASK_SIZES);
+  const sameRegistry = t.condition('ImagesInThisAccount', Equals(p.registryAccount.ref, ''));
+  const registryAccount = If(sameRegistry, AWS.AccountId, p.registryAccount.ref);
+  const publicCache = t.resource('EcrPublicPullThroughCache', 'AWS::ECR::PullThroughCacheRule', {
+    EcrRepositoryPrefix: ECR_PUBLIC_PREFIX(config),
+    UpstreamRegistry: 'ecr-public',
+    UpstreamRegistryUrl: 'public.ecr.aws',
+  });
   const logGroup = encryptedLogGroup(t, 'AppLogGroup', Sub(`/${config.namePrefix}/\${Environment}/app`), p.logsKey, p.retention);
 
   // --- Cluster -------------------------------------------------------------------------------------
   const cluster = t.resource('Cluster', 'AWS::ECS::Cluster', {
-    ClusterName: envName('cluster'),
+    ClusterName: envName(APP_CLUSTER),
     ClusterSettings: [{ Name: 'containerInsights', Value: 'enhanced' }],
   });
   t.resource('ClusterCapacityProviders', 'AWS::ECS::ClusterCapacityProviderAssociations', {
@@ -113,12 +156,22 @@ export function buildCompute(config: PlatformConfig): Template {
           // ECR's token call has no resource; AWS accepts only "*" for it.
           { Sid: 'EcrAuthentication', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
           {
-            Sid: 'PullFromThisAccountsRepositories',
+            Sid: 'PullTheImagesOfThisRegion',
             Effect: 'Allow',
             Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
-            Resource: Sub('arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/*'),
+            Resource: [
+              Sub('arn:${AWS::Partition}:ecr:${AWS::Region}:${Account}:repository/${Repository}', { Account: registryAccount, Repository: p.imageRepository.ref }),
+              Sub('arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/${Prefix}/*', { Prefix: ECR_PUBLIC_PREFIX(config) }),
+            ],
           },
-          { Sid: 'WriteTaskLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: Sub('${Arn}:log-stream:*', { Arn: logGroup.getAtt('Arn') }) },
+          {
+            // The first pull of a public image through the cache creates its repository and imports it.
+            Sid: 'FillThePullThroughCache',
+            Effect: 'Allow',
+            Action: ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'],
+            Resource: Sub('arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/${Prefix}/*', { Prefix: ECR_PUBLIC_PREFIX(config) }),
+          },
+          { Sid: 'WriteTaskLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroupArns(logGroup).streams },
           { Sid: 'ReadInjectedSecrets', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secretArns },
           {
             Sid: 'DecryptInjectedSecrets',
@@ -189,7 +242,7 @@ export function buildCompute(config: PlatformConfig): Template {
     ContainerDefinitions: [
       {
         Name: 'app',
-        Image: p.image.ref,
+        Image: regionalImage(registryAccount, p.imageRepository.ref, p.imageDigest.ref),
         Essential: true,
         User: APP_USER,
         ...hardened,
@@ -222,7 +275,7 @@ export function buildCompute(config: PlatformConfig): Template {
       },
       {
         Name: 'xray-daemon',
-        Image: p.xrayImage.ref,
+        Image: Sub('${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/${Prefix}/xray/aws-xray-daemon@${Digest}', { Prefix: ECR_PUBLIC_PREFIX(config), Digest: p.xrayDigest.ref }),
         Essential: false,
         User: '1337',
         ...hardened,
@@ -278,7 +331,7 @@ export function buildCompute(config: PlatformConfig): Template {
     'Service',
     'AWS::ECS::Service',
     {
-      ServiceName: envName('app'),
+      ServiceName: envName(APP_SERVICE),
       Cluster: cluster.ref,
       TaskDefinition: taskDefinition.ref,
       LaunchType: 'FARGATE',
@@ -293,7 +346,7 @@ export function buildCompute(config: PlatformConfig): Template {
       PropagateTags: 'SERVICE',
       EnableExecuteCommand: false,
     },
-    { DependsOn: [listener] },
+    { DependsOn: [listener, publicCache] },
   );
   const scalable = t.resource('ServiceScalableTarget', 'AWS::ApplicationAutoScaling::ScalableTarget', {
     ServiceNamespace: 'ecs',

@@ -104,14 +104,29 @@ export const KEY_USES: Record<KeyClass, KeyUse> = {
     description: 'SNS alarm topic messages',
     viaServices: ['sns'],
     grants: false,
+    // Publishers to an encrypted topic need the key themselves. CloudWatch sends aws:SourceAccount
+    // and aws:SourceArn with the request; EventBridge does not (AWS: those keys are not supported
+    // in a KMS key policy for EventBridge delivery), so a source condition on its statement would
+    // drop every event silently. https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
     servicePrincipals: () => [
       {
-        Sid: 'AllowAlarmPublishersToUseTheKey',
+        Sid: 'AllowCloudWatchAlarmsOfThisAccount',
         Effect: 'Allow',
-        Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com', 'backup.amazonaws.com'] },
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
         Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         Resource: '*',
-        Condition: sourceAccount,
+        Condition: { ...sourceAccount, ArnLike: { 'aws:SourceArn': Sub('arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*') } },
+      },
+      {
+        // SNS passes the topic ARN as encryption context: only this account's topics can use the key.
+        // https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html
+        Sid: 'AllowEventBridgeDeliveryToThisAccountsTopics',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: { ArnLike: { 'kms:EncryptionContext:aws:sns:topicArn': Sub('arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:*') } },
       },
     ],
   },

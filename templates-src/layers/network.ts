@@ -13,8 +13,10 @@ import {
   envName,
   keyArnParameter,
   layerTemplate,
+  logGroupArns,
   logRetentionParameter,
   policyDocument,
+  ssmValueParameter,
   stringParameter,
 } from './common.js';
 
@@ -52,12 +54,17 @@ export function buildNetwork(config: PlatformConfig): Template {
   // Outbound from the CDE is only what it needs (PCI DSS 1.3.2): AWS services through the
   // endpoints, S3 through the gateway endpoint (its region's managed prefix list), and — only when
   // configured — the card processor's range through NAT. Nothing else leaves the VPC.
+  // The AWS-managed S3 prefix list (com.amazonaws.<region>.s3) has a different ID in every region
+  // and CloudFormation has no function that looks it up, so each account keeps it in an SSM
+  // parameter per region and the template resolves it there: one StackSet operation serves every
+  // region, with no per-region override.
+  // https://docs.aws.amazon.com/vpc/latest/userguide/working-with-aws-managed-prefix-lists.html
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-supplied-parameter-types.html#aws-ssm-parameter-types
   const s3PrefixList = t.parameter(
-    'S3PrefixListId',
-    stringParameter(
-      "ID of this region's AWS-managed S3 prefix list (com.amazonaws.<region>.s3; aws ec2 describe-managed-prefix-lists). The app reaches S3 (ECR image layers, its data bucket) through the gateway endpoint and nowhere else outside the VPC.",
-      '^pl-[0-9a-f]{8,17}$',
-      'must be a prefix list ID (pl-...)',
+    'S3PrefixListIdParameter',
+    ssmValueParameter(
+      "this region's AWS-managed S3 prefix list ID (pl-...; aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.<region>.s3). The app reaches S3 (ECR image layers, its data bucket) through the gateway endpoint and nowhere else outside the VPC.",
+      '/payment/network/s3-prefix-list-id',
     ),
     'Network',
   );
@@ -180,7 +187,7 @@ export function buildNetwork(config: PlatformConfig): Template {
         PolicyDocument: policyDocument({
           Effect: 'Allow',
           Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
-          Resource: [flowLogGroup.getAtt('Arn'), Sub('${Arn}:log-stream:*', { Arn: flowLogGroup.getAtt('Arn') })],
+          Resource: [logGroupArns(flowLogGroup).group, logGroupArns(flowLogGroup).streams],
         }),
       },
     ],
@@ -209,7 +216,7 @@ export function buildNetwork(config: PlatformConfig): Template {
   const cacheSg = sg('CacheSecurityGroup', 'ElastiCache Redis: reached only from the app tier on 6379');
   const efsSg = sg('EfsSecurityGroup', 'EFS mount targets: reached only from the app tier on 2049');
   const endpointSg = sg('EndpointSecurityGroup', 'Interface VPC endpoints: reached only from the app tier and the rotation function on 443');
-  const rotationSg = sg('RotationSecurityGroup', 'Secret rotation function: reaches AWS APIs on 443 only; reached by nothing');
+  const rotationSg = sg('RotationSecurityGroup', 'Secret rotation function: reaches AWS APIs on 443 and Redis on 6379 only; reached by nothing');
 
   const flow = (id: string, from: ResourceHandle<'AWS::EC2::SecurityGroup'>, to: ResourceHandle<'AWS::EC2::SecurityGroup'>, port: number, what: string) => {
     t.resource(`${id}Egress`, 'AWS::EC2::SecurityGroupEgress', {
@@ -234,7 +241,9 @@ export function buildNetwork(config: PlatformConfig): Template {
   flow('AppToCache', appSg, cacheSg, ports.redis, 'Application to Redis (TLS required)');
   flow('AppToEfs', appSg, efsSg, ports.nfs, 'Application to EFS (TLS via the EFS mount helper)');
   flow('AppToEndpoints', appSg, endpointSg, 443, 'Application to AWS interface endpoints (HTTPS)');
-  flow('RotationToEndpoints', rotationSg, endpointSg, 443, 'Rotation function to the Secrets Manager and ElastiCache endpoints (HTTPS)');
+  flow('RotationToEndpoints', rotationSg, endpointSg, 443, 'Rotation function to the Secrets Manager, ElastiCache and ECS endpoints (HTTPS)');
+  // The rotation's testSecret step authenticates to Redis with the new AUTH token (TLS).
+  flow('RotationToCache', rotationSg, cacheSg, ports.redis, 'Rotation function to Redis: tests the new AUTH token (TLS)');
   t.resource('AppToS3Egress', 'AWS::EC2::SecurityGroupEgress', {
     GroupId: appSg.getAtt('GroupId'),
     IpProtocol: 'tcp',

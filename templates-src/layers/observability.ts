@@ -6,7 +6,8 @@
 // An NLB has no HTTP status metrics: backend 5xx reach the API's 5XXError (which counts
 // integration errors), and the NLB contributes unhealthy hosts, target resets and TLS errors.
 import type { PlatformConfig } from '../config.js';
-import { AWS, Equals, Not, Sub, type Intrinsic, type Value } from '../core/intrinsics.js';
+import { AWS, Equals, Not, Or, Ref, Sub, type Intrinsic, type Named, type Value } from '../core/intrinsics.js';
+import { CACHE_NODE_COUNTS, CACHE_NODE_COUNT_PARAMETER } from './cache.js';
 import type { Template } from '../core/template.js';
 import { ACCOUNT_ROOT, envName, keyArnParameter, layerTemplate, policyDocument, stringParameter } from './common.js';
 
@@ -22,6 +23,8 @@ interface AlarmSpec {
   readonly threshold: Value<number>;
   readonly periods?: number;
   readonly period?: number;
+  /** Created only when this condition holds (e.g. a replication group member that exists). */
+  readonly condition?: Named;
 }
 
 export function buildObservability(config: PlatformConfig): Template {
@@ -44,6 +47,13 @@ export function buildObservability(config: PlatformConfig): Template {
   const latencyMs = t.parameter('ApiLatencyAlarmMs', { Type: 'Number', Description: 'Alarm when the API p99 latency exceeds this (ms).', Default: 2000, MinValue: 100 }, 'Alarms');
 
   const hasEmail = t.condition('HasAlarmEmail', Not(Equals(email.ref, '')));
+  // Security alarms must reach someone (PCI DSS 10.7.2): outside dev, CloudFormation refuses a stack
+  // whose alarm topic would have no subscriber. (The subscriber confirms the e-mail once.)
+  t.rule('AlarmSubscriberOutsideDev', {
+    RuleCondition: Not(Equals(Ref('Environment'), 'dev')),
+    Assertions: [{ Assert: Not(Equals(email.ref, '')), AssertDescription: 'staging and prod need AlarmEmail: the alarm topic must have a subscriber (PCI DSS 10.7.2)' }],
+  });
+  const cacheNodes = t.parameter('CacheNodeCount', CACHE_NODE_COUNT_PARAMETER, 'Monitored resources');
   const topic = t.resource('AlarmTopic', 'AWS::SNS::Topic', {
     TopicName: envName('alarms'),
     DisplayName: Sub(`${config.namePrefix} alarms (\${Environment})`),
@@ -55,7 +65,7 @@ export function buildObservability(config: PlatformConfig): Template {
       {
         Sid: 'AllowThisAccountsAlarmsAndEvents',
         Effect: 'Allow',
-        Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com', 'backup.amazonaws.com'] },
+        Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
         Action: 'sns:Publish',
         Resource: topic.ref,
         Condition: { StringEquals: { 'aws:SourceAccount': AWS.AccountId } },
@@ -91,8 +101,7 @@ export function buildObservability(config: PlatformConfig): Template {
     { id: 'RdsCpuHigh', description: 'PostgreSQL CPU above 80%', namespace: 'AWS/RDS', metric: 'CPUUtilization', dimensions: { DBInstanceIdentifier: d.db.ref }, comparison: 'GreaterThanThreshold', threshold: 80 },
     { id: 'RdsFreeStorageLow', description: 'PostgreSQL free storage below 10 GiB', namespace: 'AWS/RDS', metric: 'FreeStorageSpace', dimensions: { DBInstanceIdentifier: d.db.ref }, statistic: 'Minimum', comparison: 'LessThanThreshold', threshold: 10 * 1024 ** 3 },
     { id: 'RdsConnectionsHigh', description: 'PostgreSQL connections near the limit', namespace: 'AWS/RDS', metric: 'DatabaseConnections', dimensions: { DBInstanceIdentifier: d.db.ref }, statistic: 'Maximum', comparison: 'GreaterThanOrEqualToThreshold', threshold: dbConnections.ref },
-    { id: 'RedisCpuHigh', description: 'Redis engine CPU above 80%', namespace: 'AWS/ElastiCache', metric: 'EngineCPUUtilization', dimensions: { ReplicationGroupId: d.cache.ref }, comparison: 'GreaterThanThreshold', threshold: 80 },
-    { id: 'RedisEvictions', description: 'Redis evicting keys (memory pressure)', namespace: 'AWS/ElastiCache', metric: 'Evictions', dimensions: { ReplicationGroupId: d.cache.ref }, statistic: 'Sum', comparison: 'GreaterThanThreshold', threshold: 0 },
+    ...redisMemberAlarms(t, d.cache.ref, cacheNodes.ref),
     { id: 'KinesisIteratorAgeHigh', description: 'Payment events waiting more than a minute for their consumers', namespace: 'AWS/Kinesis', metric: 'GetRecords.IteratorAgeMilliseconds', dimensions: { StreamName: d.stream.ref }, statistic: 'Maximum', comparison: 'GreaterThanThreshold', threshold: 60000 },
     { id: 'Api4xxHigh', description: 'Many rejected API requests (keys, throttling, WAF)', namespace: 'AWS/ApiGateway', metric: '4XXError', dimensions: api, statistic: 'Sum', comparison: 'GreaterThanThreshold', threshold: 500 },
     { id: 'Api5xx', description: 'API or backend errors (includes integration 5xx from the service)', namespace: 'AWS/ApiGateway', metric: '5XXError', dimensions: api, statistic: 'Sum', comparison: 'GreaterThanThreshold', threshold: 5 },
@@ -115,14 +124,38 @@ export function buildObservability(config: PlatformConfig): Template {
       TreatMissingData: 'notBreaching',
       AlarmActions: [topic.ref],
       OKActions: [topic.ref],
-    });
+    }, { Condition: a.condition });
   }
 
-  t.resource('Dashboard', 'AWS::CloudWatch::Dashboard', { DashboardName: envName('platform'), DashboardBody: dashboardBody(alarms) });
+  // Dashboard names are global per account (not per region): the region keeps a second region of
+  // the same account from colliding. https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html
+  const dashboardName = Sub(`${config.namePrefix}-platform-\${Environment}-\${AWS::Region}`);
+  t.resource('Dashboard', 'AWS::CloudWatch::Dashboard', { DashboardName: dashboardName, DashboardBody: dashboardBody(alarms.filter((a) => a.condition === undefined)) });
 
   t.output('AlarmTopicArn', { Value: topic.ref, Description: 'SNS topic of every alarm (KMS-encrypted).' });
-  t.output('DashboardName', { Value: envName('platform'), Description: 'CloudWatch dashboard of the platform.' });
+  t.output('DashboardName', { Value: dashboardName, Description: 'CloudWatch dashboard of the platform.' });
   return t;
+}
+
+/**
+ * Redis alarms per member cluster: ElastiCache publishes its metrics with the dimensions
+ * CacheClusterId (and CacheNodeId), never with ReplicationGroupId, so an alarm on the replication
+ * group would have no data and never fire. A replication group's member clusters are
+ * <group>-001 … <group>-00N; the members beyond the first exist only for larger node counts.
+ * https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheMetrics.HostLevel.html
+ * https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheMetrics.Redis.html
+ */
+function redisMemberAlarms(t: Template, group: Intrinsic, nodeCount: Intrinsic): AlarmSpec[] {
+  return CACHE_NODE_COUNTS.flatMap((member) => {
+    const fewer = CACHE_NODE_COUNTS.filter((n) => n < member).map((n) => Equals(nodeCount, n));
+    const condition = member === 1 ? undefined : t.condition(`HasCacheMember${member}`, Not(fewer.length === 1 ? fewer[0] : Or(...fewer)));
+    const cluster = { CacheClusterId: Sub(`\${Group}-00${member}`, { Group: group }) };
+    const suffix = member === 1 ? '' : `Member${member}`;
+    return [
+      { id: `RedisCpuHigh${suffix}`, description: `Redis engine CPU above 80% (member ${member})`, namespace: 'AWS/ElastiCache', metric: 'EngineCPUUtilization', dimensions: cluster, comparison: 'GreaterThanThreshold' as const, threshold: 80, condition },
+      { id: `RedisEvictions${suffix}`, description: `Redis evicting keys, memory pressure (member ${member})`, namespace: 'AWS/ElastiCache', metric: 'Evictions', dimensions: cluster, statistic: 'Sum' as const, comparison: 'GreaterThanThreshold' as const, threshold: 0, condition },
+    ];
+  });
 }
 
 /** Dashboard JSON: one graph per alarm metric, two per row. Resource names enter through Fn::Sub variables. */

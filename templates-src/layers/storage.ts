@@ -190,14 +190,32 @@ export function buildStorage(config: PlatformConfig): Template {
       },
     },
   );
-  tlsOnlyBucketPolicy(t, 'DataBucketPolicy', data, {
-    Sid: 'DenyUploadsAskingForAnotherKey',
-    Effect: 'Deny',
-    Principal: { AWS: '*' },
-    Action: 's3:PutObject',
-    Resource: Sub('${Arn}/*', { Arn: data.getAtt('Arn') }),
-    Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': storageKey.ref } },
-  });
+  // Uploads that name no encryption get the bucket default (the storage key). Only uploads that ask
+  // for another encryption or key are denied: the Null guard keeps the deny from matching requests
+  // without the header, which are uploads relying on default encryption and every multipart part
+  // (UploadPart carries no SSE header). https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-kms-encryption.html
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Null
+  tlsOnlyBucketPolicy(
+    t,
+    'DataBucketPolicy',
+    data,
+    {
+      Sid: 'DenyUploadsAskingForAnotherEncryption',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:PutObject',
+      Resource: Sub('${Arn}/*', { Arn: data.getAtt('Arn') }),
+      Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' }, Null: { 's3:x-amz-server-side-encryption': 'false' } },
+    },
+    {
+      Sid: 'DenyUploadsAskingForAnotherKey',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:PutObject',
+      Resource: Sub('${Arn}/*', { Arn: data.getAtt('Arn') }),
+      Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': storageKey.ref }, Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' } },
+    },
+  );
 
   t.output('FileSystemId', { Value: fileSystem.ref, Description: 'EFS file system ID.' });
   t.output('FileSystemArn', { Value: fileSystem.getAtt('Arn'), Description: 'EFS file system ARN (task role policies).' });

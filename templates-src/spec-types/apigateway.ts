@@ -35,6 +35,19 @@ export interface ApiKey_StageKey {
   readonly StageName?: Value<string>;
 }
 
+/** AWS::ApiGateway::BasePathMapping: The `AWS::ApiGateway::BasePathMapping` resource creates a base path that clients who call your API must use in the invocation URL. */
+export interface BasePathMappingProps {
+  /** The base path name that callers of the API must provide as part of the URL after the domain name. Changing it replaces the resource. */
+  readonly BasePath?: Value<string>;
+  /** The domain name of the BasePathMapping resource to be described. Changing it replaces the resource. */
+  readonly DomainName: Value<string>;
+  readonly Id?: Value<string>;
+  /** The string identifier of the associated RestApi. */
+  readonly RestApiId?: Value<string>;
+  /** The name of the associated stage. */
+  readonly Stage?: Value<string>;
+}
+
 /** AWS::ApiGateway::Deployment: The `AWS::ApiGateway::Deployment` resource deploys an API Gateway `RestApi` resource to a stage so that clients can call the API over the internet. */
 export interface DeploymentProps {
   /** The input configuration for a canary deployment. Changing it replaces the resource. */
@@ -136,6 +149,44 @@ export interface Deployment_StageDescription {
   readonly TracingEnabled?: Value<boolean>;
   /** A map that defines the stage variables. */
   readonly Variables?: Value<{ readonly [key: string]: Value<string> }>;
+}
+
+/** AWS::ApiGateway::DomainName: The `AWS::ApiGateway::DomainName` resource specifies a public custom domain name for your API in API Gateway. */
+export interface DomainNameProps {
+  /** The reference to an AWS -managed certificate that will be used by edge-optimized endpoint or private endpoint for this domain name. */
+  readonly CertificateArn?: Value<string>;
+  /** The custom domain name as an API host name, for example, `my-api.example.com` . Changing it replaces the resource. */
+  readonly DomainName?: Value<string>;
+  /** The endpoint access mode for your DomainName. */
+  readonly EndpointAccessMode?: Value<string>;
+  /** The endpoint configuration of this DomainName showing the endpoint types and IP address types of the domain name. */
+  readonly EndpointConfiguration?: Value<DomainName_EndpointConfiguration>;
+  /** The mutual TLS authentication configuration for a custom domain name. */
+  readonly MutualTlsAuthentication?: Value<DomainName_MutualTlsAuthentication>;
+  /** The ARN of the public certificate issued by ACM to validate ownership of your custom domain. */
+  readonly OwnershipVerificationCertificateArn?: Value<string>;
+  /** The reference to an AWS -managed certificate that will be used for validating the regional domain name. */
+  readonly RegionalCertificateArn?: Value<string>;
+  /** The routing mode for this domain name. */
+  readonly RoutingMode?: Value<"BASE_PATH_MAPPING_ONLY" | "ROUTING_RULE_THEN_BASE_PATH_MAPPING" | "ROUTING_RULE_ONLY">;
+  /** The Transport Layer Security (TLS) version + cipher suite for this DomainName. */
+  readonly SecurityPolicy?: Value<string>;
+  /** The collection of tags. */
+  readonly Tags?: Value<Value<Tag>[]>;
+}
+
+export interface DomainName_EndpointConfiguration {
+  /** The IP address types that can invoke this DomainName. */
+  readonly IpAddressType?: Value<string>;
+  /** A list of endpoint types of an API (RestApi) or its custom domain name (DomainName). */
+  readonly Types?: Value<Value<string>[]>;
+}
+
+export interface DomainName_MutualTlsAuthentication {
+  /** An Amazon S3 URL that specifies the truststore for mutual TLS authentication, for example `s3://bucket-name/key-name` . */
+  readonly TruststoreUri?: Value<string>;
+  /** The version of the S3 object that contains your truststore. */
+  readonly TruststoreVersion?: Value<string>;
 }
 
 /** AWS::ApiGateway::Method: The `AWS::ApiGateway::Method` resource creates API Gateway methods that define the parameters and body that clients must send in their requests. */

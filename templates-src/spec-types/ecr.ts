@@ -2,6 +2,22 @@
 
 import type { Json, Tag, Value } from '../core/values.js';
 
+/** AWS::ECR::PullThroughCacheRule: The `AWS::ECR::PullThroughCacheRule` resource creates or updates a pull through cache rule. */
+export interface PullThroughCacheRuleProps {
+  /** The ARN of the Secrets Manager secret associated with the pull through cache rule. Changing it replaces the resource. */
+  readonly CredentialArn?: Value<string>;
+  /** The ARN of the IAM role associated with the pull through cache rule. Changing it replaces the resource. */
+  readonly CustomRoleArn?: Value<string>;
+  /** The Amazon ECR repository prefix associated with the pull through cache rule. Changing it replaces the resource. */
+  readonly EcrRepositoryPrefix?: Value<string>;
+  /** The name of the upstream source registry associated with the pull through cache rule. Changing it replaces the resource. */
+  readonly UpstreamRegistry?: Value<string>;
+  /** The upstream registry URL associated with the pull through cache rule. Changing it replaces the resource. */
+  readonly UpstreamRegistryUrl?: Value<string>;
+  /** The upstream repository prefix associated with the pull through cache rule. Changing it replaces the resource. */
+  readonly UpstreamRepositoryPrefix?: Value<string>;
+}
+
 /** AWS::ECR::Repository: The `AWS::ECR::Repository` resource specifies an Amazon Elastic Container Registry (Amazon ECR) repository, where users can push and pull Docker images, Open Container Initiative (OCI) images, and OCI compatible artifacts. */
 export interface RepositoryProps {
   /** If true, deleting the repository force deletes the contents of the repository. */

@@ -58,9 +58,17 @@ export interface ResourceTypes {
     props: ApiGateway.ApiKeyProps;
     attributes: "APIKeyId";
   };
+  "AWS::ApiGateway::BasePathMapping": {
+    props: ApiGateway.BasePathMappingProps;
+    attributes: never;
+  };
   "AWS::ApiGateway::Deployment": {
     props: ApiGateway.DeploymentProps;
     attributes: "DeploymentId";
+  };
+  "AWS::ApiGateway::DomainName": {
+    props: ApiGateway.DomainNameProps;
+    attributes: "DistributionDomainName" | "DistributionHostedZoneId" | "DomainNameArn" | "RegionalDomainName" | "RegionalHostedZoneId";
   };
   "AWS::ApiGateway::Method": {
     props: ApiGateway.MethodProps;
@@ -209,6 +217,10 @@ export interface ResourceTypes {
   "AWS::EC2::VPCGatewayAttachment": {
     props: EC2.VPCGatewayAttachmentProps;
     attributes: "AttachmentType";
+  };
+  "AWS::ECR::PullThroughCacheRule": {
+    props: ECR.PullThroughCacheRuleProps;
+    attributes: never;
   };
   "AWS::ECR::Repository": {
     props: ECR.RepositoryProps;

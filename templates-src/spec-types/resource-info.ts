@@ -31,12 +31,26 @@ export const RESOURCE_INFO: { readonly [T in ResourceType]: ResourceInfo } = {
     replacedBy: { yes: ["GenerateDistinctId","Name","Value"], maybe: [] },
     primaryIdentifier: ["APIKeyId"],
   },
+  "AWS::ApiGateway::BasePathMapping": {
+    attributes: [],
+    tagging: undefined,
+    stateful: false,
+    replacedBy: { yes: ["BasePath","DomainName"], maybe: [] },
+    primaryIdentifier: ["DomainName","BasePath"],
+  },
   "AWS::ApiGateway::Deployment": {
     attributes: ["DeploymentId"],
     tagging: undefined,
     stateful: false,
     replacedBy: { yes: ["DeploymentCanarySettings","RestApiId"], maybe: [] },
     primaryIdentifier: ["DeploymentId","RestApiId"],
+  },
+  "AWS::ApiGateway::DomainName": {
+    attributes: ["DistributionDomainName","DistributionHostedZoneId","DomainNameArn","RegionalDomainName","RegionalHostedZoneId"],
+    tagging: { property: "Tags", variant: "standard" },
+    stateful: false,
+    replacedBy: { yes: ["DomainName"], maybe: [] },
+    primaryIdentifier: ["DomainName"],
   },
   "AWS::ApiGateway::Method": {
     attributes: [],
@@ -296,6 +310,13 @@ export const RESOURCE_INFO: { readonly [T in ResourceType]: ResourceInfo } = {
     stateful: false,
     replacedBy: { yes: ["VpcId"], maybe: [] },
     primaryIdentifier: ["AttachmentType","VpcId"],
+  },
+  "AWS::ECR::PullThroughCacheRule": {
+    attributes: [],
+    tagging: undefined,
+    stateful: false,
+    replacedBy: { yes: ["CredentialArn","CustomRoleArn","EcrRepositoryPrefix","UpstreamRegistry","UpstreamRegistryUrl","UpstreamRepositoryPrefix"], maybe: [] },
+    primaryIdentifier: ["EcrRepositoryPrefix"],
   },
   "AWS::ECR::Repository": {
     attributes: ["Arn","RepositoryUri"],

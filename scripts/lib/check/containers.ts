@@ -28,13 +28,24 @@ export function imagePin(value: unknown): ImagePin {
  */
 const DIGEST_ONLY_PATTERN = /@sha256:\[a-f0-9\]\{64\}\$$/;
 
+/** A digest parameter on its own (the template builds the reference: registry/repository@${Digest}). */
+const DIGEST_PARAMETER_PATTERN = '^sha256:[a-f0-9]{64}$';
+
 /** imagePin, also reading the AllowedPattern of a parameter that is only known at deploy time. */
 export function imagePinIn(ctx: CheckContext, task: EvaluatedResource, image: unknown): ImagePin {
+  const layer = ctx.layer(task.layer);
+  const unsetPattern = (name: unknown): string | undefined =>
+    typeof name === 'string' && layer?.parameters.get(name)?.kind === 'unset' ? layer.parameterSpecs[name]?.AllowedPattern : undefined;
   const name = image !== null && typeof image === 'object' && Object.keys(image).length === 1 ? (image as { Ref?: unknown }).Ref : undefined;
-  if (typeof name === 'string') {
-    const layer = ctx.layer(task.layer);
-    const pattern = layer?.parameters.get(name)?.kind === 'unset' ? layer.parameterSpecs[name]?.AllowedPattern : undefined;
-    if (typeof pattern === 'string' && DIGEST_ONLY_PATTERN.test(pattern) && !pattern.includes('|')) return { kind: 'digest' };
+  const pattern = unsetPattern(name);
+  if (typeof pattern === 'string' && DIGEST_ONLY_PATTERN.test(pattern) && !pattern.includes('|')) return { kind: 'digest' };
+  // Fn::Sub ending in "@${Digest}", Digest a deploy-time parameter that admits only sha256 digests.
+  const sub = image !== null && typeof image === 'object' ? (image as { 'Fn::Sub'?: unknown })['Fn::Sub'] : undefined;
+  const [text, variables] = (Array.isArray(sub) ? sub : [sub, {}]) as [unknown, Record<string, unknown>];
+  const digest = typeof text === 'string' ? /@\$\{([A-Za-z0-9]+)\}$/.exec(text)?.[1] : undefined;
+  if (digest !== undefined) {
+    const variable = variables?.[digest] as { Ref?: unknown } | undefined;
+    if (unsetPattern(variable === undefined ? digest : variable?.Ref) === DIGEST_PARAMETER_PATTERN) return { kind: 'digest' };
   }
   return imagePin(image);
 }

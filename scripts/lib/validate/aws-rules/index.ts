@@ -1,0 +1,130 @@
+// Deployability checks: what real AWS rejects (or accepts and then fails at run time) although
+// the schemas, cfn-lint and the emulator accept it. One check per file in this folder, each
+// exporting `default` an AwsRule that names the AWS documentation it encodes; this module finds
+// them (every other *.ts file here), runs them and turns what they report into validate findings.
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildContexts, type ContextSpec } from '../../check/contexts.js';
+import { loadInputs, type ParameterSet } from '../../check/inputs.js';
+import type { Tree } from '../../check/types.js';
+import type { Finding } from '../findings.js';
+
+export interface AwsRuleInput {
+  /** The validated directory. */
+  readonly dir: string;
+  /** File name (e.g. compute.yaml) → template in long form. */
+  readonly templates: ReadonlyMap<string, Tree>;
+  /** generated/parameters/<env>.json beside generated/templates (none for other directories). */
+  readonly parameterSets: readonly ParameterSet[];
+  /** make check's evaluation: defaults and every parameter file, intrinsics resolved per environment. */
+  readonly contexts: () => readonly ContextSpec[];
+}
+
+export interface AwsRuleFinding {
+  readonly file: string;
+  readonly logicalId?: string;
+  readonly path: string;
+  /** What is wrong and what AWS does with it. */
+  readonly message: string;
+}
+
+export interface AwsRule {
+  /** AWS-<AREA>-<NNN> */
+  readonly id: string;
+  readonly title: string;
+  /** AWS documentation pages the check encodes. */
+  readonly docs: readonly string[];
+  check(input: AwsRuleInput): AwsRuleFinding[];
+}
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const RULE_ID = /^AWS-[A-Z0-9]+-\d{3}$/;
+
+/** Every check of this folder, in ID order; a malformed or duplicate one is an error. */
+export async function loadAwsRules(dir: string = HERE): Promise<AwsRule[]> {
+  const files = readdirSync(dir).filter((name) => name.endsWith('.ts') && name !== 'index.ts').sort();
+  const rules: AwsRule[] = [];
+  for (const file of files) {
+    const rule = ((await import(pathToFileURL(join(dir, file)).href)) as { default?: AwsRule }).default;
+    if (!rule || !RULE_ID.test(rule.id) || typeof rule.check !== 'function' || rule.docs.length === 0) {
+      throw new Error(`${join(dir, file)}: must export default { id: 'AWS-<AREA>-<NNN>', title, docs: [AWS documentation URLs], check(input) }`);
+    }
+    if (rules.some((r) => r.id === rule.id)) throw new Error(`${join(dir, file)}: rule ID ${rule.id} is used twice`);
+    rules.push(rule);
+  }
+  return rules.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** The input of the checks for one directory of templates (its parameter files when it is generated/templates). */
+export function awsRuleInput(dir: string, parametersDir = join(dir, '..', 'parameters')): AwsRuleInput {
+  const withParameters = basename(dir) === 'templates' && existsSync(parametersDir);
+  const inputs = loadInputs(dir, withParameters ? parametersDir : undefined);
+  let contexts: ContextSpec[] | undefined;
+  return {
+    dir,
+    templates: new Map(inputs.templates.map((t) => [basename(t.file), t.tree])),
+    parameterSets: inputs.parameterSets,
+    contexts: () => (contexts ??= buildContexts(inputs)),
+  };
+}
+
+/** Runs the checks; a check that crashes is a finding too (the others still run). */
+export function runAwsRules(rules: readonly AwsRule[], input: AwsRuleInput): Finding[] {
+  const findings: Finding[] = [];
+  for (const rule of rules) {
+    let found: AwsRuleFinding[];
+    try {
+      found = rule.check(input);
+    } catch (error) {
+      found = [{ file: '-', path: '-', message: `the check crashed: ${(error as Error).stack ?? error}` }];
+    }
+    for (const f of found) {
+      findings.push({ severity: 'error', check: 'aws', file: f.file, logicalId: f.logicalId, path: f.path, rule: `${rule.id} ${f.message}`, allowed: `see ${rule.docs[0]}` });
+    }
+  }
+  return findings;
+}
+
+// --- helpers shared by the checks ------------------------------------------------------------------
+
+export interface ResourceEntry {
+  readonly file: string;
+  readonly logicalId: string;
+  readonly type: string;
+  readonly resource: Record<string, unknown>;
+  readonly properties: Record<string, unknown>;
+}
+
+/** Every resource of every template, in file and logical-ID order. */
+export function resources(input: AwsRuleInput, type?: string): ResourceEntry[] {
+  const out: ResourceEntry[] = [];
+  for (const [file, tree] of input.templates) {
+    for (const [logicalId, raw] of Object.entries((tree.Resources ?? {}) as Record<string, Record<string, unknown>>)) {
+      if (type !== undefined && raw.Type !== type) continue;
+      out.push({ file, logicalId, type: String(raw.Type), resource: raw, properties: (raw.Properties ?? {}) as Record<string, unknown> });
+    }
+  }
+  return out;
+}
+
+/** Calls visit for every node under value with its path (long-form intrinsics are ordinary maps here). */
+export function visit(value: unknown, path: string, fn: (node: unknown, path: string) => void): void {
+  fn(value, path);
+  if (Array.isArray(value)) value.forEach((v, i) => visit(v, `${path}[${i}]`, fn));
+  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, `${path}.${k}`, fn);
+}
+
+/** The text and variables of a long-form Fn::Sub node, if it is one. */
+export function subOf(node: unknown): { text: string; variables: Record<string, unknown> } | undefined {
+  if (node === null || typeof node !== 'object' || Array.isArray(node) || !('Fn::Sub' in node) || Object.keys(node).length !== 1) return undefined;
+  const args = (node as Record<string, unknown>)['Fn::Sub'];
+  if (typeof args === 'string') return { text: args, variables: {} };
+  if (Array.isArray(args) && typeof args[0] === 'string') return { text: args[0], variables: (args[1] ?? {}) as Record<string, unknown> };
+  return undefined;
+}
+
+/** Resources of one context (all layers), for checks on per-environment values. */
+export function contextResources(context: ContextSpec) {
+  return context.layers.flatMap((layer) => [...layer.resources.values()]);
+}
