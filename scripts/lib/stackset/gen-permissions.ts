@@ -80,6 +80,13 @@ export const DEPENDENT: Readonly<Record<string, readonly { readonly actions: rea
       docs: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-api-with-vpclink-api.html',
     },
   ],
+  'AWS::ApiGateway::DomainName': [
+    {
+      actions: ['s3:GetObject', 's3:GetObjectVersion'],
+      why: 'mutual TLS: API Gateway reads the truststore object from S3 with the caller\'s permissions',
+      docs: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html',
+    },
+  ],
   'AWS::ECS::Service': [
     {
       actions: ['iam:CreateServiceLinkedRole'],
@@ -106,7 +113,8 @@ export const SERVICE_LINKED_ROLES: Readonly<Record<string, string | null>> = {
   'AWS::ApplicationAutoScaling::ScalableTarget': 'ecs.application-autoscaling.amazonaws.com',
   'AWS::Backup::BackupSelection': 'backup.amazonaws.com',
   'AWS::CloudTrail::Trail': 'cloudtrail.amazonaws.com',
-  'AWS::EC2::FlowLog': null, // flow logs have no service-linked role; the schema lists the action for delivery to other accounts
+  'AWS::EC2::FlowLog': null,
+  'AWS::ECR::PullThroughCacheRule': 'pullthroughcache.ecr.amazonaws.com', // AWSServiceRoleForECRPullThroughCache: https://docs.aws.amazon.com/AmazonECR/latest/userguide/slr-pullthroughcache.html // flow logs have no service-linked role; the schema lists the action for delivery to other accounts
   'AWS::ECS::Cluster': 'ecs.amazonaws.com',
   'AWS::ECS::Service': 'ecs.amazonaws.com',
   'AWS::EFS::FileSystem': 'elasticfilesystem.amazonaws.com',
@@ -137,7 +145,8 @@ export const normaliseAction = (action: string): string => {
   return `${action.slice(0, colon).toLowerCase()}${action.slice(colon)}`;
 };
 
-function cfnLintSchemas(): { dir: string; version: string } {
+/** cfn-lint's bundled AWS schemas in the project's virtualenv, and cfn-lint's version. */
+export function cfnLintSchemas(): { dir: string; version: string } {
   const lib = join(ROOT, '.venv', 'lib');
   const python = readdirSync(lib).find((d) => d.startsWith('python'));
   if (!python) throw new Error('no .venv/lib/python*: run make install');

@@ -10,6 +10,7 @@ import { checkParameterValues, ParameterFileError, type ParameterConstraints } f
 import { parseTemplate } from '../../../templates-src/core/yaml.js';
 import { DeployInputError, readParameterFile } from '../deploy/inputs.js';
 import { ROOT } from '../paths.js';
+import { checkInstances } from './instance-checks.js';
 import { describeSchemaErrors } from './schema-errors.js';
 
 export type ParameterValues = Readonly<Record<string, string | number | boolean>>;
@@ -64,6 +65,8 @@ export interface Manifest {
   readonly permissions: SelfManagedPermissions | ServiceManagedPermissions;
   readonly targets: readonly ManifestTarget[];
   readonly regions: readonly string[];
+  /** Stack set parameters over the parameter file (every instance, auto-deployed accounts included). */
+  readonly parameters?: ParameterValues;
   readonly regionParameters?: Readonly<Record<string, ParameterValues>>;
   readonly operationPreferences?: OperationPreferences;
   readonly managedExecution?: boolean;
@@ -101,6 +104,8 @@ export interface StackSetSpec {
   readonly instances: readonly DesiredInstance[];
   /** Regions in rollout order (regionOrder first, then the rest as listed). */
   readonly regionOrder: readonly string[];
+  /** What the manifest checks could not decide (printed by the plan). */
+  readonly notes: readonly string[];
 }
 
 export class ManifestError extends Error {
@@ -168,14 +173,17 @@ export function checkManifest(document: unknown, file: string): StackSetSpec {
   }
   if (loaded?.hasNestedStacks) checkCustomExecutionRole(manifest, at);
   let parameters: Record<string, string> = {};
+  let fileNames = new Set<string>();
   if (loaded) {
     const fileValues = loadParameterFile(manifest.parameterFile, loaded, at, problems);
-    if (fileValues) parameters = stackSetParameters(loaded.parameters, fileValues);
+    if (fileValues) parameters = stackSetParameters(loaded.parameters, { ...fileValues, ...asStrings(manifest.parameters) });
+    fileNames = new Set(Object.keys(fileValues ?? {}));
+    checkAutoDeployedOverrides(manifest, at);
     checkOverrides(manifest, loaded.parameters, file, problems);
   }
   if (problems.length > 0 || !loaded) throw new ManifestError(problems);
 
-  return {
+  const spec: StackSetSpec = {
     file,
     manifest,
     template,
@@ -185,7 +193,13 @@ export function checkManifest(document: unknown, file: string): StackSetSpec {
     parameters,
     instances: desiredInstances(manifest),
     regionOrder: regionOrder(manifest),
+    notes: [],
   };
+  // Values bound to a region or account, singletons and account-global names (instance-checks.ts).
+  const notes: string[] = [];
+  checkInstances(spec, fileNames, problems, notes);
+  if (problems.length > 0) throw new ManifestError(problems);
+  return { ...spec, notes };
 }
 
 type Report = (path: string, what: string) => void;
@@ -221,6 +235,25 @@ function checkCustomExecutionRole(manifest: Manifest, at: Report): void {
     `missing: the template nests stacks, which the default SERVICE_MANAGED execution role cannot provision; allowed: a name beginning with ${CUSTOM_EXECUTION_ROLE_PREFIX} ` +
       `(e.g. ${CUSTOM_EXECUTION_ROLE_PREFIX}payment), for the project's execution role template that make stackset sends with the stack set`,
   );
+}
+
+/**
+ * Overrides on OU targets with automatic deployment: AWS applies OU overrides "only to the
+ * accounts that are currently in the target OUs … Accounts added to the target OUs … in the future
+ * won't use the overridden values" (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateStackInstances.html),
+ * so every account enrolled later would get the stack set's values instead.
+ */
+function checkAutoDeployedOverrides(manifest: Manifest, at: Report): void {
+  const permissions = manifest.permissions;
+  if (permissions.model !== 'SERVICE_MANAGED' || !permissions.autoDeployment.enabled) return;
+  const why =
+    'AWS applies OU overrides only to the accounts in the OU at the time of the call; accounts auto-deployed later get the stack set\'s values. ' +
+    'Allowed: stack set parameters (parameters:, a stack set of its own for OUs that need other values), or autoDeployment.enabled: false';
+  for (const region of Object.keys(manifest.regionParameters ?? {})) at(`regionParameters.${region}`, `overrides with autoDeployment.enabled: ${why}`);
+  manifest.targets.forEach((target, i) => {
+    if (Object.keys(target.parameters ?? {}).length > 0) at(`targets[${i}].parameters`, `overrides on OU ${target.organizationalUnit} with autoDeployment.enabled: ${why}`);
+    for (const region of Object.keys(target.regionParameters ?? {})) at(`targets[${i}].regionParameters.${region}`, `overrides on OU ${target.organizationalUnit} with autoDeployment.enabled: ${why}`);
+  });
 }
 
 /** The canary must be one of the instances (targets × regions). */
@@ -322,6 +355,7 @@ function checkOverrides(manifest: Manifest, specs: Readonly<Record<string, Param
       problems.push(...e.message.split('\n'));
     }
   };
+  check(manifest.parameters, 'parameters');
   for (const [region, values] of Object.entries(manifest.regionParameters ?? {})) check(values, `regionParameters.${region}`);
   manifest.targets.forEach((target, i) => {
     check(target.parameters, `targets[${i}].parameters`);

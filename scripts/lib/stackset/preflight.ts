@@ -22,7 +22,8 @@ import { parseTemplate } from '../../../templates-src/core/yaml.js';
 import { awsErrorName } from '../aws.js';
 import { buildContexts } from '../check/contexts.js';
 import { loadInputs } from '../check/inputs.js';
-import { GENERATED_TEMPLATES, ROOT } from '../paths.js';
+import { GENERATED_TEMPLATES } from '../paths.js';
+import { cfnLintSchemas } from './gen-permissions.js';
 import { mapLimited } from './api.js';
 import type { StackSetClients } from './clients.js';
 import { readRoleOf, type DesiredInstance, type StackSetSpec } from './manifest.js';
@@ -41,10 +42,7 @@ interface PreflightContext {
 
 /** cfn-lint's list of the CloudFormation resource types available in a region (undefined: no list for it). */
 export function regionTypes(region: string): ReadonlySet<string> | undefined {
-  const lib = join(ROOT, '.venv', 'lib');
-  const python = existsSync(lib) ? readdirSync(lib).find((d) => d.startsWith('python')) : undefined;
-  if (!python) return undefined;
-  const file = join(lib, python, 'site-packages', 'cfnlint', 'data', 'schemas', 'providers', `${region}.json`);
+  const file = join(cfnLintSchemas().dir, 'providers', `${region}.json`);
   return existsSync(file) ? new Set(Object.keys(JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>)) : undefined;
 }
 

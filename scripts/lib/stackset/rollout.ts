@@ -7,7 +7,7 @@ import type { AwsTarget } from '../aws.js';
 import { ACTIVE_OPERATION, mapLimited, type CustomExecutionRole, type DescribedStackSet, type StackInstanceSummary, type StackSetApi } from './api.js';
 import { grantTemplateReaders } from './artifact-readers.js';
 import { partitionOf, type StackSetClients } from './clients.js';
-import { withEmulatorCertificates } from './emulator-certificates.js';
+import { prepareEmulatorTargets } from './emulator-targets.js';
 import {
   estimateOperations,
   formatDuration,
@@ -232,14 +232,15 @@ export function operationTimeoutMs(spec: StackSetSpec, shape: { units: number; r
 // --- the plan --------------------------------------------------------------------------------------
 
 /** `make stackset-plan`: the plan, read-only (describe/list calls and S3 reads only). */
-export async function planRollout(manifestSpec: StackSetSpec, ctx: RolloutContext): Promise<{ plan: Plan; problems: string[] }> {
-  const spec = await withEmulatorCertificates(manifestSpec, ctx, false);
+export async function planRollout(spec: StackSetSpec, ctx: RolloutContext): Promise<{ plan: Plan; problems: string[] }> {
+  await prepareEmulatorTargets(spec, ctx, false);
   const observed = await observe(spec, ctx);
   const active = observed.existing ? (await ctx.api.listOperations(spec.manifest.stackSetName)).filter((o) => ACTIVE_OPERATION.has(o.Status ?? '')) : [];
   const templateChanges = observed.existing ? await templateDifferences(spec, observed.existing.TemplateBody, (b, k) => ctx.api.s3Text(b, k)) : [];
   const roleChanges = observed.existing ? await executionRoleDifferences(spec, observed, ctx) : [];
   const plan = assemblePlan(spec, observed, [...templateChanges, ...roleChanges], comparableOn(ctx.target));
   for (const line of formatPlan(plan, { stackSetName: spec.manifest.stackSetName, deleteStacks: ctx.deleteStacks })) ctx.log(line);
+  for (const note of spec.notes) ctx.log(`  note: ${note}`);
   for (const o of active) ctx.log(`  note: operation ${o.OperationId} (${o.Action}) is ${o.Status}: make stackset waits for it before it changes anything`);
   if (isNoop(plan)) ctx.log('nothing to change: make stackset would start no operation');
   const checks = await preflight(spec, plan, observed, ctx);
@@ -368,9 +369,9 @@ async function canaryVerdict(spec: StackSetSpec, ctx: RolloutContext, account: s
 }
 
 /** `make stackset`: brings the stack set and its instances to the manifest. */
-export async function applyRollout(manifestSpec: StackSetSpec, ctx: RolloutContext): Promise<ApplyResult> {
+export async function applyRollout(spec: StackSetSpec, ctx: RolloutContext): Promise<ApplyResult> {
   const { api, log } = ctx;
-  const spec = await withEmulatorCertificates(manifestSpec, ctx, true);
+  await prepareEmulatorTargets(spec, ctx, true);
   const name = spec.manifest.stackSetName;
   const prefs = spec.manifest.operationPreferences;
   const waitOptions = { ...ctx.wait, log };
