@@ -228,7 +228,7 @@ export async function main(argv: string[]): Promise<number> {
       return e instanceof AwsTargetError ? EXIT.invalid : EXIT.failed;
     }
     if (awsErrorName(e) !== undefined) {
-      console.error(`stackset: ${awsErrorName(e)}: ${(e as Error).message}`);
+      console.error(`stackset: ${awsErrorName(e)}: ${(e as Error).message}${process.env.STACKSET_DEBUG ? `\n${(e as Error).stack}` : ''}`);
       return EXIT.failed;
     }
     throw e;

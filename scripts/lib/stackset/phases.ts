@@ -98,8 +98,15 @@ export class PhaseRunner {
     this.log?.add({ operationId, label, startedAt: new Date().toISOString() });
     for (let attempt = 1; ; attempt++) {
       try {
-        return await call.start(operationId);
+        const started = await call.start(operationId);
+        if (started && started !== operationId) {
+          this.log?.remove(operationId);
+          this.log?.add({ operationId: started, label, startedAt: new Date().toISOString() });
+        }
+        return started || operationId;
       } catch (e) {
+        // An earlier attempt with this OperationId got through (its answer was lost): it is running.
+        if (isAwsError(e, 'OperationIdAlreadyExistsException')) return operationId;
         if (!isAwsError(e, 'OperationInProgressException') || attempt >= START_ATTEMPTS) {
           this.log?.remove(operationId);
           throw e;
