@@ -186,6 +186,7 @@ function scopeParameters(t: Template): void {
   t.parameter('StackSetNamePrefix', { Type: 'String', Description: 'Stack sets these roles serve: their names start with this (instance stacks are StackSet-<name>-<id>).', Default: 'payment-', AllowedPattern: '^[a-zA-Z][-a-zA-Z0-9]{0,127}$' }, 'Scope');
   t.parameter('ResourceNamePrefix', { Type: 'String', Description: 'Prefix of the names the platform gives its buckets, secrets and aliases (payment-<thing>-<env>).', Default: 'payment-', AllowedPattern: '^[a-z][a-z0-9-]{0,30}$' }, 'Scope');
   t.parameter('ArtifactBucketName', { Type: 'String', Description: 'Artifact bucket holding the packaged templates (may end in *).', Default: 'payment-cfn-artifacts-*', AllowedPattern: '^[a-z0-9*][a-z0-9.*-]{1,62}$' }, 'Scope');
+  t.parameter('TruststoreBucketName', { Type: 'String', Description: 'Bucket of the mutual-TLS truststores (may end in *): API Gateway reads them with the caller\'s permissions.', Default: 'payment-pki-*', AllowedPattern: '^[a-z0-9*][a-z0-9.*-]{1,62}$' }, 'Scope');
   t.parameter('TargetRegions', { Type: 'CommaDelimitedList', Description: 'Regions the stack sets deploy to in this account; regional API calls elsewhere are refused.' }, 'Scope');
 }
 
@@ -212,7 +213,8 @@ export function executionStatements(config: StackSetRoleConfig): PolicyStatement
   const statements: PolicyStatement[] = [
     { Sid: 'PlatformStacks', Effect: 'Allow', Action: sorted([...STACK_ACTIONS, ...cfnFromHandlers.filter((a) => !ACCOUNT_LEVEL_CFN_ACTIONS.includes(a))]), Resource: platformStacks },
     { Sid: 'CloudFormationAccountLevel', Effect: 'Allow', Action: ACCOUNT_LEVEL_CFN_ACTIONS, Resource: '*' },
-    { Sid: 'ReadPackagedTemplates', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: templateObjects },
+    // Object reads, the only ones: the packaged templates, and the mutual-TLS truststores API Gateway reads as the caller.
+    { Sid: 'ReadPackagedTemplatesAndTruststores', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: [templateObjects, Sub('arn:${AWS::Partition}:s3:::${TruststoreBucketName}/truststores/*')] },
     {
       Sid: 'PlatformRolesOnlyWithTheBoundary',
       Effect: 'Allow',

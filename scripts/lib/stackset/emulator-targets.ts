@@ -23,7 +23,6 @@ interface EmulatorContext {
   readonly log: (line: string) => void;
 }
 
-const SSM_TYPED = /^AWS::SSM::Parameter::Value</;
 export const EMULATOR_PREFIX_LIST = 'pl-0e0e0e0e0e0e0e0e0';
 
 /** The host name a certificate parameter is for: ApiDomainName for Api…, else the template's *Hostname. */
@@ -63,7 +62,7 @@ async function emulatorValue(spec: StackSetSpec, parameter: string, instance: De
 /** Sets, in every target account and region, the SSM parameters its instance resolves; `apply` false (plan) only counts. */
 export async function prepareEmulatorTargets(spec: StackSetSpec, ctx: EmulatorContext, apply: boolean): Promise<void> {
   const permissions = spec.manifest.permissions;
-  const parameters = Object.entries(spec.templateParameters).filter(([, p]) => SSM_TYPED.test(String(p.Type ?? ''))).map(([name]) => name);
+  const parameters = spec.ssmParameters;
   if (ctx.target.kind !== 'local' || parameters.length === 0) return;
   if (permissions.model !== 'SELF_MANAGED') {
     ctx.log('emulator: SSM parameters of SERVICE_MANAGED targets are not set (organizational units are not accounts the emulator can enter)');

@@ -46,7 +46,7 @@ interface InstanceValues {
 const asStrings = (values: ParameterValues | undefined): [string, string][] => Object.entries(values ?? {}).map(([k, v]) => [k, String(v)]);
 
 /** Every instance's effective parameters, each with where it was set (override, parameter file or template default). */
-export function sourcedInstances(spec: Pick<StackSetSpec, 'file' | 'manifest' | 'parameters' | 'templateParameters' | 'template'>, regions: readonly string[], fileValues: ReadonlySet<string>): InstanceValues[] {
+export function sourcedInstances(spec: Pick<StackSetSpec, 'file' | 'manifest' | 'parameters' | 'template'>, regions: readonly string[], fileValues: ReadonlySet<string>): InstanceValues[] {
   const { manifest, file } = spec;
   const out: InstanceValues[] = [];
   for (const region of regions) {
@@ -90,16 +90,14 @@ export function boundValueProblem(value: string, instance: { unit: DeploymentUni
   return undefined;
 }
 
-const SSM_TYPED = /^AWS::SSM::Parameter::Value</;
-
 /** Kind 4: per-instance values bound to another region or account. */
-export function checkBoundValues(instances: readonly InstanceValues[], templateParameters: StackSetSpec['templateParameters'], problems: string[]): void {
+export function checkBoundValues(instances: readonly InstanceValues[], ssmParameters: readonly string[], problems: string[]): void {
   const reported = new Set<string>();
   const reach = new Map<string, number>();
   for (const i of instances) for (const [name, v] of i.values) reach.set(`${name}=${v.value}`, (reach.get(`${name}=${v.value}`) ?? 0) + 1);
   for (const instance of instances) {
     for (const [name, sourced] of instance.values) {
-      if (SSM_TYPED.test(String(templateParameters[name]?.Type ?? ''))) continue; // a parameter name, resolved in the target account
+      if (ssmParameters.includes(name)) continue; // a parameter name, resolved in the target account
       for (const item of sourced.value.split(',').map((s) => s.trim())) {
         const why = boundValueProblem(item, instance, (reach.get(`${name}=${sourced.value}`) ?? 0) > 1);
         if (!why) continue;
@@ -330,7 +328,7 @@ export function checkOwners(file: string, owned: readonly OwnedResource[], needs
 /** Both checks over a validated manifest; problems are refusals, notes are printed by the plan. */
 export function checkInstances(spec: StackSetSpec, fileValues: ReadonlySet<string>, problems: string[], notes: string[] = []): void {
   const instances = sourcedInstances(spec, spec.regionOrder, fileValues);
-  checkBoundValues(instances, spec.templateParameters, problems);
+  checkBoundValues(instances, spec.ssmParameters, problems);
   const { owned, needs, notes: ownNotes } = ownedResources(spec, instances);
   notes.push(...ownNotes);
   checkOwners(spec.file, owned, needs, problems, notes);

@@ -3,7 +3,7 @@
 // template's parameters, the parameter file, duplicate targets, regions that must be listed.
 // Every problem is `<file>: <path>: <what is allowed>`; nothing here calls AWS.
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import AjvModule from 'ajv';
 import yaml from 'js-yaml';
 import { checkParameterValues, ParameterFileError, type ParameterConstraints } from '../../../templates-src/core/parameters.js';
@@ -73,7 +73,7 @@ export interface Manifest {
   readonly tags?: Readonly<Record<string, string>>;
   readonly estimate?: { readonly minutesPerStack?: number };
   /** The instance that goes first; the rest start only when it and its nested stacks completed. */
-  readonly canary?: { readonly account: string; readonly region: string };
+  readonly canary?: { readonly account: string; readonly region?: string };
 }
 
 /** Where stack instances go: an account (SELF_MANAGED) or an organizational unit (SERVICE_MANAGED). */
@@ -99,6 +99,12 @@ export interface StackSetSpec {
   /** The platform's root template: its nested stacks must be packaged to S3 first. */
   readonly hasNestedStacks: boolean;
   readonly templateParameters: Readonly<Record<string, ParameterConstraints>>;
+  /**
+   * Parameters whose value is the name of an SSM parameter the target account holds: typed
+   * AWS::SSM::Parameter::Value<…> in the template, or passed by name to a nested stack's parameter
+   * of that type.
+   */
+  readonly ssmParameters: readonly string[];
   /** Stack set parameters: every template parameter, from the parameter file or its default. */
   readonly parameters: Readonly<Record<string, string>>;
   readonly instances: readonly DesiredInstance[];
@@ -190,6 +196,7 @@ export function checkManifest(document: unknown, file: string): StackSetSpec {
     templateText: loaded.text,
     hasNestedStacks: loaded.hasNestedStacks,
     templateParameters: loaded.parameters,
+    ssmParameters: loaded.ssmParameters,
     parameters,
     instances: desiredInstances(manifest),
     regionOrder: regionOrder(manifest),
@@ -260,7 +267,7 @@ function checkAutoDeployedOverrides(manifest: Manifest, at: Report): void {
 function checkCanary(manifest: Manifest, at: Report): void {
   const canary = manifest.canary;
   if (!canary) return;
-  if (!manifest.regions.includes(canary.region)) at('canary.region', `"${canary.region}" is not in regions; allowed: one of regions (${manifest.regions.join(', ')})`);
+  if (canary.region !== undefined && !manifest.regions.includes(canary.region)) at('canary.region', `"${canary.region}" is not in regions; allowed: one of regions (${manifest.regions.join(', ')})`);
   if (manifest.permissions.model === 'SELF_MANAGED' && !manifest.targets.some((t) => t.account === canary.account)) {
     at('canary.account', `${canary.account} is not a target; allowed: one of targets[].account (${manifest.targets.map((t) => t.account).join(', ')})`);
   }
@@ -287,6 +294,24 @@ interface LoadedTemplate {
   readonly text: string;
   readonly parameters: Record<string, ParameterConstraints>;
   readonly hasNestedStacks: boolean;
+  readonly ssmParameters: readonly string[];
+}
+
+const SSM_TYPED = /^AWS::SSM::Parameter::Value</;
+
+/** Root parameters that are SSM-typed, or handed (Ref) to an SSM-typed parameter of a nested template next to the root. */
+function ssmParametersOf(tree: Record<string, any>, dir: string): string[] {
+  const names = new Set(Object.entries((tree.Parameters ?? {}) as Record<string, { Type?: string }>).filter(([, p]) => SSM_TYPED.test(p.Type ?? '')).map(([n]) => n));
+  for (const resource of Object.values((tree.Resources ?? {}) as Record<string, { Type?: string; Properties?: Record<string, any> }>)) {
+    const url = resource.Properties?.TemplateURL;
+    if (resource.Type !== 'AWS::CloudFormation::Stack' || typeof url !== 'string' || !existsSync(join(dir, url))) continue;
+    const nested = parseTemplate(readFileSync(join(dir, url), 'utf8'), url) as { Parameters?: Record<string, { Type?: string }> };
+    for (const [name, value] of Object.entries((resource.Properties?.Parameters ?? {}) as Record<string, unknown>)) {
+      const ref = (value as { Ref?: unknown } | null)?.Ref;
+      if (typeof ref === 'string' && SSM_TYPED.test(nested.Parameters?.[name]?.Type ?? '')) names.add(ref);
+    }
+  }
+  return [...names].sort();
 }
 
 function loadTemplate(template: string, at: Report): LoadedTemplate | undefined {
@@ -304,6 +329,7 @@ function loadTemplate(template: string, at: Report): LoadedTemplate | undefined 
       text,
       parameters: (tree.Parameters ?? {}) as Record<string, ParameterConstraints>,
       hasNestedStacks: resources.some((r) => r.Type === 'AWS::CloudFormation::Stack'),
+      ssmParameters: ssmParametersOf(tree, dirname(absolute)),
     };
   } catch (e) {
     at('template', `${template} is not a CloudFormation template: ${(e as Error).message.split('\n')[0]}`);

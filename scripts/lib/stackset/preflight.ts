@@ -81,7 +81,6 @@ export function typeProblems(spec: StackSetSpec, regions: readonly string[], typ
   return { problems, notes };
 }
 
-const SSM_PARAMETER = /^AWS::SSM::Parameter::Value<(String|List<String>|CommaDelimitedList)>$/;
 const CERTIFICATE = /^arn:aws[a-z-]*:acm:/;
 
 export async function preflight(spec: StackSetSpec, plan: Plan, observed: { readonly notes?: readonly string[] }, ctx: PreflightContext, source?: TemplateSource): Promise<PreflightResult> {
@@ -91,7 +90,7 @@ export async function preflight(spec: StackSetSpec, plan: Plan, observed: { read
   const { problems, notes } = typeProblems(spec, regions, templateTypes(spec));
   const readRole = readRoleOf(spec.manifest);
   const serviceManaged = spec.manifest.permissions.model === 'SERVICE_MANAGED';
-  const ssmParameters = Object.entries(spec.templateParameters).filter(([, p]) => SSM_PARAMETER.test(String(p.Type ?? '')));
+  const ssmParameters = spec.ssmParameters;
   const keys = source?.bucket ? [...source.uploaded, ...source.skipped] : [];
 
   // Per account: can the read role be assumed, can the account read every packaged template.
@@ -114,14 +113,17 @@ export async function preflight(spec: StackSetSpec, plan: Plan, observed: { read
   await mapLimited(instances.filter((i) => i.unit.kind === 'account'), 4, async (instance) => {
     const where = `${instance.unit.id} ${instance.region}`;
     const values = { ...spec.parameters, ...instance.overrides };
-    const names = ssmParameters.map(([name]) => values[name]).filter((v): v is string => Boolean(v));
+    const names = ssmParameters.map((name) => values[name]).filter((v): v is string => Boolean(v));
     const clients = ctx.clients.inAccount(instance.unit.id, instance.region, readRole);
     const resolved = new Map<string, string>();
     try {
       for (let i = 0; i < names.length; i += 10) {
         const out = await clients.ssm.send(new GetParametersCommand({ Names: names.slice(i, i + 10) }));
         for (const p of out.Parameters ?? []) if (p.Name && p.Value) resolved.set(p.Name, p.Value);
-        for (const missing of out.InvalidParameters ?? []) problems.push(`${where}: SSM parameter ${missing} does not exist there; the template resolves it in the target account (set it there first)`);
+        for (const missing of out.InvalidParameters ?? []) {
+          if (ctx.target.kind === 'local') notes.push(`${where}: SSM parameter ${missing} not set yet; make stackset sets the emulator's value`);
+          else problems.push(`${where}: SSM parameter ${missing} does not exist there; the template resolves it in the target account (set it there first)`);
+        }
       }
     } catch (e) {
       const reason = `${awsErrorName(e) ?? 'error'}: ${(e as Error).message.split('\n')[0]}`;

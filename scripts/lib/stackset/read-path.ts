@@ -99,15 +99,18 @@ export interface Failure {
 /** The first failed resource event inside the instance's stacks (nested ones first). */
 export async function firstFailure(cfn: CloudFormationClient, stacks: readonly LayerStack[]): Promise<Failure | undefined> {
   const failures: Failure[] = [];
+  const nestedFailures: Failure[] = [];
   for (const { layer, stack } of stacks) {
     for (const e of await lastOperationEvents(cfn, stack)) {
       const reason = e.ResourceStatusReason ?? '';
       if (!/_FAILED$/.test(e.ResourceStatus ?? '') || !reason || GENERIC_REASONS.some((g) => g.test(reason))) continue;
-      if (e.ResourceType === 'AWS::CloudFormation::Stack') continue; // the nested stack's own failure: its events say why
-      failures.push({ layer, logicalId: e.LogicalResourceId ?? '', type: e.ResourceType ?? '', reason, at: e.Timestamp });
+      const failure = { layer, logicalId: e.LogicalResourceId ?? '', type: e.ResourceType ?? '', reason, at: e.Timestamp };
+      // A nested stack's own failure only counts when its events are gone (a rolled-back nested stack is deleted).
+      (e.ResourceType === 'AWS::CloudFormation::Stack' ? nestedFailures : failures).push(failure);
     }
   }
-  return failures.sort((a, b) => (a.at?.getTime() ?? 0) - (b.at?.getTime() ?? 0))[0];
+  const earliest = (list: Failure[]) => list.sort((a, b) => (a.at?.getTime() ?? 0) - (b.at?.getTime() ?? 0))[0];
+  return earliest(failures) ?? earliest(nestedFailures);
 }
 
 /** Minutes the root's last completed create or update took, from its stack events. */

@@ -201,11 +201,19 @@ export function runPhases(spec: StackSetSpec, plan: Plan): OperationShape[][] {
     const kept = spec.instances.filter((d) => !plan.add.some((a) => a.unit.id === d.unit.id && a.region === d.region));
     const units = new Set(kept.map((d) => d.unit.id)).size;
     const all = { label: 'update-stack-set (all instances)', units, regions: spec.regionOrder.filter((r) => kept.some((d) => d.region === r)) };
-    phases.push(canary && kept.includes(canary) ? [{ label: 'update-stack-set (canary)', units: 1, regions: [canary.region] }, all] : [all]);
+    const canaryKept = canary ? canary.regions.filter((r) => kept.some((d) => isCanaryOf(canary)(d) && d.region === r)) : [];
+    phases.push(canaryKept.length > 0 ? [{ label: 'update-stack-set (canary)', units: 1, regions: canaryKept }, all] : [all]);
   }
-  phases.push(shapesOf('create-stack-instances', batches(withCanaryFirst(plan.add, canary), spec.regionOrder)));
-  phases.push(shapesOf('update-stack-instances', batches(withCanaryFirst(plan.update.map((u) => u.desired), canary), spec.regionOrder)));
+  phases.push(canarySplit('create-stack-instances', plan.add, canary, spec.regionOrder));
+  phases.push(canarySplit('update-stack-instances', plan.update.map((u) => u.desired), canary, spec.regionOrder));
   return phases.filter((phase) => phase.length > 0);
+}
+
+/** A phase's operations: the canary's alone first, then the rest batched. */
+function canarySplit(label: string, list: readonly DesiredInstance[], canary: Canary | undefined, regionOrder: readonly string[]): OperationShape[] {
+  const isCanary = canary ? isCanaryOf(canary) : () => false;
+  const first = list.filter(isCanary);
+  return [...shapesOf(`${label} (canary)`, batches(first, regionOrder)), ...shapesOf(label, batches(list.filter((i) => !isCanary(i)), regionOrder))];
 }
 
 export function estimateLines(spec: StackSetSpec, plan?: Plan, measured?: { minutes: number; instances: number }): string[] {
@@ -280,18 +288,24 @@ function targetsInput(units: readonly DeploymentUnit[], onlyAccount?: string) {
   };
 }
 
-/** The canary's desired instance, if the manifest names one (for an OU target: the OU's instance in that region). */
-function canaryOf(spec: StackSetSpec): DesiredInstance | undefined {
-  const canary = spec.manifest.canary;
-  if (!canary) return undefined;
-  return (
-    spec.instances.find((i) => i.unit.kind === 'account' && i.unit.id === canary.account && i.region === canary.region) ??
-    spec.instances.find((i) => i.unit.kind === 'ou' && i.region === canary.region)
-  );
+/** The canary: an account (for an OU target, one account of it) in one region, or in every region when the manifest names none. */
+interface Canary {
+  readonly unit: DeploymentUnit;
+  readonly account: string;
+  readonly regions: readonly string[];
 }
 
-const withCanaryFirst = <T extends { unit: DeploymentUnit; region: string }>(list: readonly T[], canary: DesiredInstance | undefined): T[] =>
-  canary ? [...list.filter((i) => i.unit.id === canary.unit.id && i.region === canary.region), ...list.filter((i) => !(i.unit.id === canary.unit.id && i.region === canary.region))] : [...list];
+function canaryOf(spec: StackSetSpec): Canary | undefined {
+  const canary = spec.manifest.canary;
+  if (!canary) return undefined;
+  const regions = canary.region ? [canary.region] : [...spec.regionOrder];
+  const own = spec.instances.find((i) => i.unit.kind === 'account' && i.unit.id === canary.account);
+  const unit = own?.unit ?? spec.instances.find((i) => i.unit.kind === 'ou')?.unit;
+  return unit ? { unit, account: canary.account, regions } : undefined;
+}
+
+const isCanaryOf = (canary: Canary) => (i: { unit: DeploymentUnit; region: string }): boolean => i.unit.id === canary.unit.id && canary.regions.includes(i.region);
+const canaryText = (canary: Canary): string => `${canary.account} ${canary.regions.join(', ')}`;
 
 function stackSetInput(spec: StackSetSpec, desired: DesiredStackSet, template: { templateBody?: string; templateUrl?: string }) {
   return {
@@ -350,8 +364,16 @@ async function failureReasons(spec: StackSetSpec, ctx: RolloutContext, rows: rea
   return found.length > 0 ? ['why (first failed resource inside the nested stacks):', ...found] : [];
 }
 
-/** The canary's stacks, root and nested: all must have completed. Undefined when they did; else why not. */
-async function canaryVerdict(spec: StackSetSpec, ctx: RolloutContext, account: string, region: string): Promise<string | undefined> {
+/** The canary's stacks in every canary region, root and nested: all must have completed. Undefined when they did; else why not. */
+async function canaryVerdict(spec: StackSetSpec, ctx: RolloutContext, canary: Canary, regions: readonly string[]): Promise<string | undefined> {
+  for (const region of regions) {
+    const verdict = await canaryVerdictIn(spec, ctx, canary.account, region);
+    if (verdict) return verdict;
+  }
+  return undefined;
+}
+
+async function canaryVerdictIn(spec: StackSetSpec, ctx: RolloutContext, account: string, region: string): Promise<string | undefined> {
   const summary = (await ctx.api.listStackInstances(spec.manifest.stackSetName)).find((s) => s.Account === account && s.Region === region);
   if (!summary?.StackId) return `the canary ${account} ${region} has no stack`;
   const readRole = readRoleOf(spec.manifest);
@@ -408,8 +430,7 @@ export async function applyRollout(spec: StackSetSpec, ctx: RolloutContext): Pro
   const runner = new PhaseRunner(api, name, prefs, targetsByRegion, waitOptions, ctx.operationLog);
   const role: CustomExecutionRole = await executionRoleFor(spec, observed.adminAccount, source.bucket, ctx);
   const canary = canaryOf(spec);
-  const isCanary = (i: { unit: DeploymentUnit; region: string }): boolean => canary !== undefined && i.unit.id === canary.unit.id && i.region === canary.region;
-  const canaryAccount = spec.manifest.canary?.account;
+  const isCanary = canary ? isCanaryOf(canary) : () => false;
 
   const instanceCalls = (list: readonly Batch[], start: (input: any) => Promise<string>, onlyAccount?: string): OperationCall[] =>
     list.map((batch) => ({
@@ -430,16 +451,16 @@ export async function applyRollout(spec: StackSetSpec, ctx: RolloutContext): Pro
   const canaryThenRest = async (label: string, list: readonly { unit: DeploymentUnit; region: string; overrides: Readonly<Record<string, string>> }[], start: (input: any) => Promise<string>): Promise<boolean> => {
     const first = list.filter(isCanary);
     const rest = list.filter((i) => !isCanary(i));
-    if (first.length > 0) {
-      log(`${label}: canary ${canaryAccount} ${canary!.region} first`);
-      const only = first[0].unit.kind === 'ou' ? canaryAccount : undefined;
+    if (first.length > 0 && canary) {
+      log(`${label}: canary ${canaryText(canary)} first`);
+      const only = first[0].unit.kind === 'ou' ? canary.account : undefined;
       if (!(await runner.run(label, instanceCalls(batches(first, spec.regionOrder), start, only)))) return false;
-      const verdict = await canaryVerdict(spec, ctx, canaryAccount!, canary!.region);
+      const verdict = await canaryVerdict(spec, ctx, canary, [...new Set(first.map((i) => i.region))]);
       if (verdict) {
         runner.failures.push(`canary failed, nothing else started: ${verdict}`);
         return false;
       }
-      log(`${label}: canary ${canaryAccount} ${canary!.region} and its nested stacks completed; the rest starts`);
+      log(`${label}: canary ${canaryText(canary)} and its nested stacks completed; the rest starts`);
     }
     return runner.run(label, instanceCalls(batches(rest, spec.regionOrder), start));
   };
@@ -464,12 +485,12 @@ export async function applyRollout(spec: StackSetSpec, ctx: RolloutContext): Pro
     }
     if (ok && plan.stackSet === 'update') {
       const input = { ...stackSetInput(spec, observed.desired, source), OperationPreferences: operationPreferences(prefs) };
-      const deployed = canary && !plan.add.some(isCanary) && observed.actual.some((a) => isCanary(a));
-      if (deployed) {
-        log(`update-stack-set: canary ${canaryAccount} ${canary.region} first`);
-        const only = canary.unit.kind === 'ou' ? { DeploymentTargets: targetsInput([canary.unit], canaryAccount).DeploymentTargets } : { Accounts: [canary.unit.id] };
-        ok = await runner.runOne('UPDATE', { regions: [canary.region], timeoutMs: timeoutOf(1, [canary.region]), start: (OperationId) => api.updateStackSet({ ...input, ...only, Regions: [canary.region], OperationId }, role) });
-        const verdict = ok ? await canaryVerdict(spec, ctx, canaryAccount!, canary.region) : undefined;
+      const deployedRegions = canary ? canary.regions.filter((r) => observed.actual.some((a) => isCanary(a) && a.region === r)) : [];
+      if (canary && deployedRegions.length > 0) {
+        log(`update-stack-set: canary ${canary.account} ${deployedRegions.join(', ')} first`);
+        const only = canary.unit.kind === 'ou' ? { DeploymentTargets: targetsInput([canary.unit], canary.account).DeploymentTargets } : { Accounts: [canary.unit.id] };
+        ok = await runner.runOne('UPDATE', { regions: deployedRegions, timeoutMs: timeoutOf(1, deployedRegions), start: (OperationId) => api.updateStackSet({ ...input, ...only, Regions: deployedRegions, OperationId }, role) });
+        const verdict = ok ? await canaryVerdict(spec, ctx, canary, deployedRegions) : undefined;
         if (verdict) {
           runner.failures.push(`canary failed, nothing else started: ${verdict}`);
           ok = false;
@@ -480,8 +501,14 @@ export async function applyRollout(spec: StackSetSpec, ctx: RolloutContext): Pro
         ok = await runner.runOne('UPDATE', { regions: spec.regionOrder, timeoutMs: timeoutOf(units, spec.regionOrder), start: (OperationId) => api.updateStackSet({ ...input, OperationId }, role) });
       }
     }
+    // A canary to repair goes first too: nothing else starts before it completed.
+    const updates = plan.update.map((u) => u.desired);
+    if (ok && plan.add.length > 0 && updates.some(isCanary)) {
+      ok = await canaryThenRest('UPDATE', updates.filter(isCanary), (input) => api.updateStackInstances(input));
+      updates.splice(0, updates.length, ...updates.filter((u) => !isCanary(u)));
+    }
     if (ok) ok = await canaryThenRest('CREATE', plan.add, (input) => api.createStackInstances(input));
-    if (ok) await canaryThenRest('UPDATE', plan.update.map((u) => u.desired), (input) => api.updateStackInstances(input));
+    if (ok) await canaryThenRest('UPDATE', updates, (input) => api.updateStackInstances(input));
   }
 
   const failures = [...runner.failures];
