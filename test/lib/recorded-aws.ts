@@ -118,6 +118,7 @@ const isError = (value: unknown): value is RecordedError => Boolean(value && typ
 export function recordedAws(responses: Responses, inAccount: (account: string, region: string) => Responses = () => responses): RecordedAws {
   const calls: RecordedCall[] = [];
   const counts = new Map<string, number>();
+  let sequence = 0;
 
   function answer(service: Service, table: Responses, call: RecordedCall): WireResponse {
     const key = `${call.account ?? 'admin'}|${service}|${call.command}`;
@@ -130,11 +131,14 @@ export function recordedAws(responses: Responses, inAccount: (account: string, r
   }
 
   function client<C extends { middlewareStack: any }>(Ctor: new (config: any) => C, service: Service, region: string, table: () => Responses, account?: string, extra: object = {}): C {
-    let pending: { command: string; input: Record<string, any> } | undefined;
+    // Which command a request is: noted before serialization, carried to the handler in a header
+    // (requests of one client may be in flight together).
+    const pending = new Map<string, { command: string; input: Record<string, any> }>();
     const requestHandler = {
       handle: async (request: { body?: unknown; headers: Record<string, string> }) => {
         const body = typeof request.body === 'string' ? request.body : '';
-        const call: RecordedCall = { service, command: pending!.command, input: pending!.input, account, region, body };
+        const noted = pending.get(request.headers['x-recorded-id'])!;
+        const call: RecordedCall = { service, command: noted.command, input: noted.input, account, region, body };
         calls.push(call);
         return { response: answer(service, table(), call) };
       },
@@ -148,13 +152,20 @@ export function recordedAws(responses: Responses, inAccount: (account: string, r
       requestHandler,
       ...extra,
     });
-    // Which command this request is: the middleware sees the SDK input before serialization.
     made.middlewareStack.add(
-      (next: (args: any) => Promise<unknown>, context: { commandName?: string }) => async (args: { input: Record<string, any> }) => {
-        pending = { command: String(context.commandName).replace(/Command$/, ''), input: structuredClone(args.input) };
+      (next: (args: any) => Promise<unknown>, context: { commandName?: string; recordedId?: string }) => async (args: { input: Record<string, any> }) => {
+        context.recordedId = String(++sequence);
+        pending.set(context.recordedId, { command: String(context.commandName).replace(/Command$/, ''), input: structuredClone(args.input) });
         return next(args);
       },
       { step: 'initialize', name: 'recordedCommand', priority: 'high' },
+    );
+    made.middlewareStack.add(
+      (next: (args: any) => Promise<unknown>, context: { recordedId?: string }) => async (args: { request: { headers: Record<string, string> } }) => {
+        args.request.headers['x-recorded-id'] = context.recordedId!;
+        return next(args);
+      },
+      { step: 'build', name: 'recordedCommandHeader' },
     );
     return made;
   }
@@ -176,7 +187,8 @@ export function recordedAws(responses: Responses, inAccount: (account: string, r
     inAccount(account, region) {
       const key = `${account}/${region}`;
       if (!accountClients.has(key)) {
-        const table = () => inAccount(account, region);
+        const responsesThere = inAccount(account, region);
+        const table = () => responsesThere;
         accountClients.set(key, {
           cloudformation: client(CloudFormationClient, 'cloudformation', region, table, account),
           s3: client(S3Client, 's3', region, table, account, { forcePathStyle: true }),
