@@ -92,21 +92,25 @@ export function boundValueProblem(value: string, instance: { unit: DeploymentUni
 
 /** Kind 4: per-instance values bound to another region or account. */
 export function checkBoundValues(instances: readonly InstanceValues[], ssmParameters: readonly string[], problems: string[]): void {
-  const reported = new Set<string>();
   const reach = new Map<string, number>();
   for (const i of instances) for (const [name, v] of i.values) reach.set(`${name}=${v.value}`, (reach.get(`${name}=${v.value}`) ?? 0) + 1);
+  // One line per value and reason, naming every instance it reaches.
+  const found = new Map<string, { at: string; item: string; why: string; where: string[] }>();
   for (const instance of instances) {
     for (const [name, sourced] of instance.values) {
       if (ssmParameters.includes(name)) continue; // a parameter name, resolved in the target account
       for (const item of sourced.value.split(',').map((s) => s.trim())) {
         const why = boundValueProblem(item, instance, (reach.get(`${name}=${sourced.value}`) ?? 0) > 1);
         if (!why) continue;
-        const line = `${sourced.at}: ${item} is bound to a region or account (${instance.unit.id} ${instance.region}: ${why}); allowed: a value the template resolves per instance (an AWS::SSM::Parameter::Value parameter the target account fills, a Mappings table on AWS::Region)`;
         const key = `${sourced.at}|${item}|${why}`;
-        if (!reported.has(key)) problems.push(line);
-        reported.add(key);
+        const entry = found.get(key) ?? { at: sourced.at, item, why, where: [] };
+        entry.where.push(`${instance.unit.id} ${instance.region}`);
+        found.set(key, entry);
       }
     }
+  }
+  for (const { at, item, why, where } of found.values()) {
+    problems.push(`${at}: ${item} is bound to a region or account (${where.join(', ')}: ${why}); allowed: a value the template resolves per instance (an AWS::SSM::Parameter::Value parameter the target account fills, a Mappings table on AWS::Region)`);
   }
 }
 
