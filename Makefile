@@ -17,7 +17,7 @@ EMULATOR_PORT ?= 5000
 export TARGET EMULATOR_HOST EMULATOR_PORT
 
 .PHONY: help all install types typecheck build validate lint check diff package deploy destroy \
-        local-up local-down stackset stackset-plan stackset-drift test bench clean
+        local-up local-down stackset stackset-plan stackset-drift stackset-stop test bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -48,6 +48,7 @@ validate: install ## ajv schema validation + cross-stack integrity + cfn-lint ov
 	$(TSX) scripts/validate.ts
 	$(TSX) scripts/validate.ts --dir generated/standalone
 	$(TSX) scripts/validate.ts --dir generated/stacksets
+	$(TSX) scripts/stackset.ts check --all
 
 check: node_modules/.installed ## PCI DSS v4.0 rules, segmentation proof, diagrams, evidence report
 	$(TSX) scripts/check.ts
@@ -76,8 +77,11 @@ stackset: install ## Roll out MANIFEST as a StackSet (create/update stack set, r
 stackset-plan: install ## What `make stackset` would change for MANIFEST, without changing anything
 	$(TSX) scripts/stackset.ts plan --manifest $(MANIFEST)
 
-stackset-drift: install ## Drift detection on the stack set of MANIFEST
+stackset-drift: install ## Drift detection on every layer of every instance of MANIFEST
 	$(TSX) scripts/stackset.ts drift --manifest $(MANIFEST)
+
+stackset-stop: install ## Stop the running or queued operations of the stack set of MANIFEST
+	$(TSX) scripts/stackset.ts stop --manifest $(MANIFEST)
 
 test: install typecheck local-up ## Type check and run every test (node:test), emulator included
 	node --import tsx --test --test-concurrency=2 test/*.test.ts
