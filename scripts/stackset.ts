@@ -107,7 +107,7 @@ function estimateCommand(spec: StackSetSpec, accountsOption?: string, regionsOpt
 }
 
 /** StopStackSetOperation on every running or queued operation, then waits until they stopped. */
-async function stopCommand(spec: StackSetSpec, ctx: RolloutContext): Promise<number> {
+export async function stopCommand(spec: StackSetSpec, ctx: RolloutContext): Promise<number> {
   const name = spec.manifest.stackSetName;
   if (!(await ctx.api.describeStackSet(name))) throw new StackSetMissing(`${spec.file}: stack set ${name} does not exist: nothing to stop`);
   const ids = new Set([...(await ctx.api.listOperations(name)).filter((o) => ACTIVE_OPERATION.has(o.Status ?? '')).map((o) => o.OperationId!), ...(ctx.operationLog?.list() ?? []).map((o) => o.operationId)]);

@@ -83,11 +83,15 @@ export function typeProblems(spec: StackSetSpec, regions: readonly string[], typ
 
 const CERTIFICATE = /^arn:aws[a-z-]*:acm:/;
 
-export async function preflight(spec: StackSetSpec, plan: Plan, observed: { readonly notes?: readonly string[] }, ctx: PreflightContext, source?: TemplateSource): Promise<PreflightResult> {
+export async function preflight(spec: StackSetSpec, plan: Plan, observed: { readonly organization?: ReadonlyMap<string, { readonly accounts: readonly string[] }> }, ctx: PreflightContext, source?: TemplateSource): Promise<PreflightResult> {
   const instances = reached(spec, plan);
   if (instances.length === 0) return { problems: [], notes: [] };
   const regions = [...new Set(instances.map((i) => i.region))];
   const { problems, notes } = typeProblems(spec, regions, templateTypes(spec));
+  const canary = spec.manifest.canary;
+  if (canary && observed.organization && ![...observed.organization.values()].some((m) => m.accounts.includes(canary.account))) {
+    problems.push(`${spec.file}: canary.account: ${canary.account} is in none of the target OUs (${[...observed.organization.keys()].join(', ')}); allowed: an account of a target OU`);
+  }
   const readRole = readRoleOf(spec.manifest);
   const serviceManaged = spec.manifest.permissions.model === 'SERVICE_MANAGED';
   const ssmParameters = spec.ssmParameters;

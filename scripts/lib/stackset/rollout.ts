@@ -295,12 +295,14 @@ interface Canary {
   readonly regions: readonly string[];
 }
 
-function canaryOf(spec: StackSetSpec): Canary | undefined {
+/** For an OU target, the canary's unit is the OU that holds the account (AWS Organizations; without it, the first OU). */
+function canaryOf(spec: StackSetSpec, organization?: ReadonlyMap<string, OuMembers>): Canary | undefined {
   const canary = spec.manifest.canary;
   if (!canary) return undefined;
   const regions = canary.region ? [canary.region] : [...spec.regionOrder];
   const own = spec.instances.find((i) => i.unit.kind === 'account' && i.unit.id === canary.account);
-  const unit = own?.unit ?? spec.instances.find((i) => i.unit.kind === 'ou')?.unit;
+  const holding = [...(organization ?? [])].find(([, members]) => members.accounts.includes(canary.account))?.[0];
+  const unit = own?.unit ?? (holding ? { kind: 'ou' as const, id: holding } : spec.instances.find((i) => i.unit.kind === 'ou')?.unit);
   return unit ? { unit, account: canary.account, regions } : undefined;
 }
 
@@ -429,7 +431,7 @@ export async function applyRollout(spec: StackSetSpec, ctx: RolloutContext): Pro
   const targetsByRegion = countBy(spec.instances, (i) => i.region);
   const runner = new PhaseRunner(api, name, prefs, targetsByRegion, waitOptions, ctx.operationLog);
   const role: CustomExecutionRole = await executionRoleFor(spec, observed.adminAccount, source.bucket, ctx);
-  const canary = canaryOf(spec);
+  const canary = canaryOf(spec, observed.organization);
   const isCanary = canary ? isCanaryOf(canary) : () => false;
 
   const instanceCalls = (list: readonly Batch[], start: (input: any) => Promise<string>, onlyAccount?: string): OperationCall[] =>
