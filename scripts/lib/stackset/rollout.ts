@@ -22,7 +22,7 @@ import type { OperationLog, WaitOptions } from './operations.js';
 import { organizationTargets, type OuMembers } from './organization.js';
 import { PhaseRunner, countBy, overTolerance, settleActiveOperations, type OperationCall } from './phases.js';
 import { preflight } from './preflight.js';
-import { firstFailure, instanceStacks, lastDuration } from './read-path.js';
+import { describeStack, firstFailure, instanceStacks, lastDuration } from './read-path.js';
 import {
   actualInstances,
   batches,
@@ -38,7 +38,7 @@ import {
   type Plan,
 } from './reconcile.js';
 import { finalRows, formatPlan, formatTable, isNoop, type FinalRow } from './report.js';
-import { templateDifferences, templateForStackSet, type PackageTemplates } from './template-source.js';
+import { alreadyPackaged, templateDifferences, templateForStackSet, type PackageTemplates } from './template-source.js';
 
 export interface RolloutContext {
   readonly api: StackSetApi;
@@ -180,8 +180,8 @@ export async function measureMinutesPerStack(spec: StackSetSpec, ctx: RolloutCon
   const minutes = await mapLimited(deployed, 4, async (s) => {
     try {
       const cfn = ctx.clients.inAccount(s.Account!, s.Region!, readRole).cloudformation;
-      const [root] = await instanceStacks(cfn, s.StackId!).then((stacks) => stacks.slice(0, 1));
-      return root ? await lastDuration(cfn, root.stack) : undefined;
+      const root = await describeStack(cfn, s.StackId!);
+      return root ? await lastDuration(cfn, root) : undefined;
     } catch {
       return undefined; // no read role there (yet): no measurement from this instance
     }
@@ -244,7 +244,9 @@ export async function planRollout(spec: StackSetSpec, ctx: RolloutContext): Prom
   await prepareEmulatorTargets(spec, ctx, false);
   const observed = await observe(spec, ctx);
   const active = observed.existing ? (await ctx.api.listOperations(spec.manifest.stackSetName)).filter((o) => ACTIVE_OPERATION.has(o.Status ?? '')) : [];
-  const templateChanges = observed.existing ? await templateDifferences(spec, observed.existing.TemplateBody, (b, k) => ctx.api.s3Text(b, k)) : [];
+  // The packaged root the stack set holds names every layer by content hash: when it is what packaging would give, no layer changed.
+  const samePackage = observed.existing && alreadyPackaged(spec, ctx.target, observed.adminAccount, observed.existing.TemplateBody);
+  const templateChanges = observed.existing && !samePackage ? await templateDifferences(spec, observed.existing.TemplateBody, (b, k) => ctx.api.s3Text(b, k)) : [];
   const roleChanges = observed.existing ? await executionRoleDifferences(spec, observed, ctx) : [];
   const plan = assemblePlan(spec, observed, [...templateChanges, ...roleChanges], comparableOn(ctx.target));
   for (const line of formatPlan(plan, { stackSetName: spec.manifest.stackSetName, deleteStacks: ctx.deleteStacks })) ctx.log(line);
@@ -400,8 +402,9 @@ export async function applyRollout(spec: StackSetSpec, ctx: RolloutContext): Pro
   const prefs = spec.manifest.operationPreferences;
   const waitOptions = { ...ctx.wait, log };
 
-  if (await api.describeStackSet(name)) await settleActiveOperations(api, name, waitOptions, ctx.operationLog);
-  const source = await templateForStackSet(spec, ctx.target, ctx.packager);
+  const before = await api.describeStackSet(name);
+  if (before) await settleActiveOperations(api, name, waitOptions, ctx.operationLog);
+  const source = await templateForStackSet(spec, ctx.target, ctx.packager, { account: await api.callerAccount(), body: before?.TemplateBody });
   if (spec.hasNestedStacks) log(`packaged ${spec.template}: ${source.uploaded.length} uploaded, ${source.skipped.length} already in the bucket → ${source.templateUrl}`);
   const observed = await observe(spec, ctx);
   if (source.bucket) {
@@ -425,7 +428,8 @@ export async function applyRollout(spec: StackSetSpec, ctx: RolloutContext): Pro
     return { plan, operations: 0, rows: [], failures: ['preflight failed, no operation started:', ...checks.problems.map((p) => `  ${p}`)] };
   }
 
-  const measured = await measureMinutesPerStack(spec, ctx, observed.summaries);
+  // Measured durations set the operations' timeouts: read only when there is an operation to time.
+  const measured = isNoop(plan) ? undefined : await measureMinutesPerStack(spec, ctx, observed.summaries);
   const { minutes } = minutesPerStack(spec, measured);
   const timeoutOf = (units: number, regions: readonly string[]): number | undefined => (process.env.STACKSET_TIMEOUT_MINUTES ? undefined : operationTimeoutMs(spec, { units, regions }, minutes));
   const targetsByRegion = countBy(spec.instances, (i) => i.region);

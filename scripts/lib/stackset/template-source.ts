@@ -10,6 +10,7 @@ import { parseTemplate } from '../../../templates-src/core/yaml.js';
 import type { AwsTarget } from '../aws.js';
 import { GENERATED_TEMPLATES } from '../paths.js';
 import { mapLimited } from './api.js';
+import { KEY_PREFIX, defaultBucketName, planPackage, templateUrl } from '../package.js';
 import { DEFAULT_TEMPLATE, type StackSetSpec } from './manifest.js';
 
 /** CloudFormation's limit for an inline TemplateBody. */
@@ -37,9 +38,6 @@ export type PackageTemplates = (opts: {
 
 export class TemplateSourceError extends Error {}
 
-/** Where scripts/lib/package.ts puts the packaged templates in the artifact bucket. */
-export const TEMPLATES_KEY_PREFIX = 'templates/';
-
 /** Loaded on first use, so that plan and the manifest checks never need the packager. */
 export async function loadPackager(): Promise<PackageTemplates> {
   const modulePath = '../package.js';
@@ -52,7 +50,23 @@ export async function loadPackager(): Promise<PackageTemplates> {
   throw new TemplateSourceError('scripts/lib/package.ts does not export packageTemplates');
 }
 
-export async function templateForStackSet(spec: StackSetSpec, target: AwsTarget, packager?: PackageTemplates): Promise<TemplateSource> {
+/**
+ * The packaged platform as it would be, without calling AWS (keys are content hashes): when the
+ * stack set already holds exactly this root, every template it names is in the bucket already and
+ * nothing needs uploading — the run skips packaging.
+ */
+export function alreadyPackaged(spec: StackSetSpec, target: AwsTarget, account: string, deployedBody: string | undefined): TemplateSource | undefined {
+  if (!spec.hasNestedStacks || deployedBody === undefined) return undefined;
+  const bucket = defaultBucketName(account, target.region);
+  const plan = planPackage(GENERATED_TEMPLATES, (key) => templateUrl(bucket, key, target));
+  const root = plan[plan.length - 1];
+  if (root.text !== deployedBody) return undefined;
+  return { templateUrl: templateUrl(bucket, root.key, target), text: root.text, uploaded: [], skipped: plan.map((t) => t.key), bucket, keyPrefix: KEY_PREFIX };
+}
+
+export async function templateForStackSet(spec: StackSetSpec, target: AwsTarget, packager?: PackageTemplates, deployed?: { account: string; body?: string }): Promise<TemplateSource> {
+  const known = deployed && !packager ? alreadyPackaged(spec, target, deployed.account, deployed.body) : undefined;
+  if (known) return known;
   if (!spec.hasNestedStacks) {
     const bytes = Buffer.byteLength(spec.templateText);
     if (bytes > TEMPLATE_BODY_LIMIT) {
@@ -70,7 +84,7 @@ export async function templateForStackSet(spec: StackSetSpec, target: AwsTarget,
     uploaded: result.uploaded,
     skipped: result.skipped,
     bucket: result.bucket,
-    keyPrefix: TEMPLATES_KEY_PREFIX,
+    keyPrefix: KEY_PREFIX,
   };
 }
 
