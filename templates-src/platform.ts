@@ -128,10 +128,7 @@ export function buildPlatform(config: PlatformConfig = PLATFORM, layers: readonl
         continue;
       }
       rootParameters.set(name, { spec, from: layer.id });
-      // An SSM-typed parameter is passed to the layer by name: Ref in the root would hand the layer
-      // the resolved value, which the layer's own SSM type would then look up as a parameter name.
-      const rootSpec: ParameterSpec = /^AWS::SSM::Parameter::Value</.test(spec.Type) ? { ...spec, Type: 'String' } : spec;
-      root.parameter(name, rootSpec, template.parameterGroupOf(name));
+      root.parameter(name, spec, template.parameterGroupOf(name));
     }
   }
 
