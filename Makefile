@@ -6,6 +6,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 VENV        := .venv
+# checkov pins an older boto3 than the project: it gets a venv of its own (requirements-checkov.txt).
+VENV_CHECKOV := .venv-checkov
 NODE_BIN    := node_modules/.bin
 TSX         := $(NODE_BIN)/tsx
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/$(NODE_BIN):$(PATH)
@@ -24,7 +26,7 @@ help: ## List the targets
 
 all: install build validate check local-up deploy ## Main job: build, validate and check every template, deploy to the local emulator
 
-install: node_modules/.installed $(VENV)/.installed ## npm ci + Python venv (cfn-lint, moto, awscli) from pinned versions
+install: node_modules/.installed $(VENV)/.installed $(VENV_CHECKOV)/.installed ## npm ci + Python venvs (cfn-lint, moto, awscli, parliament; checkov) from pinned versions
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -33,6 +35,11 @@ node_modules/.installed: package.json package-lock.json
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV_CHECKOV)/.installed: requirements-checkov.txt
+	python3 -m venv $(VENV_CHECKOV)
+	$(VENV_CHECKOV)/bin/pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
 	@touch $@
 
 types: node_modules/.installed ## Regenerate templates-src/spec-types from the AWS resource specification
@@ -44,10 +51,11 @@ typecheck: node_modules/.installed ## tsc --noEmit over sources, scripts and tes
 build: node_modules/.installed ## Render every template and parameter file into generated/
 	$(TSX) scripts/build.ts
 
-validate: install ## ajv schema validation + cross-stack integrity + cfn-lint over generated/
+validate: install ## ajv schema validation + cross-stack integrity + cfn-lint + deployability checks + parliament/checkov over generated/
 	$(TSX) scripts/validate.ts
 	$(TSX) scripts/validate.ts --dir generated/standalone
 	$(TSX) scripts/validate.ts --dir generated/stacksets
+	$(TSX) scripts/scan.ts
 	$(TSX) scripts/stackset.ts check --all
 
 check: node_modules/.installed ## PCI DSS v4.0 rules, segmentation proof, diagrams, evidence report

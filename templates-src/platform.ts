@@ -68,6 +68,16 @@ export interface Platform {
 
 export const stackId = (layerId: string): string => `${layerId}Stack`;
 
+/**
+ * The root's spec of a layer parameter. An SSM parameter type is resolved where it is declared:
+ * the root passes the SSM parameter *name* on as a String and the layer reads the value in the
+ * target account and region (a root of SSM type would pass the resolved value, which the layer
+ * would then look up as a name).
+ */
+function rootSpec(spec: ParameterSpec): ParameterSpec {
+  return spec.Type.startsWith('AWS::SSM::Parameter::Value<') ? { ...spec, Type: 'String' } : spec;
+}
+
 /** Parameters a rule refers to. */
 function referencedParameters(value: unknown, out: string[] = []): string[] {
   if (Intrinsic.is(value)) {
@@ -128,7 +138,7 @@ export function buildPlatform(config: PlatformConfig = PLATFORM, layers: readonl
         continue;
       }
       rootParameters.set(name, { spec, from: layer.id });
-      root.parameter(name, spec, template.parameterGroupOf(name));
+      root.parameter(name, rootSpec(spec), template.parameterGroupOf(name));
     }
   }
 

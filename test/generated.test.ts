@@ -45,3 +45,20 @@ test('the root declares every layer parameter that is not wired, and wires the r
   assert.ok(!root.parameterNames.includes('LogsKeyArn'), 'LogsKeyArn comes from the kms layer, not from the user');
   assert.ok(network.parameterNames.includes('LogsKeyArn'));
 });
+
+test('the build evaluates the template rules on every parameter file: staging and prod need an alarm subscriber, prod a central log archive', () => {
+  const { root } = buildPlatform();
+  const rules = root.render().Rules as Record<string, unknown>;
+  assert.ok(rules.ObservabilityAlarmSubscriberOutsideDev && rules.AuditCentralLogArchiveInProd, `root rules: ${Object.keys(rules).join(', ')}`);
+  const staging = { Environment: 'staging', BackendHostname: 'backend.staging.payments.example.com', ApiDomainName: 'api.staging.payments.example.com', MtlsTruststoreUri: 's3://pki/ca.pem', ContainerImageDigest: `sha256:${'0'.repeat(64)}`, XRayDaemonImageDigest: `sha256:${'0'.repeat(64)}` };
+  assert.throws(() => renderParameterFile(root, staging, 'staging.ts'), /staging\.ts: Rules\.ObservabilityAlarmSubscriberOutsideDev: staging and prod need AlarmEmail/);
+  assert.doesNotThrow(() => renderParameterFile(root, { ...staging, AlarmEmail: 'oncall@example.com' }, 'staging.ts'));
+  assert.throws(() => renderParameterFile(root, { ...staging, Environment: 'prod', AlarmEmail: 'oncall@example.com' }, 'prod.ts'), /prod\.ts: Rules\.AuditCentralLogArchiveInProd: prod needs LogArchiveBucketArn/);
+});
+
+test('a layer parameter of an SSM parameter type is passed on by name: the root declares it as a String, the layer resolves it', () => {
+  const { root, layers } = buildPlatform();
+  const network = layers.find((l) => l.name === 'network')!;
+  assert.equal(network.parameterSpec('S3PrefixListIdParameter')!.Type, 'AWS::SSM::Parameter::Value<String>');
+  assert.equal(root.parameterSpec('S3PrefixListIdParameter')!.Type, 'String', 'a root of SSM type would pass the value, which the layer would look up as a name');
+});

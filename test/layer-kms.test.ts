@@ -22,7 +22,7 @@ test('every key rotates automatically, is symmetric and is retained on delete an
     for (const [id, key] of keys(t)) {
       assert.equal(key.Properties.EnableKeyRotation, true, `${id} rotation`);
       assert.ok(key.Properties.RotationPeriodInDays, `${id} cryptoperiod`);
-      assert.equal(key.DeletionPolicy, 'Retain', `${id} DeletionPolicy`);
+      assert.equal(key.DeletionPolicy, 'RetainExceptOnCreate', `${id} DeletionPolicy`);
       assert.equal(key.UpdateReplacePolicy, 'Retain', `${id} UpdateReplacePolicy`);
     }
   };
@@ -53,7 +53,7 @@ test('the logs key lets only this account\'s log groups use it (regional princip
   const statement = kms.Resources.LogsKey.Properties.KeyPolicy.Statement.find((s: any) => JSON.stringify(s.Principal).includes('logs.'));
   assert.ok(statement, 'CloudWatch Logs principal statement');
   assert.deepEqual(statement.Principal, { Service: { 'Fn::Sub': 'logs.${AWS::Region}.amazonaws.com' } });
-  assert.ok(statement.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn']);
+  assert.ok(statement.Condition.StringLike['kms:EncryptionContext:aws:logs:arn'], 'the encryption context names this account\'s log groups');
 });
 
 test('each data key is usable only through its own service', () => {

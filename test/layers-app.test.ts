@@ -60,7 +60,8 @@ test('front door: stage with JSON access logs to a KMS group, X-Ray, throttling;
     const stage = t.Resources.Stage.Properties;
     assert.equal(stage.TracingEnabled, true);
     assert.doesNotThrow(() => JSON.parse(stage.AccessLogSetting.Format), 'access log format is JSON');
-    assert.equal(t.Resources[stage.AccessLogSetting.DestinationArn['Fn::GetAtt'][0]].Properties.KmsKeyId.Ref, 'LogsKeyArn');
+    const group = stage.AccessLogSetting.DestinationArn['Fn::Sub'][1].Name.Ref;
+    assert.equal(t.Resources[group].Properties.KmsKeyId.Ref, 'LogsKeyArn', 'access logs go to a group encrypted with the logs key');
     assert.ok(stage.MethodSettings[0].ThrottlingRateLimit && stage.MethodSettings[0].ThrottlingBurstLimit);
     assert.equal(stage.MethodSettings[0].DataTraceEnabled, false, 'no request/response bodies (card data) in execution logs');
     assert.ok(resourcesOfType(t, 'AWS::ApiGateway::UsagePlan').length === 1 && resourcesOfType(t, 'AWS::ApiGateway::UsagePlanKey').length === 1);
@@ -76,7 +77,8 @@ test('no load balancer is reachable from the internet: internal NLB, TLS 443 onl
       assert.equal(l.Properties.Protocol, 'TLS', `${id} TLS`);
       assert.equal(l.Properties.Port, 443);
       assert.match(l.Properties.SslPolicy, /^ELBSecurityPolicy-TLS13-1-2/);
-      assert.deepEqual(l.Properties.Certificates, [{ CertificateArn: { Ref: 'CertificateArn' } }]);
+      assert.deepEqual(l.Properties.Certificates, [{ CertificateArn: { Ref: 'CertificateArnParameter' } }]);
+      assert.equal(t.Parameters!.CertificateArnParameter.Type, 'AWS::SSM::Parameter::Value<String>', 'the certificate of this account and region, read from SSM there');
     }
     const nlbIngress = resourcesOfType(net, 'AWS::EC2::SecurityGroupIngress').filter(([, r]) => r.Properties.GroupId['Fn::GetAtt']?.[0] === 'NlbSecurityGroup');
     assert.equal(nlbIngress.length, 0, 'nothing but the VPC link reaches the NLB');
@@ -100,7 +102,10 @@ test('task definition: pinned image, read-only root, non-root, unprivileged, sec
       assert.ok(c.User && !/^(0|root)(:|$)/.test(c.User), `${c.Name} non-root`);
       assert.equal(c.LogConfiguration.LogDriver, 'awslogs');
     }
-    assert.deepEqual(app.Image, { Ref: 'ContainerImage' });
+    // Built from this region's registry (no internet egress), pinned by digest.
+    assert.equal(app.Image['Fn::Sub'][0], '${Account}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/${Repository}@${Digest}');
+    assert.deepEqual(app.Image['Fn::Sub'][1].Digest, { Ref: 'ContainerImageDigest' });
+    assert.match(xray.Image['Fn::Sub'][0], /^\$\{AWS::AccountId\}\.dkr\.ecr\.\$\{AWS::Region\}\.\$\{AWS::URLSuffix\}\/\$\{Prefix\}\/xray\/aws-xray-daemon@\$\{Digest\}$/, 'X-Ray daemon through the ECR Public pull-through cache');
     assert.equal(xray.Name, 'xray-daemon');
     for (const s of app.Secrets) assert.match(s.ValueFrom.Ref, /SecretArn$/);
     for (const e of app.Environment) assert.doesNotMatch(e.Name, /SECRET|PASSWORD|TOKEN|KEY$/, `${e.Name} looks like a secret in an environment variable`);
@@ -111,8 +116,8 @@ test('task definition: pinned image, read-only root, non-root, unprivileged, sec
   passesAndCatches(check, compute, (t) => (t.Resources.TaskDefinition.Properties.ContainerDefinitions[0].ReadonlyRootFilesystem = false));
   passesAndCatches(check, compute, (t) => (t.Resources.TaskDefinition.Properties.ContainerDefinitions[0].User = '0:0'));
   passesAndCatches(check, compute, (t) => t.Resources.TaskDefinition.Properties.ContainerDefinitions[0].Environment.push({ Name: 'DB_PASSWORD', Value: 'x' }));
-  assert.match(parameterValueProblem(compute.Parameters!.ContainerImage, 'public.ecr.aws/nginx/nginx:latest')!, /does not match/);
-  assert.equal(parameterValueProblem(compute.Parameters!.ContainerImage, `111122223333.dkr.ecr.eu-west-1.amazonaws.com/payment-app@sha256:${'a'.repeat(64)}`), undefined);
+  assert.match(parameterValueProblem(compute.Parameters!.ContainerImageDigest, 'latest')!, /does not match/);
+  assert.equal(parameterValueProblem(compute.Parameters!.ContainerImageDigest, `sha256:${'a'.repeat(64)}`), undefined);
 });
 
 test('service: private subnets, no public IP, circuit breaker with rollback, target tracking on CPU and memory', () => {

@@ -169,7 +169,7 @@ test('backup: KMS vault, daily plan kept 30 days, copy to the DR region, RDS and
     const rule = t.Resources.BackupPlan.Properties.BackupPlan.BackupPlanRule[0];
     assert.match(rule.ScheduleExpression, /^cron\(0 \d+ \? \* \* \*\)$/, 'daily');
     assert.equal(t.Parameters![rule.Lifecycle.DeleteAfterDays.Ref].Default, 30);
-    assert.match(JSON.stringify(rule.CopyActions), /backup:\$\{DrRegion\}/);
+    assert.match(JSON.stringify(rule.CopyActions), /backup:\$\{DrRegionParameter\}/);
     const selection = t.Resources.BackupSelection.Properties.BackupSelection;
     assert.match(JSON.stringify(selection.Resources), /:rds:.*:db:\*.*elasticfilesystem/);
     assert.equal(selection.Conditions.StringEquals[0].ConditionKey, 'aws:ResourceTag/BackupPolicy');

@@ -135,3 +135,12 @@ test('non-template data is refused by the emitter, not dumped as a map', () => {
   assert.throws(() => toYaml({ Resources: { X: { Type: 'T', Properties: { When: new Date(0) } } } }), /Date object is not template data/);
   assert.throws(() => toYaml({ A: undefined }), /undefined is not template data/);
 });
+
+test('YAML 1.1 non-strings are quoted (CloudFormation reads YAML 1.1): on/off/yes/no/y/n in any case, sexagesimal, octal, underscores', () => {
+  const values = ['on', 'Off', 'YES', 'no', 'y', 'N', '~', '1:20', '0777', '1_000', '=', '<<', 'TRUE'];
+  const yaml = toYaml({ values, plain: ['payment', 'eu-west-1', 'TLS_1_2', 'x1:20'] });
+  for (const v of values) assert.ok(yaml.includes(`'${v}'`), `${v} must be quoted in:\n${yaml}`);
+  for (const v of ['payment', 'eu-west-1', 'TLS_1_2']) assert.ok(yaml.includes(`- ${v}\n`), `${v} stays plain`);
+  assert.deepEqual((parseTemplate(yaml) as { values: string[] }).values, values, 'and reads back as the same strings');
+  assert.throws(() => toYaml({ n: 1e21 }), /YAML 1\.1 reads as a string/);
+});

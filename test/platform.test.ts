@@ -53,15 +53,15 @@ test('a wrong wiring fails the build: an output of a later layer, or of two earl
   );
 });
 
-test('every stateful resource carries DeletionPolicy and UpdateReplacePolicy (Snapshot where supported, else Retain)', () => {
+test('every stateful resource carries DeletionPolicy and UpdateReplacePolicy (Snapshot where supported, else RetainExceptOnCreate / Retain)', () => {
   const check = (layers: Record<string, CfnTemplate>) => {
     for (const [layer, t] of Object.entries(layers)) {
       for (const [id, r] of Object.entries(t.Resources)) {
         if (!STATEFUL.has(r.Type)) continue;
         const snapshot = ['AWS::RDS::DBInstance', 'AWS::ElastiCache::ReplicationGroup'].includes(r.Type);
-        const want = snapshot ? 'Snapshot' : 'Retain';
-        assert.equal(r.DeletionPolicy, want, `${layer}/${id} DeletionPolicy`);
-        assert.equal(r.UpdateReplacePolicy, want, `${layer}/${id} UpdateReplacePolicy`);
+        // RetainExceptOnCreate: kept once created, removed when the first create rolls back (retryable).
+        assert.equal(r.DeletionPolicy, snapshot ? 'Snapshot' : 'RetainExceptOnCreate', `${layer}/${id} DeletionPolicy`);
+        assert.equal(r.UpdateReplacePolicy, snapshot ? 'Snapshot' : 'Retain', `${layer}/${id} UpdateReplacePolicy`);
       }
     }
   };

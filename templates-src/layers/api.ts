@@ -1,6 +1,8 @@
-// Layer 9 — api: the single front door. A regional REST API whose only integration is a
-// private one — a VPC link (AWS::ApiGateway::VpcLink, the REST kind) to the internal NLB — with
-// API keys and a usage plan, throttling, X-Ray, JSON access logs to a KMS group, execution
+// Layer 9 — api: the single front door. A regional REST API served only on its custom domain
+// (TLS 1.2+, mutual TLS: merchants' servers present client certificates from the platform's CA;
+// the default execute-api endpoint is disabled), whose only integration is a private one — a VPC
+// link (AWS::ApiGateway::VpcLink, the REST kind) to the internal NLB — with API keys and a usage
+// plan for metering, throttling, X-Ray, JSON access logs to a KMS group, execution
 // logging (errors only, no payload data), and a WAFv2 web ACL associated with the *stage*
 // (AWS managed common, known-bad-inputs, SQL injection and IP reputation rule groups, a per-IP
 // rate limit), with WAF logs (API key and authorization headers redacted) to a KMS group.

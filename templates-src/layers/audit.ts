@@ -1,12 +1,14 @@
 // Layer 11 — audit: CloudTrail and AWS Config.
 // CloudTrail (switch off with EnableCloudTrail=false in accounts covered by an organization
 // trail): multi-region, global events, log-file validation, KMS (audit key), S3 data events on
-// the data bucket, to a versioned, TLS-only, object-locked bucket and to an encrypted CloudWatch
-// Logs group kept ≥ 365 days, with metric-filter alarms for security-relevant events
-// (PCI DSS 10.2.1.x, 10.3.x, 10.4.1, 10.5.1, 10.7.1).
+// the data bucket, to a versioned, TLS-only, object-locked bucket (COMPLIANCE mode unless a
+// parameter says GOVERNANCE) and to an encrypted CloudWatch Logs group kept ≥ 365 days, with
+// metric-filter alarms for security-relevant events (PCI DSS 10.2.1.x, 10.3.x, 10.4.1, 10.5.1, 10.7.1).
 // AWS Config: managed rules for the PCI controls of these resources; the recorder and delivery
 // channel are optional (CreateConfigRecorder=false in Control Tower accounts, which have one:
-// creating a second fails, and would break a StackSet rollout).
+// creating a second fails, and would break a StackSet rollout). Config delivers to a bucket of its
+// own (it cannot deliver to an Object Lock bucket). Both buckets replicate every file to the
+// central log-archive bucket of another account (PCI DSS 10.3.3), required in prod by a rule.
 import type { PlatformConfig } from '../config.js';
 import { AWS, Equals, If, Not, Ref, Sub, type Value } from '../core/intrinsics.js';
 import type { Template } from '../core/template.js';

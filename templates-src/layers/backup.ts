@@ -8,7 +8,7 @@
 import type { PlatformConfig } from '../config.js';
 import { AWS, Equals, If, Not, Sub } from '../core/intrinsics.js';
 import type { Template } from '../core/template.js';
-import { KEY_USES, keyPolicy } from './kms.js';
+import { KEY_POLICY_RESOURCE_STAR, KEY_USES, keyPolicy } from './kms.js';
 import { RETAIN_ON_DELETE, UNBOUND_SERVICE_TRUST, keyArnParameter, layerTemplate, policyDocument, serviceOnlyAssumeRolePolicy, ssmValueParameter } from './common.js';
 
 const vaultName = (config: PlatformConfig, suffix = ''): ReturnType<typeof Sub> => Sub(`${config.namePrefix}-backup${suffix}-\${Environment}`);
@@ -137,7 +137,7 @@ export function buildDrBackupVault(config: PlatformConfig): Template {
       PendingWindowInDays: 30,
       KeyPolicy: keyPolicy(KEY_USES.Backup),
     },
-    RETAIN_ON_DELETE,
+    { ...RETAIN_ON_DELETE, suppress: { parliament: KEY_POLICY_RESOURCE_STAR } },
   );
   const vault = t.resource(
     'DrBackupVault',

@@ -146,7 +146,10 @@ export function buildCompute(config: PlatformConfig): Template {
     },
   });
   const secretArns = [p.cacheAuthSecret.ref, p.signingKeySecret.ref];
-  const executionRole = t.resource('TaskExecutionRole', 'AWS::IAM::Role', {
+  const executionRole = t.resource(
+    'TaskExecutionRole',
+    'AWS::IAM::Role',
+    {
     Description: 'ECS agent: pulls the image, writes the task logs, injects the two application secrets',
     AssumeRolePolicyDocument: ecsTrust,
     Policies: [
@@ -183,7 +186,16 @@ export function buildCompute(config: PlatformConfig): Template {
         ),
       },
     ],
-  });
+    },
+    {
+      suppress: {
+        parliament: {
+          RESOURCE_MISMATCH:
+            'ecr:BatchImportUpstreamImage acts on a repository (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistry.html); parliament\'s action data predates it and expects "*".',
+        },
+      },
+    },
+  );
   const via = (service: string) => ({ StringEquals: { 'kms:ViaService': Sub(`${service}.\${AWS::Region}.amazonaws.com`) } });
   const taskStatements: PolicyStatement[] = [
     { Sid: 'PublishPaymentEvents', Effect: 'Allow', Action: ['kinesis:DescribeStreamSummary', 'kinesis:ListShards', 'kinesis:PutRecord', 'kinesis:PutRecords'], Resource: p.streamArn.ref },
@@ -199,7 +211,7 @@ export function buildCompute(config: PlatformConfig): Template {
       Effect: 'Allow',
       Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
       Resource: p.fileSystemArn.ref,
-      Condition: { StringEquals: { 'elasticfilesystem:AccessPointArn': p.accessPointArn.ref } },
+      Condition: { ArnEquals: { 'elasticfilesystem:AccessPointArn': p.accessPointArn.ref } },
     },
     { Sid: 'ReadWriteDataObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: Sub('${Arn}/*', { Arn: p.dataBucketArn.ref }) },
     { Sid: 'ListDataBucket', Effect: 'Allow', Action: 's3:ListBucket', Resource: p.dataBucketArn.ref },

@@ -48,9 +48,11 @@ export const KEY_USES: Record<KeyClass, KeyUse> = {
         Sid: 'AllowCloudWatchLogsForThisAccountsLogGroups',
         Effect: 'Allow',
         Principal: { Service: Sub('logs.${AWS::Region}.amazonaws.com') },
-        Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+        // No kms:DescribeKey here: it carries no encryption context, so the condition could never match it.
+        Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
         Resource: '*',
-        Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Sub('arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*') } },
+        // The encryption-context key is a string holding an ARN: StringLike matches it (ArnLike works too).
+        Condition: { StringLike: { 'kms:EncryptionContext:aws:logs:arn': Sub('arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*') } },
       },
     ],
   },
@@ -109,7 +111,7 @@ export const KEY_USES: Record<KeyClass, KeyUse> = {
     // in a KMS key policy for EventBridge delivery), so a source condition on its statement would
     // drop every event silently. https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
     // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
-    servicePrincipals: () => [
+    servicePrincipals: (): PolicyStatement[] => [
       {
         Sid: 'AllowCloudWatchAlarmsOfThisAccount',
         Effect: 'Allow',
@@ -126,10 +128,15 @@ export const KEY_USES: Record<KeyClass, KeyUse> = {
         Principal: { Service: 'events.amazonaws.com' },
         Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         Resource: '*',
-        Condition: { ArnLike: { 'kms:EncryptionContext:aws:sns:topicArn': Sub('arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:*') } },
+        Condition: { StringLike: { 'kms:EncryptionContext:aws:sns:topicArn': Sub('arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:*') } },
       },
     ],
   },
+};
+
+/** parliament reads a key policy like an identity policy; in a key policy "*" is the key itself. */
+export const KEY_POLICY_RESOURCE_STAR = {
+  RESOURCE_STAR: 'In a key policy, Resource "*" means this key and nothing else; a key policy cannot name its own ARN (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html).',
 };
 
 export function keyPolicy(use: KeyUse) {
@@ -188,7 +195,7 @@ export function buildKms(config: PlatformConfig): Template {
         KeyUsage: 'ENCRYPT_DECRYPT',
         KeyPolicy: keyPolicy(use),
       },
-      { ...RETAIN_ON_DELETE, dataClassification: 'Confidential' },
+      { ...RETAIN_ON_DELETE, dataClassification: 'Confidential', suppress: { parliament: KEY_POLICY_RESOURCE_STAR } },
     );
     t.resource(`${keyClass}KeyAlias`, 'AWS::KMS::Alias', {
       AliasName: Sub(`alias/${config.namePrefix}-${keyClass.toLowerCase()}-\${Environment}`),

@@ -7,7 +7,8 @@
 //    for the host name the template pairs with it (ApiDomainName for the API's, else
 //    BackendHostname), issued in that account and region;
 //  - a prefix list ID: a placeholder ID (the emulator does not check egress prefix lists);
-//  - the DR region: the manifest's next region (each region the DR region of another), or none.
+//  - the DR region: none (no DR copy: the emulator has no DR vault stack), as make deploy's
+//    emulator path does (scripts/lib/deploy/local.ts).
 // make stackset-plan only looks. What is set is said in one line, only when something was set.
 // A real account (TARGET=aws) is never touched by this.
 import { ListCertificatesCommand, RequestCertificateCommand, type ACMClient } from '@aws-sdk/client-acm';
@@ -15,7 +16,7 @@ import { GetParameterCommand, PutParameterCommand, type SSMClient } from '@aws-s
 import { isAwsError } from '../aws.js';
 import { mapLimited } from './api.js';
 import type { StackSetClients } from './clients.js';
-import type { DesiredInstance, StackSetSpec } from './manifest.js';
+import type { StackSetSpec } from './manifest.js';
 
 interface EmulatorContext {
   readonly clients: StackSetClients;
@@ -49,13 +50,10 @@ async function emulatorCertificate(acm: ACMClient, domain: string): Promise<stri
 }
 
 /** The emulator value of one SSM-typed parameter for an instance, or undefined when the emulator has none to offer. */
-async function emulatorValue(spec: StackSetSpec, parameter: string, instance: DesiredInstance, values: Readonly<Record<string, string>>, acm: ACMClient): Promise<string | undefined> {
+async function emulatorValue(spec: StackSetSpec, parameter: string, values: Readonly<Record<string, string>>, acm: ACMClient): Promise<string | undefined> {
   if (/CertificateArn/.test(parameter)) return emulatorCertificate(acm, hostFor(spec, parameter, values));
   if (/PrefixList/.test(parameter)) return EMULATOR_PREFIX_LIST;
-  if (/DrRegion/.test(parameter)) {
-    const regions = spec.regionOrder;
-    return regions.length > 1 ? regions[(regions.indexOf(instance.region) + 1) % regions.length] : 'none';
-  }
+  if (/DrRegion/.test(parameter)) return 'none';
   return undefined;
 }
 
@@ -80,7 +78,7 @@ export async function prepareEmulatorTargets(spec: StackSetSpec, ctx: EmulatorCo
         missing.push(`${instance.unit.id} ${instance.region} ${name}`);
         continue;
       }
-      const value = await emulatorValue(spec, parameter, instance, values, clients.acm);
+      const value = await emulatorValue(spec, parameter, values, clients.acm);
       if (value === undefined) throw new Error(`emulator: ${instance.unit.id} ${instance.region}: SSM parameter ${name} (${parameter}) is not set and the emulator has no stand-in value for it; set it in that account`);
       await clients.ssm.send(new PutParameterCommand({ Name: name, Value: value, Type: 'String', Overwrite: true }));
       set.push(`${instance.unit.id} ${instance.region} ${name}`);

@@ -56,8 +56,14 @@ export async function loadAwsRules(dir: string = HERE): Promise<AwsRule[]> {
   return rules.sort((a, b) => a.id.localeCompare(b.id));
 }
 
-/** The input of the checks for one directory of templates (its parameter files when it is generated/templates). */
-export function awsRuleInput(dir: string, parametersDir = join(dir, '..', 'parameters')): AwsRuleInput {
+/**
+ * The input of the checks for one directory of templates, with the parameter files of
+ * <dir>/../parameters when dir is a templates/ directory (generated/templates, or a fixture's).
+ * A directory that holds templates/ (and parameters/) is read as that pair.
+ */
+export function awsRuleInput(dir: string): AwsRuleInput {
+  if (existsSync(join(dir, 'templates'))) dir = join(dir, 'templates');
+  const parametersDir = join(dir, '..', 'parameters');
   const withParameters = basename(dir) === 'templates' && existsSync(parametersDir);
   const inputs = loadInputs(dir, withParameters ? parametersDir : undefined);
   let contexts: ContextSpec[] | undefined;
@@ -128,3 +134,50 @@ export function subOf(node: unknown): { text: string; variables: Record<string, 
 export function contextResources(context: ContextSpec) {
   return context.layers.flatMap((layer) => [...layer.resources.values()]);
 }
+
+export interface ResolvedResource {
+  readonly file: string;
+  readonly logicalId: string;
+  readonly type: string;
+  readonly properties: Record<string, unknown>;
+  readonly resource: Record<string, unknown>;
+}
+
+const refOf = (value: unknown): string | undefined =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 1 && typeof (value as { Ref?: unknown }).Ref === 'string' ? (value as { Ref: string }).Ref : undefined;
+const getAttOf = (value: unknown): [string, string] | undefined => {
+  const args = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)['Fn::GetAtt'] : undefined;
+  return Array.isArray(args) && typeof args[0] === 'string' && typeof args[1] === 'string' ? [args[0], args[1]] : undefined;
+};
+
+/**
+ * The resource a value stands for, across nested stacks: a Ref or GetAtt of a resource of the
+ * same template, or a Ref to a parameter the root feeds from another layer's output
+ * (GetAtt <Stack>.Outputs.<Name>), followed to the resource that output names.
+ */
+export function resolveResource(input: AwsRuleInput, file: string, value: unknown, depth = 0): ResolvedResource | undefined {
+  if (depth > 5) return undefined;
+  const tree = input.templates.get(file);
+  if (!tree) return undefined;
+  const resourcesOf = (tree.Resources ?? {}) as Record<string, Record<string, unknown>>;
+  const name = refOf(value) ?? getAttOf(value)?.[0];
+  if (name === undefined) return undefined;
+  const own = resourcesOf[name];
+  if (own) return { file, logicalId: name, type: String(own.Type), properties: (own.Properties ?? {}) as Record<string, unknown>, resource: own };
+  if (!(name in ((tree.Parameters ?? {}) as object))) return undefined;
+  const root = input.templates.get('root.yaml');
+  if (!root || file === 'root.yaml') return undefined;
+  for (const stack of Object.values((root.Resources ?? {}) as Record<string, Record<string, unknown>>)) {
+    const props = (stack.Properties ?? {}) as { TemplateURL?: unknown; Parameters?: Record<string, unknown> };
+    if (stack.Type !== 'AWS::CloudFormation::Stack' || typeof props.TemplateURL !== 'string' || basename(props.TemplateURL) !== file) continue;
+    const source = getAttOf(props.Parameters?.[name]);
+    if (!source || !source[1].startsWith('Outputs.')) return undefined;
+    const sourceStack = ((root.Resources ?? {}) as Record<string, Record<string, { TemplateURL?: unknown }>>)[source[0]];
+    const sourceFile = typeof sourceStack?.Properties?.TemplateURL === 'string' ? basename(sourceStack.Properties.TemplateURL) : undefined;
+    const output = sourceFile ? ((input.templates.get(sourceFile)?.Outputs ?? {}) as Record<string, { Value?: unknown }>)[source[1].slice('Outputs.'.length)] : undefined;
+    return sourceFile && output ? resolveResource(input, sourceFile, output.Value, depth + 1) : undefined;
+  }
+  return undefined;
+}
+
+export { refOf, getAttOf };
