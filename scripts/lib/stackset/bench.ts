@@ -16,6 +16,7 @@ import { StackSetApi } from './api.js';
 import { stackSetClients } from './clients.js';
 import { loadManifest } from './manifest.js';
 import { applyRollout, planRollout, type RolloutContext } from './rollout.js';
+import { alreadyPackaged } from './template-source.js';
 
 const ACCOUNTS = ['100000000101', '100000000102', '100000000103'];
 
@@ -41,7 +42,9 @@ function context(): RolloutContext {
 /** The stack set deployed once (the first run), so that what is measured has nothing to change. */
 async function deployed(ctx: RolloutContext, file: string): Promise<void> {
   const spec = loadManifest(file);
-  if ((await ctx.api.describeStackSet(spec.manifest.stackSetName)) && (await ctx.api.listStackInstances(spec.manifest.stackSetName)).every((i) => i.Status === 'CURRENT')) return;
+  const existing = await ctx.api.describeStackSet(spec.manifest.stackSetName);
+  const current = existing && alreadyPackaged(spec, ctx.target, await ctx.api.callerAccount(), existing.TemplateBody);
+  if (current && (await ctx.api.listStackInstances(spec.manifest.stackSetName)).every((i) => i.Status === 'CURRENT')) return;
   const result = await applyRollout(spec, { ...ctx, packager: undefined });
   if (result.failures.length > 0) throw new Error(`bench: the stack set could not be deployed: ${result.failures.join('; ')}`);
 }
