@@ -418,6 +418,20 @@ describe('16.11 preflight before any operation', () => {
   });
 });
 
+describe('16.11 preflight: make validate\'s deployability checks over each instance\'s effective parameters', () => {
+  test('an instance whose own parameters break one (no alarm subscriber in prod): refused, named, before any operation', async () => {
+    const { preflight } = await import('../scripts/lib/stackset/preflight.js');
+    const base = loadManifest('stacksets/payments-prod.yaml');
+    const spec = { ...base, instances: base.instances.map((i) => (i.region === 'eu-central-1' && i.unit.id === '321098765432' ? { ...i, overrides: { AlarmEmail: '' } } : i)) };
+    const fake = fakeStackSetAws(spec);
+    const plan = { stackSet: 'create' as const, stackSetChanges: [], add: spec.instances, update: [], remove: [], unchanged: [], notes: [] };
+    const { problems } = await preflight(spec, plan, {}, fake.ctx);
+    assert.deepEqual(problems.map((p) => p.replace(/: see https.*$/, '')), [
+      '321098765432 eu-central-1 (and every instance with its parameters): generated/templates/observability.yaml: AlarmTopic: prod: AWS-SNS-001 alarms notify this topic, but it has no subscriber in prod: security alarms would reach nobody (set AlarmEmail)',
+    ]);
+  });
+});
+
 describe('16.12 measured durations replace the assumption', () => {
   test('the longest last create/update from the instances\' stack events, and the plan says which figure it used', async () => {
     const inAccount = (account: string) => ({

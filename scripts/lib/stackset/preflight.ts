@@ -22,6 +22,7 @@ import { parseTemplate } from '../../../templates-src/core/yaml.js';
 import { awsErrorName } from '../aws.js';
 import { buildContexts } from '../check/contexts.js';
 import { loadInputs } from '../check/inputs.js';
+import { formatFinding, type Finding } from '../validate/findings.js';
 import { GENERATED_TEMPLATES } from '../paths.js';
 import { cfnLintSchemas } from './gen-permissions.js';
 import { mapLimited } from './api.js';
@@ -156,7 +157,7 @@ export async function preflight(spec: StackSetSpec, plan: Plan, observed: { read
 async function deployabilityChecks(spec: StackSetSpec, instances: readonly DesiredInstance[], problems: string[]): Promise<string[]> {
   if (!spec.hasNestedStacks) return [];
   const modulePath = '../validate/aws-rules/index.js';
-  let rules: { loadAwsRules: () => Promise<unknown[]>; runAwsRules: (rules: unknown[], input: unknown) => { message?: string; file?: string; path?: string }[] };
+  let rules: { loadAwsRules: () => Promise<unknown[]>; runAwsRules: (rules: unknown[], input: unknown) => Finding[] };
   try {
     rules = (await import(modulePath)) as typeof rules;
   } catch {
@@ -165,16 +166,17 @@ async function deployabilityChecks(spec: StackSetSpec, instances: readonly Desir
   const loaded = await rules.loadAwsRules();
   const inputs = loadInputs(GENERATED_TEMPLATES);
   const templates = new Map(inputs.templates.map((t) => [basename(t.file), t.tree]));
-  const sets = new Map<string, { name: string; values: Record<string, string> }>();
+  const sets = new Map<string, { where: string; values: Record<string, string> }>();
   for (const i of instances) {
     const values = { ...spec.parameters, ...i.overrides };
     const key = JSON.stringify(values);
-    if (!sets.has(key)) sets.set(key, { name: `${i.unit.id} ${i.region}`, values });
+    if (!sets.has(key)) sets.set(key, { where: `${i.unit.id} ${i.region}`, values });
   }
   for (const set of sets.values()) {
-    const parameterSets = [{ name: set.name, file: spec.file, values: set.values }];
+    // One set per run, named by its environment as the checks expect (dev, staging, prod).
+    const parameterSets = [{ name: set.values.Environment ?? 'instance', file: spec.file, values: set.values }];
     const findings = rules.runAwsRules(loaded, { dir: GENERATED_TEMPLATES, templates, parameterSets, contexts: () => buildContexts({ ...inputs, parameterSets }) });
-    for (const f of findings) problems.push(`${set.name}: ${f.file ?? ''} ${f.path ?? ''}: ${f.message ?? JSON.stringify(f)}`.replace(/\s+/g, ' '));
+    for (const f of findings.filter((x) => x.severity === 'error')) problems.push(`${set.where} (and every instance with its parameters): ${formatFinding(f)}`);
   }
   return [];
 }
