@@ -19,7 +19,7 @@ EMULATOR_PORT ?= 5000
 export TARGET EMULATOR_HOST EMULATOR_PORT
 
 .PHONY: help all install types typecheck build validate lint check diff package deploy destroy refactor \
-        local-up local-down stackset stackset-plan stackset-drift test bench clean actionlint lint-workflows
+        local-up local-down stackset stackset-plan stackset-drift stackset-stop test bench clean actionlint lint-workflows
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -56,6 +56,7 @@ validate: install ## ajv schema validation + cross-stack integrity + cfn-lint + 
 	$(TSX) scripts/validate.ts --dir generated/standalone
 	$(TSX) scripts/validate.ts --dir generated/stacksets
 	$(TSX) scripts/scan.ts
+	$(TSX) scripts/stackset.ts check --all
 
 check: node_modules/.installed ## PCI DSS rules, segmentation proof, diagrams, evidence bundle; VERIFY=<dir> [COMMIT=<ref>] checks a bundle instead
 	$(TSX) scripts/check.ts $(if $(VERIFY),--verify $(VERIFY) $(if $(COMMIT),--commit $(COMMIT)))
@@ -87,8 +88,11 @@ stackset: install ## Roll out MANIFEST as a StackSet (create/update stack set, r
 stackset-plan: install ## What `make stackset` would change for MANIFEST, without changing anything
 	$(TSX) scripts/stackset.ts plan --manifest $(MANIFEST)
 
-stackset-drift: install ## Drift detection on the stack set of MANIFEST
+stackset-drift: install ## Drift detection on every layer of every instance of MANIFEST
 	$(TSX) scripts/stackset.ts drift --manifest $(MANIFEST)
+
+stackset-stop: install ## Stop the running or queued operations of the stack set of MANIFEST
+	$(TSX) scripts/stackset.ts stop --manifest $(MANIFEST)
 
 test: install typecheck local-up ## Type check and run every test (node:test), emulator included
 	node --import tsx --test --test-concurrency=2 test/*.test.ts

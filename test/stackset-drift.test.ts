@@ -1,106 +1,129 @@
-// make stackset-drift without real AWS: the calls and the output, from responses shaped as the
-// CloudFormation API gives them (test/fixtures/stackset/drift-responses.json). The emulator
-// cannot detect stack set drift at all; test/stackset-emulator.test.ts checks that case there.
+// make stackset-drift without real AWS, against recorded AWS responses
+// (test/fixtures/stackset/drift-responses.json): the stack set's own drift detection, then, in
+// each target account through the read-only role, DetectStackDrift on the instance's root and on
+// every nested layer stack — AWS does not descend into nested stacks
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/detect-drift-stack.html,
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-drift.html) — and the
+// output account × region × layer → drifted resources. The emulator cannot detect drift at all;
+// test/stackset-emulator.test.ts checks that case there.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { AwsCallError, type AwsTarget } from '../scripts/lib/aws.js';
+import type { AwsTarget } from '../scripts/lib/aws.js';
 import { ROOT } from '../scripts/lib/paths.js';
-import { StackSetApi, recordingRunner, type AwsRunner } from '../scripts/lib/stackset/api.js';
+import { StackSetApi } from '../scripts/lib/stackset/api.js';
 import { DriftNotSupported, StackSetMissing, callError, detectDrift, driftedCount, formatDrift } from '../scripts/lib/stackset/drift.js';
 import { loadManifest } from '../scripts/lib/stackset/manifest.js';
+import { awsError, recordedAws, type Responses } from './lib/recorded-aws.js';
 
-const responses = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'stackset', 'drift-responses.json'), 'utf8')) as Record<string, unknown>;
+const fixture = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'stackset', 'drift-responses.json'), 'utf8')) as {
+  admin: Record<string, unknown>;
+  drifted: { stacks: Record<string, object>; resources: Record<string, object[]>; drifts: Record<string, { status: string; drifts: object[] }> };
+};
 const spec = loadManifest('test/fixtures/stackset/three-accounts-two-regions.yaml');
 const AWS_TARGET: AwsTarget = { kind: 'aws', region: 'us-east-1', env: {} };
 const LOCAL_TARGET: AwsTarget = { kind: 'local', region: 'us-east-1', env: {}, endpoint: 'http://127.0.0.1:5000' };
 const wait = { pollMs: 0, timeoutMs: 60_000, log: () => undefined, sleep: async () => undefined };
 
-const recorded: AwsRunner = async (command) => {
-  const response = responses[command[1]];
-  if (response === undefined) throw new Error(`no recorded response for ${command.join(' ')}`);
-  return structuredClone(response);
+/** A target account as CloudFormation answers there: the instance's root and (for the drifted one) its layers. */
+function inAccount(): Responses {
+  const { stacks, resources, drifts } = fixture.drifted;
+  const own = (id: string) => stacks[id] ?? { StackId: id, StackName: id.split('/')[1], StackStatus: 'CREATE_COMPLETE', CreationTime: '2026-11-20T10:00:00.000Z' };
+  const detections = new Map<string, string>();
+  return {
+    cloudformation: {
+      DescribeStacks: (input: { StackName: string }) => ({ Stacks: [own(input.StackName)] }),
+      ListStackResources: (input: { StackName: string }) => ({ StackResourceSummaries: resources[input.StackName] ?? [] }),
+      DetectStackDrift: (input: { StackName: string }) => {
+        const id = `detection-${detections.size}`;
+        detections.set(id, input.StackName);
+        return { StackDriftDetectionId: id };
+      },
+      DescribeStackDriftDetectionStatus: (input: { StackDriftDetectionId: string }) => {
+        const stackId = detections.get(input.StackDriftDetectionId)!;
+        return { StackId: stackId, StackDriftDetectionId: input.StackDriftDetectionId, DetectionStatus: 'DETECTION_COMPLETE', StackDriftStatus: drifts[stackId]?.status ?? 'IN_SYNC', Timestamp: '2026-11-24T09:13:50.000Z' };
+      },
+      DescribeStackResourceDrifts: (input: { StackName: string }) => ({ StackResourceDrifts: drifts[input.StackName]?.drifts ?? [] }),
+    },
+  };
+}
+
+const context = (admin: Responses['cloudformation'], target = AWS_TARGET) => {
+  const aws = recordedAws({ cloudformation: admin }, inAccount);
+  return { aws, ctx: { api: new StackSetApi(aws.clients.admin), clients: aws.clients, target } };
 };
 
-describe('stack set drift from recorded AWS responses', () => {
-  test('detects, waits, reads the instances, and reads resource drifts only for the drifted instance', async () => {
-    const { runner, calls } = recordingRunner(recorded);
-    const report = await detectDrift(spec, new StackSetApi(runner), AWS_TARGET, wait);
+describe('stack set drift of every layer, from recorded AWS responses', () => {
+  test('the stack set\'s detection, then DetectStackDrift on the root and on every nested layer of every instance, in its own account', async () => {
+    const { aws, ctx } = context(fixture.admin);
+    const report = await detectDrift(spec, ctx, wait);
     assert.equal(driftedCount(report), 1);
-    const drifts = calls.filter((c) => c.command === 'cloudformation list-stack-instance-resource-drifts');
-    assert.equal(drifts.length, 1);
-    assert.deepEqual(drifts[0].input, {
-      StackSetName: 'payment-stackset-test',
-      StackInstanceAccount: '111111111111',
-      StackInstanceRegion: 'eu-west-1',
-      OperationId: '7d1c6a0e-3a52-4b8e-9e0c-5f1a2b3c4d5e',
-      StackInstanceResourceDriftStatuses: ['MODIFIED', 'DELETED'],
-    });
-    assert.deepEqual(calls.find((c) => c.command === 'cloudformation detect-stack-set-drift')?.input, {
+    assert.deepEqual(aws.callsOf('DetectStackSetDrift')[0].input, {
       StackSetName: 'payment-stackset-test',
       OperationPreferences: { MaxConcurrentCount: 2, FailureToleranceCount: 1 },
     });
+    const detected = aws.callsOf('DetectStackDrift').filter((c) => c.account === '111111111111' && c.region === 'eu-west-1').map((c) => c.input.StackName);
+    assert.equal(detected.length, 3, 'the root and both layers, each detected on its own');
+    assert.equal(aws.callsOf('DetectStackDrift').length, 3 + 5, 'and the root of every other instance');
+    for (const call of aws.callsOf('DescribeStackResourceDrifts')) assert.deepEqual(call.input.StackResourceDriftStatusFilters, ['MODIFIED', 'DELETED'], 'only drifted resources are read');
   });
 
-  test('prints the summary, every instance, and the drifted resources with their property differences', async () => {
-    const report = await detectDrift(spec, new StackSetApi(recorded), AWS_TARGET, wait);
-    const lines = formatDrift('payment-stackset-test', report);
-    assert.equal(lines[0], 'stack set payment-stackset-test: DRIFTED — 1 drifted, 5 in sync, 0 in progress, 0 failed of 6 instances');
-    assert.match(lines[1], /^account\s+region\s+drift$/);
-    assert.match(lines.find((l) => l.startsWith('111111111111  eu-west-1'))!, /DRIFTED\s+\(checked 2026-11-24T09:13:52/);
-    assert.equal(lines.filter((l) => /IN_SYNC/.test(l)).length, 5);
-    const tail = lines.slice(lines.indexOf('111111111111 eu-west-1: 1 drifted resource'));
-    assert.deepEqual(tail, [
-      '111111111111 eu-west-1: 1 drifted resource',
-      '  MODIFIED AWS::SNS::Topic  Topic (arn:aws:sns:eu-west-1:111111111111:payment-stackset-test-staging)',
-      '           /Tags/0/Value: NOT_EQUAL expected 10.31.0.0/16, actual 10.99.0.0/16',
-      '           /KmsMasterKeyId: ADD expected null, actual alias/aws/sns',
+  test('prints account × region × layer, then the drifted resources of each layer with their property differences', async () => {
+    const { ctx } = context(fixture.admin);
+    const lines = formatDrift('payment-stackset-test', await detectDrift(spec, ctx, wait));
+    assert.equal(lines[0], 'stack set payment-stackset-test: DRIFTED (instance stacks only) — 1 drifted, 5 in sync, 0 in progress, 0 failed of 6 instances');
+    assert.match(lines[1], /^account\s+region\s+layer\s+drift$/);
+    assert.match(lines.find((l) => /^111111111111\s+eu-west-1\s+NetworkStack/.test(l))!, /DRIFTED  1 resource$/);
+    assert.match(lines.find((l) => /^111111111111\s+eu-west-1\s+\(root\)/.test(l))!, /IN_SYNC$/);
+    const tail = lines.slice(lines.indexOf('111111111111 eu-west-1 NetworkStack: 1 drifted resource'));
+    assert.deepEqual(tail.slice(0, 3), [
+      '111111111111 eu-west-1 NetworkStack: 1 drifted resource',
+      '  MODIFIED AWS::EC2::SecurityGroup  AppSecurityGroup (sg-0a1b2c3d4e5f60718)',
+      '           /SecurityGroupIngress/0/CidrIp: NOT_EQUAL expected 10.30.16.0/20, actual 0.0.0.0/0',
     ]);
+    assert.ok(lines.includes('  DELETED  AWS::IAM::Role  TaskRole (StackSet-payment-TaskRole-ABC)'), lines.join('\n'));
   });
 
-  test('no drift: says so', async () => {
-    const inSync: AwsRunner = async (command, input) => {
-      const response = structuredClone(await recorded(command, input));
-      if (command[1] === 'list-stack-instances') for (const s of response.Summaries) s.DriftStatus = 'IN_SYNC';
-      return response;
-    };
-    const report = await detectDrift(spec, new StackSetApi(inSync), AWS_TARGET, wait);
-    assert.equal(driftedCount(report), 0);
-    assert.equal(formatDrift('x', report).at(-1), 'no drifted instances');
+  test('no drift in any layer: says so', async () => {
+    const { ctx } = context(fixture.admin);
+    const report = await detectDrift(spec, ctx, wait);
+    const clean = { ...report, layers: report.layers.map((i) => ({ ...i, layers: i.layers.map((l) => ({ ...l, status: 'IN_SYNC', drifts: [] })) })) };
+    assert.equal(driftedCount(clean), 0);
+    assert.equal(formatDrift('x', clean).at(-1), 'no drifted resources in any layer');
+  });
+
+  test('an account without the read-only role: its row says why, the others are read', async () => {
+    // What the SDK raises when the role cannot be assumed there: the AssumeRole error, on the first call.
+    const denied = awsError('AccessDenied', 'User: arn:aws:iam::123456789012:user/ops is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role/payment-stackset-read', 403);
+    const aws = recordedAws({ cloudformation: fixture.admin }, (account) => (account === '222222222222' ? { cloudformation: { DescribeStacks: denied, DetectStackDrift: denied } } : inAccount()));
+    const report = await detectDrift(spec, { api: new StackSetApi(aws.clients.admin), clients: aws.clients, target: AWS_TARGET }, wait);
+    const lines = formatDrift('x', report);
+    assert.ok(lines.some((l) => /^222222222222\s+eu-west-1\s+\(not read\)\s+payment-stackset-read:/.test(l)), lines.join('\n'));
+    assert.equal(driftedCount(report), 1, 'the readable accounts are still reported');
   });
 
   test('the emulator failing the call is "not supported by the emulator", with its answer', async () => {
-    const emulator: AwsRunner = async (command, input) => {
-      if (command[1] === 'detect-stack-set-drift') {
-        throw new AwsCallError("aws cloudformation detect-stack-set-drift failed: Unable to parse response (syntax error: line 1, column 0), invalid XML received. Further retries may succeed:\nb'<!doctype html>\\n<html lang=en>\\n<title>500 Internal Server Error</title>'", '', 255);
-      }
-      return recorded(command, input);
-    };
-    await assert.rejects(detectDrift(spec, new StackSetApi(emulator), LOCAL_TARGET, wait), (e: unknown) => {
-      assert.ok(e instanceof DriftNotSupported);
+    const { ctx } = context({ ...fixture.admin, DetectStackSetDrift: awsError('InternalFailure', '<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>', 500) }, LOCAL_TARGET);
+    await assert.rejects(detectDrift(spec, ctx, wait), (e: unknown) => {
+      assert.ok(e instanceof DriftNotSupported, String(e));
       assert.match(e.message, /^not supported by the emulator: detect-stack-set-drift answered HTTP 500 Internal Server Error/);
       return true;
     });
   });
 
-  test('the same failure on real AWS is an error, not "unsupported"', async () => {
-    const failing: AwsRunner = async (command, input) => {
-      if (command[1] === 'detect-stack-set-drift') throw new AwsCallError('aws cloudformation detect-stack-set-drift failed: OperationInProgressException', '', 254);
-      return recorded(command, input);
-    };
-    await assert.rejects(detectDrift(spec, new StackSetApi(failing), AWS_TARGET, wait), (e: unknown) => e instanceof AwsCallError && !(e instanceof DriftNotSupported));
+  test('the same failure on real AWS is an error, not "unsupported" (DetectStackSetDrift: one drift detection at a time)', async () => {
+    const { ctx } = context({ ...fixture.admin, DetectStackSetDrift: awsError('OperationInProgressException', 'Another Operation on StackSet is in progress') });
+    await assert.rejects(detectDrift(spec, ctx, wait), (e: unknown) => !(e instanceof DriftNotSupported) && (e as Error).name === 'OperationInProgressException');
   });
 
   test('a stack set that does not exist: a clear error before detection', async () => {
-    const missing: AwsRunner = async (command) => {
-      if (command[1] === 'describe-stack-set') throw new AwsCallError('failed: An error occurred (StackSetNotFoundException)', 'StackSetNotFoundException', 254);
-      throw new Error(`unexpected ${command.join(' ')}`);
-    };
-    await assert.rejects(detectDrift(spec, new StackSetApi(missing), AWS_TARGET, wait), StackSetMissing);
+    const { aws, ctx } = context({ DescribeStackSet: awsError('StackSetNotFoundException', 'StackSet payment-stackset-test not found') });
+    await assert.rejects(detectDrift(spec, ctx, wait), StackSetMissing);
+    assert.equal(aws.callsOf('DetectStackSetDrift').length, 0);
   });
 
-  test('callError keeps the gist of an error page or the last CLI line', () => {
+  test('callError keeps the gist of an error page or the last line', () => {
     assert.equal(callError(new Error('x\n<title>502 Bad Gateway</title>')), 'HTTP 502 Bad Gateway');
     assert.equal(callError(new Error('first\nAn error occurred (Throttling)')), 'An error occurred (Throttling)');
   });

@@ -1,6 +1,8 @@
 // The emulator's StackSet operations in process (test/fixtures/stackset/engine_checks.py): what
 // the API cannot show deterministically, because an operation on the emulator ends within
-// milliseconds — without managed execution a second operation is refused, with it it is queued;
+// milliseconds — ManagedExecution refused together with a template or parameter change and while
+// an operation runs; the caller's OperationId; without managed execution a second operation is
+// refused, with it it is queued;
 // StopStackSetOperation cancels what has not started; waves, failure tolerance and region order.
 // The checks hold the emulator's stack-operation lock to keep an operation running.
 import assert from 'node:assert/strict';
@@ -11,6 +13,9 @@ import { ensureEmulator } from '../scripts/lib/deploy/emulator.js';
 import { ROOT } from '../scripts/lib/paths.js';
 
 const CHECKS = [
+  'managed_execution_is_not_changed_with_the_template_or_parameters',
+  'managed_execution_is_not_changed_while_an_operation_runs',
+  'the_callers_operation_id_is_the_operation_id',
   'without_managed_execution_a_second_operation_is_refused',
   'with_managed_execution_a_second_operation_is_queued',
   'stop_cancels_what_has_not_started',

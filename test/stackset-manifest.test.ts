@@ -175,41 +175,182 @@ describe('bad manifests: one precise error each, no AWS call', () => {
 
   test('a valid manifest does reach the (counting) endpoint: the counter works', async (t) => {
     const { code, stderr, requests: made } = await runWith(t, GOOD);
-    assert.equal(code, EXIT.failed, stderr);
+    assert.equal(code, EXIT.invalid, stderr);
     assert.match(stderr, /CountingServer|counted/);
-    assert.ok(made >= 1);
+    assert.ok(made >= 1, 'the first call (the caller identity) reached the endpoint');
   });
 });
 
 describe('the manifests in stacksets/ are valid', () => {
-  test('payments-prod (SELF_MANAGED): 3 accounts × 2 regions, per-account and per-region overrides', () => {
+  test('payments-prod (SELF_MANAGED): 2 accounts × 2 regions, no per-instance value, a canary', () => {
     const spec = loadManifest('stacksets/payments-prod.yaml');
-    assert.equal(spec.instances.length, 6);
+    assert.equal(spec.instances.length, 4);
     assert.equal(spec.hasNestedStacks, true, 'the platform root: packaged before the rollout');
-    const acquiringCentral = spec.instances.find((i) => i.unit.id === '432109876543' && i.region === 'eu-central-1')!;
-    assert.equal(acquiringCentral.overrides.ManageApiGatewayAccountRole, 'false', 'region override');
-    assert.equal(acquiringCentral.overrides.CreateConfigRecorder, 'false', 'account override');
-    // Certificates, the S3 prefix list and the DR region are read from SSM in each account and region.
-    assert.ok(spec.instances.every((i) => !('CertificateArn' in i.overrides) && !('DrRegion' in i.overrides)), 'no per-instance certificate or DR region');
+    assert.ok(spec.instances.every((i) => Object.keys(i.overrides).length === 0), 'one operation can cover every instance');
+    assert.deepEqual(spec.manifest.canary, { account: '210987654321' });
     assert.equal(spec.parameters.Environment, 'prod');
     assert.equal(spec.parameters.KeyRotationPeriodDays, '365', 'defaults fill in what the parameter file leaves out');
+    for (const name of ['CertificateArnParameter', 'S3PrefixListIdParameter', 'DrRegionParameter']) assert.ok(spec.ssmParameters.includes(name), `${name}: resolved in the target account`);
   });
 
-  test('example-service-managed: OU targets', () => {
+  test('payments-prod-control-tower: stack set parameters (for every instance), no overrides', () => {
+    const spec = loadManifest('stacksets/payments-prod-control-tower.yaml');
+    assert.equal(spec.parameters.CreateConfigRecorder, 'false');
+    assert.equal(spec.parameters.EnableCloudTrail, 'false');
+    assert.ok(spec.instances.every((i) => Object.keys(i.overrides).length === 0));
+  });
+
+  test('example-service-managed: OU targets, the custom execution role, no overrides', () => {
     const spec = loadManifest('stacksets/example-service-managed.yaml');
     assert.deepEqual(
       spec.instances.map((i) => i.unit),
       [
-        { kind: 'ou', id: 'ou-ab12-34cd56ef' },
         { kind: 'ou', id: 'ou-ab12-78ef90ab' },
+        { kind: 'ou', id: 'ou-ab12-90ab12cd' },
       ],
     );
+    assert.equal(spec.manifest.permissions.executionRoleName, 'stacksets-exec-custom-payment');
   });
 
   test('an account target in a SERVICE_MANAGED manifest is refused', () => {
     const text = readFileSync(join(ROOT, 'stacksets', 'example-service-managed.yaml'), 'utf8').replace('- organizationalUnit: ou-ab12-78ef90ab', "- account: '123456789012'");
     const file = join(dir, 'svc.yaml');
     writeFileSync(file, text);
-    assert.throws(() => loadManifest(file), (e: unknown) => e instanceof ManifestError && /targets\[1\]\.account: not allowed with permissions\.model SERVICE_MANAGED/.test(e.message));
+    assert.throws(() => loadManifest(file), (e: unknown) => e instanceof ManifestError && /targets\[0\]\.account: not allowed with permissions\.model SERVICE_MANAGED/.test(e.message));
+  });
+
+  test('make validate: stackset check --all passes the committed manifests', async (t) => {
+    const out: string[] = [];
+    (t.mock.method as any)(console, 'log', (...args: unknown[]) => out.push(args.join(' ')));
+    assert.equal(await main(['check', '--all']), EXIT.ok);
+    assert.match(out.join('\n'), /stackset check: \d+ manifests valid \(.*stacksets\/payments-prod\.yaml/);
+  });
+});
+
+describe('what AWS binds to a region or an account, and what must have one owner: refused before any call', () => {
+  const manifest = (lines: string[]): string => lines.join('\n');
+  const SELF = 'permissions: {model: SELF_MANAGED, administrationRoleName: payment-stackset-administration, executionRoleName: payment-stackset-execution}';
+  const bound = (extra: string[]) =>
+    manifest([
+      'stackSetName: payment-bound-test',
+      'template: test/fixtures/stackset/bound-values-template.yaml',
+      'parameterFile: test/fixtures/stackset/bound-values-parameters.json',
+      SELF,
+      "targets: [{account: '111111111111'}, {account: '222222222222'}]",
+      'regions: [eu-west-1, eu-central-1]',
+      ...extra,
+    ]);
+
+  test("a certificate of another region (ELB and API Gateway take only their own region's): the override's path", async (t) => {
+    const text = bound(["regionParameters: {eu-central-1: {CertificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/6a1f0c55-0d3e-4b8a-9a43-2f5c1e7d9b10'}}"]);
+    const { code, stderr, requests, file } = await runWith(t, text, 'plan');
+    assert.equal(code, EXIT.invalid, stderr);
+    assert.ok(stderr.includes(`${file}: regionParameters.eu-central-1.CertificateArn: arn:aws:acm:eu-west-1:111111111111:certificate/6a1f0c55-0d3e-4b8a-9a43-2f5c1e7d9b10 is bound to a region or account`), stderr);
+    assert.match(stderr, /\(111111111111 eu-central-1, 222222222222 eu-central-1: the certificate is in eu-west-1, the instance in eu-central-1/, 'every instance it reaches');
+    assert.match(stderr, /allowed: a value the template resolves per instance \(an AWS::SSM::Parameter::Value parameter the target account fills/);
+    assert.equal(requests, 0);
+  });
+
+  test("a certificate of another account: refused for the account it does not belong to", async (t) => {
+    const text = bound(["targets: [{account: '111111111111', regionParameters: {eu-west-1: {CertificateArn: 'arn:aws:acm:eu-west-1:999999999999:certificate/6a1f0c55-0d3e-4b8a-9a43-2f5c1e7d9b10'}}}, {account: '222222222222'}]"]).replace("targets: [{account: '111111111111'}, {account: '222222222222'}]\n", '');
+    const { code, stderr } = await runWith(t, text, 'plan');
+    assert.equal(code, EXIT.invalid, stderr);
+    assert.match(stderr, /targets\[0\]\.regionParameters\.eu-west-1\.CertificateArn: \S+ is bound .*the certificate belongs to account 999999999999, the instance is in 111111111111/);
+  });
+
+  test("a prefix list ID in the parameter file (prefix lists are regional): the parameter file's entry", async (t) => {
+    const { code, stderr } = await runWith(t, bound([]), 'plan');
+    assert.equal(code, EXIT.invalid, stderr);
+    assert.match(stderr, /test\/fixtures\/stackset\/bound-values-parameters\.json: S3PrefixListId: pl-63a5400a is bound to a region or account \(111111111111 eu-west-1, 222222222222 eu-west-1, 111111111111 eu-central-1, 222222222222 eu-central-1: a prefix list exists in one region only/);
+  });
+
+  test('a private ECR image of another region; an SSM-typed parameter (a name the account resolves) is fine', async (t) => {
+    const text = bound(["parameters: {S3PrefixListId: '', ContainerImage: '111122223333.dkr.ecr.us-east-1.amazonaws.com/payment-app@sha256:0000000000000000000000000000000000000000000000000000000000000000', CertificateArnParameter: /payment/other-name}"]);
+    const { code, stderr } = await runWith(t, text, 'plan');
+    assert.equal(code, EXIT.invalid, stderr);
+    assert.match(stderr, /: parameters\.ContainerImage: 111122223333\.dkr\.ecr\.us-east-1\.amazonaws\.com\/\S+ is bound .*the image is in ECR of us-east-1; the instance in eu-west-1 pulls through its own region's ECR endpoints/);
+    assert.doesNotMatch(stderr, /CertificateArnParameter/);
+  });
+
+  test("a certificate of the instance's own account and region, per target and region: accepted", () => {
+    const text = bound([
+      "parameters: {S3PrefixListId: ''}",
+    ]).replace(
+      "targets: [{account: '111111111111'}, {account: '222222222222'}]",
+      "targets: [{account: '111111111111', regionParameters: {eu-west-1: {CertificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/6a1f0c55-0d3e-4b8a-9a43-2f5c1e7d9b10'}, eu-central-1: {CertificateArn: 'arn:aws:acm:eu-central-1:111111111111:certificate/0c7e2b4d-8f1a-4e6b-b2d9-5a3c8e1f7d42'}}}]",
+    );
+    const file = join(dir, 'own-certificates.yaml');
+    writeFileSync(file, text);
+    assert.equal(loadManifest(file).instances.length, 2);
+  });
+
+  const singletons = (extra: string[], targets = "[{account: '111111111111'}]") =>
+    manifest([
+      'stackSetName: payment-singletons-test',
+      'template: test/fixtures/stackset/singletons-template.yaml',
+      'parameterFile: test/fixtures/stackset/singletons-parameters.json',
+      SELF,
+      `targets: ${targets}`,
+      'regions: [eu-west-1, eu-central-1]',
+      ...extra,
+    ]);
+
+  test('a CloudWatch dashboard name in two regions of one account (dashboards are account-wide): two owners, make stackset-plan refuses', async (t) => {
+    const { code, stderr, requests, file } = await runWith(t, singletons([]), 'plan');
+    assert.equal(code, EXIT.invalid, stderr);
+    assert.ok(
+      stderr.includes(`${file}: targets/regions: AWS::CloudWatch::Dashboard named payment-prod would have 2 owners in account 111111111111 (its name is account-wide): 111111111111 eu-west-1 singletons-template/Dashboard, 111111111111 eu-central-1 singletons-template/Dashboard`),
+      stderr,
+    );
+    assert.equal(requests, 0);
+  });
+
+  test('the same S3 bucket name in two accounts (bucket names are shared by every account): two owners', async (t) => {
+    const text = singletons(["parameters: {RegionalNames: 'true', BucketName: payment-shared-bucket}"], "[{account: '111111111111'}, {account: '222222222222'}]");
+    const { code, stderr } = await runWith(t, text, 'plan');
+    assert.equal(code, EXIT.invalid, stderr);
+    assert.match(stderr, /AWS::S3::Bucket named payment-shared-bucket would have 4 owners in every account \(S3 bucket names are global\)/);
+    assert.doesNotMatch(stderr, /Dashboard/, 'a dashboard name with its region is unique');
+  });
+
+  test("API Gateway's account settings switched off in one region: no owner there, where the stage's logging needs one", async (t) => {
+    const text = singletons(["parameters: {RegionalNames: 'true'}", "regionParameters: {eu-central-1: {ManageApiGatewayAccountRole: 'false'}}"]);
+    const { code, stderr } = await runWith(t, text, 'plan');
+    assert.equal(code, EXIT.invalid, stderr);
+    assert.match(stderr, /targets\/regions: 111111111111 eu-central-1 has no AWS::ApiGateway::Account: a REST API stage's CloudWatch logging needs API Gateway's CloudWatch role set in its account and region; allowed: exactly one instance per account and region owns it \(https:\/\/docs\.aws\.amazon\.com\/apigateway\//);
+  });
+
+  test('one owner everywhere: accepted', () => {
+    const file = join(dir, 'singletons-ok.yaml');
+    writeFileSync(file, singletons(["parameters: {RegionalNames: 'true'}"]));
+    assert.equal(loadManifest(file).instances.length, 2);
+  });
+
+  test('a canary that is not one of the targets, or in a region not rolled out', async (t) => {
+    const { code, stderr } = await runWith(t, edit('regions: [us-east-1, eu-west-1]', "regions: [us-east-1, eu-west-1]\ncanary: {account: '444444444444', region: ap-south-1}"), 'plan');
+    assert.equal(code, EXIT.invalid, stderr);
+    assert.match(stderr, /: canary\.account: 444444444444 is not a target; allowed: one of targets\[\]\.account \(111111111111, 222222222222, 333333333333\)/);
+    assert.match(stderr, /: canary\.region: "ap-south-1" is not in regions; allowed: one of regions \(us-east-1, eu-west-1\)/);
+  });
+
+  const serviceManaged = readFileSync(join(ROOT, 'stacksets', 'example-service-managed.yaml'), 'utf8');
+
+  test('SERVICE_MANAGED with nested stacks and no custom execution role: it would fall back to the default role, which cannot provision nested stacks', async (t) => {
+    const { code, stderr } = await runWith(t, serviceManaged.replace('  executionRoleName: stacksets-exec-custom-payment\n', ''), 'plan');
+    assert.equal(code, EXIT.invalid, stderr);
+    assert.match(stderr, /: permissions\.executionRoleName: missing: the template nests stacks, which the default SERVICE_MANAGED execution role cannot provision; allowed: a name beginning with stacksets-exec-custom-/);
+  });
+
+  test('a custom execution role name without the stacksets-exec-custom- prefix AWS requires', async (t) => {
+    const { code, stderr } = await runWith(t, serviceManaged.replace('executionRoleName: stacksets-exec-custom-payment', 'executionRoleName: payment-execution'), 'plan');
+    assert.equal(code, EXIT.invalid, stderr);
+    assert.match(stderr, /: permissions\.executionRoleName: "payment-execution" is not allowed; allowed: the custom execution role's name: it must begin with stacksets-exec-custom-/);
+  });
+
+  test('OU overrides with automatic deployment: AWS never applies them to accounts enrolled later (API_UpdateStackInstances, DeploymentTargets)', async (t) => {
+    const text = serviceManaged.replace("  - organizationalUnit: ou-ab12-90ab12cd # workloads/staging\n", "  - organizationalUnit: ou-ab12-90ab12cd # workloads/staging\n    parameters:\n      CreateConfigRecorder: 'false'\n");
+    const { code, stderr } = await runWith(t, text, 'plan');
+    assert.equal(code, EXIT.invalid, stderr);
+    assert.match(stderr, /: targets\[1\]\.parameters: overrides on OU ou-ab12-90ab12cd with autoDeployment\.enabled: AWS applies OU overrides only to the accounts in the OU at the time of the call; accounts auto-deployed later get the stack set's values\. Allowed: stack set parameters \(parameters:/);
   });
 });

@@ -3,8 +3,9 @@
 // the failure tolerance, the template comparison used by the plan.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { StackSetApi, type ApiStackSet } from '../scripts/lib/stackset/api.js';
-import { concurrencyFor, estimateOperations, estimateRollout, formatDuration, regionGroups } from '../scripts/lib/stackset/estimate.js';
+import { StackSetApi, type DescribedStackSet, type StackInstanceSummary } from '../scripts/lib/stackset/api.js';
+import { concurrencyFor, estimateOperations, estimateRollout, formatDuration } from '../scripts/lib/stackset/estimate.js';
+import { recordedAws } from './lib/recorded-aws.js';
 import { loadManifest, type DesiredInstance } from '../scripts/lib/stackset/manifest.js';
 import {
   actualInstances,
@@ -108,7 +109,7 @@ describe('batches: as few operations as the overrides allow', () => {
 
 describe('stack set differences', () => {
   const desired = desiredStackSet(spec, '123456789012');
-  const deployed: ApiStackSet = {
+  const deployed: DescribedStackSet = {
     StackSetName: spec.manifest.stackSetName,
     Description: spec.manifest.description,
     Parameters: Object.entries(spec.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
@@ -120,17 +121,17 @@ describe('stack set differences', () => {
   const all = { managedExecution: true, autoDeployment: true };
 
   test('the same stack set: no change', () => {
-    assert.deepEqual(stackSetDifferences(deployed, desired, [], all), []);
+    assert.deepEqual(stackSetDifferences(deployed, desired, [], all).changes, []);
   });
 
   test('parameters, tags, roles and template changes are all named', () => {
-    const changed: ApiStackSet = {
+    const changed: DescribedStackSet = {
       ...deployed,
       Parameters: [...deployed.Parameters!.filter((p) => p.ParameterKey !== 'VpcCidr'), { ParameterKey: 'VpcCidr', ParameterValue: '10.99.0.0/16' }],
       Tags: [],
       ExecutionRoleName: 'other',
     };
-    assert.deepEqual(stackSetDifferences(changed, desired, ['network.yaml changed'], all), [
+    assert.deepEqual(stackSetDifferences(changed, desired, ['network.yaml changed'], all).changes, [
       'template: network.yaml changed',
       'parameter VpcCidr: 10.99.0.0/16 → 10.20.0.0/16',
       'tag CostCenter: (none) → payments-test',
@@ -138,10 +139,12 @@ describe('stack set differences', () => {
     ]);
   });
 
-  test('managed execution is compared only where the target stores it (not on the emulator)', () => {
+  test('managed execution is a change of its own, never among the template and parameter changes; compared only where the target stores it', () => {
     const withManaged = { ...desired, managedExecution: true };
-    assert.deepEqual(stackSetDifferences(deployed, withManaged, [], all), ['managed execution: false → true']);
-    assert.deepEqual(stackSetDifferences(deployed, withManaged, [], { managedExecution: false, autoDeployment: false }), []);
+    const differences = stackSetDifferences(deployed, withManaged, [], all);
+    assert.deepEqual(differences.changes, [], 'not part of the UpdateStackSet that carries the template');
+    assert.deepEqual(differences.managedExecution, { from: false, to: true });
+    assert.equal(stackSetDifferences(deployed, withManaged, [], { managedExecution: false, autoDeployment: false }).managedExecution, undefined);
   });
 });
 
@@ -177,25 +180,20 @@ describe('estimate: waves and duration', () => {
     assert.equal(e.waves, 4);
   });
 
-  test('operations one after the other add up; with managed execution they go side by side within the concurrency', () => {
+  test('operations add up whether or not the stack set has managed execution: AWS queues every operation that arrives while one runs (API_ManagedExecution)', () => {
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ManagedExecution.html:
+    // "If there are already running or queued operations, StackSets queues all incoming operations even if they are non-conflicting."
     const shapes = ['1', '2', '3', '4'].map((n) => ({ label: n, units: 1, regions: ['eu-west-1'] }));
     const prefs = { maxConcurrentCount: 2, failureToleranceCount: 1 };
     assert.equal(estimateOperations(prefs, shapes, 45).waves, 4);
-    assert.equal(estimateOperations(prefs, shapes, 45, true).waves, 2);
-  });
-
-  test('with managed execution, regions still go one after the other (SEQUENTIAL) or side by side (PARALLEL)', () => {
-    assert.deepEqual(regionGroups([{ regions: ['a'] }, { regions: ['b'] }, { regions: ['a'] }]).map((g) => g.length), [2, 1]);
-    const shapes = ['a', 'b', 'c'].flatMap((region) => Array.from({ length: 100 }, (_, i) => ({ label: `${i}`, units: 1, regions: [region] })));
-    const prefs = { maxConcurrentCount: 10, failureToleranceCount: 9 };
-    assert.equal(estimateOperations(prefs, shapes, 45, true).waves, 30);
-    assert.equal(estimateOperations({ ...prefs, regionConcurrency: 'PARALLEL' as const }, shapes, 45, true).waves, 10);
-    assert.equal(estimateOperations(prefs, shapes, 45, false).waves, 300, 'without managed execution: one operation after the other');
+    const fleet = ['a', 'b', 'c'].flatMap((region) => Array.from({ length: 100 }, (_, i) => ({ label: `${i}`, units: 1, regions: [region] })));
+    assert.equal(estimateOperations({ maxConcurrentCount: 10, failureToleranceCount: 9 }, fleet, 45).waves, 300, '300 per-instance operations: 300 waves');
+    assert.equal(estimateOperations({ maxConcurrentCount: 10, failureToleranceCount: 9 }, [{ label: 'one', units: 100, regions: ['a', 'b', 'c'] }], 45).waves, 30, 'one operation for the fleet: 30 waves');
   });
 });
 
 describe('final table and failure tolerance', () => {
-  const instances = [
+  const instances: StackInstanceSummary[] = [
     { Account: '111111111111', Region: 'eu-west-1', Status: 'CURRENT', StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' } },
     { Account: '222222222222', Region: 'eu-west-1', Status: 'OUTDATED', StatusReason: 'ResourceLogicalId:Db, ResourceType:AWS::RDS::DBInstance, ResourceStatusReason:quota', StackInstanceStatus: { DetailedStatus: 'FAILED' } },
     { Account: '111111111111', Region: 'us-east-1', Status: 'CURRENT', StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' } },
@@ -249,61 +247,76 @@ describe('template comparison for the plan', () => {
   });
 });
 
-describe('phases: operations one after the other, or side by side under managed execution', () => {
-  /** A stack set API whose operations finish on the second poll; FAILED for the ids in `failing`. */
-  function fakeApi(failing: Set<string>) {
-    let next = 0;
-    let inFlight = 0;
-    const stats = { maxInFlight: 0, started: [] as string[] };
+describe('phases: operations one after the other, against recorded AWS responses', () => {
+  /**
+   * CloudFormation answering a phase: each operation RUNNING on its first poll, then SUCCEEDED
+   * (FAILED for the IDs in `failing`); a second operation while one runs is refused with
+   * OperationInProgressException unless `managed` (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackInstances.html).
+   */
+  function recorded(options: { failing?: Set<number>; busyFirst?: boolean } = {}) {
+    const started: string[] = [];
     const polls = new Map<string, number>();
-    const runner = async (command: readonly string[], input?: Record<string, any>) => {
-      const id = input?.OperationId as string;
-      switch (command[1]) {
-        case 'create-stack-instances': {
-          const started = `op${next++}`;
-          stats.started.push(started);
-          stats.maxInFlight = Math.max(stats.maxInFlight, ++inFlight);
-          return { OperationId: started };
-        }
-        case 'describe-stack-set-operation': {
-          const n = (polls.get(id) ?? 0) + 1;
-          polls.set(id, n);
-          if (n < 2) return { StackSetOperation: { OperationId: id, Status: 'RUNNING' } };
-          inFlight--;
-          return { StackSetOperation: { OperationId: id, Status: 'SUCCEEDED' } };
-        }
-        case 'list-stack-set-operation-results':
-          return { Summaries: [{ Account: `acct-${id}`, Region: 'eu-west-1', Status: failing.has(id) ? 'FAILED' : (polls.get(id) ?? 0) >= 2 ? 'SUCCEEDED' : 'RUNNING' }] };
-        default:
-          throw new Error(`unexpected ${command.join(' ')}`);
-      }
-    };
-    return { api: new StackSetApi(runner), stats };
+    let running: string | undefined;
+    let busy = options.busyFirst ?? false;
+    const aws = recordedAws({
+      cloudformation: {
+        CreateStackInstances: (input: { OperationId: string }) => {
+          if (busy || running) return { $error: { code: 'OperationInProgressException', message: 'Another Operation on StackSet [x] is in progress: other-op' } };
+          started.push(input.OperationId);
+          running = input.OperationId;
+          return { OperationId: input.OperationId };
+        },
+        ListStackSetOperations: () => {
+          const wasBusy = busy;
+          busy = false; // the other operation ends while we wait for it
+          return { Summaries: wasBusy ? [{ OperationId: 'other-op', Action: 'CREATE', Status: 'RUNNING' }] : [] };
+        },
+        DescribeStackSetOperation: (input: { OperationId: string }) => {
+          if (input.OperationId === 'other-op') return { StackSetOperation: { OperationId: 'other-op', Action: 'CREATE', Status: 'SUCCEEDED' } };
+          const n = (polls.get(input.OperationId) ?? 0) + 1;
+          polls.set(input.OperationId, n);
+          if (n < 2) return { StackSetOperation: { OperationId: input.OperationId, Status: 'RUNNING' } };
+          running = undefined;
+          const failed = options.failing?.has(started.indexOf(input.OperationId));
+          return { StackSetOperation: { OperationId: input.OperationId, Status: failed ? 'FAILED' : 'SUCCEEDED', StatusReason: failed ? 'eu-west-1: 1 of 1 instances failed' : undefined } };
+        },
+        ListStackSetOperationResults: (input: { OperationId: string }) => ({
+          Summaries: [{ Account: `acct-${started.indexOf(input.OperationId)}`, Region: 'eu-west-1', Status: options.failing?.has(started.indexOf(input.OperationId)) ? 'FAILED' : 'SUCCEEDED' }],
+        }),
+      },
+    });
+    return { api: new StackSetApi(aws.clients.admin), started, aws };
   }
   const calls = (api: StackSetApi, n: number) =>
-    Array.from({ length: n }, () => ({ regions: ['eu-west-1'], start: () => api.createStackInstances({}) }));
+    Array.from({ length: n }, () => ({ regions: ['eu-west-1'], start: (OperationId: string) => api.createStackInstances({ StackSetName: 'x', Accounts: ['111111111111'], Regions: ['eu-west-1'], OperationId }) }));
   const wait = { pollMs: 0, timeoutMs: 10_000, log: () => undefined, sleep: () => new Promise<void>((r) => setImmediate(r)) };
   const targets = new Map([['eu-west-1', 6]]);
 
-  test('without managed execution: one at a time', async () => {
-    const { api, stats } = fakeApi(new Set());
-    const runner = new PhaseRunner(api, 'x', { maxConcurrentCount: 3, failureToleranceCount: 2 }, targets, false, wait);
-    assert.equal(await runner.run('CREATE', calls(api, 6)), true);
-    assert.equal(stats.maxInFlight, 1);
-    assert.equal(runner.operations, 6);
+  test('one after the other, each started under the OperationId the run chose (and logged first)', async () => {
+    const { api, started, aws } = recorded();
+    const runner = new PhaseRunner(api, 'x', { maxConcurrentCount: 3, failureToleranceCount: 2 }, targets, wait);
+    assert.equal(await runner.run('CREATE', calls(api, 3)), true);
+    assert.equal(runner.operations, 3);
+    assert.deepEqual(aws.callsOf('CreateStackInstances').map((c) => c.input.OperationId), started, 'the ID sent is the ID waited on');
+    for (const id of started) assert.match(id, /^[0-9a-f-]{36}$/);
   });
 
-  test('with managed execution: as many in flight as the concurrency allows', async () => {
-    const { api, stats } = fakeApi(new Set());
-    const runner = new PhaseRunner(api, 'x', { maxConcurrentCount: 3, failureToleranceCount: 2 }, targets, true, wait);
-    assert.equal(await runner.run('CREATE', calls(api, 6)), true);
-    assert.equal(stats.maxInFlight, 3);
+  test('OperationInProgressException (another operation holds the stack set): waits for it, then starts again with the same OperationId', async () => {
+    const { api, started, aws } = recorded({ busyFirst: true });
+    const runner = new PhaseRunner(api, 'x', undefined, targets, wait);
+    assert.equal(await runner.run('CREATE', calls(api, 1)), true);
+    const attempts = aws.callsOf('CreateStackInstances').map((c) => c.input.OperationId);
+    assert.equal(attempts.length, 2, 'refused once, then started');
+    assert.equal(attempts[0], attempts[1], 'the same idempotency token both times');
+    assert.deepEqual(started, [attempts[0]]);
+    assert.ok(aws.callsOf('DescribeStackSetOperation').some((c) => c.input.OperationId === 'other-op'), 'the other operation was waited for');
   });
 
-  test('with managed execution: no new operation once the region is over its failure tolerance', async () => {
-    const { api, stats } = fakeApi(new Set(['op0', 'op1']));
-    const runner = new PhaseRunner(api, 'x', { maxConcurrentCount: 1, failureToleranceCount: 1 }, targets, true, wait);
-    assert.equal(await runner.run('CREATE', calls(api, 6)), false);
-    assert.deepEqual(stats.started, ['op0', 'op1'], 'the third operation is not started');
+  test('a failed operation ends the phase: no further operation is started', async () => {
+    const { api, started } = recorded({ failing: new Set([0]) });
+    const runner = new PhaseRunner(api, 'x', { failureToleranceCount: 0 }, targets, wait);
+    assert.equal(await runner.run('CREATE', calls(api, 3)), false);
+    assert.equal(started.length, 1);
+    assert.match(runner.failures[0], /CREATE operation \S+ ended FAILED: eu-west-1: 1 of 1 instances failed/);
   });
 });

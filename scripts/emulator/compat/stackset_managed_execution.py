@@ -3,7 +3,12 @@ always says Active false) and lets any number of operations run on a stack set a
 Models: ManagedExecution.Active of create-stack-set / update-stack-set is stored and reported;
 with it, operations started while another runs wait their turn (QUEUED; stackset-operations runs
 them one after the other); without it, starting an operation while one is QUEUED or RUNNING is
-refused with OperationInProgressException, as CloudFormation does.
+refused with OperationInProgressException, as CloudFormation does. Changing ManagedExecution in
+update-stack-set is refused (InvalidOperationException) together with a template or a parameter
+value ("Cannot update ManagedExecution while updating StackSet Template or Parameters", as AWS
+answers: https://github.com/aws-cloudformation/rain/issues/748) and while an operation runs or
+queues ("You can't modify your StackSet's execution configuration while there are running or queued
+operations": https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ManagedExecution.html).
 Not modelled: with managed execution AWS runs non-conflicting operations side by side; here they
 still run one after the other (the emulator serializes stack operations anyway)."""
 
@@ -28,6 +33,15 @@ class OperationInProgress(CloudFormationError):
     code = "OperationInProgressException"
 
 
+class InvalidOperation(CloudFormationError):
+    code = "InvalidOperationException"
+
+
+def changes_template_or_parameters(params: dict[str, Any]) -> bool:
+    given = params.get("Parameters") or []
+    return bool(params.get("TemplateBody") or params.get("TemplateURL")) or any(not p.get("UsePreviousValue") and p.get("ParameterValue") is not None for p in given)
+
+
 def managed_execution(self: StackSet) -> dict[str, Any]:
     return {"Active": bool(getattr(self, "managed_execution_active", False))}
 
@@ -39,10 +53,14 @@ def requested_active() -> bool | None:
     return bool(given["Active"])
 
 
+def busy_operations(self: StackSet) -> list[str]:
+    return [o["OperationId"] for o in self.operations if o["Status"] in ("QUEUED", "RUNNING")]
+
+
 def admit_operation(self: StackSet) -> None:
     if managed_execution(self)["Active"]:
         return
-    busy = [o["OperationId"] for o in self.operations if o["Status"] in ("QUEUED", "RUNNING")]
+    busy = busy_operations(self)
     if busy:
         raise OperationInProgress(f"Another Operation on StackSet [{self.arn}] is in progress: {busy[0]}")
 
@@ -59,7 +77,11 @@ def storing_on_create(original: Callable[..., StackSet]) -> Callable[..., StackS
 def storing_on_update(original: Callable[..., Any]) -> Callable[..., Any]:
     def update(self: StackSet, *args: Any, **kwargs: Any) -> Any:
         active = requested_active()
-        if active is not None:
+        if active is not None and active != managed_execution(self)["Active"]:
+            if changes_template_or_parameters(request_params()):
+                raise InvalidOperation("Cannot update ManagedExecution while updating StackSet Template or Parameters")
+            if busy_operations(self):
+                raise InvalidOperation("You can't modify your StackSet's execution configuration while there are running or queued operations for that StackSet")
             self.managed_execution_active = active
         return original(self, *args, **kwargs)
 

@@ -34,7 +34,12 @@ kept, whether updates reach the stacks and whether a second operation may start 
 stay moto's unless the stackset-* patches that follow change them (hooks below, each defaulting
 to moto's behaviour; operations that moto lets start together run here one after the other).
 StopStackSetOperation: STOPPING until the instances in progress are done, then STOPPED, the
-instances not started CANCELLED. Not modelled: AccountGate functions are not called (SKIPPED, as
+instances not started CANCELLED. The caller's OperationId is the operation's ID (the SDKs send one
+as an idempotency token); one that exists already is OperationIdAlreadyExistsException, and an
+unknown one OperationNotFoundException (moto: a ValidationError "Stack with id … does not exist"),
+as the API Reference lists for CreateStackInstances and DescribeStackSetOperation
+(https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackInstances.html,
+https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackSetOperation.html). Not modelled: AccountGate functions are not called (SKIPPED, as
 AWS does without one)."""
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ import traceback
 from typing import Any, Callable
 
 from moto.cloudformation import responses
-from moto.cloudformation.exceptions import StackInstanceNotFound, ValidationError
+from moto.cloudformation.exceptions import CloudFormationError, StackInstanceNotFound, ValidationError
 from moto.cloudformation.models import CloudFormationBackend, Stack, StackInstance, StackSet, cloudformation_backends
 from moto.cloudformation.utils import generate_stack_id
 from moto.core.responses import ActionResult
@@ -238,8 +243,26 @@ def region_order(preferences: dict[str, Any], instances: list[StackInstance]) ->
     return first + [r for r in listed if r not in first]
 
 
+class OperationNotFound(CloudFormationError):
+    code = "OperationNotFoundException"
+
+
+class OperationIdAlreadyExists(CloudFormationError):
+    code = "OperationIdAlreadyExistsException"
+
+
+def get_operation(self: StackSet, operation_id: str) -> dict[str, Any]:
+    for operation in self.operations:
+        if operation_id == operation["OperationId"]:
+            return operation
+    raise OperationNotFound(f"Operation {operation_id} not found for StackSet {self.name}")
+
+
 def new_operation(stack_set: StackSet, action: str, instances: list[StackInstance], preferences: dict[str, Any], operation_id: str | None = None) -> dict[str, Any]:
-    operation = stack_set._create_operation(operation_id=operation_id or str(mock_random.uuid4()), action=action, status="QUEUED")
+    operation_id = operation_id or request_params().get("OperationId") or str(mock_random.uuid4())
+    if any(o["OperationId"] == operation_id for o in stack_set.operations):
+        raise OperationIdAlreadyExists(f"Operation {operation_id} already exists for StackSet {stack_set.name}")
+    operation = stack_set._create_operation(operation_id=operation_id, action=action, status="QUEUED")
     operation["EndTimestamp"] = None
     operation["OperationPreferences"] = preferences
     operation["Results"] = [
@@ -402,6 +425,7 @@ def apply(context: Context) -> None:
     StackSet.emulator_new_overrides = moto_new_overrides  # type: ignore[attr-defined]
     StackSet.emulator_admit_operation = moto_admit_operation  # type: ignore[attr-defined]
     StackSet.update_operation = stop_operation  # type: ignore[method-assign]
+    StackSet.get_operation = get_operation  # type: ignore[method-assign]
     StackSet.create_stack_instances = create_stack_instances  # type: ignore[method-assign]
     StackSet.delete_stack_instances = delete_stack_instances  # type: ignore[method-assign,assignment]
     CloudFormationBackend.describe_stack_instance = describe_stack_instance  # type: ignore[method-assign]

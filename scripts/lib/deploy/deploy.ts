@@ -31,7 +31,7 @@ import { checkEnvironment, DeployInputError, readParameterFile, readRootTemplate
 import { localCertificates } from './local.js';
 import { stackPolicy, statefulResources } from './policy.js';
 import { describeStack, formatOutputs, nestedStacks, outputsOf, stackReader, type DeployedStack } from './stacks.js';
-import { drVaultDeployment } from './dr-vault.js';
+import { drRegionOf, drVaultDeployment } from './dr-vault.js';
 
 export interface DeployOptions {
   readonly env: string;
@@ -392,7 +392,6 @@ export async function deployPlatform(opts: DeployOptions): Promise<DeployResult>
   const allow = parseAllowList(opts.allowReplace ?? process.env.ALLOW_REPLACE, 'ALLOW_REPLACE');
   const target = opts.target ?? resolveTarget();
   const standaloneDir = opts.standaloneDir === undefined ? GENERATED_STANDALONE : opts.standaloneDir;
-  const vault = standaloneDir && existsSync(standaloneDir) ? drVaultDeployment(standaloneDir, env, values, root, parameterFile, target.region) : undefined;
   const identity = await callerIdentity(target);
   const stackName = opts.stackName ?? stackNameFor(env);
   const where = target.kind === 'local' ? `the local emulator (${target.endpoint})` : `AWS account ${identity.account} as ${identity.arn}`;
@@ -400,6 +399,7 @@ export async function deployPlatform(opts: DeployOptions): Promise<DeployResult>
   const ctx: Context = { target, allow, log, pollMs: opts.pollMs ?? (target.kind === 'local' ? 1000 : 5000) };
   checkStackState(await describeStack(target, stackName), env);
   const parameters = await localCertificates(target, root, values, log);
+  const vault = standaloneDir && existsSync(standaloneDir) ? drVaultDeployment(standaloneDir, env, values, parameterFile, await drRegionOf(target, values, root)) : undefined;
   const tags = { Environment: env, Application: 'payment-platform', ManagedBy: 'make-deploy' };
 
   const deployStarted = performance.now();

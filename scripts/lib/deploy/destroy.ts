@@ -131,7 +131,8 @@ async function drVaultStack(target: AwsTarget, env: string, parametersFile: stri
   if (parametersFile === null) return undefined;
   let region: string | undefined;
   try {
-    region = drRegionOf(readParameterFile(parametersFile ?? join(GENERATED_PARAMETERS, `${env}.json`), readRootTemplate(GENERATED_TEMPLATES)), readRootTemplate(GENERATED_TEMPLATES));
+    const root = readRootTemplate(GENERATED_TEMPLATES);
+    region = await drRegionOf(target, readParameterFile(parametersFile ?? join(GENERATED_PARAMETERS, `${env}.json`), root), root);
   } catch (error) {
     log(`destroy: the DR vault stack is not looked for: ${(error as Error).message}`);
     return undefined;

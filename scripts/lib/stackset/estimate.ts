@@ -111,42 +111,29 @@ export interface OperationsEstimate {
   readonly operations: readonly (RolloutEstimate & { readonly label: string })[];
   readonly waves: number;
   readonly minutes: number;
-  /** Managed execution: the operations run at the same time. */
-  readonly concurrent: boolean;
 }
 
 /**
- * The operations of one phase. Without managed execution they run one after the other (their
- * waves add up); with it CloudFormation runs non-conflicting operations — different
- * instances — at the same time, and `make stackset` keeps as many in flight as the manifest's
- * concurrency allows (rounds of that many, each as long as the longest operation).
+ * The operations of one phase. They run one after the other whatever the stack set's execution
+ * mode: without managed execution CloudFormation runs one operation at a time, and with it "if
+ * there are already running or queued operations, StackSets queues all incoming operations even
+ * if they are non-conflicting" (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ManagedExecution.html).
+ * Their waves add up; a fleet goes fast by sharing one operation, not by splitting it.
  */
-export function estimateOperations(prefs: OperationPreferences, shapes: readonly OperationShape[], minutesPerStack: number, concurrent = false): OperationsEstimate {
+export function estimateOperations(prefs: OperationPreferences, shapes: readonly OperationShape[], minutesPerStack: number): OperationsEstimate {
   const operations = shapes.map((shape) => ({
     label: shape.label,
     ...estimateRollout(prefs, shape.regions.map((region) => ({ region, targets: shape.units })), minutesPerStack),
   }));
-  let waves = operations.reduce((sum, o) => sum + o.waves, 0);
-  if (concurrent) {
-    // Per region group, rounds of `slots` operations side by side; the groups one after the other
-    // (SEQUENTIAL) or side by side (PARALLEL), as the regions of a single operation would go.
-    const groupWaves = regionGroups(shapes.map((shape, i) => ({ ...shape, waves: operations[i].waves }))).map((group) => {
-      const slots = Math.max(1, concurrencyFor(prefs, group.length).concurrency);
-      return Math.ceil(group.length / slots) * Math.max(0, ...group.map((o) => o.waves));
-    });
-    waves = prefs.regionConcurrency === 'PARALLEL' ? Math.max(0, ...groupWaves) : groupWaves.reduce((sum, w) => sum + w, 0);
-  }
-  return { operations, waves, minutes: waves * minutesPerStack, concurrent };
+  const waves = operations.reduce((sum, o) => sum + o.waves, 0);
+  return { operations, waves, minutes: waves * minutesPerStack };
 }
 
 export function formatOperationsEstimate(title: string, estimate: OperationsEstimate, assumption: string, detailLimit = 3): string[] {
   const count = estimate.operations.length;
   const lines = [`${title}: ${count} operation${count === 1 ? '' : 's'}, ${estimate.waves} wave${estimate.waves === 1 ? '' : 's'}, about ${formatDuration(estimate.minutes)}`];
   if (count > 1) {
-    const how = estimate.concurrent
-      ? 'managed execution: as many at once as the concurrency allows'
-      : 'they run one after the other; managedExecution: true runs them side by side';
-    lines.push(`  (one operation per distinct set of parameter overrides and regions; ${how})`);
+    lines.push('  (one operation per distinct set of parameter overrides and regions; they run one after the other, with or without managed execution)');
   }
   for (const o of estimate.operations.slice(0, detailLimit)) {
     lines.push(`  ${o.label}: ${o.waves} wave${o.waves === 1 ? '' : 's'}, ${formatDuration(o.minutes)} (${o.parallelRegions ? 'regions in parallel' : 'regions one after the other'})`);

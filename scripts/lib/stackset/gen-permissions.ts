@@ -42,6 +42,100 @@ export const EXCLUDED: Readonly<Record<string, string>> = {
   'iam:PutUserPolicy': 'the platform creates no IAM users',
 };
 
+/**
+ * Actions a resource type needs that its handler schema does not list: the service calls them
+ * with the caller's credentials on the way (a dependent action), each with the page that says so.
+ */
+export const DEPENDENT: Readonly<Record<string, readonly { readonly actions: readonly string[]; readonly why: string; readonly docs: string }[]>> = {
+  'AWS::EC2::VPCEndpoint': [
+    {
+      actions: ['route53:AssociateVPCWithHostedZone', 'route53:DisassociateVPCFromHostedZone'],
+      why: 'private DNS on an interface endpoint associates the VPC with the service\'s private hosted zone, as the caller',
+      docs: 'https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html',
+    },
+  ],
+  'AWS::Backup::BackupVault': [
+    {
+      actions: ['backup-storage:MountCapsule'],
+      why: 'creating a vault mounts its storage capsule; the schema names it backup-storage:Mount, which is no IAM action',
+      docs: 'https://docs.aws.amazon.com/aws-backup/latest/devguide/security-iam-awsmanpol.html',
+    },
+  ],
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': [
+    {
+      actions: ['iam:CreateServiceLinkedRole'],
+      why: 'the first load balancer of an account creates AWSServiceRoleForElasticLoadBalancing with the caller\'s permissions',
+      docs: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/elb-service-linked-roles.html',
+    },
+    {
+      actions: ['logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:ListLogDeliveries'],
+      why: 'Network Load Balancer access logs go to S3 through CloudWatch Logs\' log delivery (delivery.logs.amazonaws.com), set up as the caller',
+      docs: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html',
+    },
+  ],
+  'AWS::ApiGateway::VpcLink': [
+    {
+      actions: ['ec2:CreateVpcEndpointServiceConfiguration', 'ec2:DeleteVpcEndpointServiceConfigurations', 'ec2:DescribeVpcEndpointServiceConfigurations', 'ec2:ModifyVpcEndpointServicePermissions', 'elasticloadbalancing:DescribeLoadBalancers', 'iam:CreateServiceLinkedRole'],
+      why: 'a REST API VPC link creates an endpoint service for the NLB, and the API Gateway service-linked role, as the caller',
+      docs: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-api-with-vpclink-api.html',
+    },
+  ],
+  'AWS::ApiGateway::DomainName': [
+    {
+      actions: ['s3:GetObject', 's3:GetObjectVersion'],
+      why: 'mutual TLS: API Gateway reads the truststore object from S3 with the caller\'s permissions',
+      docs: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html',
+    },
+  ],
+  'AWS::ECS::Service': [
+    {
+      actions: ['iam:CreateServiceLinkedRole'],
+      why: 'the first service of an account creates AWSServiceRoleForECS',
+      docs: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using-service-linked-roles.html',
+    },
+  ],
+  'AWS::RDS::DBInstance': [
+    {
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      why: 'a master password managed in Secrets Manager under a customer-managed key: RDS creates the secret with the caller\'s KMS permissions',
+      docs: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html',
+    },
+  ],
+};
+
+/**
+ * The service-linked role a type's handler may create (iam:CreateServiceLinkedRole is then
+ * allowed only with iam:AWSServiceName ∈ these): https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html.
+ * A type that lists the action but has none maps to null, with the reason.
+ */
+export const SERVICE_LINKED_ROLES: Readonly<Record<string, string | null>> = {
+  'AWS::ApiGateway::VpcLink': 'ops.apigateway.amazonaws.com',
+  'AWS::ApplicationAutoScaling::ScalableTarget': 'ecs.application-autoscaling.amazonaws.com',
+  'AWS::Backup::BackupSelection': 'backup.amazonaws.com',
+  'AWS::CloudTrail::Trail': 'cloudtrail.amazonaws.com',
+  'AWS::EC2::FlowLog': null,
+  'AWS::ECR::PullThroughCacheRule': 'pullthroughcache.ecr.amazonaws.com', // AWSServiceRoleForECRPullThroughCache: https://docs.aws.amazon.com/AmazonECR/latest/userguide/slr-pullthroughcache.html // flow logs have no service-linked role; the schema lists the action for delivery to other accounts
+  'AWS::ECS::Cluster': 'ecs.amazonaws.com',
+  'AWS::ECS::Service': 'ecs.amazonaws.com',
+  'AWS::EFS::FileSystem': 'elasticfilesystem.amazonaws.com',
+  'AWS::ElastiCache::ParameterGroup': 'elasticache.amazonaws.com',
+  'AWS::ElastiCache::ReplicationGroup': 'elasticache.amazonaws.com',
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': 'elasticloadbalancing.amazonaws.com',
+  'AWS::RDS::DBInstance': 'rds.amazonaws.com',
+  'AWS::RDS::DBParameterGroup': 'rds.amazonaws.com',
+  'AWS::RDS::DBSubnetGroup': 'rds.amazonaws.com',
+  'AWS::WAFv2::LoggingConfiguration': 'wafv2.amazonaws.com',
+};
+
+/** The service (kms:ViaService <name>.<region>.amazonaws.com) that uses a key for a type whose handler lists KMS data actions. */
+export const KMS_VIA_SERVICE: Readonly<Record<string, string>> = {
+  'AWS::Backup::BackupVault': 'backup',
+  'AWS::EFS::FileSystem': 'elasticfilesystem',
+  'AWS::ElastiCache::ReplicationGroup': 'elasticache',
+  'AWS::Lambda::Function': 'lambda',
+  'AWS::RDS::DBInstance': 'secretsmanager',
+};
+
 export const isExcluded = (action: string): boolean =>
   Object.keys(EXCLUDED).some((prefix) => (prefix.endsWith(':') ? action.startsWith(prefix) : action === prefix));
 
@@ -51,7 +145,8 @@ export const normaliseAction = (action: string): string => {
   return `${action.slice(0, colon).toLowerCase()}${action.slice(colon)}`;
 };
 
-function cfnLintSchemas(): { dir: string; version: string } {
+/** cfn-lint's bundled AWS schemas in the project's virtualenv, and cfn-lint's version. */
+export function cfnLintSchemas(): { dir: string; version: string } {
   const lib = join(ROOT, '.venv', 'lib');
   const python = readdirSync(lib).find((d) => d.startsWith('python'));
   if (!python) throw new Error('no .venv/lib/python*: run make install');
@@ -72,6 +167,7 @@ function knownIamActions(schemasDir: string): (action: string) => boolean {
 export function handlerPermissions(types: readonly string[]): {
   version: string;
   permissions: Record<string, string[]>;
+  readPermissions: Record<string, string[]>;
   withoutHandlers: string[];
   notIamActions: Record<string, string[]>;
 } {
@@ -79,6 +175,7 @@ export function handlerPermissions(types: readonly string[]): {
   const providers = JSON.parse(readFileSync(join(dir, 'providers', 'us-east-1.json'), 'utf8')) as Record<string, string>;
   const isIamAction = knownIamActions(dir);
   const permissions: Record<string, string[]> = {};
+  const readPermissions: Record<string, string[]> = {};
   const notIamActions: Record<string, string[]> = {};
   const withoutHandlers: string[] = [];
   for (const type of [...types].sort()) {
@@ -94,22 +191,27 @@ export function handlerPermissions(types: readonly string[]): {
     const invalid = [...actions].filter((a) => !isIamAction(a)).sort();
     if (invalid.length > 0) notIamActions[type] = invalid;
     permissions[type] = [...actions].filter(isIamAction).sort();
+    // What drift detection calls: the read handler (https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html#schema-properties-handlers).
+    const reads = ((schema.handlers?.read?.permissions ?? []) as string[]).map(normaliseAction).filter((a) => !isExcluded(a) && isIamAction(a));
+    readPermissions[type] = [...new Set(reads)].sort();
   }
-  return { version, permissions, withoutHandlers, notIamActions };
+  return { version, permissions, readPermissions, withoutHandlers, notIamActions };
 }
 
 export function renderPermissionsFile(types: readonly string[]): string {
-  const { version, permissions, withoutHandlers, notIamActions } = handlerPermissions(types);
+  const { version, permissions, readPermissions, withoutHandlers, notIamActions } = handlerPermissions(types);
   const document = {
     $comment:
       'GENERATED by scripts/lib/stackset/gen-permissions.ts from the CloudFormation provider schemas bundled with cfn-lint (handlers.*.permissions, us-east-1). ' +
       'Do not edit: add the type to templates-src/resource-types.json and run the script. Types without handlers are managed by CloudFormation itself; ' +
-      'notIamActions lists names in the schemas that are not IAM actions (cfn-lint AdditionalSpecs/Policies.json), left out.',
+      'notIamActions lists names in the schemas that are not IAM actions (cfn-lint AdditionalSpecs/Policies.json), left out; dependent lists what the schemas miss (with the documentation); readPermissions is what drift detection calls (handlers.read).',
     source: `cfn-lint ${version}`,
     excluded: EXCLUDED,
     withoutHandlers,
     notIamActions,
+    dependent: Object.fromEntries(Object.entries(DEPENDENT).filter(([type]) => types.includes(type))),
     permissions,
+    readPermissions,
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

@@ -3,13 +3,14 @@
 // template's parameters, the parameter file, duplicate targets, regions that must be listed.
 // Every problem is `<file>: <path>: <what is allowed>`; nothing here calls AWS.
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import AjvModule from 'ajv';
 import yaml from 'js-yaml';
 import { checkParameterValues, ParameterFileError, type ParameterConstraints } from '../../../templates-src/core/parameters.js';
 import { parseTemplate } from '../../../templates-src/core/yaml.js';
 import { DeployInputError, readParameterFile } from '../deploy/inputs.js';
 import { ROOT } from '../paths.js';
+import { checkInstances } from './instance-checks.js';
 import { describeSchemaErrors } from './schema-errors.js';
 
 export type ParameterValues = Readonly<Record<string, string | number | boolean>>;
@@ -18,13 +19,25 @@ export interface SelfManagedPermissions {
   readonly model: 'SELF_MANAGED';
   readonly administrationRoleName: string;
   readonly executionRoleName: string;
+  /** The read-only role in each target account (drift of every layer, failure reasons, previews, preflight). */
+  readonly readRoleName?: string;
 }
 export interface ServiceManagedPermissions {
   readonly model: 'SERVICE_MANAGED';
   readonly organizationId: string;
   readonly autoDeployment: { readonly enabled: boolean; readonly retainStacksOnAccountRemoval?: boolean };
   readonly callAs: 'SELF' | 'DELEGATED_ADMIN';
+  /** The custom execution role StackSets creates in each target account from the project's template (stacksets-exec-custom-…). */
+  readonly executionRoleName?: string;
+  /** StackSetOutputBucket: where CloudFormation keeps the execution role stack template (default: the artifact bucket). */
+  readonly outputBucket?: string;
+  readonly readRoleName?: string;
 }
+
+/** The role name prefix AWS requires of a custom execution role: https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html */
+export const CUSTOM_EXECUTION_ROLE_PREFIX = 'stacksets-exec-custom-';
+export const DEFAULT_READ_ROLE_NAME = 'payment-stackset-read';
+export const readRoleOf = (manifest: Manifest): string => manifest.permissions.readRoleName ?? DEFAULT_READ_ROLE_NAME;
 
 export interface ManifestTarget {
   readonly account?: string;
@@ -52,11 +65,15 @@ export interface Manifest {
   readonly permissions: SelfManagedPermissions | ServiceManagedPermissions;
   readonly targets: readonly ManifestTarget[];
   readonly regions: readonly string[];
+  /** Stack set parameters over the parameter file (every instance, auto-deployed accounts included). */
+  readonly parameters?: ParameterValues;
   readonly regionParameters?: Readonly<Record<string, ParameterValues>>;
   readonly operationPreferences?: OperationPreferences;
   readonly managedExecution?: boolean;
   readonly tags?: Readonly<Record<string, string>>;
   readonly estimate?: { readonly minutesPerStack?: number };
+  /** The instance that goes first; the rest start only when it and its nested stacks completed. */
+  readonly canary?: { readonly account: string; readonly region?: string };
 }
 
 /** Where stack instances go: an account (SELF_MANAGED) or an organizational unit (SERVICE_MANAGED). */
@@ -82,11 +99,19 @@ export interface StackSetSpec {
   /** The platform's root template: its nested stacks must be packaged to S3 first. */
   readonly hasNestedStacks: boolean;
   readonly templateParameters: Readonly<Record<string, ParameterConstraints>>;
+  /**
+   * Parameters whose value is the name of an SSM parameter the target account holds: typed
+   * AWS::SSM::Parameter::Value<…> in the template, or passed by name to a nested stack's parameter
+   * of that type.
+   */
+  readonly ssmParameters: readonly string[];
   /** Stack set parameters: every template parameter, from the parameter file or its default. */
   readonly parameters: Readonly<Record<string, string>>;
   readonly instances: readonly DesiredInstance[];
   /** Regions in rollout order (regionOrder first, then the rest as listed). */
   readonly regionOrder: readonly string[];
+  /** What the manifest checks could not decide (printed by the plan). */
+  readonly notes: readonly string[];
 }
 
 export class ManifestError extends Error {
@@ -145,31 +170,43 @@ export function checkManifest(document: unknown, file: string): StackSetSpec {
 
   checkTargets(manifest, at);
   checkRegionReferences(manifest, at);
+  checkCanary(manifest, at);
 
   const template = manifest.template ?? DEFAULT_TEMPLATE;
   const loaded = loadTemplate(template, at);
   if (loaded?.hasNestedStacks && template !== DEFAULT_TEMPLATE) {
     at('template', `${template} has nested stacks; only ${DEFAULT_TEMPLATE} is packaged to S3 (make package); allowed: ${DEFAULT_TEMPLATE} or a template without nested stacks`);
   }
+  if (loaded?.hasNestedStacks) checkCustomExecutionRole(manifest, at);
   let parameters: Record<string, string> = {};
+  let fileNames = new Set<string>();
   if (loaded) {
     const fileValues = loadParameterFile(manifest.parameterFile, loaded, at, problems);
-    if (fileValues) parameters = stackSetParameters(loaded.parameters, fileValues);
+    if (fileValues) parameters = stackSetParameters(loaded.parameters, { ...fileValues, ...asStrings(manifest.parameters) });
+    fileNames = new Set(Object.keys(fileValues ?? {}));
+    checkAutoDeployedOverrides(manifest, at);
     checkOverrides(manifest, loaded.parameters, file, problems);
   }
   if (problems.length > 0 || !loaded) throw new ManifestError(problems);
 
-  return {
+  const spec: StackSetSpec = {
     file,
     manifest,
     template,
     templateText: loaded.text,
     hasNestedStacks: loaded.hasNestedStacks,
     templateParameters: loaded.parameters,
+    ssmParameters: loaded.ssmParameters,
     parameters,
     instances: desiredInstances(manifest),
     regionOrder: regionOrder(manifest),
+    notes: [],
   };
+  // Values bound to a region or account, singletons and account-global names (instance-checks.ts).
+  const notes: string[] = [];
+  checkInstances(spec, fileNames, problems, notes);
+  if (problems.length > 0) throw new ManifestError(problems);
+  return { ...spec, notes };
 }
 
 type Report = (path: string, what: string) => void;
@@ -189,6 +226,51 @@ function checkTargets(manifest: Manifest, at: Report): void {
     if (first !== undefined) at(`targets[${i}].${key}`, `duplicate target ${id} (already targets[${first}]); allowed: each account or organizational unit once`);
     else seen.set(id, i);
   });
+}
+
+/**
+ * SERVICE_MANAGED stack sets use a stacksets-exec-* role that "can't provision nested stacks,
+ * transforms, or macros" unless a custom execution role template is given
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-custom-execution-role.html):
+ * a nested template without one would fall back to the default role and fail in every account.
+ */
+function checkCustomExecutionRole(manifest: Manifest, at: Report): void {
+  const permissions = manifest.permissions;
+  if (permissions.model !== 'SERVICE_MANAGED' || permissions.executionRoleName !== undefined) return;
+  at(
+    'permissions.executionRoleName',
+    `missing: the template nests stacks, which the default SERVICE_MANAGED execution role cannot provision; allowed: a name beginning with ${CUSTOM_EXECUTION_ROLE_PREFIX} ` +
+      `(e.g. ${CUSTOM_EXECUTION_ROLE_PREFIX}payment), for the project's execution role template that make stackset sends with the stack set`,
+  );
+}
+
+/**
+ * Overrides on OU targets with automatic deployment: AWS applies OU overrides "only to the
+ * accounts that are currently in the target OUs … Accounts added to the target OUs … in the future
+ * won't use the overridden values" (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateStackInstances.html),
+ * so every account enrolled later would get the stack set's values instead.
+ */
+function checkAutoDeployedOverrides(manifest: Manifest, at: Report): void {
+  const permissions = manifest.permissions;
+  if (permissions.model !== 'SERVICE_MANAGED' || !permissions.autoDeployment.enabled) return;
+  const why =
+    'AWS applies OU overrides only to the accounts in the OU at the time of the call; accounts auto-deployed later get the stack set\'s values. ' +
+    'Allowed: stack set parameters (parameters:, a stack set of its own for OUs that need other values), or autoDeployment.enabled: false';
+  for (const region of Object.keys(manifest.regionParameters ?? {})) at(`regionParameters.${region}`, `overrides with autoDeployment.enabled: ${why}`);
+  manifest.targets.forEach((target, i) => {
+    if (Object.keys(target.parameters ?? {}).length > 0) at(`targets[${i}].parameters`, `overrides on OU ${target.organizationalUnit} with autoDeployment.enabled: ${why}`);
+    for (const region of Object.keys(target.regionParameters ?? {})) at(`targets[${i}].regionParameters.${region}`, `overrides on OU ${target.organizationalUnit} with autoDeployment.enabled: ${why}`);
+  });
+}
+
+/** The canary must be one of the instances (targets × regions). */
+function checkCanary(manifest: Manifest, at: Report): void {
+  const canary = manifest.canary;
+  if (!canary) return;
+  if (canary.region !== undefined && !manifest.regions.includes(canary.region)) at('canary.region', `"${canary.region}" is not in regions; allowed: one of regions (${manifest.regions.join(', ')})`);
+  if (manifest.permissions.model === 'SELF_MANAGED' && !manifest.targets.some((t) => t.account === canary.account)) {
+    at('canary.account', `${canary.account} is not a target; allowed: one of targets[].account (${manifest.targets.map((t) => t.account).join(', ')})`);
+  }
 }
 
 function checkRegionReferences(manifest: Manifest, at: Report): void {
@@ -212,6 +294,24 @@ interface LoadedTemplate {
   readonly text: string;
   readonly parameters: Record<string, ParameterConstraints>;
   readonly hasNestedStacks: boolean;
+  readonly ssmParameters: readonly string[];
+}
+
+const SSM_TYPED = /^AWS::SSM::Parameter::Value</;
+
+/** Root parameters that are SSM-typed, or handed (Ref) to an SSM-typed parameter of a nested template next to the root. */
+function ssmParametersOf(tree: Record<string, any>, dir: string): string[] {
+  const names = new Set(Object.entries((tree.Parameters ?? {}) as Record<string, { Type?: string }>).filter(([, p]) => SSM_TYPED.test(p.Type ?? '')).map(([n]) => n));
+  for (const resource of Object.values((tree.Resources ?? {}) as Record<string, { Type?: string; Properties?: Record<string, any> }>)) {
+    const url = resource.Properties?.TemplateURL;
+    if (resource.Type !== 'AWS::CloudFormation::Stack' || typeof url !== 'string' || !existsSync(join(dir, url))) continue;
+    const nested = parseTemplate(readFileSync(join(dir, url), 'utf8'), url) as { Parameters?: Record<string, { Type?: string }> };
+    for (const [name, value] of Object.entries((resource.Properties?.Parameters ?? {}) as Record<string, unknown>)) {
+      const ref = (value as { Ref?: unknown } | null)?.Ref;
+      if (typeof ref === 'string' && SSM_TYPED.test(nested.Parameters?.[name]?.Type ?? '')) names.add(ref);
+    }
+  }
+  return [...names].sort();
 }
 
 function loadTemplate(template: string, at: Report): LoadedTemplate | undefined {
@@ -229,6 +329,7 @@ function loadTemplate(template: string, at: Report): LoadedTemplate | undefined 
       text,
       parameters: (tree.Parameters ?? {}) as Record<string, ParameterConstraints>,
       hasNestedStacks: resources.some((r) => r.Type === 'AWS::CloudFormation::Stack'),
+      ssmParameters: ssmParametersOf(tree, dirname(absolute)),
     };
   } catch (e) {
     at('template', `${template} is not a CloudFormation template: ${(e as Error).message.split('\n')[0]}`);
@@ -280,6 +381,7 @@ function checkOverrides(manifest: Manifest, specs: Readonly<Record<string, Param
       problems.push(...e.message.split('\n'));
     }
   };
+  check(manifest.parameters, 'parameters');
   for (const [region, values] of Object.entries(manifest.regionParameters ?? {})) check(values, `regionParameters.${region}`);
   manifest.targets.forEach((target, i) => {
     check(target.parameters, `targets[${i}].parameters`);

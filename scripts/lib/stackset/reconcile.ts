@@ -1,7 +1,7 @@
 // What must change so that AWS matches the manifest: the stack set itself (create, update or
 // leave alone) and its instances (add, update, remove). Pure: the inputs are what AWS reported,
 // the output is a plan that `apply` executes and `plan` prints.
-import type { ApiInstance, ApiStackSet } from './api.js';
+import type { DescribedStackSet, StackInstance, StackInstanceSummary } from './api.js';
 import { sortedRecord, type DeploymentUnit, type DesiredInstance, type StackSetSpec } from './manifest.js';
 
 export interface ActualInstance {
@@ -13,6 +13,8 @@ export interface ActualInstance {
   readonly statusReason?: string;
   /** The accounts behind the unit (one for an account; the OU's members for an OU). */
   readonly accounts: readonly string[];
+  /** For an OU: each member account's own overrides, where they differ from `overrides` (accounts enrolled later, or updated apart). */
+  readonly mixed?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 export interface InstanceUpdate {
@@ -24,6 +26,12 @@ export interface InstanceUpdate {
 
 export interface Plan {
   readonly stackSet: 'create' | 'update' | 'none';
+  /**
+   * Managed execution to switch, in an UpdateStackSet of its own: AWS refuses it together with a
+   * template or parameter change ("Cannot update ManagedExecution while updating StackSet Template
+   * or Parameters") and while operations run or queue.
+   */
+  readonly managedExecution?: { readonly from: boolean; readonly to: boolean };
   /** What differs in the stack set (template, parameters, tags …); empty for create and none. */
   readonly stackSetChanges: readonly string[];
   readonly add: readonly DesiredInstance[];
@@ -37,8 +45,8 @@ export interface Plan {
 export const unitKey = (unit: DeploymentUnit): string => `${unit.kind}:${unit.id}`;
 export const instanceKey = (unit: DeploymentUnit, region: string): string => `${unitKey(unit)}|${region}`;
 
-export const toRecord = (parameters: readonly { ParameterKey: string; ParameterValue?: string }[] | undefined): Record<string, string> =>
-  sortedRecord(Object.fromEntries((parameters ?? []).filter((p) => p.ParameterValue !== undefined).map((p) => [p.ParameterKey, p.ParameterValue!])));
+export const toRecord = (parameters: readonly { ParameterKey?: string; ParameterValue?: string }[] | undefined): Record<string, string> =>
+  sortedRecord(Object.fromEntries((parameters ?? []).filter((p) => p.ParameterKey !== undefined && p.ParameterValue !== undefined).map((p) => [p.ParameterKey!, p.ParameterValue!])));
 
 export const toParameterList = (values: Readonly<Record<string, string>>): { ParameterKey: string; ParameterValue: string }[] =>
   Object.entries(values).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
@@ -50,25 +58,27 @@ export function recordDifferences(from: Readonly<Record<string, string>>, to: Re
 }
 
 /** Instances as AWS reports them, one per deployment unit and region (OU members grouped). */
-export function actualInstances(instances: readonly ApiInstance[], model: 'SELF_MANAGED' | 'SERVICE_MANAGED'): ActualInstance[] {
+export function actualInstances(instances: readonly (StackInstanceSummary & Pick<StackInstance, 'ParameterOverrides'>)[], model: 'SELF_MANAGED' | 'SERVICE_MANAGED'): ActualInstance[] {
   const byKey = new Map<string, ActualInstance>();
   for (const i of instances) {
+    const account = i.Account ?? '';
+    const region = i.Region ?? '';
     const unit: DeploymentUnit =
-      model === 'SERVICE_MANAGED' && i.OrganizationalUnitId ? { kind: 'ou', id: i.OrganizationalUnitId } : { kind: 'account', id: i.Account };
-    const key = instanceKey(unit, i.Region);
+      model === 'SERVICE_MANAGED' && i.OrganizationalUnitId ? { kind: 'ou', id: i.OrganizationalUnitId } : { kind: 'account', id: account };
+    const key = instanceKey(unit, region);
     const seen = byKey.get(key);
     if (seen) {
-      byKey.set(key, { ...seen, accounts: [...seen.accounts, i.Account] });
+      byKey.set(key, { ...seen, accounts: [...seen.accounts, account] });
       continue;
     }
     byKey.set(key, {
       unit,
-      region: i.Region,
+      region,
       overrides: toRecord(i.ParameterOverrides),
       status: i.Status,
       detailedStatus: i.StackInstanceStatus?.DetailedStatus,
       statusReason: i.StatusReason,
-      accounts: [i.Account],
+      accounts: [account],
     });
   }
   return [...byKey.values()];
@@ -84,6 +94,8 @@ export interface DesiredStackSet {
   readonly managedExecution: boolean;
   readonly autoDeployment?: { readonly enabled: boolean; readonly retainStacksOnAccountRemoval: boolean };
   readonly permissionModel: 'SELF_MANAGED' | 'SERVICE_MANAGED';
+  /** Template parameters whose values AWS reports as **** (NoEcho). */
+  readonly noEcho: ReadonlySet<string>;
 }
 
 export function desiredStackSet(spec: StackSetSpec, adminAccount: string): DesiredStackSet {
@@ -94,13 +106,14 @@ export function desiredStackSet(spec: StackSetSpec, adminAccount: string): Desir
     tags: sortedRecord(manifest.tags ?? {}),
     description: manifest.description,
     administrationRoleArn: permissions.model === 'SELF_MANAGED' ? `arn:aws:iam::${adminAccount}:role/${permissions.administrationRoleName}` : undefined,
-    executionRoleName: permissions.model === 'SELF_MANAGED' ? permissions.executionRoleName : undefined,
+    executionRoleName: permissions.executionRoleName,
     managedExecution: manifest.managedExecution ?? false,
     autoDeployment:
       permissions.model === 'SERVICE_MANAGED'
         ? { enabled: permissions.autoDeployment.enabled, retainStacksOnAccountRemoval: permissions.autoDeployment.retainStacksOnAccountRemoval ?? false }
         : undefined,
     permissionModel: permissions.model,
+    noEcho: new Set(Object.entries(spec.templateParameters).filter(([, p]) => String((p as { NoEcho?: unknown }).NoEcho) === 'true').map(([name]) => name)),
   };
 }
 
@@ -110,42 +123,80 @@ export interface Comparable {
   readonly autoDeployment: boolean;
 }
 
+/** What AWS reports for a NoEcho parameter: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html */
+export const MASKED = '****';
+
+export interface StackSetDifferences {
+  /** What an UpdateStackSet with the template and parameters changes. */
+  readonly changes: readonly string[];
+  /** Managed execution to switch (an UpdateStackSet of its own). */
+  readonly managedExecution?: { readonly from: boolean; readonly to: boolean };
+  /** What was not compared, and why. */
+  readonly notes: readonly string[];
+}
+
 /** Differences between the deployed stack set and the desired one (template compared by the caller). */
-export function stackSetDifferences(actual: ApiStackSet, desired: DesiredStackSet, templateChanges: readonly string[], comparable: Comparable): string[] {
+export function stackSetDifferences(actual: DescribedStackSet, desired: DesiredStackSet, templateChanges: readonly string[], comparable: Comparable): StackSetDifferences {
   const changes = templateChanges.map((c) => `template: ${c}`);
-  for (const line of recordDifferences(toRecord(actual.Parameters), desired.parameters)) changes.push(`parameter ${line}`);
-  const actualTags = sortedRecord(Object.fromEntries((actual.Tags ?? []).map((t) => [t.Key, t.Value])));
+  const notes: string[] = [];
+  const deployed = toRecord(actual.Parameters);
+  const masked = Object.keys(deployed).filter((k) => deployed[k] === MASKED && desired.noEcho.has(k));
+  // A NoEcho parameter comes back as ****: comparing it would report a change on every run.
+  for (const k of masked) deployed[k] = desired.parameters[k];
+  if (masked.length > 0) notes.push(`NoEcho parameter${masked.length === 1 ? '' : 's'} ${masked.join(', ')}: AWS reports ****, not compared (a change of value alone is not detected; change the template or another parameter to send it)`);
+  for (const line of recordDifferences(deployed, desired.parameters)) changes.push(`parameter ${line}`);
+  const actualTags = sortedRecord(Object.fromEntries((actual.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])));
   for (const line of recordDifferences(actualTags, desired.tags)) changes.push(`tag ${line}`);
-  if ((actual.Description ?? '') !== (desired.description ?? '')) changes.push(`description: "${actual.Description ?? ''}" → "${desired.description ?? ''}"`);
+  if (desired.description === undefined) {
+    // UpdateStackSet without Description keeps the old one, and an empty one is refused (1 to 1024 characters): https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateStackSet.html
+    if (actual.Description) notes.push(`description: the manifest has none; the stack set keeps "${actual.Description}" (AWS cannot clear a description)`);
+  } else if ((actual.Description ?? '') !== desired.description) {
+    changes.push(`description: "${actual.Description ?? ''}" → "${desired.description}"`);
+  }
   if (desired.administrationRoleArn && actual.AdministrationRoleARN !== desired.administrationRoleArn) {
     changes.push(`administration role: ${actual.AdministrationRoleARN ?? '(none)'} → ${desired.administrationRoleArn}`);
   }
   if (desired.executionRoleName && actual.ExecutionRoleName !== desired.executionRoleName) {
     changes.push(`execution role: ${actual.ExecutionRoleName ?? '(none)'} → ${desired.executionRoleName}`);
   }
-  if (comparable.managedExecution && (actual.ManagedExecution?.Active ?? false) !== desired.managedExecution) {
-    changes.push(`managed execution: ${actual.ManagedExecution?.Active ?? false} → ${desired.managedExecution}`);
-  }
+  const managedNow = actual.ManagedExecution?.Active ?? false;
+  const managedExecution = comparable.managedExecution && managedNow !== desired.managedExecution ? { from: managedNow, to: desired.managedExecution } : undefined;
   if (comparable.autoDeployment && desired.autoDeployment) {
     const was = actual.AutoDeployment;
     if ((was?.Enabled ?? false) !== desired.autoDeployment.enabled || (was?.RetainStacksOnAccountRemoval ?? false) !== desired.autoDeployment.retainStacksOnAccountRemoval) {
       changes.push(`auto-deployment: ${JSON.stringify(was ?? {})} → ${JSON.stringify(desired.autoDeployment)}`);
     }
   }
-  return changes;
+  return { changes, managedExecution, notes };
 }
 
 /** Instance statuses that an update repairs (the last operation did not bring them to CURRENT). */
 const NEEDS_UPDATE = new Set(['OUTDATED']);
+/**
+ * Detailed statuses of an instance that an operation is working on right now: not something to
+ * repair (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackInstanceComprehensiveStatus.html).
+ */
+const IN_PROGRESS = new Set(['PENDING', 'RUNNING']);
 
-export function planInstances(desired: readonly DesiredInstance[], actual: readonly ActualInstance[]): Pick<Plan, 'add' | 'update' | 'remove' | 'unchanged' | 'notes'> {
+export interface InstanceContext {
+  /** Accounts AWS Organizations reports SUSPENDED (or closing): StackSets cannot deploy there. */
+  readonly suspended?: ReadonlySet<string>;
+}
+
+export function planInstances(desired: readonly DesiredInstance[], actual: readonly ActualInstance[], context: InstanceContext = {}): Pick<Plan, 'add' | 'update' | 'remove' | 'unchanged' | 'notes'> {
   const actualByKey = new Map(actual.map((a) => [instanceKey(a.unit, a.region), a]));
   const desiredKeys = new Set(desired.map((d) => instanceKey(d.unit, d.region)));
   const add: DesiredInstance[] = [];
   const update: InstanceUpdate[] = [];
   const unchanged: DesiredInstance[] = [];
   const notes: string[] = [];
+  const suspended = context.suspended ?? new Set<string>();
   for (const d of desired) {
+    if (d.unit.kind === 'account' && suspended.has(d.unit.id)) {
+      notes.push(`${d.unit.id} ${d.region}: the account is suspended in AWS Organizations; nothing is planned for it (an operation there could only fail; remove it from the manifest)`);
+      unchanged.push(d);
+      continue;
+    }
     const a = actualByKey.get(instanceKey(d.unit, d.region));
     if (!a) {
       add.push(d);
@@ -156,7 +207,16 @@ export function planInstances(desired: readonly DesiredInstance[], actual: reado
       unchanged.push(d);
       continue;
     }
+    if (a.detailedStatus && IN_PROGRESS.has(a.detailedStatus)) {
+      notes.push(`${d.unit.id} ${d.region} is ${a.status}/${a.detailedStatus}: an operation is working on it; not planned again`);
+      unchanged.push(d);
+      continue;
+    }
     const reasons = recordDifferences(a.overrides, d.overrides);
+    for (const [account, overrides] of Object.entries(a.mixed ?? {})) {
+      const differs = recordDifferences(overrides, d.overrides);
+      if (differs.length > 0 && reasons.length === 0) reasons.push(`member account ${account}: ${differs.join('; ')}`);
+    }
     if (a.status && NEEDS_UPDATE.has(a.status)) reasons.push(`status ${a.status}${a.statusReason ? ` (${a.statusReason})` : ''}`);
     if (reasons.length > 0) update.push({ desired: d, actual: a, reasons });
     else unchanged.push(d);

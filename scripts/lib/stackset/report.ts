@@ -1,5 +1,5 @@
 // Text output: the plan (what would change and why) and the final account × region table.
-import type { ApiInstanceSummary, ApiOperationResult } from './api.js';
+import type { StackInstanceSummary, StackSetOperationResultSummary } from './api.js';
 import type { Plan } from './reconcile.js';
 
 const overridesText = (overrides: Readonly<Record<string, string>>): string => {
@@ -15,6 +15,7 @@ export function formatPlan(plan: Plan, options: { stackSetName: string; deleteSt
   lines.push(`stack set ${options.stackSetName}: ${verb}`);
   for (const change of plan.stackSetChanges) lines.push(`  ~ ${change}`);
   if (plan.stackSet === 'update') lines.push('  (update-stack-set updates every remaining instance)');
+  if (plan.managedExecution) lines.push(`  ~ managed execution: ${plan.managedExecution.from} → ${plan.managedExecution.to} (an update of its own: AWS refuses it together with a template or parameter change)`);
   lines.push(
     `instances: ${plan.add.length} to add, ${plan.update.length} to update, ${plan.remove.length} to remove, ${plan.unchanged.length} unchanged`,
   );
@@ -26,7 +27,7 @@ export function formatPlan(plan: Plan, options: { stackSetName: string; deleteSt
   return lines;
 }
 
-export const isNoop = (plan: Plan): boolean => plan.stackSet === 'none' && plan.add.length === 0 && plan.update.length === 0 && plan.remove.length === 0;
+export const isNoop = (plan: Plan): boolean => plan.stackSet === 'none' && !plan.managedExecution && plan.add.length === 0 && plan.update.length === 0 && plan.remove.length === 0;
 
 /** Instance statuses that count against the failure tolerance. */
 const FAILED_DETAIL = new Set(['FAILED', 'INOPERABLE', 'FAILED_IMPORT']);
@@ -40,7 +41,7 @@ export interface FinalRow {
 }
 
 /** The instances after the run, with the reason of this run's failed results where AWS gave one. */
-export function finalRows(instances: readonly ApiInstanceSummary[], results: readonly ApiOperationResult[]): FinalRow[] {
+export function finalRows(instances: readonly StackInstanceSummary[], results: readonly StackSetOperationResultSummary[]): FinalRow[] {
   const failedNow = new Map(results.filter((r) => r.Status === 'FAILED').map((r) => [`${r.Account}|${r.Region}`, r.StatusReason ?? 'failed']));
   return instances
     .map((i) => {
@@ -48,8 +49,8 @@ export function finalRows(instances: readonly ApiInstanceSummary[], results: rea
       const failure = failedNow.get(`${i.Account}|${i.Region}`);
       const status = detail && detail !== i.Status ? `${i.Status ?? '?'}/${detail}` : (i.Status ?? '?');
       return {
-        account: i.Account,
-        region: i.Region,
+        account: i.Account ?? '',
+        region: i.Region ?? '',
         status,
         reason: i.StatusReason || failure,
         failed: failure !== undefined || (detail !== undefined && FAILED_DETAIL.has(detail)) || i.Status === 'INOPERABLE',

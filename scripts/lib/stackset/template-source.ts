@@ -10,6 +10,7 @@ import { parseTemplate } from '../../../templates-src/core/yaml.js';
 import type { AwsTarget } from '../aws.js';
 import { GENERATED_TEMPLATES } from '../paths.js';
 import { mapLimited } from './api.js';
+import { KEY_PREFIX, defaultBucketName, planPackage, templateUrl } from '../package.js';
 import { DEFAULT_TEMPLATE, type StackSetSpec } from './manifest.js';
 
 /** CloudFormation's limit for an inline TemplateBody. */
@@ -22,6 +23,9 @@ export interface TemplateSource {
   readonly text: string;
   readonly uploaded: readonly string[];
   readonly skipped: readonly string[];
+  /** The artifact bucket and the key prefix of the packaged templates (nested templates only). */
+  readonly bucket?: string;
+  readonly keyPrefix?: string;
 }
 
 /** scripts/lib/package.ts (issue #8): uploads the layers content-addressed, writes the packaged root. */
@@ -46,13 +50,23 @@ export async function loadPackager(): Promise<PackageTemplates> {
   throw new TemplateSourceError('scripts/lib/package.ts does not export packageTemplates');
 }
 
-export function readersOf(spec: StackSetSpec): { organizationId?: string; accounts?: string[] } {
-  const permissions = spec.manifest.permissions;
-  if (permissions.model === 'SERVICE_MANAGED') return { organizationId: permissions.organizationId };
-  return { accounts: spec.manifest.targets.map((t) => t.account!).filter(Boolean) };
+/**
+ * The packaged platform as it would be, without calling AWS (keys are content hashes): when the
+ * stack set already holds exactly this root, every template it names is in the bucket already and
+ * nothing needs uploading — the run skips packaging.
+ */
+export function alreadyPackaged(spec: StackSetSpec, target: AwsTarget, account: string, deployedBody: string | undefined): TemplateSource | undefined {
+  if (!spec.hasNestedStacks || deployedBody === undefined) return undefined;
+  const bucket = defaultBucketName(account, target.region);
+  const plan = planPackage(GENERATED_TEMPLATES, (key) => templateUrl(bucket, key, target));
+  const root = plan[plan.length - 1];
+  if (root.text !== deployedBody) return undefined;
+  return { templateUrl: templateUrl(bucket, root.key, target), text: root.text, uploaded: [], skipped: plan.map((t) => t.key), bucket, keyPrefix: KEY_PREFIX };
 }
 
-export async function templateForStackSet(spec: StackSetSpec, target: AwsTarget, packager?: PackageTemplates): Promise<TemplateSource> {
+export async function templateForStackSet(spec: StackSetSpec, target: AwsTarget, packager?: PackageTemplates, deployed?: { account: string; body?: string }): Promise<TemplateSource> {
+  const known = deployed && !packager ? alreadyPackaged(spec, target, deployed.account, deployed.body) : undefined;
+  if (known) return known;
   if (!spec.hasNestedStacks) {
     const bytes = Buffer.byteLength(spec.templateText);
     if (bytes > TEMPLATE_BODY_LIMIT) {
@@ -61,8 +75,17 @@ export async function templateForStackSet(spec: StackSetSpec, target: AwsTarget,
     return { templateBody: spec.templateText, text: spec.templateText, uploaded: [], skipped: [] };
   }
   const packageTemplates = packager ?? (await loadPackager());
-  const result = await packageTemplates({ target, readers: readersOf(spec) });
-  return { templateUrl: result.rootTemplateUrl, text: readFileSync(result.rootTemplatePath, 'utf8'), uploaded: result.uploaded, skipped: result.skipped };
+  // No readers: the packager would rewrite the whole bucket policy for this manifest's accounts;
+  // artifact-readers.ts merges this stack set's readers into it instead.
+  const result = await packageTemplates({ target });
+  return {
+    templateUrl: result.rootTemplateUrl,
+    text: readFileSync(result.rootTemplatePath, 'utf8'),
+    uploaded: result.uploaded,
+    skipped: result.skipped,
+    bucket: result.bucket,
+    keyPrefix: KEY_PREFIX,
+  };
 }
 
 /** Bucket and key of an S3 object URL (virtual-hosted or path style). */

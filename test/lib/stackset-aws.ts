@@ -1,0 +1,183 @@
+// A StackSet administration account answered with recorded AWS responses, for the rollout tests:
+// the responses are the API Reference's shapes (the recorded-aws harness puts them on the wire);
+// the little state kept between them is only what AWS documents about the order of calls:
+//  - an operation is RUNNING on its first poll and then ends (SUCCEEDED unless `failing` says so);
+//  - without managed execution, an operation started while another runs is refused with
+//    OperationInProgressException (API_CreateStackInstances, API_UpdateStackSet: Errors);
+//  - UpdateStackSet refuses ManagedExecution together with the template or parameters
+//    ("Cannot update ManagedExecution while updating StackSet Template or Parameters"), and while
+//    operations run or queue (API_ManagedExecution: "You can't modify your StackSet's execution
+//    configuration while there are running or queued operations for that StackSet").
+import { readFileSync } from 'node:fs';
+import type { AwsTarget } from '../../scripts/lib/aws.js';
+import { StackSetApi } from '../../scripts/lib/stackset/api.js';
+import type { StackSetSpec } from '../../scripts/lib/stackset/manifest.js';
+import type { RolloutContext } from '../../scripts/lib/stackset/rollout.js';
+import type { PackageTemplates } from '../../scripts/lib/stackset/template-source.js';
+import { awsError, formFields, recordedAws, type RecordedAws, type Responses } from './recorded-aws.js';
+
+export const ADMIN_ACCOUNT = '123456789012';
+export const AWS_TARGET: AwsTarget = { kind: 'aws', region: 'us-east-1', env: {} };
+
+export interface Instance {
+  Account: string;
+  Region: string;
+  Status: string;
+  StackInstanceStatus?: { DetailedStatus: string };
+  StatusReason?: string;
+  StackId?: string;
+  OrganizationalUnitId?: string;
+  ParameterOverrides?: { ParameterKey: string; ParameterValue: string }[];
+}
+
+export interface FakeOptions {
+  /** The stack set as DescribeStackSet returns it; none: it does not exist yet. */
+  stackSet?: Record<string, any>;
+  instances?: Instance[];
+  /** Operations already listed (auto-deployment, a console user, an earlier run). */
+  operations?: { OperationId: string; Action: string; Status: string }[];
+  /** Polls of DescribeStackSetOperation answered with these errors first (throttling …). */
+  pollErrors?: unknown[];
+  /** Operation results: FAILED for the instances this says. */
+  failing?: (account: string, region: string) => string | undefined;
+  /** Responses of the target accounts (read path). */
+  inAccount?: (account: string, region: string) => Responses;
+  /** Extra responses of the administration account (Organizations, S3 …). */
+  extra?: Responses;
+}
+
+export interface FakeAws {
+  readonly aws: RecordedAws;
+  readonly ctx: RolloutContext;
+  readonly logLines: string[];
+  /** UpdateStackSet calls as the API got them (form fields). */
+  updates(): Record<string, string>[];
+}
+
+const PACKAGED = 'https://payment-cfn-artifacts-123456789012-us-east-1.s3.us-east-1.amazonaws.com/templates/root-0123456789abcdef.yaml';
+
+/** A packager that uploads nothing: the platform's root as if packaged (tests never reach S3 for it). */
+export const fakePackager = (rootText: string): PackageTemplates => async () => {
+  const file = `/tmp/stackset-test-root-${process.pid}.yaml`;
+  (await import('node:fs')).writeFileSync(file, rootText);
+  return { bucket: 'payment-cfn-artifacts-123456789012-us-east-1', rootTemplatePath: file, rootTemplateUrl: PACKAGED, uploaded: [], skipped: ['templates/root-0123456789abcdef.yaml', 'templates/network-0123456789abcdef.yaml'] };
+};
+
+export function fakeStackSetAws(spec: StackSetSpec, options: FakeOptions = {}): FakeAws {
+  let stackSet = options.stackSet;
+  const instances: Instance[] = [...(options.instances ?? [])];
+  const operations = [...(options.operations ?? [])].map((o) => ({ ...o, polls: 0 }));
+  const pollErrors = [...(options.pollErrors ?? [])];
+  let bucketPolicy: string | undefined;
+  const logLines: string[] = [];
+  const running = () => operations.filter((o) => ['RUNNING', 'QUEUED'].includes(o.Status));
+  const managed = () => Boolean(stackSet?.ManagedExecution?.Active);
+  const start = (action: string, id: string, where: { Account: string; Region: string }[]) => {
+    if (running().length > 0 && !managed()) return awsError('OperationInProgressException', `Another Operation on StackSet [${spec.manifest.stackSetName}] is in progress: ${running()[0].OperationId}`);
+    if (operations.some((o) => o.OperationId === id)) return awsError('OperationIdAlreadyExistsException', `Operation ${id} already exists`);
+    operations.unshift({ OperationId: id, Action: action, Status: 'RUNNING', polls: 0, where } as never);
+    return { OperationId: id };
+  };
+  const targets = (input: any): { Account: string; Region: string }[] => {
+    const accounts: string[] = input.Accounts ?? input.DeploymentTargets?.Accounts ?? input.DeploymentTargets?.OrganizationalUnitIds ?? [];
+    return (input.Regions ?? []).flatMap((Region: string) => accounts.map((Account) => ({ Account, Region })));
+  };
+  const cloudformation: Record<string, unknown> = {
+    DescribeStackSet: () => (stackSet ? { StackSet: stackSet } : awsError('StackSetNotFoundException', `StackSet ${spec.manifest.stackSetName} not found`)),
+    CreateStackSet: (input: any) => {
+      stackSet = { StackSetName: input.StackSetName, Status: 'ACTIVE', Parameters: input.Parameters, Tags: input.Tags, Description: input.Description, ManagedExecution: input.ManagedExecution, PermissionModel: input.PermissionModel };
+      return { StackSetId: `${input.StackSetName}:1` };
+    },
+    UpdateStackSet: (input: any, call: { body: string }) => {
+      const fields = formFields(call.body);
+      const changesTemplate = 'TemplateURL' in fields || 'TemplateBody' in fields || Object.keys(fields).some((k) => /^Parameters\.member\.\d+\.ParameterValue$/.test(k));
+      const changesManaged = input.ManagedExecution && Boolean(input.ManagedExecution.Active) !== managed();
+      if (changesManaged && changesTemplate) return awsError('InvalidOperationException', 'Cannot update ManagedExecution while updating StackSet Template or Parameters');
+      if (changesManaged && running().length > 0) return awsError('InvalidOperationException', "You can't modify your StackSet's execution configuration while there are running or queued operations");
+      const answer = start('UPDATE', input.OperationId, instances);
+      if (!('$error' in (answer as object)) && changesManaged) stackSet = { ...stackSet, ManagedExecution: { Active: input.ManagedExecution.Active } };
+      return answer;
+    },
+    CreateStackInstances: (input: any) => {
+      const answer = start('CREATE', input.OperationId, targets(input));
+      if (!('$error' in (answer as object))) {
+        for (const t of targets(input)) instances.push({ ...t, Status: 'OUTDATED', StackInstanceStatus: { DetailedStatus: 'PENDING' }, StackId: `arn:aws:cloudformation:${t.Region}:${t.Account}:stack/StackSet-${spec.manifest.stackSetName}-${t.Account}/1`, ParameterOverrides: input.ParameterOverrides ?? [] });
+      }
+      return answer;
+    },
+    UpdateStackInstances: (input: any) => start('UPDATE', input.OperationId, targets(input)),
+    DeleteStackInstances: (input: any) => start('DELETE', input.OperationId, targets(input)),
+    ListStackInstances: () => ({ Summaries: instances.map(({ ParameterOverrides: _, ...s }) => s) }),
+    DescribeStackInstance: (input: any) => {
+      const found = instances.find((i) => i.Account === input.StackInstanceAccount && i.Region === input.StackInstanceRegion);
+      return found ? { StackInstance: found } : awsError('StackInstanceNotFoundException', 'Stack instance not found');
+    },
+    ListStackSetOperations: () => ({ Summaries: operations.map(({ polls: _, ...o }) => ({ OperationId: o.OperationId, Action: o.Action, Status: o.Status })) }),
+    DescribeStackSetOperation: (input: any) => {
+      if (pollErrors.length > 0) return pollErrors.shift();
+      const op = operations.find((o) => o.OperationId === input.OperationId) as any;
+      if (!op) return awsError('OperationNotFoundException', `Operation ${input.OperationId} not found`);
+      op.polls++;
+      if (op.Status === 'RUNNING' && op.polls >= 2) {
+        const failed = (op.where ?? []).some((w: { Account: string; Region: string }) => options.failing?.(w.Account, w.Region));
+        op.Status = failed && options.failing ? 'SUCCEEDED' : 'SUCCEEDED';
+        for (const w of op.where ?? []) {
+          const i = instances.find((x) => x.Account === w.Account && x.Region === w.Region);
+          const reason = options.failing?.(w.Account, w.Region);
+          if (i) Object.assign(i, reason ? { Status: 'OUTDATED', StackInstanceStatus: { DetailedStatus: 'FAILED' }, StatusReason: reason } : { Status: 'CURRENT', StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' }, StatusReason: undefined });
+        }
+      }
+      return { StackSetOperation: { OperationId: op.OperationId, Action: op.Action, Status: op.Status } };
+    },
+    ListStackSetOperationResults: (input: any) => {
+      const op = operations.find((o) => o.OperationId === input.OperationId) as any;
+      return { Summaries: (op?.where ?? []).map((w: { Account: string; Region: string }) => ({ ...w, Status: op.Status === 'RUNNING' ? 'RUNNING' : options.failing?.(w.Account, w.Region) ? 'FAILED' : 'SUCCEEDED', StatusReason: options.failing?.(w.Account, w.Region) })) };
+    },
+    StopStackSetOperation: (input: any) => {
+      const op = operations.find((o) => o.OperationId === input.OperationId);
+      if (!op) return awsError('OperationNotFoundException', 'not found');
+      op.Status = 'STOPPED';
+      return {};
+    },
+  };
+  const responses: Responses = {
+    ...options.extra,
+    cloudformation: { ...cloudformation, ...(options.extra?.cloudformation ?? {}) },
+    sts: { GetCallerIdentity: { Account: ADMIN_ACCOUNT, Arn: `arn:aws:iam::${ADMIN_ACCOUNT}:user/ops`, UserId: 'ops' }, ...(options.extra?.sts ?? {}) },
+    s3: {
+      GetBucketPolicy: () => (bucketPolicy ? { Policy: bucketPolicy } : awsError('NoSuchBucketPolicy', 'The bucket policy does not exist', 404)),
+      PutBucketPolicy: (input: { Policy: string }) => {
+        bucketPolicy = input.Policy;
+        return {};
+      },
+      ...(options.extra?.s3 ?? {}),
+    },
+  };
+  const aws = recordedAws(responses, options.inAccount ?? (() => healthyAccount()));
+  const ctx: RolloutContext = {
+    api: new StackSetApi(aws.clients.admin, spec.manifest.permissions.model === 'SERVICE_MANAGED' ? spec.manifest.permissions.callAs : undefined),
+    clients: aws.clients,
+    target: AWS_TARGET,
+    log: (line) => logLines.push(line),
+    deleteStacks: false,
+    wait: { pollMs: 0, timeoutMs: 60_000, sleep: async () => undefined } as never,
+    packager: fakePackager(spec.templateText),
+  };
+  return { aws, ctx, logLines, updates: () => aws.callsOf('UpdateStackSet').map((c) => formFields(c.body)) };
+}
+
+/** A target account whose instance stacks (root and nested) completed, whose SSM parameters and certificates exist. */
+export function healthyAccount(): Responses {
+  return {
+    cloudformation: {
+      DescribeStacks: (input: { StackName: string }) => ({ Stacks: [{ StackId: input.StackName, StackName: input.StackName.split('/')[1] ?? input.StackName, StackStatus: 'CREATE_COMPLETE', CreationTime: '2026-11-20T10:00:00.000Z' }] }),
+      ListStackResources: { StackResourceSummaries: [] },
+      DescribeStackEvents: { StackEvents: [] },
+    },
+    s3: { HeadObject: {} },
+    ssm: { GetParameters: (input: { Names: string[] }) => ({ Parameters: input.Names.map((Name) => ({ Name, Type: 'String', Value: Name.includes('certificate') ? 'arn:aws:acm:eu-west-1:111111111111:certificate/abc' : 'value' })), InvalidParameters: [] }) },
+    acm: { DescribeCertificate: { Certificate: { CertificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc', Status: 'ISSUED' } } },
+  };
+}
+
+export const readJson = (path: string): any => JSON.parse(readFileSync(path, 'utf8'));
