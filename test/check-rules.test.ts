@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { RULES } from '../scripts/rules/index.js';
+import { RULES } from '../scripts/lib/check/rules/index.js';
 import { failures, runChecks } from '../scripts/lib/check/run.js';
 import { parseTemplate } from '../templates-src/core/yaml.js';
 import { GENERATED_PARAMETERS, GENERATED_TEMPLATES, ROOT } from '../scripts/lib/paths.js';
@@ -35,7 +35,7 @@ const fixtures: Fixture[] = yamlFiles(FIXTURES).flatMap((file) => {
 });
 
 test('every rule file is in the index, named after its ID, with requirements and references', () => {
-  const files = readdirSync(join(ROOT, 'scripts', 'rules')).filter((f) => /^PCI-.*\.ts$/.test(f));
+  const files = readdirSync(join(ROOT, 'scripts', 'lib', 'check', 'rules')).filter((f) => /^PCI-.*\.ts$/.test(f));
   assert.deepEqual(files.map((f) => /^PCI-[A-Z]+-\d{3}/.exec(f)![0]).sort(), RULES.map((r) => r.id).sort(), 'scripts/rules/PCI-*.ts and scripts/rules/index.ts list the same rules');
   assert.equal(new Set(RULES.map((r) => r.id)).size, RULES.length, 'rule IDs are unique');
   for (const rule of RULES) {

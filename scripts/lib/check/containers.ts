@@ -1,5 +1,5 @@
 // Container definitions and image references of ECS task definitions, for the container rules.
-import type { CheckContext, EvaluatedResource } from './context.js';
+import type { CheckContext, EvaluatedResource } from './rule-context.js';
 import { list, record, show, textOf } from './rule-kit.js';
 
 export const containersOf = (task: EvaluatedResource): Record<string, unknown>[] => list(task.properties.ContainerDefinitions).map(record);

@@ -1,6 +1,6 @@
 // Network and data-flow diagrams (PCI DSS 1.2.3, 1.2.4) drawn from the templates of one
 // evaluation context and from its segmentation proof — never by hand, and byte-stable.
-import { resourceKey, type CheckContext, type EvaluatedResource } from './context.js';
+import { resourceKey, type CheckContext, type EvaluatedResource } from './rule-context.js';
 import type { Member, SubnetInfo, Tier } from './network-model.js';
 import { describeKey } from './rule-kit.js';
 import type { Flow } from './segmentation.js';

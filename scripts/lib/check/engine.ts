@@ -1,8 +1,8 @@
 // Runs the rules over every evaluation context and turns findings into results: a failing
 // resource whose Metadata.Suppressions.pci names the rule with a written reason is suppressed;
 // the variants of one context (enumerated parameters) are merged, failing if any variant fails.
-import { CheckContext, resourceKey, type EvaluatedResource } from './context.js';
-import type { ContextSpec } from './contexts.js';
+import { CheckContext, resourceKey, type EvaluatedResource } from './rule-context.js';
+import type { ContextSpec } from './evaluated-platform.js';
 import type { ResourceResult, Rule, RuleFinding, RuleResult, Status } from './types.js';
 
 /** The governance rule that checks suppressions themselves; it cannot be suppressed. */

@@ -2,7 +2,7 @@
 // NACLs, security-group rules (inline, separate Ingress/Egress resources, the implicit allow-all
 // egress) and the resources that sit in subnets behind security groups.
 import { contains, parseCidr, reachesPublicAddresses, type Cidr } from './cidr.js';
-import { resourceKey, show, type CheckContext, type EvaluatedResource } from './context.js';
+import { resourceKey, show, type CheckContext, type EvaluatedResource } from './rule-context.js';
 import { intrinsicOf } from './evaluate.js';
 
 export type Tier = 'public' | 'private' | 'isolated';

@@ -1,6 +1,6 @@
 // IAM policy documents as the rules read them: identity policies of roles and managed policies,
 // resource policies of buckets, keys, topics, secrets, file systems, APIs, log destinations.
-import type { CheckContext, EvaluatedResource } from './context.js';
+import type { CheckContext, EvaluatedResource } from './rule-context.js';
 import { intrinsicOf } from './evaluate.js';
 import { list, record } from './rule-kit.js';
 

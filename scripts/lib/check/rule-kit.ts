@@ -1,6 +1,6 @@
 // Small helpers the rules share: findings, truthiness of CloudFormation values, key checks.
-import type { CheckContext, EvaluatedResource, KeyRef } from './context.js';
-import { resourceKey, show } from './context.js';
+import type { CheckContext, EvaluatedResource, KeyRef } from './rule-context.js';
+import { resourceKey, show } from './rule-context.js';
 import { intrinsicOf } from './evaluate.js';
 import type { RuleFinding } from './types.js';
 

@@ -1,9 +1,9 @@
 // The whole check as one function: load inputs, build the evaluation contexts, run every rule,
 // prove segmentation, and (optionally) render the report. Returns results and timings, so the
 // CLI, the tests and the benchmark share one path.
-import { RULES } from '../../rules/index.js';
-import type { CheckContext } from './context.js';
-import { buildContexts } from './contexts.js';
+import { RULES } from './rules/index.js';
+import type { CheckContext } from './rule-context.js';
+import { buildContexts } from './evaluated-platform.js';
 import { contextGroups, evaluateRules } from './engine.js';
 import { loadInputs, type CheckInputs } from './inputs.js';
 import type { Segmentation } from './segmentation.js';

@@ -7,7 +7,7 @@
 // A security-group rule is judged on what it admits, whether or not something is attached yet:
 // an open rule is a finding before the resource that would make it reachable lands.
 import type { Cidr } from './cidr.js';
-import { resourceKey, type CheckContext, type EvaluatedResource } from './context.js';
+import { resourceKey, type CheckContext, type EvaluatedResource } from './rule-context.js';
 import { intrinsicOf } from './evaluate.js';
 import {
   buildNetworkModel, cidrLabel, formatPorts, naclAllows, sgLabel,

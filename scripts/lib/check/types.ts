@@ -1,5 +1,5 @@
 // Shared shapes of the compliance check: rules, findings and results.
-import type { CheckContext } from './context.js';
+import type { CheckContext } from './rule-context.js';
 
 /** A parsed CloudFormation template in long form. */
 export type Tree = Record<string, unknown>;

@@ -1,0 +1,15 @@
+// Bucket objects keep their history: an overwrite or delete can be undone.
+import { eachResource, record } from '../rule-kit.js';
+import type { Rule } from '../types.js';
+
+const TYPES = ['AWS::S3::Bucket'];
+
+export const rule: Rule = {
+  id: 'PCI-DATA-003',
+  title: 'S3 buckets have versioning enabled',
+  requirements: ['10.3.3', '12.10.1'],
+  references: { securityHub: ['S3.14'], configRules: ['s3-bucket-versioning-enabled'] },
+  resourceTypes: TYPES,
+  check: (ctx) => eachResource(ctx, TYPES, (b) => [record(b.properties.VersioningConfiguration).Status !== 'Enabled' && 'VersioningConfiguration.Status is not Enabled'], 'versioning enabled'),
+};
+export default rule;
