@@ -5,7 +5,8 @@
 // the defaults context) is enumerated over its allowed values, so every condition is decided and
 // the rules see concrete templates: a control must hold in every variant.
 import { basename } from 'node:path';
-import { evaluateCondition, intrinsicOf, isScalar, resolveValue, type ParameterValue, type Scope } from './evaluate.js';
+import { intrinsicOf, references } from '../cfn/index.js';
+import { evaluateCondition, isScalar, resolveValue, type ParameterValue, type Scope } from './evaluate.js';
 import { CheckInputError, type CheckInputs, type ParameterSet, type TemplateFile } from './inputs.js';
 import type { Tree } from './types.js';
 
@@ -58,18 +59,8 @@ function typed(type: string | undefined, value: unknown): string | number | stri
 
 /** Parameters referenced by the template's Conditions. */
 function conditionParameters(tree: Tree): Set<string> {
-  const names = new Set<string>();
   const parameters = specsOf(tree);
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v !== null && typeof v === 'object') {
-      const node = intrinsicOf(v);
-      if (node?.fn === 'Ref' && typeof node.args === 'string' && node.args in parameters) names.add(node.args);
-      else Object.values(v).forEach(walk);
-    }
-  };
-  walk(tree.Conditions ?? {});
-  return names;
+  return new Set(references(tree.Conditions ?? {}, { inConditions: true }).filter((r) => r.kind === 'Ref' && r.target in parameters).map((r) => r.target));
 }
 
 /** Literals a parameter is compared with in Fn::Equals, for enumerating parameters without AllowedValues. */

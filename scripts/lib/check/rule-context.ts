@@ -3,7 +3,7 @@
 // wired from KmsStack.Outputs.DatabaseKeyArn resolves to the kms layer's DatabaseKey resource.
 import { RESOURCE_INFO } from '../../../templates-src/spec-types/resource-info.js';
 import type { ContextSpec, EvaluatedLayer, EvaluatedResource } from './evaluated-platform.js';
-import { intrinsicOf } from './evaluate.js';
+import { formatPath, getAttArgs, intrinsicOf, isDependency, references, subCall, wholeVariable } from '../cfn/index.js';
 import { analyseSegmentation, type Segmentation } from './segmentation.js';
 
 export type { EvaluatedResource } from './evaluated-platform.js';
@@ -16,9 +16,17 @@ export type Target =
   | { readonly kind: 'pseudo'; readonly name: string }
   | { readonly kind: 'unknown'; readonly value: unknown };
 
+/**
+ * The tag that names a customer-managed key's data class (Database, Logs …): the class is part of
+ * the model, set where the key is declared (templates-src/layers/kms.ts), never read from a name.
+ */
+export const DATA_CLASS_TAG = 'DataClass';
+
 /** The KMS key a resource is encrypted with. */
 export type KeyRef =
   | { readonly kind: 'cmk'; readonly key: EvaluatedResource; readonly keyClass: string }
+  /** A customer-managed key of the platform that declares no data class (no DataClass tag). */
+  | { readonly kind: 'unclassified-cmk'; readonly key: EvaluatedResource }
   | { readonly kind: 'aws-managed'; readonly text: string }
   | { readonly kind: 'external'; readonly text: string }
   | { readonly kind: 'none' }
@@ -30,7 +38,6 @@ export interface Reference {
   readonly path: string;
 }
 
-const SUB_VARIABLE = /\$\{([^}!][^}]*)\}/g;
 const MAX_DEPTH = 12;
 
 export const resourceKey = (r: { layer: string; logicalId: string }): string => `${r.layer}/${r.logicalId}`;
@@ -112,17 +119,15 @@ export class CheckContext {
       case 'Ref':
         return this.resolveName(layer, String(args), undefined, depth);
       case 'Fn::GetAtt': {
-        const [id, attribute] = Array.isArray(args) ? args : String(args).split(/\.(.*)/s);
-        return this.resolveName(layer, String(id), typeof attribute === 'string' ? attribute : undefined, depth);
+        const { target, attribute } = getAttArgs(args);
+        return this.resolveName(layer, String(target), typeof attribute === 'string' ? attribute : undefined, depth);
       }
       case 'Fn::Sub': {
-        const text = Array.isArray(args) ? args[0] : args;
-        const whole = typeof text === 'string' ? /^\$\{([^}!][^}]*)\}$/.exec(text) : null;
+        const sub = subCall(value);
+        const whole = sub && wholeVariable(sub.text);
         if (!whole) return { kind: 'unknown', value };
-        const [id, attribute] = whole[1].split(/\.(.*)/s);
-        const variables = (Array.isArray(args) ? args[1] : undefined) as Record<string, unknown> | undefined;
-        if (variables && id in variables) return this.resolve(layer.name, variables[id], depth + 1);
-        return this.resolveName(layer, id, attribute, depth);
+        if (whole.target in sub.variables) return this.resolve(layer.name, sub.variables[whole.target], depth + 1);
+        return this.resolveName(layer, whole.target, whole.attribute, depth);
       }
       case 'Fn::Join': {
         const [separator, list] = args as [unknown, unknown];
@@ -194,7 +199,10 @@ export class CheckContext {
     if (value === undefined || value === null || value === '') return { kind: 'none' };
     const target = this.resolve(from, value);
     if (target.kind === 'resource') {
-      if (target.resource.type === 'AWS::KMS::Key') return { kind: 'cmk', key: target.resource, keyClass: target.resource.logicalId.replace(/Key$/, '') };
+      if (target.resource.type === 'AWS::KMS::Key') {
+        const keyClass = this.tags(target.resource)?.get(DATA_CLASS_TAG);
+        return typeof keyClass === 'string' && keyClass !== '' ? { kind: 'cmk', key: target.resource, keyClass } : { kind: 'unclassified-cmk', key: target.resource };
+      }
       if (target.resource.type === 'AWS::KMS::Alias') return this.key(target.resource, target.resource.properties.TargetKeyId);
       return { kind: 'unknown', text: `${target.resource.type} ${resourceKey(target.resource)}` };
     }
@@ -224,29 +232,12 @@ export class CheckContext {
       if (!list.some((r) => r.from === from && r.path === path)) list.push({ from, path });
       index.set(key, list);
     };
-    const walk = (from: EvaluatedResource, value: unknown, path: string): void => {
-      if (Array.isArray(value)) return value.forEach((v, i) => walk(from, v, `${path}[${i}]`));
-      if (value === null || typeof value !== 'object') return;
-      const node = intrinsicOf(value);
-      if (!node) {
-        for (const [k, v] of Object.entries(value)) walk(from, v, `${path}.${k}`);
-        return;
+    for (const resource of this.allResources()) {
+      const layer = this.byLayer.get(resource.layer)!;
+      for (const ref of references(resource.properties, {}, ['Properties'])) {
+        if (isDependency(ref)) add(resource, formatPath(ref.path), this.resolveName(layer, ref.target, ref.attribute, 0));
       }
-      if (node.fn === 'Ref' || node.fn === 'Fn::GetAtt') return add(from, path, this.resolve(from, value));
-      if (node.fn === 'Fn::Sub') {
-        const [text, variables] = (Array.isArray(node.args) ? node.args : [node.args, {}]) as [unknown, Record<string, unknown>];
-        if (typeof text === 'string') {
-          for (const match of text.matchAll(SUB_VARIABLE)) {
-            const [id, attribute] = match[1].split(/\.(.*)/s);
-            if (variables && id in variables) continue;
-            add(from, path, this.resolveName(this.byLayer.get(from.layer)!, id, attribute, 0));
-          }
-        }
-        return walk(from, variables ?? {}, path);
-      }
-      walk(from, node.args, path);
-    };
-    for (const resource of this.allResources()) walk(resource, resource.properties, 'Properties');
+    }
     this.referenceIndex = index;
     return index;
   }

@@ -11,11 +11,8 @@ export function validateTemplateSchemas(file: string, template: CfnTemplate, cac
   const kinds = kindContext(template, cache);
   for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
     const at = (path: string, rule: string, allowed: string): Finding => ({ severity: 'error', check: 'schema', file, logicalId, path, rule, allowed });
-    const type = resource?.Type;
-    if (typeof type !== 'string') {
-      findings.push(at('Type', 'missing resource type', 'a resource type such as AWS::S3::Bucket'));
-      continue;
-    }
+    const type: unknown = resource?.Type;
+    if (typeof type !== 'string') continue; // a shape problem, reported when the template was loaded
     if (type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource') continue;
     if (!cache.has(type)) {
       findings.push(at('Type', `unknown resource type ${type}`, 'a type with a resource provider schema (cfn-lint data, us-east-1)'));
