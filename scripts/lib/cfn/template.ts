@@ -7,12 +7,12 @@ import { posix } from 'node:path';
 import { parseTemplate } from '../../../templates-src/core/yaml.js';
 
 export interface CfnParameter {
-  readonly Type?: unknown;
-  readonly Default?: unknown;
-  readonly AllowedValues?: unknown;
-  readonly AllowedPattern?: unknown;
-  readonly NoEcho?: unknown;
-  readonly [key: string]: unknown;
+  Type?: unknown;
+  Default?: unknown;
+  AllowedValues?: unknown;
+  AllowedPattern?: unknown;
+  NoEcho?: unknown;
+  [key: string]: unknown;
 }
 
 export interface CfnResource {
@@ -27,11 +27,11 @@ export interface CfnResource {
 }
 
 export interface CfnOutput {
-  readonly Value?: unknown;
-  readonly Description?: unknown;
-  readonly Condition?: unknown;
-  readonly Export?: unknown;
-  readonly [key: string]: unknown;
+  Value?: unknown;
+  Description?: unknown;
+  Condition?: unknown;
+  Export?: unknown;
+  [key: string]: unknown;
 }
 
 export interface CfnTemplate {

@@ -5,10 +5,9 @@
 // the defaults context) is enumerated over its allowed values, so every condition is decided and
 // the rules see concrete templates: a control must hold in every variant.
 import { basename } from 'node:path';
-import { intrinsicOf, references } from '../cfn/index.js';
+import { intrinsicOf, nestedStacks, references, type CfnTemplate } from '../cfn/index.js';
 import { evaluateCondition, isScalar, resolveValue, type ParameterValue, type Scope } from './evaluate.js';
 import { CheckInputError, type CheckInputs, type ParameterSet, type TemplateFile } from './inputs.js';
-import type { Tree } from './types.js';
 
 export interface EvaluatedResource {
   readonly layer: string;
@@ -46,7 +45,7 @@ export interface ContextSpec {
 
 type ParameterSpecs = Record<string, { Type?: string; Default?: unknown; AllowedValues?: unknown[]; NoEcho?: unknown; AllowedPattern?: string }>;
 
-const specsOf = (tree: Tree): ParameterSpecs => (tree.Parameters ?? {}) as ParameterSpecs;
+const specsOf = (tree: CfnTemplate): ParameterSpecs => (tree.Parameters ?? {}) as ParameterSpecs;
 
 /** Converts a parameter value to what a Ref yields: lists for list types, numbers for Number. */
 function typed(type: string | undefined, value: unknown): string | number | string[] {
@@ -58,13 +57,13 @@ function typed(type: string | undefined, value: unknown): string | number | stri
 }
 
 /** Parameters referenced by the template's Conditions. */
-function conditionParameters(tree: Tree): Set<string> {
+function conditionParameters(tree: CfnTemplate): Set<string> {
   const parameters = specsOf(tree);
   return new Set(references(tree.Conditions ?? {}, { inConditions: true }).filter((r) => r.kind === 'Ref' && r.target in parameters).map((r) => r.target));
 }
 
 /** Literals a parameter is compared with in Fn::Equals, for enumerating parameters without AllowedValues. */
-function comparedLiterals(trees: readonly Tree[], name: string): string[] {
+function comparedLiterals(trees: readonly CfnTemplate[], name: string): string[] {
   const found = new Set<string>();
   const walk = (v: unknown): void => {
     if (Array.isArray(v)) v.forEach(walk);
@@ -104,13 +103,13 @@ function evaluateLayer(template: TemplateFile, parameters: Map<string, Parameter
   const present = (condition: unknown): boolean => typeof condition !== 'string' || conditions.get(condition) !== false;
 
   const resources = new Map<string, EvaluatedResource>();
-  for (const [logicalId, raw] of Object.entries((tree.Resources ?? {}) as Record<string, Record<string, unknown>>)) {
+  for (const [logicalId, raw] of Object.entries(tree.Resources ?? {})) {
     if (!present(raw.Condition)) continue;
     resources.set(logicalId, {
       layer: template.name,
       file: template.file,
       logicalId,
-      type: raw.Type as string,
+      type: raw.Type,
       properties: (resolveValue(raw.Properties ?? {}, scope) ?? {}) as Record<string, unknown>,
       metadata: (resolveValue(raw.Metadata ?? {}, scope) ?? {}) as Record<string, unknown>,
       deletionPolicy: typeof raw.DeletionPolicy === 'string' ? raw.DeletionPolicy : undefined,
@@ -118,14 +117,14 @@ function evaluateLayer(template: TemplateFile, parameters: Map<string, Parameter
     });
   }
   const outputs = new Map<string, unknown>();
-  for (const [name, output] of Object.entries((tree.Outputs ?? {}) as Record<string, Record<string, unknown>>)) {
+  for (const [name, output] of Object.entries(tree.Outputs ?? {})) {
     if (present(output.Condition)) outputs.set(name, resolveValue(output.Value, scope));
   }
   return { name: template.name, file: template.file, stack, parameters, parameterSpecs: specsOf(tree), resources, outputs };
 }
 
 /** A standalone template's parameters: the set's value for names it declares, else its default. */
-function ownParameters(tree: Tree, values: Readonly<Record<string, string>>): Map<string, ParameterValue> {
+function ownParameters(tree: CfnTemplate, values: Readonly<Record<string, string>>): Map<string, ParameterValue> {
   const out = new Map<string, ParameterValue>();
   for (const [name, spec] of Object.entries(specsOf(tree))) {
     const given = name in values ? values[name] : spec.Default;
@@ -157,9 +156,8 @@ function layout(inputs: CheckInputs): Layout {
   const byName = new Map(inputs.templates.map((t) => [t.name, t]));
   const stacks = new Map<string, TemplateFile>();
   if (root) {
-    for (const [id, resource] of Object.entries((root.tree.Resources ?? {}) as Record<string, Record<string, unknown>>)) {
-      if (resource.Type !== 'AWS::CloudFormation::Stack') continue;
-      const name = layerFileName((resource.Properties as Record<string, unknown> | undefined)?.TemplateURL, root.file, id);
+    for (const { logicalId: id, templateUrl } of nestedStacks(root.tree)) {
+      const name = layerFileName(templateUrl, root.file, id);
       const template = byName.get(name);
       if (!template) throw new CheckInputError(`${root.file}: Resources.${id}.Properties.TemplateURL: ${name}.yaml is not among the templates given`);
       stacks.set(id, template);
@@ -174,7 +172,7 @@ function rootRelevantParameters(lay: Layout): string[] {
   const root = lay.root!;
   const relevant = conditionParameters(root.tree);
   for (const [id, template] of lay.stacks) {
-    const passed = (((root.tree.Resources as Record<string, Record<string, Record<string, unknown>>>)[id].Properties ?? {}).Parameters ?? {}) as Record<string, unknown>;
+    const passed = (root.tree.Resources?.[id]?.Properties?.Parameters ?? {}) as Record<string, unknown>;
     const layerConditionParameters = conditionParameters(template.tree);
     for (const [layerParameter, expression] of Object.entries(passed)) {
       const ref = intrinsicOf(expression);

@@ -1,9 +1,6 @@
 // Shared shapes of the compliance check: rules, findings and results.
 import type { CheckContext } from './rule-context.js';
 
-/** A parsed CloudFormation template in long form. */
-export type Tree = Record<string, unknown>;
-
 /** What a rule says about one resource in one evaluation context. */
 export interface RuleFinding {
   readonly layer: string;

@@ -5,7 +5,7 @@
 // that deny replacing or deleting the stateful resources.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseTemplate } from '../../../templates-src/core/yaml.js';
+import { loadTemplate, nestedStacks as nestedStacksOf } from '../cfn/index.js';
 import { assertCredentials, aws, awsText, resolveTarget, type AwsTarget } from '../aws.js';
 import { DEFAULT_OUT_DIR, packageTemplates } from '../package.js';
 import { GENERATED_PARAMETERS, GENERATED_TEMPLATES } from '../paths.js';
@@ -80,33 +80,29 @@ export function formatChangeSet(changes: { ResourceChange?: { Action?: string; L
 
 /** Resources of the root and of every layer template it nests (for the progress count). */
 export function countResources(templatesDir: string, file = 'root.yaml'): number {
-  const template = parseTemplate(readFileSync(join(templatesDir, file), 'utf8'), file) as { Resources?: Record<string, { Type: string; Properties?: { TemplateURL?: unknown } }> };
-  let total = 0;
-  for (const resource of Object.values(template.Resources ?? {})) {
-    total++;
-    const url = resource.Properties?.TemplateURL;
-    if (resource.Type === 'AWS::CloudFormation::Stack' && typeof url === 'string' && !url.includes('://')) total += countResources(templatesDir, url);
-  }
+  const template = loadTemplate(readFileSync(join(templatesDir, file), 'utf8'), file);
+  let total = Object.keys(template.Resources ?? {}).length;
+  for (const { localFile } of nestedStacksOf(template)) if (localFile !== undefined) total += countResources(templatesDir, localFile);
   return total;
 }
 
 function protectProduction(target: AwsTarget, stackId: string, templatesDir: string, log: (line: string) => void): void {
   aws(target, ['cloudformation', 'update-termination-protection', '--stack-name', stackId, '--enable-termination-protection']);
-  const root = parseTemplate(readFileSync(join(templatesDir, 'root.yaml'), 'utf8'), 'root.yaml') as { Resources?: Record<string, { Type: string; Properties?: { TemplateURL?: string } }> };
+  const root = loadTemplate(readFileSync(join(templatesDir, 'root.yaml'), 'utf8'), 'root.yaml');
   const nested = nestedStacks(target, stackId);
   const protectedLayers: string[] = [];
   for (const [logicalId, resource] of Object.entries(root.Resources ?? {})) {
     const file = resource.Properties?.TemplateURL;
     const childId = nested.get(logicalId);
     if (resource.Type !== 'AWS::CloudFormation::Stack' || typeof file !== 'string' || !childId) continue;
-    const stateful = statefulResources(parseTemplate(readFileSync(join(templatesDir, file), 'utf8'), file) as never);
+    const stateful = statefulResources(loadTemplate(readFileSync(join(templatesDir, file), 'utf8'), file));
     if (stateful.length === 0) continue;
     protectedLayers.push(logicalId);
     aws(target, ['cloudformation', 'set-stack-policy', '--stack-name', childId, '--stack-policy-body', JSON.stringify(stackPolicy(stateful))]);
     log(`deploy: stack policy on ${logicalId}: no replacement or deletion of ${stateful.join(', ')}`);
   }
   // A nested stack is "stateful" in the AWS spec; the root protects only the layers that hold data.
-  const rootStateful = statefulResources(root as never).filter((id) => root.Resources?.[id]?.Type !== 'AWS::CloudFormation::Stack');
+  const rootStateful = statefulResources(root).filter((id) => root.Resources?.[id]?.Type !== 'AWS::CloudFormation::Stack');
   aws(target, ['cloudformation', 'set-stack-policy', '--stack-name', stackId, '--stack-policy-body', JSON.stringify(stackPolicy([...new Set([...rootStateful, ...protectedLayers])].sort()))]);
   log(`deploy: termination protection on; root stack policy protects ${protectedLayers.join(', ') || 'nothing'}`);
 }
