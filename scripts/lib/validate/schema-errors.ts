@@ -4,6 +4,7 @@
 // finding that lists why each alternative failed, and it is pruned when one alternative failed only
 // because of an intrinsic.
 import type { ErrorObject } from 'ajv';
+import { closestMatch as closest } from '../cfn/index.js';
 import type { Finding } from './findings.js';
 import { pointerGet, resolveLocalRef, type JsonSchema } from './prepare-schema.js';
 import { displayPath, PLACEHOLDER_KEY, type IntrinsicLeaf, type KindResult, type PropertyVariant, type Segment } from './property-variants.js';
@@ -231,28 +232,4 @@ function expand(root: JsonSchema, nodes: readonly JsonSchema[]): JsonSchema[] {
   };
   for (const node of nodes) visit(node, 0);
   return out;
-}
-
-/** The allowed name closest to a misspelt one (edit distance ≤ a third of its length), if any. */
-export function closest(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const candidate of candidates) {
-    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length];
 }
