@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runChecks } from '../scripts/lib/check/run.js';
-import { RULES } from '../scripts/lib/check/rules/index.js';
+import { RULES } from '../scripts/lib/check/rule-registry.js';
 import { ROOT } from '../scripts/lib/paths.js';
 
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'check', 'rules', 'PCI-ENC-001.yaml');

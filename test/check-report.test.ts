@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { renderReport } from '../scripts/lib/check/report.js';
 import { runChecks } from '../scripts/lib/check/run.js';
-import { RULES } from '../scripts/lib/check/rules/index.js';
+import { RULES } from '../scripts/lib/check/rule-registry.js';
 import { GENERATED_PARAMETERS, GENERATED_TEMPLATES, ROOT } from '../scripts/lib/paths.js';
 
 const real = () => renderReport(runChecks({ templates: GENERATED_TEMPLATES, parameters: GENERATED_PARAMETERS }));

@@ -6,3 +6,4 @@ export * from './references.js';
 export * from './sub.js';
 export * from './suggest.js';
 export * from './template.js';
+export * from './typed.js';

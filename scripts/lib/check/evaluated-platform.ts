@@ -5,17 +5,20 @@
 // the defaults context) is enumerated over its allowed values, so every condition is decided and
 // the rules see concrete templates: a control must hold in every variant.
 import { basename } from 'node:path';
-import { intrinsicOf, nestedStacks, references, type CfnTemplate } from '../cfn/index.js';
+import { intrinsicOf, nestedStacks, references, type CfnTemplate, type PropertiesOf } from '../cfn/index.js';
 import { evaluateCondition, isScalar, resolveValue, type ParameterValue, type Scope } from './evaluate.js';
 import { CheckInputError, type CheckInputs, type ParameterSet, type TemplateFile } from './inputs.js';
 
-export interface EvaluatedResource {
+/** A resource of type T; for a union of types, a union discriminated by `type` (narrowing the type narrows the properties). */
+export type EvaluatedResource<T extends string = string> = T extends unknown ? EvaluatedResourceOf<T> : never;
+
+interface EvaluatedResourceOf<T extends string> {
   readonly layer: string;
   readonly file: string;
   readonly logicalId: string;
-  readonly type: string;
-  /** Properties with every decidable intrinsic resolved. */
-  readonly properties: Record<string, unknown>;
+  readonly type: T;
+  /** Properties with every decidable intrinsic resolved, typed by the spec types of T. */
+  readonly properties: PropertiesOf<T>;
   readonly metadata: Record<string, unknown>;
   readonly deletionPolicy?: string;
   readonly updateReplacePolicy?: string;

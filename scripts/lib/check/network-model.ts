@@ -240,7 +240,7 @@ function sgRules(ctx: CheckContext): SgRule[] {
   }
   for (const [type, direction] of [['AWS::EC2::SecurityGroupIngress', 'ingress'], ['AWS::EC2::SecurityGroupEgress', 'egress']] as const) {
     for (const r of ctx.resources(type)) {
-      const sg = ctx.resolveResource(r, r.properties.GroupId ?? r.properties.GroupName, 'AWS::EC2::SecurityGroup');
+      const sg = ctx.resolveResource(r, r.properties.GroupId ?? ('GroupName' in r.properties ? r.properties.GroupName : undefined), 'AWS::EC2::SecurityGroup');
       if (sg) push(sg, direction, r.properties, r, 'Properties');
     }
   }

@@ -84,10 +84,10 @@ export class CheckContext {
   }
 
   /** Resources of the given types, in layer order then template order. */
-  resources(...types: string[]): EvaluatedResource[] {
-    if (types.length === 1) return this.byType.get(types[0]) ?? [];
-    const wanted = new Set(types);
-    return this.layers.flatMap((l) => [...l.resources.values()].filter((r) => wanted.has(r.type)));
+  resources<T extends string>(...types: T[]): EvaluatedResource<T>[] {
+    if (types.length === 1) return (this.byType.get(types[0]) ?? []) as EvaluatedResource<T>[];
+    const wanted = new Set<string>(types);
+    return this.layers.flatMap((l) => [...l.resources.values()].filter((r) => wanted.has(r.type))) as EvaluatedResource<T>[];
   }
 
   allResources(): EvaluatedResource[] {

@@ -18,11 +18,11 @@ export const finding = (resource: EvaluatedResource, pass: boolean, message: str
  * The usual rule shape: for every resource of the types, `problems` lists what is wrong; none
  * means it passes with `evidence` as the message.
  */
-export function eachResource(
+export function eachResource<T extends string>(
   ctx: CheckContext,
-  types: readonly string[],
-  problems: (resource: EvaluatedResource) => readonly (string | undefined | false)[],
-  evidence: string | ((resource: EvaluatedResource) => string),
+  types: readonly T[],
+  problems: (resource: EvaluatedResource<T>) => readonly (string | undefined | false)[],
+  evidence: string | ((resource: EvaluatedResource<T>) => string),
 ): RuleFinding[] {
   return ctx.resources(...types).map((r) => {
     const found = problems(r).filter((p): p is string => typeof p === 'string' && p.length > 0);

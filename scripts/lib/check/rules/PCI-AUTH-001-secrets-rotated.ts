@@ -2,7 +2,7 @@
 import { eachResource, num, record } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::SecretsManager::Secret'];
+const TYPES = ['AWS::SecretsManager::Secret'] as const;
 const MAX_DAYS = 30;
 
 /** Days between rotations of a RotationRules block; undefined when it cannot be told. */

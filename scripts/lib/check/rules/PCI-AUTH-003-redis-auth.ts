@@ -2,7 +2,7 @@
 import { eachResource, list } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::ElastiCache::ReplicationGroup'];
+const TYPES = ['AWS::ElastiCache::ReplicationGroup'] as const;
 
 export const rule: Rule = {
   id: 'PCI-AUTH-003',

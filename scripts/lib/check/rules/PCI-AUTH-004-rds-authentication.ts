@@ -3,7 +3,7 @@
 import { eachResource, isTrue } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::RDS::DBInstance'];
+const TYPES = ['AWS::RDS::DBInstance'] as const;
 const DEFAULT_ADMINS = new Set(['postgres', 'admin', 'root', 'master', 'sa']);
 
 export const rule: Rule = {

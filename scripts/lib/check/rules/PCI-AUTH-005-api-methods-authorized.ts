@@ -2,7 +2,7 @@
 import { eachResource, isTrue } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::ApiGateway::Method'];
+const TYPES = ['AWS::ApiGateway::Method'] as const;
 
 export const rule: Rule = {
   id: 'PCI-AUTH-005',

@@ -2,7 +2,7 @@
 import { eachResource, isTrue, num } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::RDS::DBInstance'];
+const TYPES = ['AWS::RDS::DBInstance'] as const;
 const MIN_DAYS = 7;
 
 export const rule: Rule = {

@@ -2,7 +2,7 @@
 import { eachResource, list, num, record } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::Backup::BackupPlan'];
+const TYPES = ['AWS::Backup::BackupPlan'] as const;
 const MIN_DAYS = 30;
 
 /** Whether a schedule expression runs at least once a day. */

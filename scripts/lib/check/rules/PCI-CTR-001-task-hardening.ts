@@ -4,7 +4,7 @@ import { containersOf } from '../containers.js';
 import { eachResource, isTrue, list, record } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::ECS::TaskDefinition'];
+const TYPES = ['AWS::ECS::TaskDefinition'] as const;
 const ROOT_USERS = /^(root|0)(:(root|0))?$/;
 
 export const rule: Rule = {

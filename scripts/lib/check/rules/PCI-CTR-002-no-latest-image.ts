@@ -3,7 +3,7 @@ import { containersOf, imagePinIn } from '../containers.js';
 import { eachResource } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::ECS::TaskDefinition'];
+const TYPES = ['AWS::ECS::TaskDefinition'] as const;
 
 export const rule: Rule = {
   id: 'PCI-CTR-002',

@@ -3,7 +3,7 @@ import { containersOf } from '../containers.js';
 import { eachResource, list, record } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::ECS::TaskDefinition'];
+const TYPES = ['AWS::ECS::TaskDefinition'] as const;
 const SECRET_NAME = /(password|passwd|secret|token|api[-_]?key|private[-_]?key|credential)/i;
 const REFERENCE_NAME = /(arn|name|id|url|host|port|region|endpoint|file)$/i;
 

@@ -2,7 +2,7 @@
 import { eachResource, list, record } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::ECS::Service'];
+const TYPES = ['AWS::ECS::Service'] as const;
 
 const onFargate = (p: Record<string, unknown>): boolean => p.LaunchType === 'FARGATE' || list(p.CapacityProviderStrategy).some((s) => /^FARGATE/.test(String(record(s).CapacityProvider)));
 

@@ -2,7 +2,7 @@
 import { eachResource, isTrue, record } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::ECR::Repository'];
+const TYPES = ['AWS::ECR::Repository'] as const;
 
 export const rule: Rule = {
   id: 'PCI-CTR-006',

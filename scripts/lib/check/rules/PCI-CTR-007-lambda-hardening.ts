@@ -3,7 +3,7 @@
 import { cmkProblem, eachResource, list, record } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::Lambda::Function'];
+const TYPES = ['AWS::Lambda::Function'] as const;
 /** Runtimes past their deprecation date (AWS Lambda runtime deprecation policy). */
 const DEPRECATED = /^(python2\.7|python3\.[6-8]|nodejs|nodejs[4-9]\.\d+|nodejs1[0-6]\.x|java8|dotnetcore\d\.\d|dotnet[5-6]\.0|ruby2\.\d|go1\.x|provided)$/;
 

@@ -3,7 +3,7 @@ import { eachResource, isTrue } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 import { attribute } from './PCI-LOG-007-elb-access-logs.js';
 
-const TYPES = ['AWS::RDS::DBInstance', 'AWS::ElasticLoadBalancingV2::LoadBalancer'];
+const TYPES = ['AWS::RDS::DBInstance', 'AWS::ElasticLoadBalancingV2::LoadBalancer'] as const;
 
 export const rule: Rule = {
   id: 'PCI-DATA-002',

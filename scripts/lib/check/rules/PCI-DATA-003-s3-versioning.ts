@@ -2,7 +2,7 @@
 import { eachResource, record } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::S3::Bucket'];
+const TYPES = ['AWS::S3::Bucket'] as const;
 
 export const rule: Rule = {
   id: 'PCI-DATA-003',

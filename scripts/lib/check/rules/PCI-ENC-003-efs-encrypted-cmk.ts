@@ -2,7 +2,7 @@
 import { cmkProblem, eachResource, isTrue, keyEvidence } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::EFS::FileSystem'];
+const TYPES = ['AWS::EFS::FileSystem'] as const;
 
 export const rule: Rule = {
   id: 'PCI-ENC-003',

@@ -3,7 +3,7 @@
 import { cmkProblem, eachResource, keyEvidence, list, record } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::S3::Bucket'];
+const TYPES = ['AWS::S3::Bucket'] as const;
 
 function defaults(bucket: { properties: Record<string, unknown> }): Record<string, unknown>[] {
   return list(record(bucket.properties.BucketEncryption).ServerSideEncryptionConfiguration).map((c) => record(record(c).ServerSideEncryptionByDefault));

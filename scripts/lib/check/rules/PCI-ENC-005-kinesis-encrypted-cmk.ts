@@ -2,7 +2,7 @@
 import { cmkProblem, eachResource, keyEvidence, record } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::Kinesis::Stream'];
+const TYPES = ['AWS::Kinesis::Stream'] as const;
 
 export const rule: Rule = {
   id: 'PCI-ENC-005',

@@ -2,7 +2,7 @@
 import { cmkProblem, eachResource, keyEvidence } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::Logs::LogGroup'];
+const TYPES = ['AWS::Logs::LogGroup'] as const;
 
 export const rule: Rule = {
   id: 'PCI-ENC-006',

@@ -2,7 +2,7 @@
 import { cmkProblem, eachResource, keyEvidence } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::SNS::Topic'];
+const TYPES = ['AWS::SNS::Topic'] as const;
 
 export const rule: Rule = {
   id: 'PCI-ENC-007',

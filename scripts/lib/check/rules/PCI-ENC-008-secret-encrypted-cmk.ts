@@ -2,7 +2,7 @@
 import { cmkProblem, eachResource, keyEvidence } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::SecretsManager::Secret'];
+const TYPES = ['AWS::SecretsManager::Secret'] as const;
 
 export const rule: Rule = {
   id: 'PCI-ENC-008',

@@ -2,7 +2,7 @@
 import { cmkProblem, eachResource, keyEvidence } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::Backup::BackupVault'];
+const TYPES = ['AWS::Backup::BackupVault'] as const;
 
 export const rule: Rule = {
   id: 'PCI-ENC-009',

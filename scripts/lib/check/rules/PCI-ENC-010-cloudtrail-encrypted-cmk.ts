@@ -2,7 +2,7 @@
 import { cmkProblem, eachResource, keyEvidence } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::CloudTrail::Trail'];
+const TYPES = ['AWS::CloudTrail::Trail'] as const;
 
 export const rule: Rule = {
   id: 'PCI-ENC-010',

@@ -3,7 +3,7 @@ import { RESOURCE_POLICY_PROPERTIES, actionsOf, identityPolicies, isAllow, resou
 import { eachResource } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', ...Object.keys(RESOURCE_POLICY_PROPERTIES)];
+const TYPES = ['AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', ...Object.keys(RESOURCE_POLICY_PROPERTIES)] as const;
 
 function problems(doc: PolicyDocument): string[] {
   if (!doc.statements) return [`${doc.path}: policy document is not readable`];

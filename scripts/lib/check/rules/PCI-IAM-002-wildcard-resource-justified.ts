@@ -5,7 +5,7 @@ import { actionsOf, identityPolicies, isAllow, resourcesOf } from '../policy.js'
 import { eachResource } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'];
+const TYPES = ['AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'] as const;
 
 /** Actions whose service accepts only "*" as the resource (IAM service authorization reference). */
 export const NO_RESOURCE_LEVEL_ACTIONS = new Set(

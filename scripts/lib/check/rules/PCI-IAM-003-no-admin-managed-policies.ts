@@ -2,7 +2,7 @@
 import { eachResource, list, show, textOf } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::IAM::Role'];
+const TYPES = ['AWS::IAM::Role'] as const;
 const BROAD = /(AdministratorAccess|PowerUserAccess|IAMFullAccess|FullAccess)$/;
 
 export const rule: Rule = {

@@ -4,7 +4,7 @@ import { isAllow, isScoped, parseDocument, principalIsAnyone, servicePrincipals 
 import { eachResource } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::IAM::Role'];
+const TYPES = ['AWS::IAM::Role'] as const;
 
 export const rule: Rule = {
   id: 'PCI-IAM-004',

@@ -5,7 +5,7 @@ import { RESOURCE_POLICY_PROPERTIES, isAllow, isScoped, principalIsAnyone, resou
 import { eachResource } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = [...Object.keys(RESOURCE_POLICY_PROPERTIES), 'AWS::Lambda::Permission'];
+const TYPES = [...Object.keys(RESOURCE_POLICY_PROPERTIES), 'AWS::Lambda::Permission'] as const;
 
 export const rule: Rule = {
   id: 'PCI-IAM-005',

@@ -3,7 +3,7 @@
 import { eachResource, num, record } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::EFS::AccessPoint'];
+const TYPES = ['AWS::EFS::AccessPoint'] as const;
 
 export const rule: Rule = {
   id: 'PCI-IAM-006',

@@ -2,7 +2,7 @@
 import { eachResource, isTrue, num } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::KMS::Key'];
+const TYPES = ['AWS::KMS::Key'] as const;
 const MAX_PERIOD_DAYS = 365;
 
 export const rule: Rule = {

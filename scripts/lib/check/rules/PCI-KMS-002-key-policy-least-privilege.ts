@@ -5,7 +5,7 @@ import { actionsOf, isAllow, isScoped, principalIsAnyone, servicePrincipals } fr
 import { eachResource } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::KMS::Key'];
+const TYPES = ['AWS::KMS::Key'] as const;
 const ADMIN = new Set(['kms:putkeypolicy', 'kms:schedulekeydeletion', 'kms:disablekey', 'kms:disablekeyrotation', 'kms:createalias', 'kms:deletealias']);
 const USE = new Set(['kms:decrypt', 'kms:encrypt', 'kms:reencrypt*', 'kms:reencryptfrom', 'kms:generatedatakey*', 'kms:generatedatakey']);
 

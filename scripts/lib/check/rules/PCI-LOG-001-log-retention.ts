@@ -2,7 +2,7 @@
 import { eachResource, num } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::Logs::LogGroup'];
+const TYPES = ['AWS::Logs::LogGroup'] as const;
 export const MIN_RETENTION_DAYS = 365;
 
 export const rule: Rule = {

@@ -2,7 +2,7 @@
 import { eachResource, isFalse, isTrue, list, record } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::CloudTrail::Trail'];
+const TYPES = ['AWS::CloudTrail::Trail'] as const;
 
 export const rule: Rule = {
   id: 'PCI-LOG-003',

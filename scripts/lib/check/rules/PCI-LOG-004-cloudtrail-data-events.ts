@@ -2,7 +2,7 @@
 import { eachResource, list, record } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::CloudTrail::Trail'];
+const TYPES = ['AWS::CloudTrail::Trail'] as const;
 
 function logsS3Objects(p: Record<string, unknown>): boolean {
   const basic = list(p.EventSelectors).some((s) => list(record(s).DataResources).some((d) => record(d).Type === 'AWS::S3::Object'));

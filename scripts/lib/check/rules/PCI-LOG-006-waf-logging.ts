@@ -2,7 +2,7 @@
 import { eachResource, isTrue, list, record } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::WAFv2::WebACL'];
+const TYPES = ['AWS::WAFv2::WebACL'] as const;
 
 export const rule: Rule = {
   id: 'PCI-LOG-006',

@@ -2,7 +2,7 @@
 import { eachResource, isTrue, list, record } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::ElasticLoadBalancingV2::LoadBalancer'];
+const TYPES = ['AWS::ElasticLoadBalancingV2::LoadBalancer'] as const;
 
 export const attribute = (lb: { properties: Record<string, unknown> }, key: string): unknown => list(lb.properties.LoadBalancerAttributes).map(record).find((a) => a.Key === key)?.Value;
 

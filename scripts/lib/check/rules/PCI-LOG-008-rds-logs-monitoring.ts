@@ -2,7 +2,7 @@
 import { eachResource, list, num } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::RDS::DBInstance'];
+const TYPES = ['AWS::RDS::DBInstance'] as const;
 const ENGINE_LOGS: [RegExp, string][] = [[/postgres/, 'postgresql'], [/mysql|mariadb/, 'audit'], [/oracle/, 'audit'], [/sqlserver/, 'error']];
 
 export const rule: Rule = {

@@ -2,7 +2,7 @@
 import { eachResource, list, record } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::ECS::TaskDefinition'];
+const TYPES = ['AWS::ECS::TaskDefinition'] as const;
 
 export const rule: Rule = {
   id: 'PCI-LOG-009',

@@ -2,7 +2,7 @@
 import { eachResource, isFalse, list } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::CloudWatch::Alarm'];
+const TYPES = ['AWS::CloudWatch::Alarm'] as const;
 
 export const rule: Rule = {
   id: 'PCI-MON-001',

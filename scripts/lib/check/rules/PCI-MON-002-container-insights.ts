@@ -2,7 +2,7 @@
 import { eachResource, list, record } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::ECS::Cluster'];
+const TYPES = ['AWS::ECS::Cluster'] as const;
 
 export const rule: Rule = {
   id: 'PCI-MON-002',

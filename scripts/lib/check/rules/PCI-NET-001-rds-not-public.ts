@@ -2,7 +2,7 @@
 import { eachResource, isFalse } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::RDS::DBInstance'];
+const TYPES = ['AWS::RDS::DBInstance'] as const;
 
 export const rule: Rule = {
   id: 'PCI-NET-001',

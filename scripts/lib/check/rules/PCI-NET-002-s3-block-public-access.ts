@@ -2,7 +2,7 @@
 import { eachResource, isTrue, list, record } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::S3::Bucket'];
+const TYPES = ['AWS::S3::Bucket'] as const;
 const BLOCKS = ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'];
 
 export const rule: Rule = {

@@ -2,7 +2,7 @@
 import { eachResource, isTrue, record } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::EC2::Subnet', 'AWS::ECS::Service'];
+const TYPES = ['AWS::EC2::Subnet', 'AWS::ECS::Service'] as const;
 
 export const rule: Rule = {
   id: 'PCI-NET-003',

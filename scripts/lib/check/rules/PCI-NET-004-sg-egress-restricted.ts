@@ -7,7 +7,7 @@ import { formatPorts, sgLabel } from '../network-model.js';
 import { finding } from '../rule-kit.js';
 import type { Rule, RuleFinding } from '../types.js';
 
-const TYPES = ['AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupEgress'];
+const TYPES = ['AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupEgress'] as const;
 /** The deny-all placeholder egress (CDK's idiom): nothing is routable to 255.255.255.255/32. */
 const PLACEHOLDER = '255.255.255.255/32';
 

@@ -4,7 +4,7 @@ import { parseCidr, reachesPublicAddresses } from '../cidr.js';
 import { protocolOf } from '../network-model.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::EC2::NetworkAclEntry'];
+const TYPES = ['AWS::EC2::NetworkAclEntry'] as const;
 const ADMIN_PORTS = [22, 3389];
 
 export const rule: Rule = {

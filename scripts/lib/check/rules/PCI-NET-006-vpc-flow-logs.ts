@@ -2,7 +2,7 @@
 import { eachResource } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::EC2::VPC'];
+const TYPES = ['AWS::EC2::VPC'] as const;
 
 export const rule: Rule = {
   id: 'PCI-NET-006',

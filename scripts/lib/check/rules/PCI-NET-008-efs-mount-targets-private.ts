@@ -3,7 +3,7 @@ import { resourceKey } from '../rule-context.js';
 import { finding } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::EFS::MountTarget'];
+const TYPES = ['AWS::EFS::MountTarget'] as const;
 
 export const rule: Rule = {
   id: 'PCI-NET-008',

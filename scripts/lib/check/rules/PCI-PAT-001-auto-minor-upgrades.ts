@@ -2,7 +2,7 @@
 import { eachResource, isFalse } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::RDS::DBInstance', 'AWS::ElastiCache::ReplicationGroup'];
+const TYPES = ['AWS::RDS::DBInstance', 'AWS::ElastiCache::ReplicationGroup'] as const;
 
 export const rule: Rule = {
   id: 'PCI-PAT-001',

@@ -3,7 +3,7 @@
 import { eachResource, record } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::RDS::DBInstance'];
+const TYPES = ['AWS::RDS::DBInstance'] as const;
 
 export const rule: Rule = {
   id: 'PCI-TLS-001',

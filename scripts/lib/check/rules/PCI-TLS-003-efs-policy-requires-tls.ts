@@ -4,7 +4,7 @@ import { deniesInsecureTransport } from '../policy.js';
 import { eachResource } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::EFS::FileSystem'];
+const TYPES = ['AWS::EFS::FileSystem'] as const;
 
 export const rule: Rule = {
   id: 'PCI-TLS-003',

@@ -5,7 +5,7 @@ import { deniesInsecureTransport, deniesOldTls } from '../policy.js';
 import { eachResource } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::S3::Bucket'];
+const TYPES = ['AWS::S3::Bucket'] as const;
 
 export const rule: Rule = {
   id: 'PCI-TLS-005',

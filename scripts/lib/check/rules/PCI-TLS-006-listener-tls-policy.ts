@@ -3,7 +3,7 @@
 import { eachResource, list, record } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::ElasticLoadBalancingV2::Listener'];
+const TYPES = ['AWS::ElasticLoadBalancingV2::Listener'] as const;
 /** Predefined ELB policies that offer TLS 1.2 or later only. */
 const MODERN_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]-|FS-1-2-|TLS-1-2-)/;
 

@@ -2,7 +2,7 @@
 import { eachResource } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::ElasticLoadBalancingV2::TargetGroup'];
+const TYPES = ['AWS::ElasticLoadBalancingV2::TargetGroup'] as const;
 
 export const rule: Rule = {
   id: 'PCI-TLS-007',

@@ -2,7 +2,7 @@
 import { eachResource, record, show, textOf } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::ApiGateway::Method'];
+const TYPES = ['AWS::ApiGateway::Method'] as const;
 
 const uriText = (uri: unknown): string => textOf(uri) ?? show(uri);
 

@@ -3,7 +3,7 @@
 import { eachResource, list, record } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
-const TYPES = ['AWS::WAFv2::WebACL'];
+const TYPES = ['AWS::WAFv2::WebACL'] as const;
 const REQUIRED_GROUPS = ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesSQLiRuleSet'];
 
 export const rule: Rule = {
