@@ -10,6 +10,9 @@ import { loadPciRules, RULES, RULES_DIR } from '../scripts/lib/check/rule-regist
 import { runChecks } from '../scripts/lib/check/run.js';
 import type { Rule } from '../scripts/lib/check/types.js';
 import { ROOT } from '../scripts/lib/paths.js';
+import { loadAwsRules } from '../scripts/lib/validate/aws-rules.js';
+import { formatFinding } from '../scripts/lib/validate/findings.js';
+import { validateAll } from '../scripts/lib/validate/run.js';
 
 const FOLDERS = join(ROOT, 'test', 'fixtures', 'rule-folders');
 
@@ -55,4 +58,14 @@ test('a rule that throws fails with the error as its finding; the other rules st
   assert.equal(crashed?.status, 'fail', 'the crashing rule fails');
   assert.match(crashed?.resources[0]?.message ?? '', /rule PCI-TST-001 crashed on defaults: boom/, 'its finding says why');
   assert.equal(run.results.find((r) => r.ruleId === 'PCI-ENC-001')?.status, 'fail', 'the other rule ran (its fixture fails it)');
+});
+
+test('make validate discovers the deployability checks the same way and reports their findings; a crash is a finding', async () => {
+  const dir = join(FOLDERS, 'aws');
+  assert.deepEqual((await loadAwsRules(dir)).map((r) => r.id), ['AWS-TST-001', 'AWS-TST-002']);
+  const result = await validateAll({ dir: join(ROOT, 'test', 'fixtures', 'validate', 'schema-nested-property'), cfnLint: false, awsRulesDir: dir });
+  const aws = result.findings.filter((f) => f.check === 'aws').map(formatFinding);
+  assert.deepEqual(aws, ['template.yaml: -: -: AWS-TST-002 crashed: kaput: a check that runs to completion (crashes)', 'template.yaml: Bucket: Properties.BucketName: AWS-TST-001 no bucket name: a BucketName'], 'both checks ran');
+  assert.equal(result.ok, false, 'their errors fail validation');
+  await assert.rejects(loadAwsRules(join(FOLDERS, 'aws-no-docs')), /AWS-TST-003-undocumented\.ts: docs: the AWS documentation URLs/, 'a check must cite the AWS documentation');
 });
