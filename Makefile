@@ -16,7 +16,7 @@ EMULATOR_HOST ?= 127.0.0.1
 EMULATOR_PORT ?= 5000
 export TARGET EMULATOR_HOST EMULATOR_PORT
 
-.PHONY: help all install types typecheck build validate lint check diff package deploy destroy \
+.PHONY: help all install types generate typecheck build validate lint check diff package deploy destroy \
         local-up local-down stackset stackset-plan stackset-drift test bench clean
 
 help: ## List the targets
@@ -37,6 +37,9 @@ $(VENV)/.installed: requirements.txt
 
 types: node_modules/.installed ## Regenerate templates-src/spec-types from the AWS resource specification
 	$(TSX) scripts/gen-types.ts
+
+generate: install ## Every generated file: spec types, generated/, handler permissions, emulator coverage, docs counts and tables
+	$(TSX) scripts/generate.ts
 
 typecheck: node_modules/.installed ## tsc --noEmit over sources, scripts and tests
 	$(NODE_BIN)/tsc -p .

@@ -103,13 +103,3 @@ test('the real generated templates: every control holds in every context (or is 
   const failed = failures(run).flatMap((r) => r.resources.filter((x) => x.status === 'fail').map((x) => `${r.ruleId} [${r.context}] ${x.layer}/${x.logicalId}: ${x.message}`));
   assert.deepEqual(failed, []);
 });
-
-test('docs/compliance.md lists every rule with its requirements and references', () => {
-  const doc = readFileSync(join(ROOT, 'docs', 'compliance.md'), 'utf8');
-  for (const rule of RULES) {
-    const row = doc.split('\n').find((line) => line.startsWith(`| ${rule.id} |`));
-    assert.ok(row, `${rule.id} is missing from docs/compliance.md`);
-    assert.ok(row.includes(`| ${rule.requirements.join(', ')} |`), `${rule.id}: requirements in docs/compliance.md are out of date`);
-    for (const id of [...rule.references.securityHub, ...rule.references.configRules]) assert.ok(row.includes(id), `${rule.id}: ${id} missing in docs/compliance.md`);
-  }
-});

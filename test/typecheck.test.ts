@@ -47,12 +47,3 @@ test('type check rejects a bad enum value and an unknown GetAtt attribute', () =
   assert.ok(found.some((d) => /"AES"/.test(d.text)), found.map((d) => d.text).join('\n'));
   assert.ok(found.some((d) => /"Arnn"/.test(d.text)), found.map((d) => d.text).join('\n'));
 });
-
-test('templates-src/spec-types is what make types generates from the pinned spec (byte for byte, no stray file)', async () => {
-  const { generateSpecTypes } = await import('../scripts/gen-types.js');
-  const { readFileSync, readdirSync } = await import('node:fs');
-  const dir = join(ROOT, 'templates-src', 'spec-types');
-  const files = await generateSpecTypes();
-  assert.deepEqual(readdirSync(dir).sort(), [...files.keys()].sort(), 'run make types');
-  for (const [name, text] of files) assert.equal(readFileSync(join(dir, name), 'utf8'), text, `templates-src/spec-types/${name} is stale: run make types`);
-});
