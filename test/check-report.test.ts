@@ -18,7 +18,7 @@ test('the HTML is self-contained and carries both diagrams inline', () => {
   const files = real();
   const html = files['report.html'];
   assert.equal(html.match(/<svg /g)?.length, 2, 'network and data-flow SVGs inline');
-  assert.ok(html.includes(files['network.svg'].trim()) && html.includes(files['data-flow.svg'].trim()));
+  assert.ok(html.includes(files['network.svg'].trim()) && html.includes(files['data-flow.svg'].trim()), 'the report inlines both SVG files as they are written');
   assert.doesNotMatch(html, /<script|<link |<img |src=|href="https?:|url\(http/i, 'no external resources or scripts');
   assert.doesNotMatch(html, /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/, 'no timestamps');
   for (const rule of RULES) assert.ok(html.includes(`id="${rule.id}"`), `${rule.id} has a section`);

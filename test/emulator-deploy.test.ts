@@ -71,7 +71,7 @@ describe(`the whole platform (${layers.length} layers) on the emulator`, () => {
     assert.ok(alarms.length >= declared('AWS::CloudWatch::Alarm'), `${alarms.length} alarms for ${declared('AWS::CloudWatch::Alarm')} declared`);
     if (outputs.DataBucketName && declared('AWS::S3::BucketPolicy') > 0) {
       const policy = JSON.parse(aws(target, ['s3api', 'get-bucket-policy', '--bucket', outputs.DataBucketName]).Policy);
-      assert.ok(policy.Statement.length > 0);
+      assert.ok(policy.Statement.length > 0, 'the stack policy has statements');
     }
   });
 

@@ -34,7 +34,7 @@ describe('packaging plan (no AWS)', () => {
     assert.equal(root.name, 'root');
     const packaged = parseTemplate(root.text, 'packaged root') as { Resources: Record<string, { Type: string; Properties: { TemplateURL: string } }> };
     const stacks = Object.values(packaged.Resources).filter((r) => r.Type === 'AWS::CloudFormation::Stack');
-    assert.ok(stacks.length >= 2);
+    assert.ok(stacks.length >= 2, 'the root and at least one nested stack');
     for (const stack of stacks) {
       const key = stack.Properties.TemplateURL.replace('https://bucket.s3.amazonaws.com/', '');
       assert.ok(plan.slice(0, -1).some((t) => t.key === key), `${stack.Properties.TemplateURL} is one of the uploads`);
@@ -101,7 +101,7 @@ describe('packaging on the emulator', () => {
     const policy = JSON.parse(aws(target, ['s3api', 'get-bucket-policy', '--bucket', bucket]).Policy);
     assert.deepEqual(policy, artifactBucketPolicy(bucket, readers));
     const uploaded = aws(target, ['s3api', 'get-object', '--bucket', bucket, '--key', first.rootTemplateUrl.split('.amazonaws.com/')[1], join(work, 'root-download.yaml')]);
-    assert.ok(uploaded);
+    assert.ok(uploaded, 'a template was uploaded');
     assert.equal(readFileSync(join(work, 'root-download.yaml'), 'utf8'), plan[plan.length - 1].text, 'the uploaded root is the packaged root');
   });
 });

@@ -83,6 +83,6 @@ describe('prod safeguards on the emulator', () => {
     assert.match(direct.stderr, /cannot be deleted while TerminationProtection is enabled/);
     const result = await destroyPlatform({ env: 'prod', target, stackName: STACK, confirm: 'prod', log: (line) => lines.push(line), pollMs: 300 });
     assert.equal(result.status, 'DELETE_COMPLETE');
-    assert.ok(lines.some((line) => /turning termination protection off/.test(line)));
+    assert.ok(lines.some((line) => /turning termination protection off/.test(line)), 'destroy says it turns termination protection off');
   });
 });

@@ -53,7 +53,7 @@ test('the logs key lets only this account\'s log groups use it (regional princip
   const statement = kms.Resources.LogsKey.Properties.KeyPolicy.Statement.find((s: any) => JSON.stringify(s.Principal).includes('logs.'));
   assert.ok(statement, 'CloudWatch Logs principal statement');
   assert.deepEqual(statement.Principal, { Service: { 'Fn::Sub': 'logs.${AWS::Region}.amazonaws.com' } });
-  assert.ok(statement.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn']);
+  assert.ok(statement.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn'], 'the logs statement is bound to the log group ARN by encryption context');
 });
 
 test('each data key is usable only through its own service', () => {

@@ -78,7 +78,7 @@ describe('stack set drift from recorded AWS responses', () => {
       return recorded(command, input);
     };
     await assert.rejects(detectDrift(spec, new StackSetApi(emulator), LOCAL_TARGET, wait), (e: unknown) => {
-      assert.ok(e instanceof DriftNotSupported);
+      assert.ok(e instanceof DriftNotSupported, `DriftNotSupported, got ${String(e)}`);
       assert.match(e.message, /^not supported by the emulator: detect-stack-set-drift answered HTTP 500 Internal Server Error/);
       return true;
     });

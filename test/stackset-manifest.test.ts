@@ -177,7 +177,7 @@ describe('bad manifests: one precise error each, no AWS call', () => {
     const { code, stderr, requests: made } = await runWith(t, GOOD);
     assert.equal(code, EXIT.failed, stderr);
     assert.match(stderr, /CountingServer|counted/);
-    assert.ok(made >= 1);
+    assert.ok(made >= 1, 'at least one case was made');
   });
 });
 
