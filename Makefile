@@ -83,7 +83,7 @@ stackset-drift: install ## Drift detection on the stack set of MANIFEST
 	$(TSX) scripts/stackset.ts drift --manifest $(MANIFEST)
 
 test: install typecheck local-up ## Type check and run every test (node:test), emulator included
-	node --import tsx --test --test-concurrency=2 test/*.test.ts
+	node --import tsx --test --test-concurrency=2 --test-reporter=spec --test-reporter-destination=stdout --test-reporter=./scripts/test-progress.mjs --test-reporter-destination=stderr test/*.test.ts
 
 bench: install ## Wall time and peak memory of build, validate, check, package, deploy
 	$(TSX) scripts/bench.ts
