@@ -5,6 +5,7 @@ import type { ResourceType, ResourceTypes } from '../spec-types/index.js';
 import { RESOURCE_INFO } from '../spec-types/resource-info.js';
 import { formatPath, type Path } from '../../scripts/lib/cfn/paths.js';
 import { references } from '../../scripts/lib/cfn/references.js';
+import type { CfnTemplate } from '../../scripts/lib/cfn/template.js';
 
 export type ParameterType =
   | 'String'
@@ -205,7 +206,7 @@ export class Template {
   }
 
   /** The template as a plain tree (intrinsics still as Intrinsic objects), checked. */
-  render(): Record<string, unknown> {
+  render(): CfnTemplate {
     this.checkLimits();
     const tree: Record<string, unknown> = { AWSTemplateFormatVersion: '2010-09-09', Description: this.description };
 
@@ -233,7 +234,7 @@ export class Template {
         ]),
       );
     }
-    const rendered = prune(tree) as Record<string, unknown>;
+    const rendered = prune(tree) as CfnTemplate;
     checkReferences(this.name, rendered);
     return rendered;
   }

@@ -21,7 +21,7 @@ export interface RuleReferences {
 export type RuleScope = 'all' | 'production';
 
 export interface Rule {
-  /** e.g. PCI-ENC-001; the rule's file is scripts/rules/<id>-<slug>.ts. */
+  /** e.g. PCI-ENC-001; the rule's file is scripts/lib/check/rules/<id>-<slug>.ts. */
   readonly id: string;
   readonly title: string;
   /** PCI DSS v4.0 requirement numbers this control evidences. */

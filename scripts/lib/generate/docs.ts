@@ -12,8 +12,7 @@ import type { Rule } from '../check/types.js';
 export type Facts = Readonly<Record<string, string>>;
 export type Tables = Readonly<Record<string, string>>;
 
-type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
-const resourcesOf = (template: Template): Resources => (template.render().Resources ?? {}) as Resources;
+const resourcesOf = (template: Template) => template.render().Resources ?? {};
 
 /** Counts the docs quote, from the template sources and the rules. */
 export function platformFacts(rules: readonly Rule[]): Facts {

@@ -11,8 +11,6 @@ interface PermissionsFile {
   readonly permissions: Readonly<Record<string, readonly string[]>>;
 }
 
-type Resources = Record<string, { Type: string; Properties?: Record<string, any> }>;
-
 /** Literal service principals in a trust policy (e.g. ecs-tasks.amazonaws.com). */
 function trustedServices(document: any): string[] {
   const statements = Array.isArray(document?.Statement) ? document.Statement : [];
@@ -27,7 +25,7 @@ export function stackSetRoleConfig(templates: readonly Template[], permissionsFi
   const types = new Set<string>();
   const services = new Set<string>();
   for (const template of templates) {
-    for (const resource of Object.values(template.render().Resources as Resources)) {
+    for (const resource of Object.values(template.render().Resources ?? {})) {
       types.add(resource.Type);
       const trust = resource.Properties?.AssumeRolePolicyDocument;
       if (resource.Type === 'AWS::IAM::Role' && !Intrinsic.is(trust)) for (const s of trustedServices(trust)) services.add(s);
