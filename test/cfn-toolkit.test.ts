@@ -73,7 +73,7 @@ test('the walker: every kind of reference with its path, in long form and on the
 test('the loader: a template needs Resources and every resource a Type, named in the error with the file', () => {
   assert.throws(() => loadTemplate('Resources:\n  Broken: { Properties: {} }\n', 'root.yaml'), (e: unknown) => e instanceof TemplateShapeError && /^root\.yaml: Resources\.Broken: a resource needs a Type/.test((e as Error).message), 'no Type');
   assert.throws(() => loadTemplate('Parameters: {}\n', 'x.yaml'), /x\.yaml: Resources: a template needs a Resources section/, 'no Resources');
-  assert.throws(() => loadTemplate('Resources: [\n', 'y.yaml'), /^y\.yaml: /, 'not YAML: the file is named');
+  assert.throws(() => loadTemplate('Resources: [\n', 'y.yaml'), /y\.yaml: unexpected end/, 'not YAML: the file is named');
   const template = loadTemplate('Resources:\n  Net: { Type: AWS::CloudFormation::Stack, Properties: { TemplateURL: network.yaml } }\n  Far: { Type: AWS::CloudFormation::Stack, Properties: { TemplateURL: "https://b.s3.amazonaws.com/k" } }\n', 'root.yaml');
   assert.deepEqual(nestedStacks(template).map((s) => [s.logicalId, s.localFile]), [['Net', 'network.yaml'], ['Far', undefined]], 'nested stacks, local or packaged');
 });
