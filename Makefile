@@ -18,7 +18,7 @@ EMULATOR_HOST ?= 127.0.0.1
 EMULATOR_PORT ?= 5000
 export TARGET EMULATOR_HOST EMULATOR_PORT
 
-.PHONY: help all install types typecheck build validate lint check diff package deploy destroy refactor \
+.PHONY: help all install types generate typecheck build validate lint check diff package deploy destroy refactor \
         local-up local-down stackset stackset-plan stackset-drift stackset-stop test bench clean actionlint lint-workflows
 
 help: ## List the targets
@@ -44,6 +44,9 @@ $(VENV_CHECKOV)/.installed: requirements-checkov.txt
 
 types: node_modules/.installed ## Regenerate templates-src/spec-types from the AWS resource specification
 	$(TSX) scripts/gen-types.ts
+
+generate: install ## Every generated file: spec types, generated/, handler permissions, emulator coverage, docs counts and tables
+	$(TSX) scripts/generate.ts
 
 typecheck: node_modules/.installed ## tsc --noEmit over sources, scripts and tests
 	$(NODE_BIN)/tsc -p .
@@ -95,7 +98,7 @@ stackset-stop: install ## Stop the running or queued operations of the stack set
 	$(TSX) scripts/stackset.ts stop --manifest $(MANIFEST)
 
 test: install typecheck local-up ## Type check and run every test (node:test), emulator included
-	node --import tsx --test --test-concurrency=2 test/*.test.ts
+	node --import tsx --test --test-concurrency=2 --test-reporter=spec --test-reporter-destination=stdout --test-reporter=./scripts/test-progress.mjs --test-reporter-destination=stderr test/*.test.ts
 
 bench: install ## Wall time and peak memory of build, validate, check, package, deploy (stops the emulator it started)
 	$(TSX) scripts/bench.ts

@@ -6,7 +6,7 @@
 //   tsx scripts/scan.ts [--only parliament|checkov]
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildContexts } from './lib/check/contexts.js';
+import { buildContexts } from './lib/check/evaluated-platform.js';
 import { loadInputs } from './lib/check/inputs.js';
 import { GENERATED } from './lib/paths.js';
 import { runCheckov } from './lib/scan/checkov.js';

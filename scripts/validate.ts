@@ -10,8 +10,6 @@ import { parseArgs } from 'node:util';
 import { GENERATED_TEMPLATES } from './lib/paths.js';
 import { MissingInstallError } from './lib/validate/cfn-lint-install.js';
 import { formatReport, validateAll } from './lib/validate/run.js';
-import { sortFindings } from './lib/validate/findings.js';
-import { awsRuleInput, loadAwsRules, runAwsRules } from './lib/validate/aws-rules/index.js';
 
 const USAGE = 'usage: validate.ts [--dir <templates dir>] [--no-cfn-lint] [--strict] [--processes N] [--no-cache] [file …]';
 
@@ -62,11 +60,8 @@ async function main(): Promise<number> {
       cfnLintProcesses: processes,
       diskCache: !values['no-cache'],
     });
-    // Deployability checks (what only real AWS rejects): scripts/lib/validate/aws-rules/.
-    const aws = runAwsRules(await loadAwsRules(), awsRuleInput(dir ?? GENERATED_TEMPLATES));
-    const all = { ...result, findings: sortFindings([...result.findings, ...aws]), ok: result.ok && aws.length === 0 };
-    console.log(formatReport(all));
-    return all.ok ? 0 : 1;
+    console.log(formatReport(result));
+    return result.ok ? 0 : 1;
   } catch (error) {
     if (error instanceof MissingInstallError) {
       console.error(`validate: ${error.message}`);

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { awsRuleInput, loadAwsRules, runAwsRules } from '../scripts/lib/validate/aws-rules/index.js';
+import { awsRuleInput, loadAwsRules, runAwsRules } from '../scripts/lib/validate/aws-rules.js';
 import { GENERATED, ROOT } from '../scripts/lib/paths.js';
 
 const rules = await loadAwsRules();

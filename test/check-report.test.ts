@@ -8,7 +8,7 @@ import { renderReport } from '../scripts/lib/check/report.js';
 import { runChecks, type CheckOptions } from '../scripts/lib/check/run.js';
 import { provenanceOf } from '../scripts/lib/evidence/provenance.js';
 import { evidenceResults } from '../scripts/lib/evidence/results.js';
-import { RULES } from '../scripts/rules/index.js';
+import { RULES } from '../scripts/lib/check/rule-registry.js';
 import { GENERATED_PARAMETERS, GENERATED_TEMPLATES, ROOT } from '../scripts/lib/paths.js';
 
 const report = (options: CheckOptions) => {
@@ -25,7 +25,7 @@ test('the HTML is self-contained and carries both diagrams inline', () => {
   const files = real();
   const html = files['report.html'];
   assert.equal(html.match(/<svg /g)?.length, 2, 'network and data-flow SVGs inline');
-  assert.ok(html.includes(files['network.svg'].trim()) && html.includes(files['data-flow.svg'].trim()));
+  assert.ok(html.includes(files['network.svg'].trim()) && html.includes(files['data-flow.svg'].trim()), 'the report inlines both SVG files as they are written');
   assert.doesNotMatch(html, /<script|<link |<img |src=|href="https?:|url\(http/i, 'no external resources or scripts');
   assert.doesNotMatch(html, /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/, 'no timestamps');
   for (const rule of RULES) assert.ok(html.includes(`id="${rule.id}"`), `${rule.id} has a section`);

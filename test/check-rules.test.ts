@@ -1,11 +1,11 @@
-// PCI rules: every rule is indexed, has a fixture that violates it, and catches exactly the
+// PCI rules (discovered from their folder: test/rule-discovery.test.ts): every rule has a fixture that violates it, and catches exactly the
 // resources its fixture says; parameters and cross-stack wiring are resolved per environment;
 // the real generated templates pass.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { RULES } from '../scripts/rules/index.js';
+import { RULES } from '../scripts/lib/check/rule-registry.js';
 import { failures, runChecks } from '../scripts/lib/check/run.js';
 import { parseTemplate } from '../templates-src/core/yaml.js';
 import { GENERATED_PARAMETERS, GENERATED_TEMPLATES, ROOT } from '../scripts/lib/paths.js';
@@ -32,18 +32,6 @@ const fixtures: Fixture[] = yamlFiles(FIXTURES).flatMap((file) => {
   if (!meta?.Rule) return [];
   const names = (key: string): string[] => ((meta[key] ?? []) as string[]).map(String);
   return [{ file, rule: String(meta.Rule), fails: names('Fails'), passes: names('Passes'), suppressed: names('Suppressed') }];
-});
-
-test('every rule file is in the index, named after its ID, with requirements and references', () => {
-  const files = readdirSync(join(ROOT, 'scripts', 'rules')).filter((f) => /^PCI-.*\.ts$/.test(f));
-  assert.deepEqual(files.map((f) => /^PCI-[A-Z]+-\d{3}/.exec(f)![0]).sort(), RULES.map((r) => r.id).sort(), 'scripts/rules/PCI-*.ts and scripts/rules/index.ts list the same rules');
-  assert.equal(new Set(RULES.map((r) => r.id)).size, RULES.length, 'rule IDs are unique');
-  for (const rule of RULES) {
-    assert.match(rule.id, /^PCI-[A-Z]+-\d{3}$/);
-    assert.ok(rule.requirements.length > 0 && rule.requirements.every((r) => /^\d+(\.\d+)+$/.test(r)), `${rule.id}: PCI DSS requirement numbers`);
-    assert.ok(rule.resourceTypes.length > 0, `${rule.id}: resource types`);
-    assert.ok(Array.isArray(rule.references.securityHub) && Array.isArray(rule.references.configRules), `${rule.id}: references`);
-  }
 });
 
 test('every rule has a fixture that violates it', () => {
@@ -130,14 +118,4 @@ test('the real generated templates: every control holds in every context, except
   const stillFailing = new Set(failed.map((f) => f.rule));
   const fixed = Object.keys(PENDING_TEMPLATE_FIXES).filter((id) => !stillFailing.has(id));
   assert.deepEqual(fixed, [], `these rules pass now: remove them from PENDING_TEMPLATE_FIXES (${fixed.join(', ')})`);
-});
-
-test('docs/compliance.md lists every rule with its requirements and references', () => {
-  const doc = readFileSync(join(ROOT, 'docs', 'compliance.md'), 'utf8');
-  for (const rule of RULES) {
-    const row = doc.split('\n').find((line) => line.startsWith(`| ${rule.id} |`));
-    assert.ok(row, `${rule.id} is missing from docs/compliance.md`);
-    assert.ok(row.includes(`| ${rule.requirements.join(', ')} |`), `${rule.id}: requirements in docs/compliance.md are out of date`);
-    for (const id of [...rule.references.securityHub, ...rule.references.configRules]) assert.ok(row.includes(id), `${rule.id}: ${id} missing in docs/compliance.md`);
-  }
 });

@@ -536,7 +536,7 @@ test('generated/: every template parses; compared with itself nothing changes; r
   const generated = templatesFromDir(GENERATED_TEMPLATES, 'generated');
   const same = buildReport(generated, generated, []);
   assert.equal(exitCodeOf(same), 0);
-  assert.ok(same.templates.every((t) => t.status === 'unchanged'));
+  assert.ok(same.templates.every((t) => t.status === 'unchanged'), 'every template of a set compared with itself is unchanged');
 
   const gone = buildReport(generated, { label: 'nothing', templates: new Map() }, []);
   assert.equal(exitCodeOf(gone), 1);

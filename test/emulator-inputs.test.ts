@@ -94,7 +94,7 @@ describe('make deploy refuses bad input before any change', () => {
 
   test('the real parameter files pass the same checks', () => {
     const root = readRootTemplate(GENERATED_TEMPLATES);
-    for (const env of ['dev', 'staging', 'prod']) assert.ok(readParameterFile(join(GENERATED_PARAMETERS, `${env}.json`), root).size > 0);
+    for (const env of ['dev', 'staging', 'prod']) assert.ok(readParameterFile(join(GENERATED_PARAMETERS, `${env}.json`), root).size > 0, `generated/parameters/${env}.json gives values`);
   });
 });
 

@@ -35,7 +35,7 @@ describe('packaging plan (no AWS)', () => {
     assert.equal(root.name, 'root');
     const packaged = parseTemplate(root.text, 'packaged root') as { Resources: Record<string, { Type: string; Properties: { TemplateURL: string } }> };
     const stacks = Object.values(packaged.Resources).filter((r) => r.Type === 'AWS::CloudFormation::Stack');
-    assert.ok(stacks.length >= 2);
+    assert.ok(stacks.length >= 2, 'the root and at least one nested stack');
     for (const stack of stacks) {
       const key = stack.Properties.TemplateURL.replace('https://bucket.s3.amazonaws.com/', '');
       assert.ok(plan.slice(0, -1).some((t) => t.key === key), `${stack.Properties.TemplateURL} is one of the uploads`);

@@ -96,7 +96,7 @@ describe('prod safeguards on the emulator', () => {
     assert.match(String((direct as Error).message), /cannot be deleted while TerminationProtection is enabled/);
     const result = await destroyPlatform({ env: 'prod', target, stackName: STACK, parametersFile: null, confirm: 'prod', log: (line) => lines.push(line), pollMs: 300 });
     assert.equal(result.status, 'DELETE_COMPLETE');
-    assert.ok(lines.some((line) => /turning termination protection off/.test(line)));
+    assert.ok(lines.some((line) => /turning termination protection off/.test(line)), 'destroy says it turns termination protection off');
   });
 });
 

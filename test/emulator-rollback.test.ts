@@ -127,7 +127,7 @@ describe('deploy and destroy of a nested fixture on the emulator', () => {
     const name = `${STACK}-broken`;
     const outside = parameters('broken', { Environment: 'dev', SubnetCidr: '10.98.0.0/24' });
     const failed = await deployPlatform(options({ stackName: name, parametersFile: outside })).catch((error: unknown) => error);
-    assert.ok(failed instanceof DeployFailedError);
+    assert.ok(failed instanceof DeployFailedError, `a DeployFailedError, got ${String(failed)}`);
     assert.equal(failed.status, 'ROLLBACK_COMPLETE');
     assert.equal(failed.failure?.logicalId, 'Subnet');
     await assert.rejects(deployPlatform(options({ stackName: name })), (error: unknown) => error instanceof DeployInputError && /ROLLBACK_COMPLETE.*make destroy/.test(error.message));

@@ -17,7 +17,7 @@ import { evidenceBundle } from '../scripts/lib/evidence/bundle.js';
 import { checkCatalogue, CoverageError } from '../scripts/lib/evidence/results.js';
 import { verifyBundle, type BundleManifest } from '../scripts/lib/evidence/provenance.js';
 import { RESULTS_SCHEMA } from '../scripts/lib/evidence/schema.js';
-import { RULES } from '../scripts/rules/index.js';
+import { RULES } from '../scripts/lib/check/rule-registry.js';
 import { GENERATED_PARAMETERS, GENERATED_TEMPLATES, ROOT } from '../scripts/lib/paths.js';
 
 const OPTIONS = { templates: GENERATED_TEMPLATES, parameters: GENERATED_PARAMETERS };

@@ -41,9 +41,9 @@ test('an environment file with an unknown parameter or a disallowed value is a b
 test('the root declares every layer parameter that is not wired, and wires the rest from outputs', () => {
   const { root, layers } = buildPlatform();
   const network = layers.find((l) => l.name === 'network')!;
-  assert.ok(root.parameterNames.includes('VpcCidr'));
+  assert.ok(root.parameterNames.includes('VpcCidr'), 'the root declares VpcCidr');
   assert.ok(!root.parameterNames.includes('LogsKeyArn'), 'LogsKeyArn comes from the kms layer, not from the user');
-  assert.ok(network.parameterNames.includes('LogsKeyArn'));
+  assert.ok(network.parameterNames.includes('LogsKeyArn'), 'the network layer declares LogsKeyArn');
 });
 
 test('the build evaluates the template rules on every parameter file: staging and prod need an alarm subscriber, prod a central log archive', () => {

@@ -39,10 +39,10 @@ test('the isolated tier has no route out of the VPC', () => {
 test('the isolated tier NACL admits only the data ports from the private tier and its own traffic', () => {
   const check = (t: CfnTemplate) => {
     const entries = resourcesOfType(t, 'AWS::EC2::NetworkAclEntry').map(([, e]) => e.Properties);
-    assert.ok(entries.length > 0);
+    assert.ok(entries.length > 0, 'the isolated NACL has entries');
     for (const e of entries) {
       assert.notEqual(e.CidrBlock, '0.0.0.0/0', 'no NACL rule for the internet');
-      if (!e.Egress && e.Protocol === 6) assert.ok([5432, 6379].includes(e.PortRange.From) && e.PortRange.From === e.PortRange.To);
+      if (!e.Egress && e.Protocol === 6) assert.ok([5432, 6379].includes(e.PortRange.From) && e.PortRange.From === e.PortRange.To, `isolated NACL ingress TCP only on 5432 or 6379, one port per entry (got ${e.PortRange.From}-${e.PortRange.To})`);
     }
     const associated = resourcesOfType(t, 'AWS::EC2::SubnetNetworkAclAssociation').map(([, a]) => ref(a.Properties.SubnetId)).sort();
     assert.deepEqual(associated, ['IsolatedSubnet1', 'IsolatedSubnet2', 'IsolatedSubnet3']);
@@ -91,7 +91,7 @@ test('VPC flow logs capture ALL traffic into a KMS-encrypted group kept at least
     const group = t.Resources[ref(flowLog.Properties.LogGroupName)!];
     assert.deepEqual(group.Properties.KmsKeyId, { Ref: 'LogsKeyArn' });
     const retention = t.Parameters![group.Properties.RetentionInDays.Ref];
-    assert.ok(retention.AllowedValues.every((d: number) => d >= 365) && retention.Default >= 365);
+    assert.ok(retention.AllowedValues.every((d: number) => d >= 365) && retention.Default >= 365, 'flow log retention: every allowed value and the default at least 365 days');
     assert.equal(group.DeletionPolicy, 'RetainExceptOnCreate', 'flow log group kept once created');
   };
   passesAndCatches(check, net, (t) => (t.Resources.VpcFlowLog.Properties.TrafficType = 'REJECT'));

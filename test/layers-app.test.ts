@@ -28,8 +28,8 @@ test('front door: WAF has the managed common, known-bad-inputs and SQLi groups, 
     for (const g of ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesSQLiRuleSet']) assert.ok(groups.includes(g), g);
     assert.ok(rules.some((r: any) => r.Statement.RateBasedStatement?.AggregateKeyType === 'IP' && r.Action.Block), 'rate rule per IP');
     const [[, logging]] = resourcesOfType(t, 'AWS::WAFv2::LoggingConfiguration');
-    assert.ok(logging.Properties.RedactedFields.some((f: any) => f.SingleHeader?.Name === 'authorization'));
-    assert.ok(t.Resources.WafLogGroup.Properties.KmsKeyId);
+    assert.ok(logging.Properties.RedactedFields.some((f: any) => f.SingleHeader?.Name === 'authorization'), 'the WAF log redacts the authorization header');
+    assert.ok(t.Resources.WafLogGroup.Properties.KmsKeyId, 'the WAF log group is KMS-encrypted');
   };
   passesAndCatches(check, api, (t) => (t.Resources.WebAcl.Properties.Rules = t.Resources.WebAcl.Properties.Rules.filter((r: any) => r.Name !== 'AWSManagedRulesSQLiRuleSet')));
   passesAndCatches(check, api, (t) => (t.Resources.WebAcl.Properties.Rules[0].Statement = { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'x' } }));
@@ -62,9 +62,9 @@ test('front door: stage with JSON access logs to a KMS group, X-Ray, throttling;
     assert.doesNotThrow(() => JSON.parse(stage.AccessLogSetting.Format), 'access log format is JSON');
     const group = stage.AccessLogSetting.DestinationArn['Fn::Sub'][1].Name.Ref;
     assert.equal(t.Resources[group].Properties.KmsKeyId.Ref, 'LogsKeyArn', 'access logs go to a group encrypted with the logs key');
-    assert.ok(stage.MethodSettings[0].ThrottlingRateLimit && stage.MethodSettings[0].ThrottlingBurstLimit);
+    assert.ok(stage.MethodSettings[0].ThrottlingRateLimit && stage.MethodSettings[0].ThrottlingBurstLimit, 'the stage throttles: rate and burst limits set');
     assert.equal(stage.MethodSettings[0].DataTraceEnabled, false, 'no request/response bodies (card data) in execution logs');
-    assert.ok(resourcesOfType(t, 'AWS::ApiGateway::UsagePlan').length === 1 && resourcesOfType(t, 'AWS::ApiGateway::UsagePlanKey').length === 1);
+    assert.ok(resourcesOfType(t, 'AWS::ApiGateway::UsagePlan').length === 1 && resourcesOfType(t, 'AWS::ApiGateway::UsagePlanKey').length === 1, 'one usage plan with one key');
   };
   passesAndCatches(check, api, (t) => (t.Resources.Stage.Properties.MethodSettings[0].DataTraceEnabled = true));
   passesAndCatches(check, api, (t) => (t.Resources.Stage.Properties.TracingEnabled = false));
@@ -159,7 +159,7 @@ test('observability: encrypted topic; every required alarm exists and notifies t
     ['AWS/Kinesis', 'GetRecords.IteratorAgeMilliseconds'], ['AWS/ApiGateway', '4XXError'], ['AWS/ApiGateway', '5XXError'], ['AWS/ApiGateway', 'Latency'],
   ];
   const check = (t: CfnTemplate) => {
-    assert.ok(t.Resources.AlarmTopic.Properties.KmsMasterKeyId);
+    assert.ok(t.Resources.AlarmTopic.Properties.KmsMasterKeyId, 'the alarm topic is KMS-encrypted');
     const alarms = resourcesOfType(t, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     for (const [ns, metric] of required) {
       const a = alarms.find((x) => x.Namespace === ns && x.MetricName === metric);
@@ -180,7 +180,7 @@ test('audit: optional CloudTrail with validation, KMS, multi-region, log group; 
     assert.equal(trail.Condition, 'IsCloudTrailEnabled');
     assert.equal(trail.Properties.EnableLogFileValidation, true);
     assert.equal(trail.Properties.IsMultiRegionTrail, true);
-    assert.ok(trail.Properties.KMSKeyId && trail.Properties.CloudWatchLogsLogGroupArn);
+    assert.ok(trail.Properties.KMSKeyId && trail.Properties.CloudWatchLogsLogGroupArn, 'the trail is KMS-encrypted and delivers to CloudWatch Logs');
     const bucket = t.Resources.AuditBucket.Properties;
     assert.equal(bucket.VersioningConfiguration.Status, 'Enabled');
     assert.equal(bucket.ObjectLockEnabled, true);
@@ -195,7 +195,7 @@ test('audit: Config recorder and delivery channel are optional; the PCI rules ar
     assert.equal(t.Resources.ConfigRecorder.Condition, 'IsConfigRecorderCreated');
     assert.equal(t.Resources.ConfigDeliveryChannel.Condition, 'IsConfigRecorderCreated');
     const rules = resourcesOfType(t, 'AWS::Config::ConfigRule');
-    assert.ok(rules.length >= 40);
+    assert.ok(rules.length >= 40, `at least 40 AWS Config rules (got ${rules.length})`);
     for (const [id, r] of rules) {
       assert.equal(r.Condition, undefined, `${id} must exist with or without our recorder`);
       assert.deepEqual(r.DependsOn, ['ConfigRecorderReady']);

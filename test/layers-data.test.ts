@@ -41,7 +41,7 @@ test('database: credentials generated and rotated by RDS (no password in the tem
     const p = t.Resources.Database.Properties;
     assert.equal(p.ManageMasterUserPassword, true);
     assert.equal(p.MasterUserPassword, undefined);
-    assert.ok(p.MasterUserSecret.KmsKeyId);
+    assert.ok(p.MasterUserSecret.KmsKeyId, 'the RDS-managed master secret names its KMS key');
     assert.equal((t as any).Transform, undefined, 'no transform: StackSets cannot run macros');
   };
   passesAndCatches(check, db, (t) => (t.Resources.Database.Properties.MasterUserPassword = 'hunter2hunter2'));
@@ -54,10 +54,10 @@ test('database: Multi-AZ, deletion protection, backups, engine and sizes are par
   assert.deepEqual(p.DeletionProtection, { Ref: 'DeletionProtection' });
   assert.deepEqual(p.MultiAZ, { Ref: 'DbMultiAz' });
   assert.deepEqual(p.BackupRetentionPeriod, { Ref: 'DbBackupRetentionDays' });
-  assert.ok(db.Parameters!.DbBackupRetentionDays.MinValue >= 7);
+  assert.ok(db.Parameters!.DbBackupRetentionDays.MinValue >= 7, 'backup retention cannot go below 7 days');
   assert.deepEqual(p.EnableCloudwatchLogsExports, ['postgresql', 'upgrade']);
   assert.deepEqual(db.Resources.Database.DependsOn, ['DbLogGroupPostgresql', 'DbLogGroupUpgrade'], 'log groups exist (encrypted) before RDS writes to them');
-  assert.ok(p.PerformanceInsightsKMSKeyId && p.MonitoringRoleArn);
+  assert.ok(p.PerformanceInsightsKMSKeyId && p.MonitoringRoleArn, 'Performance Insights is KMS-encrypted and enhanced monitoring has its role');
   const prod = new Map(JSON.parse(JSON.stringify(generatedParameters('prod'))).map((e: any) => [e.ParameterKey, e.ParameterValue]));
   assert.equal(prod.get('DeletionProtection'), 'true');
   assert.equal(prod.get('DbMultiAz'), 'true');
@@ -71,10 +71,10 @@ test('cache: TLS required, encrypted with a KMS key, AUTH token from the secret,
     assert.equal(p.TransitEncryptionEnabled, true);
     assert.equal(p.TransitEncryptionMode, 'required');
     assert.equal(p.AtRestEncryptionEnabled, true);
-    assert.ok(p.KmsKeyId?.Ref);
+    assert.ok(p.KmsKeyId?.Ref, 'the cache is encrypted with a Ref to its key');
     assert.match(JSON.stringify(p.AuthToken), /\{\{resolve:secretsmanager:/);
     assert.deepEqual(t.Resources.CacheSubnetGroup.Properties.SubnetIds, { Ref: 'IsolatedSubnetIds' });
-    assert.ok(p.SnapshotRetentionLimit);
+    assert.ok(p.SnapshotRetentionLimit, 'the cache keeps snapshots');
     assert.equal(p.LogDeliveryConfigurations[0].LogType, 'slow-log');
   };
   passesAndCatches(check, cache, (t) => (t.Resources.CacheReplicationGroup.Properties.TransitEncryptionMode = 'preferred'));
@@ -130,7 +130,7 @@ test('storage: EFS encrypted, TLS and mount-target access only, backups on; moun
 
 test('every S3 bucket of the platform blocks public access, enforces ownership, is versioned, encrypted and TLS-only', () => {
   const buckets = LAYERS.flatMap((l) => resourcesOfType(generated(l), 'AWS::S3::Bucket').map(([id, b]) => ({ layer: l, id, b, t: generated(l) })));
-  assert.ok(buckets.length >= 3);
+  assert.ok(buckets.length >= 3, `at least 3 buckets (got ${buckets.length})`);
   const check = (items: typeof buckets) => {
     for (const { layer, id, b, t } of items) {
       const bpa = b.Properties.PublicAccessBlockConfiguration;
@@ -165,7 +165,7 @@ test('streaming: Kinesis encrypted with KMS; mode, shards and retention are para
 
 test('backup: KMS vault, daily plan kept 30 days, copy to the DR region, RDS and EFS selected by the tag they carry', () => {
   const check = (t: CfnTemplate) => {
-    assert.ok(t.Resources.BackupVault.Properties.EncryptionKeyArn);
+    assert.ok(t.Resources.BackupVault.Properties.EncryptionKeyArn, 'the backup vault is KMS-encrypted');
     const rule = t.Resources.BackupPlan.Properties.BackupPlan.BackupPlanRule[0];
     assert.match(rule.ScheduleExpression, /^cron\(0 \d+ \? \* \* \*\)$/, 'daily');
     assert.equal(t.Parameters![rule.Lifecycle.DeleteAfterDays.Ref].Default, 30);

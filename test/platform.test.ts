@@ -35,7 +35,7 @@ const layerWith = (id: string, parameters: string[], outputs: string[] = []): La
 test('a new layer is wired by name from the earlier layer that outputs each parameter', () => {
   const extra = layerWith('Reporting', ['LogsKeyArn', 'ReportSchedule']);
   const { root } = buildPlatform(undefined, [...LAYER_DEFINITIONS, extra]);
-  const stack = root.render().Resources as Record<string, { Properties: { Parameters: Record<string, { fn: string; args: unknown }> } }>;
+  const stack = root.render().Resources as unknown as Record<string, { Properties: { Parameters: Record<string, { fn: string; args: unknown }> } }>;
   const passed = stack.ReportingStack.Properties.Parameters;
   assert.deepEqual(passed.LogsKeyArn.args, ['KmsStack', 'Outputs.LogsKeyArn'], 'LogsKeyArn comes from the kms layer');
   assert.equal(passed.ReportSchedule.args, 'ReportSchedule', 'a name no layer outputs becomes a root parameter');

@@ -106,7 +106,7 @@ describe('stack set drift of every layer, from recorded AWS responses', () => {
   test('the emulator failing the call is "not supported by the emulator", with its answer', async () => {
     const { ctx } = context({ ...fixture.admin, DetectStackSetDrift: awsError('InternalFailure', '<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>', 500) }, LOCAL_TARGET);
     await assert.rejects(detectDrift(spec, ctx, wait), (e: unknown) => {
-      assert.ok(e instanceof DriftNotSupported, String(e));
+      assert.ok(e instanceof DriftNotSupported, `DriftNotSupported, got ${String(e)}`);
       assert.match(e.message, /^not supported by the emulator: detect-stack-set-drift answered HTTP 500 Internal Server Error/);
       return true;
     });

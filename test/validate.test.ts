@@ -12,8 +12,8 @@ import { findCfnLint, MissingInstallError } from '../scripts/lib/validate/cfn-li
 import { balance, runCfnLint } from '../scripts/lib/validate/cfnlint.js';
 import { describeCycle, findCycles } from '../scripts/lib/validate/cycles.js';
 import { formatFinding, type Finding } from '../scripts/lib/validate/findings.js';
-import { propertyVariants } from '../scripts/lib/validate/property-variants.js';
-import { translatePattern } from '../scripts/lib/validate/regex.js';
+import { literalVariants } from '../scripts/lib/validate/literal-values.js';
+import { prepareSchema } from '../scripts/lib/validate/prepare-schema.js';
 import { validateAll } from '../scripts/lib/validate/run.js';
 import { validateTemplateSchemas } from '../scripts/lib/validate/schema.js';
 import { ValidatorCache } from '../scripts/lib/validate/validators.js';
@@ -39,15 +39,7 @@ async function assertOnlyFinding(fixture: string, expected: { check: Finding['ch
   if (expected.allowed) assert.match(f.allowed ?? '', expected.allowed);
 }
 
-describe('schema validation (ajv against the provider schemas)', () => {
-  test('misspelt property: names it, suggests the real one', () =>
-    assertOnlyFinding('schema-misspelt-property', { check: 'schema', logicalId: 'Vpc', path: 'Properties.EnableDnsHostname', rule: /unknown property/, allowed: /did you mean EnableDnsHostnames\?/ }));
-
-  test('wrong type', () => assertOnlyFinding('schema-wrong-type', { check: 'schema', logicalId: 'Logs', path: 'Properties.RetentionInDays', rule: /wrong type: "forever"/, allowed: /^integer$/ }));
-
-  test('missing required property', () =>
-    assertOnlyFinding('schema-missing-required', { check: 'schema', logicalId: 'AppSecurityGroup', path: 'Properties.GroupDescription', rule: /missing required property/ }));
-
+describe('value pass (ajv on RE2 against the provider schemas: enum, pattern, length, range)', () => {
   test('enum violation lists the allowed values', () =>
     assertOnlyFinding('schema-enum', { check: 'schema', logicalId: 'Logs', path: 'Properties.RetentionInDays', rule: /value 366 is not allowed/, allowed: /365, 400/ }));
 
@@ -72,46 +64,70 @@ describe('schema validation (ajv against the provider schemas)', () => {
   test('Fn::If: only the bad branch fails, with the branch in the path', () =>
     assertOnlyFinding('schema-if-bad-branch', { check: 'schema', logicalId: 'Logs', path: 'Properties.RetentionInDays.Fn::If[2]', rule: /value 10 is not allowed/ }));
 
-  test('an intrinsic whose result cannot fit is still an error (list for a string, single value for a list)', () => {
-    const cache = new ValidatorCache(findCfnLint());
-    const template = {
-      Parameters: { Name: { Type: 'String' } },
-      Resources: {
-        Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: { 'Fn::GetAZs': '' } } },
-        Endpoint: { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcId: { Ref: 'Vpc' }, ServiceName: 'x', SubnetIds: { Ref: 'Name' } } },
-      },
-    };
-    const found = validateTemplateSchemas('inline.yaml', template, cache).map((f) => `${f.logicalId} ${f.path}: ${f.rule}`);
-    assert.deepEqual(found, ['Vpc Properties.CidrBlock: wrong type: the intrinsic returns a list', 'Endpoint Properties.SubnetIds: wrong type: the intrinsic returns a single value, not a list']);
+  test('literal values only: intrinsics are left out, Fn::If gives an all-true and an all-false variant, NoValue removes the key', () => {
+    const properties = { A: { 'Fn::If': ['C1', 1, { Ref: 'AWS::NoValue' }] }, B: [{ 'Fn::If': ['C2', 'x', 'y'] }, { Ref: 'P' }, 'z'], C: { 'Fn::Sub': '${X}' } };
+    const variants = literalVariants(properties);
+    assert.deepEqual(variants.map((v) => v.value), [{ A: 1, B: ['x', 'z'] }, { B: ['y', 'z'] }]);
+    assert.deepEqual(variants[1].origins.get('/B/0'), ['B', 0, 'Fn::If', 2], 'a branch keeps its path');
+    assert.deepEqual(variants[1].origins.get('/B/1'), ['B', 2], 'items after a left-out intrinsic keep their index');
   });
 
-  test('a condition function in Properties is an error, an unknown resource type too', () => {
+  test('patterns run on RE2; one RE2 cannot compile is left to cfn-lint, named', () => {
+    const prepared = prepareSchema('Test::Only::Type', {
+      properties: { Name: { type: 'string', pattern: '^[a-z]+$' }, Path: { type: 'string', pattern: '^[.a-z]{1,512}\\Z' }, Label: { type: 'string', pattern: '^(?!aws:).+$' } },
+    });
+    assert.deepEqual(Object.keys(prepared.schema.properties as object), ['Name'], 'only what is checked stays in the schema');
+    assert.equal((prepared.schema.properties as Record<string, { pattern?: string }>).Name.pattern, '^[a-z]+$', 'RE2 runs it');
+    assert.deepEqual(prepared.notEnforced, ['#/properties/Path: pattern "^[.a-z]{1,512}\\\\Z"', '#/properties/Label: pattern "^(?!aws:).+$"'], 'Java\'s \\Z and a lookahead are cfn-lint\'s');
     const cache = new ValidatorCache(findCfnLint());
-    const template = {
-      Resources: {
-        Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16', EnableDnsSupport: { 'Fn::Equals': ['a', 'a'] } } },
-        Thing: { Type: 'AWS::EC2::Vpcc', Properties: {} },
-      },
-    };
-    const found = validateTemplateSchemas('inline.yaml', template, cache).map((f) => `${f.logicalId} ${f.path}: ${f.rule}`);
-    assert.deepEqual(found, ['Vpc Properties.EnableDnsSupport: Fn::Equals is a condition function', 'Thing Type: unknown resource type AWS::EC2::Vpcc']);
+    const found = validateTemplateSchemas('inline.yaml', { Resources: { Stream: { Type: 'AWS::Kinesis::Stream', Properties: { Name: 'a'.repeat(30) + ' x' } } } }, cache);
+    assert.deepEqual(found.map((f) => f.rule), [`value "${'a'.repeat(30)} x" does not match the pattern`]);
   });
-
-  test('compiled validators cached on disk give the same answers as freshly compiled ones', () => {
+  test('compiled validators cached on disk (ajv standalone code, RE2 included) give the same answers as freshly compiled ones', () => {
     const cacheRoot = mkdtempSync(join(tmpdir(), 'validate-cache-'));
     try {
       const install = findCfnLint();
-      const properties = { CidrBlock: '10.0.0.0/33', EnableDnsHostname: true };
+      const properties = { Name: 'payment events', ShardCount: 0 };
       const fresh = new ValidatorCache(install, { cacheRoot });
-      const first = fresh.get('AWS::EC2::VPC').validate(structuredClone(properties));
+      const first = fresh.get('AWS::Kinesis::Stream').validate(structuredClone(properties));
       assert.deepEqual(fresh.stats, { compiled: 1, loadedFromDisk: 0 });
       const again = new ValidatorCache(install, { cacheRoot });
-      const second = again.get('AWS::EC2::VPC').validate(structuredClone(properties));
+      const second = again.get('AWS::Kinesis::Stream').validate(structuredClone(properties));
       assert.deepEqual(again.stats, { compiled: 0, loadedFromDisk: 1 });
       assert.deepEqual(second, first);
-      assert.equal(first.length, 2);
+      assert.deepEqual(first.map((e) => e.keyword).sort(), ['minimum', 'pattern'], 'the pattern (on RE2) and the minimum');
     } finally {
       rmSync(cacheRoot, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('left to cfn-lint (and, for the platform, tsc): names, types, required properties, intrinsic kinds, resource types', () => {
+  const CASES: [string, string, string, RegExp][] = [
+    ['schema-misspelt-property', 'Vpc', 'Properties.EnableDnsHostname', /^E3002 .*EnableDnsHostname/],
+    ['schema-wrong-type', 'Logs', 'Properties.RetentionInDays', /^E3012 'forever' is not of type 'integer'/],
+    ['schema-missing-required', 'AppSecurityGroup', 'Properties', /^E3003 'GroupDescription' is a required property/],
+    ['cfn-lint-intrinsic-kinds', 'Vpc', 'Properties.CidrBlock', /^E1015 .*is not of type 'string'/],
+    ['cfn-lint-intrinsic-kinds', 'OtherVpc', 'Properties.EnableDnsSupport', /^E3012 .*Fn::Equals.* is not of type 'boolean'/],
+    ['cfn-lint-intrinsic-kinds', 'Endpoint', 'Properties.SubnetIds', /^E1020 .*is not of type 'array'/],
+    ['cfn-lint-intrinsic-kinds', 'Thing', 'Type', /^E3006 Resource type 'AWS::EC2::Vpcc' does not exist/],
+  ];
+  const dirs = [...new Set(CASES.map(([dir]) => dir))];
+
+  test('the value pass reports none of them', async () => {
+    for (const dir of dirs) assert.deepEqual((await findingsOf(dir)).filter((f) => f.check === 'schema').map(formatFinding), [], `${dir}: no value-pass finding`);
+  });
+
+  test('cfn-lint reports each at its resource and path (one cfn-lint run)', async () => {
+    const run = await runCfnLint(findCfnLint(), FIXTURES, dirs.map((dir) => `${dir}/template.yaml`));
+    assert.equal(run.exitCode & 2, 2, 'cfn-lint\'s exit code fails them');
+    const misspelt = run.findings.find((f) => f.file === 'schema-misspelt-property/template.yaml' && f.rule.startsWith('E3002'));
+    assert.equal(misspelt?.line, 8, 'with the line of the mistake');
+    for (const [dir, logicalId, path, rule] of CASES) {
+      assert.ok(
+        run.findings.some((f) => f.file === `${dir}/template.yaml` && f.logicalId === logicalId && f.path === path && rule.test(f.rule)),
+        `${dir}: ${logicalId} ${path} ${rule}; cfn-lint said:\n${run.findings.filter((f) => f.file.startsWith(dir)).map(formatFinding).join('\n')}`,
+      );
     }
   });
 });
@@ -150,33 +166,6 @@ describe('integrity (references, nested stacks, cycles)', () => {
 });
 
 describe('pieces', () => {
-  test('AWS (Java/Python) patterns mean the same in JavaScript', () => {
-    const cases: [string, string[], string[]][] = [
-      ['^[.\\-_/#A-Za-z0-9]{1,512}\\Z', ['/aws/payment-app_1'], ['a b', 'x\n']],
-      ['^\\p{Print}+$', ['hello world'], ['a\u0001']],
-      ['^[a-zA-Z0-9\\-\\_\\.]{1,50}$', ['a-b_c.d'], ['a b']],
-      ['^(?! )[\\p{L}\\p{N}\\p{Z}-_]*(?<! )$', ['ab-c_d'], [' a']],
-      ['(?s)^.+$', ['a\nb'], ['']],
-      ['^(?i)[a-f]+$', ['abCF'], ['g']],
-      ['^\\{[\\w\\s:]*}$', ['{a: b}'], ['a']],
-    ];
-    for (const [pattern, good, bad] of cases) {
-      const translated = translatePattern(pattern);
-      assert.ok(translated.ok, `${pattern}: ${translated.ok ? '' : translated.error}`);
-      const re = new RegExp(translated.source, 'u');
-      for (const g of good) assert.ok(re.test(g), `${pattern} must match ${JSON.stringify(g)}`);
-      for (const b of bad) assert.ok(!re.test(b), `${pattern} must not match ${JSON.stringify(b)}`);
-    }
-    assert.equal(translatePattern('[\\p{Print}&&[^|]]').ok, false);
-  });
-
-  test('Fn::If variants: n+1 of them, NoValue removes the key', () => {
-    const properties = { A: { 'Fn::If': ['C1', 1, { Ref: 'AWS::NoValue' }] }, B: [{ 'Fn::If': ['C2', 'x', 'y'] }] };
-    const variants = propertyVariants(properties);
-    assert.deepEqual(variants.map((v) => v.value), [{ A: 1, B: ['x'] }, { B: ['x'] }, { A: 1, B: ['y'] }]);
-    assert.deepEqual(variants[2].origins.get('/B/0'), ['B', 0, 'Fn::If', 2]);
-  });
-
   test('cfn-lint work is split by size across processes', () => {
     const sizes: Record<string, number> = { a: 10, b: 9, c: 2, d: 1 };
     assert.deepEqual(balance(Object.keys(sizes), 2, (f) => sizes[f]), [['a', 'd'], ['b', 'c']]);
@@ -189,17 +178,11 @@ describe('pieces', () => {
 });
 
 describe('cfn-lint and the real templates', () => {
-  test('cfn-lint exit code fails on a broken template', async () => {
-    const run = await runCfnLint(findCfnLint(), join(FIXTURES, 'schema-misspelt-property'), ['template.yaml']);
-    assert.equal(run.exitCode & 2, 2);
-    assert.ok(run.findings.some((f) => f.rule.startsWith('E3002') && f.logicalId === 'Vpc' && f.path === 'Properties.EnableDnsHostname' && f.line === 8), run.findings.map(formatFinding).join('\n'));
-  });
-
   test('generated/ validates clean: ajv, integrity and cfn-lint (exit code 0)', async () => {
     const result = await validateAll();
     assert.deepEqual(result.findings.map(formatFinding), []);
     assert.equal(result.cfnLint?.exitCode, 0);
-    assert.ok(result.templates.includes('root.yaml') && result.templates.length > 1);
+    assert.ok(result.templates.includes('root.yaml') && result.templates.length > 1, 'root.yaml and its layers were validated');
     assert.equal(result.ok, true);
   });
 

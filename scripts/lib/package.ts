@@ -23,7 +23,7 @@ import {
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseTemplate } from '../../templates-src/core/yaml.js';
+import { loadTemplate, nestedStacks, type CfnTemplate } from './cfn/index.js';
 import { awsClients, callerIdentity, type AwsTarget } from './aws.js';
 import { GENERATED_TEMPLATES, ROOT } from './paths.js';
 
@@ -76,12 +76,9 @@ interface StackReference {
 }
 
 /** Nested stacks of a parsed template whose TemplateURL is a local file name (not yet packaged). */
-export function localTemplateReferences(template: Record<string, unknown>, filename: string): StackReference[] {
-  const resources = (template.Resources ?? {}) as Record<string, { Type?: string; Properties?: { TemplateURL?: unknown } }>;
+export function localTemplateReferences(template: CfnTemplate, filename: string): StackReference[] {
   const references: StackReference[] = [];
-  for (const [logicalId, resource] of Object.entries(resources)) {
-    if (resource.Type !== 'AWS::CloudFormation::Stack') continue;
-    const url = resource.Properties?.TemplateURL;
+  for (const { logicalId, templateUrl: url } of nestedStacks(template)) {
     if (typeof url !== 'string') throw new PackageError(`${filename}: Resources.${logicalId}.Properties.TemplateURL must be a plain file name or URL, got ${JSON.stringify(url)}`);
     if (/^https?:\/\//.test(url)) continue;
     if (!/^[A-Za-z0-9._-]+\.ya?ml$/.test(url)) throw new PackageError(`${filename}: Resources.${logicalId}.Properties.TemplateURL "${url}" must be a template file name next to it (e.g. network.yaml) or an https URL`);
@@ -96,7 +93,7 @@ export function rewriteTemplateUrls(text: string, urls: ReadonlyMap<string, stri
     const url = urls.get(file);
     return url ? `${prefix}${url}` : line;
   });
-  const left = localTemplateReferences(parseTemplate(rewritten, filename), filename);
+  const left = localTemplateReferences(loadTemplate(rewritten, filename), filename);
   if (left.length > 0) throw new PackageError(`${filename}: could not rewrite the TemplateURL of ${left.map((r) => `${r.logicalId} (${r.file})`).join(', ')}`);
   return rewritten;
 }
@@ -121,7 +118,7 @@ export function planPackage(templatesDir: string, urlOf: (key: string) => string
   const text = readFileSync(file, 'utf8');
   const plan: PackagedTemplate[] = [];
   const urls = new Map<string, string>();
-  for (const reference of localTemplateReferences(parseTemplate(text, file), file)) {
+  for (const reference of localTemplateReferences(loadTemplate(text, file), file)) {
     if (urls.has(reference.file)) continue;
     const childName = reference.file.replace(/\.ya?ml$/, '');
     const childPlan = planPackage(templatesDir, urlOf, childName, [...chain, name]);

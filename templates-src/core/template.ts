@@ -3,6 +3,9 @@
 import { GetAtt, Intrinsic, PSEUDO_PARAMETERS, Ref, type Named, type Value } from './intrinsics.js';
 import type { ResourceType, ResourceTypes } from '../spec-types/index.js';
 import { RESOURCE_INFO } from '../spec-types/resource-info.js';
+import { formatPath, type Path } from '../../scripts/lib/cfn/paths.js';
+import { references } from '../../scripts/lib/cfn/references.js';
+import type { CfnTemplate } from '../../scripts/lib/cfn/template.js';
 
 export type ParameterType =
   | 'String'
@@ -224,7 +227,7 @@ export class Template {
   }
 
   /** The template as a plain tree (intrinsics still as Intrinsic objects), checked. */
-  render(): Record<string, unknown> {
+  render(): CfnTemplate {
     this.checkLimits();
     const tree: Record<string, unknown> = { AWSTemplateFormatVersion: '2010-09-09', Description: this.description };
 
@@ -253,7 +256,7 @@ export class Template {
         ]),
       );
     }
-    const rendered = prune(tree) as Record<string, unknown>;
+    const rendered = prune(tree) as CfnTemplate;
     checkReferences(this.name, rendered);
     return rendered;
   }
@@ -358,8 +361,6 @@ function prune(value: unknown): unknown {
 // Reference checks: every Ref / GetAtt / Sub variable / DependsOn / Condition must name
 // something in the template, so a dangling name is a build error, not a failed deployment.
 
-const SUB_VARIABLE = /\$\{([^}!][^}]*)\}/g;
-
 export function checkReferences(templateName: string, tree: Record<string, unknown>): void {
   const parameters = new Set(Object.keys((tree.Parameters ?? {}) as object));
   const resources = (tree.Resources ?? {}) as Record<string, { Type: ResourceType; DependsOn?: string[]; Condition?: string }>;
@@ -372,13 +373,13 @@ export function checkReferences(templateName: string, tree: Record<string, unkno
       problems.push(`${where}: Ref to "${name}", which is not a parameter, resource or pseudo parameter of this template`);
     }
   };
-  const checkGetAtt = (logicalId: string, attribute: unknown, where: string): void => {
+  const checkGetAtt = (logicalId: string, attribute: string | undefined, where: string): void => {
     const target = resources[logicalId];
     if (!target) {
       problems.push(`${where}: Fn::GetAtt on "${logicalId}", which is not a resource of this template`);
       return;
     }
-    if (typeof attribute !== 'string') return;
+    if (attribute === undefined) return;
     const info = RESOURCE_INFO[target.Type];
     const ok =
       info.attributes.includes(attribute) || (target.Type === 'AWS::CloudFormation::Stack' && /^Outputs\.[A-Za-z0-9]+$/.test(attribute));
@@ -388,57 +389,30 @@ export function checkReferences(templateName: string, tree: Record<string, unkno
     if (!conditions.has(name)) problems.push(`${where}: condition "${name}" is not declared in Conditions`);
   };
 
-  const walk = (value: unknown, where: string): void => {
-    if (Array.isArray(value)) {
-      value.forEach((v, i) => walk(v, `${where}[${i}]`));
-      return;
-    }
-    if (Intrinsic.is(value)) {
-      const args = value.args;
-      switch (value.fn) {
+  // The toolkit's reference walker (scripts/lib/cfn) reads the Intrinsic objects of the model.
+  const walk = (value: unknown, at: Path): void => {
+    for (const ref of references(value, {}, at)) {
+      const where = formatPath(ref.path);
+      switch (ref.kind) {
         case 'Ref':
-          checkRef(args as string, where);
-          return;
+          checkRef(ref.target, where);
+          break;
         case 'Condition':
-          checkCondition(args as string, where);
-          return;
-        case 'Fn::GetAtt': {
-          const [id, attr] = args as [string, unknown];
-          checkGetAtt(id, attr, where);
-          walk(attr, where);
-          return;
+          checkCondition(ref.target, where);
+          break;
+        case 'GetAtt':
+          checkGetAtt(ref.target, ref.attribute, where);
+          break;
+        case 'FindInMap':
+          if (!mappings.has(ref.target)) problems.push(`${where}: Fn::FindInMap on "${ref.target}", which is not a mapping of this template`);
+          break;
+        case 'Sub': {
+          const name = ref.attribute === undefined ? ref.target : `${ref.target}.${ref.attribute}`;
+          if (ref.attribute !== undefined) checkGetAtt(ref.target, ref.attribute, `${where} (Fn::Sub \${${name}})`);
+          else checkRef(ref.target, `${where} (Fn::Sub \${${name}})`);
+          break;
         }
-        case 'Fn::If': {
-          const [cond, ...branches] = args as [string, unknown, unknown];
-          checkCondition(cond, where);
-          branches.forEach((b, i) => walk(b, `${where}.Fn::If[${i + 1}]`));
-          return;
-        }
-        case 'Fn::FindInMap': {
-          const [map, ...keys] = args as [string, unknown, unknown];
-          if (!mappings.has(map)) problems.push(`${where}: Fn::FindInMap on "${map}", which is not a mapping of this template`);
-          walk(keys, where);
-          return;
-        }
-        case 'Fn::Sub': {
-          const [text, variables] = (Array.isArray(args) ? args : [args, {}]) as [string, Record<string, unknown>];
-          for (const match of text.matchAll(SUB_VARIABLE)) {
-            const name = match[1];
-            if (name in variables) continue;
-            const dot = name.indexOf('.');
-            if (dot > 0 && !PSEUDO_PARAMETERS.has(name)) checkGetAtt(name.slice(0, dot), name.slice(dot + 1), `${where} (Fn::Sub \${${name}})`);
-            else checkRef(name, `${where} (Fn::Sub \${${name}})`);
-          }
-          walk(variables, `${where}.Fn::Sub`);
-          return;
-        }
-        default:
-          walk(args, `${where}.${value.fn}`);
-          return;
       }
-    }
-    if (value !== null && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) walk(v, `${where}.${k}`);
     }
   };
 
@@ -447,14 +421,14 @@ export function checkReferences(templateName: string, tree: Record<string, unkno
       if (!(dep in resources)) problems.push(`Resources.${id}.DependsOn: "${dep}" is not a resource of this template`);
     }
     if (resource.Condition !== undefined) checkCondition(resource.Condition, `Resources.${id}.Condition`);
-    walk((resource as Record<string, unknown>).Properties, `Resources.${id}.Properties`);
+    walk((resource as Record<string, unknown>).Properties, ['Resources', id, 'Properties']);
   }
-  for (const [id, expression] of Object.entries((tree.Conditions ?? {}) as Record<string, unknown>)) walk(expression, `Conditions.${id}`);
-  for (const [id, rule] of Object.entries((tree.Rules ?? {}) as Record<string, unknown>)) walk(rule, `Rules.${id}`);
+  for (const [id, expression] of Object.entries((tree.Conditions ?? {}) as Record<string, unknown>)) walk(expression, ['Conditions', id]);
+  for (const [id, rule] of Object.entries((tree.Rules ?? {}) as Record<string, unknown>)) walk(rule, ['Rules', id]);
   for (const [id, output] of Object.entries((tree.Outputs ?? {}) as Record<string, Record<string, unknown>>)) {
     if (typeof output.Condition === 'string') checkCondition(output.Condition, `Outputs.${id}.Condition`);
-    walk(output.Value, `Outputs.${id}.Value`);
-    walk(output.Export, `Outputs.${id}.Export`);
+    walk(output.Value, ['Outputs', id, 'Value']);
+    walk(output.Export, ['Outputs', id, 'Export']);
   }
   if (problems.length > 0) {
     throw new TemplateError(`template "${templateName}" has dangling references:\n  ${problems.join('\n  ')}`);

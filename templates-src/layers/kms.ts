@@ -194,6 +194,7 @@ export function buildKms(config: PlatformConfig): Template {
         KeySpec: 'SYMMETRIC_DEFAULT',
         KeyUsage: 'ENCRYPT_DECRYPT',
         KeyPolicy: keyPolicy(use),
+        Tags: [{ Key: 'DataClass', Value: keyClass }], // the key's data class, for make check (never read from its name)
       },
       { ...RETAIN_ON_DELETE, dataClassification: 'Confidential', suppress: { parliament: KEY_POLICY_RESOURCE_STAR } },
     );

@@ -1,5 +1,6 @@
 // Container definitions and image references of ECS task definitions, for the container rules.
-import type { CheckContext, EvaluatedResource } from './context.js';
+import { parseSub, subVariables } from '../cfn/index.js';
+import type { CheckContext, EvaluatedResource } from './rule-context.js';
 import { list, record, show, textOf } from './rule-kit.js';
 
 export const containersOf = (task: EvaluatedResource): Record<string, unknown>[] => list(task.properties.ContainerDefinitions).map(record);
@@ -16,9 +17,10 @@ export function imagePin(value: unknown): ImagePin {
   if (/@sha256:[0-9a-f]{64}$/.test(text)) return { kind: 'digest' };
   const lastSlash = text.lastIndexOf('/');
   const colon = text.lastIndexOf(':');
-  if (colon <= lastSlash) return /\$\{[^}]*\}$/.test(text) ? { kind: 'unknown', text } : { kind: 'untagged' };
+  const endsWithVariable = 'variable' in (parseSub(text).at(-1) ?? {});
+  if (colon <= lastSlash) return endsWithVariable ? { kind: 'unknown', text } : { kind: 'untagged' };
   const tag = text.slice(colon + 1);
-  return /\$\{/.test(tag) ? { kind: 'unknown', text } : { kind: 'tag', tag };
+  return subVariables(tag).length > 0 ? { kind: 'unknown', text } : { kind: 'tag', tag };
 }
 
 /**

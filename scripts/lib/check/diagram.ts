@@ -1,9 +1,9 @@
 // Network and data-flow diagrams (PCI DSS 1.2.3, 1.2.4) drawn from the templates of one
 // evaluation context and from its segmentation proof — never by hand, and byte-stable.
-import { resourceKey, type CheckContext, type EvaluatedResource } from './context.js';
+import { resourceKey, type CheckContext, type EvaluatedResource } from './rule-context.js';
 import type { Member, SubnetInfo, Tier } from './network-model.js';
-import { modernApiPolicy } from '../../rules/PCI-TLS-009-api-endpoint-tls.js';
-import { coveringSelections } from '../../rules/PCI-BAK-004-data-stores-in-backup-plan.js';
+import { modernApiPolicy } from './rules/PCI-TLS-009-api-endpoint-tls.js';
+import { coveringSelections } from './rules/PCI-BAK-004-data-stores-in-backup-plan.js';
 import { describeKey, isTrue, list, record, textOf } from './rule-kit.js';
 import type { Flow } from './segmentation.js';
 import { arrow, elbowArrow, label, rect, svgDocument, textWidth, wrapText, type Box } from './svg.js';

@@ -1,8 +1,9 @@
 // Runs the rules over every evaluation context and turns findings into results: a failing
 // resource whose Metadata.Suppressions.pci names the rule with a written reason is suppressed;
 // the variants of one context (enumerated parameters) are merged, failing if any variant fails.
-import { CheckContext, resourceKey, type EvaluatedResource } from './context.js';
-import type { ContextSpec } from './contexts.js';
+import { CheckContext, resourceKey, type EvaluatedResource } from './rule-context.js';
+import { crashDescription } from '../discover-rules.js';
+import type { ContextSpec } from './evaluated-platform.js';
 import type { ResourceResult, Rule, RuleFinding, RuleResult, Status } from './types.js';
 
 /** The governance rule that checks suppressions themselves; it cannot be suppressed. */
@@ -19,15 +20,20 @@ export function suppressionOf(resource: EvaluatedResource | undefined, ruleId: s
   return typeof reason === 'string' && reason.trim().length >= MIN_REASON_LENGTH ? { present: true, reason: reason.trim() } : { present: true };
 }
 
-export class RuleCrash extends Error {}
-
-function runOne(rule: Rule, ctx: CheckContext): RuleFinding[] {
+/**
+ * A rule that throws fails, in that context, with the error as its one finding, and every other
+ * rule still runs (cfn-lint's E0002): a broken rule can never pass silently, nor hide the others.
+ */
+function runOne(rule: Rule, ctx: CheckContext): RuleFinding[] | { readonly crash: string } {
   try {
     return rule.check(ctx);
   } catch (error) {
-    throw new RuleCrash(`rule ${rule.id} failed on context ${ctx.variant}: ${(error as Error).stack ?? error}`);
+    return { crash: `rule ${rule.id} crashed on ${ctx.variant}: ${crashDescription(error)}` };
   }
 }
+
+/** Where a crash is shown: no resource is to blame, the rule is. */
+export const RULE_ERROR = { layer: '(rule)', type: 'rule error' } as const;
 
 function applySuppression(rule: Rule, ctx: CheckContext, f: RuleFinding): ResourceResult {
   const base = { layer: f.layer, logicalId: f.logicalId, type: f.type };
@@ -51,7 +57,12 @@ export function evaluateRule(rule: Rule, variants: readonly CheckContext[]): Rul
 
   const merged = new Map<string, ResourceResult>();
   for (const ctx of applicable) {
-    for (const f of runOne(rule, ctx)) {
+    const found = runOne(rule, ctx);
+    if ('crash' in found) {
+      merged.set(`${RULE_ERROR.layer}/${rule.id}`, { ...RULE_ERROR, logicalId: rule.id, status: 'fail', message: found.crash });
+      continue;
+    }
+    for (const f of found) {
       const result = applySuppression(rule, ctx, f);
       const labelled = applicable.length > 1 && result.status !== 'pass' ? { ...result, message: `[${ctx.variant}] ${result.message}` } : result;
       const key = resourceKey(f);

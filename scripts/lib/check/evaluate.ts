@@ -3,7 +3,10 @@
 // Join, Select, Split, Cidr). Everything that needs a deployment (Ref/GetAtt of resources,
 // GetAZs, ImportValue, parameters wired from other stacks) stays as it is, for the rules to
 // reason about symbolically.
+import { intrinsicOf, subCall, substitute } from '../cfn/index.js';
 import { fnCidr } from './cidr.js';
+
+export { intrinsicOf };
 
 /** A parameter's value in one evaluation context. */
 export type ParameterValue =
@@ -23,39 +26,21 @@ export interface Scope {
 /** Marks a value removed by AWS::NoValue. */
 const NO_VALUE = Symbol('AWS::NoValue');
 
-const INTRINSIC_KEYS = new Set([
-  'Ref', 'Fn::GetAtt', 'Fn::Sub', 'Fn::Join', 'Fn::Select', 'Fn::Split', 'Fn::GetAZs', 'Fn::Cidr', 'Fn::If', 'Fn::Equals',
-  'Fn::And', 'Fn::Or', 'Fn::Not', 'Fn::FindInMap', 'Fn::ImportValue', 'Fn::Base64', 'Fn::Length', 'Fn::ToJsonString', 'Fn::Transform',
-]);
-
-/** The intrinsic function of a long-form node ({Ref: x}, {"Fn::Sub": …}), if it is one. */
-export function intrinsicOf(value: unknown): { fn: string; args: unknown } | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const keys = Object.keys(value);
-  if (keys.length !== 1 || !INTRINSIC_KEYS.has(keys[0])) return undefined;
-  return { fn: keys[0], args: (value as Record<string, unknown>)[keys[0]] };
-}
-
 const isScalar = (v: unknown): v is string | number | boolean => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 const isConcrete = (v: unknown): boolean =>
   isScalar(v) || (Array.isArray(v) && v.every(isConcrete)) || (v !== null && typeof v === 'object' && !intrinsicOf(v) && Object.values(v).every(isConcrete));
 
-const SUB_VARIABLE = /\$\{([^}!][^}]*)\}/g;
-
 function evaluateSub(args: unknown, scope: Scope): unknown {
-  const [text, rawVariables] = (Array.isArray(args) ? args : [args, {}]) as [unknown, Record<string, unknown> | undefined];
-  if (typeof text !== 'string') return { 'Fn::Sub': resolveValue(args, scope) };
-  const variables = Object.fromEntries(Object.entries(rawVariables ?? {}).map(([k, v]) => [k, resolveValue(v, scope)]));
-  let open = false;
-  const replaced = text.replace(SUB_VARIABLE, (whole, name: string) => {
-    const value = name in variables ? variables[name] : parameterScalar(name, scope);
-    if (isScalar(value)) return String(value);
-    open = true;
-    return whole;
+  const sub = subCall({ 'Fn::Sub': args });
+  if (!sub) return { 'Fn::Sub': resolveValue(args, scope) };
+  const variables = Object.fromEntries(Object.entries(sub.variables).map(([k, v]) => [k, resolveValue(v, scope)]));
+  const result = substitute(sub.text, (v) => {
+    const value = v.name in variables ? variables[v.name] : v.attribute === undefined ? parameterScalar(v.name, scope) : undefined;
+    return isScalar(value) ? String(value) : undefined;
   });
-  if (!open) return replaced.replace(/\$\{!/g, '${');
+  if (result.complete) return result.text;
   const left = Object.fromEntries(Object.entries(variables).filter(([, v]) => !isScalar(v)));
-  return { 'Fn::Sub': Object.keys(left).length > 0 ? [replaced, left] : replaced };
+  return { 'Fn::Sub': Object.keys(left).length > 0 ? [result.text, left] : result.text };
 }
 
 function parameterScalar(name: string, scope: Scope): unknown {

@@ -4,9 +4,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { parseTemplate } from '../../../templates-src/core/yaml.js';
+import { loadTemplate as loadCfnTemplate, type CfnTemplate } from '../cfn/index.js';
 import { checkParameterValues, ParameterFileError, type ParameterConstraints } from '../../../templates-src/core/parameters.js';
-import type { Tree } from './types.js';
 
 export class CheckInputError extends Error {}
 
@@ -15,7 +14,7 @@ export interface TemplateFile {
   readonly name: string;
   /** Path for messages (relative to the working directory). */
   readonly file: string;
-  readonly tree: Tree;
+  readonly tree: CfnTemplate;
 }
 
 export interface ParameterSet {
@@ -47,27 +46,17 @@ function templateFiles(path: string): string[] {
 
 function loadTemplate(path: string): TemplateFile {
   const file = display(path);
-  let tree: Tree;
+  let tree: CfnTemplate;
   try {
-    tree = parseTemplate(readFileSync(path, 'utf8'), file);
+    tree = loadCfnTemplate(readFileSync(path, 'utf8'), file);
   } catch (error) {
-    throw new CheckInputError(`${file}: not a parseable CloudFormation template: ${(error as Error).message}`);
-  }
-  const resources = tree.Resources;
-  if (resources === null || typeof resources !== 'object' || Array.isArray(resources)) {
-    throw new CheckInputError(`${file}: Resources: must be a mapping of logical IDs to resources`);
-  }
-  for (const [id, resource] of Object.entries(resources as Record<string, unknown>)) {
-    const type = (resource as { Type?: unknown } | null)?.Type;
-    if (typeof type !== 'string' || !/^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+$/.test(type)) {
-      throw new CheckInputError(`${file}: Resources.${id}.Type: must be a resource type such as AWS::S3::Bucket`);
-    }
+    throw new CheckInputError((error as Error).message);
   }
   return { name: basename(path).replace(/\.(ya?ml|json)$/, ''), file, tree };
 }
 
 /** Parses one parameter file in CloudFormation's form and checks its values against the root template. */
-export function parseParameterFile(text: string, file: string, root?: Tree): Record<string, string> {
+export function parseParameterFile(text: string, file: string, root?: CfnTemplate): Record<string, string> {
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -2,8 +2,8 @@
 // NACLs, security-group rules (inline, separate Ingress/Egress resources, the implicit allow-all
 // egress) and the resources that sit in subnets behind security groups.
 import { contains, parseCidr, reachesPublicAddresses, type Cidr } from './cidr.js';
-import { resourceKey, show, type CheckContext, type EvaluatedResource } from './context.js';
-import { intrinsicOf } from './evaluate.js';
+import { resourceKey, show, type CheckContext, type EvaluatedResource } from './rule-context.js';
+import { intrinsicOf, substitute, textOf } from '../cfn/index.js';
 
 export type Tier = 'public' | 'private' | 'isolated';
 
@@ -240,7 +240,7 @@ function sgRules(ctx: CheckContext): SgRule[] {
   }
   for (const [type, direction] of [['AWS::EC2::SecurityGroupIngress', 'ingress'], ['AWS::EC2::SecurityGroupEgress', 'egress']] as const) {
     for (const r of ctx.resources(type)) {
-      const sg = ctx.resolveResource(r, r.properties.GroupId ?? r.properties.GroupName, 'AWS::EC2::SecurityGroup');
+      const sg = ctx.resolveResource(r, r.properties.GroupId ?? ('GroupName' in r.properties ? r.properties.GroupName : undefined), 'AWS::EC2::SecurityGroup');
       if (sg) push(sg, direction, r.properties, r, 'Properties');
     }
   }
@@ -249,9 +249,10 @@ function sgRules(ctx: CheckContext): SgRule[] {
 
 /** "com.amazonaws.${AWS::Region}.ecr.api" → "ecr.api". */
 export function endpointService(value: unknown): string {
-  const sub = intrinsicOf(value);
-  const text = typeof value === 'string' ? value : sub?.fn === 'Fn::Sub' ? String(Array.isArray(sub.args) ? sub.args[0] : sub.args) : show(value);
-  return text.replace(/^com\.amazonaws\.(\$\{AWS::Region\}|[a-z0-9-]+)\./, '');
+  const text = textOf(value);
+  if (text === undefined) return show(value);
+  const regional = substitute(text, (v) => (v.name === 'AWS::Region' ? 'region' : undefined)).text;
+  return regional.replace(/^com\.amazonaws\.[a-z0-9-]+\./, '');
 }
 
 const ENGINE_PORTS: [RegExp, number][] = [[/postgres/, 5432], [/mysql|mariadb/, 3306], [/oracle/, 1521], [/sqlserver/, 1433], [/db2/, 50000]];

@@ -1,7 +1,7 @@
 // IAM policy documents as the rules read them: identity policies of roles and managed policies,
 // resource policies of buckets, keys, topics, secrets, file systems, APIs, log destinations.
-import type { CheckContext, EvaluatedResource } from './context.js';
-import { intrinsicOf } from './evaluate.js';
+import type { CheckContext, EvaluatedResource } from './rule-context.js';
+import { substitute, textOf } from '../cfn/index.js';
 import { list, record } from './rule-kit.js';
 
 export interface Statement {
@@ -26,11 +26,11 @@ export interface PolicyDocument {
 /** A policy given as an object, a JSON string, or a Fn::Sub of a JSON string. */
 export function parseDocument(value: unknown): readonly Statement[] | undefined {
   let doc: unknown = value;
-  if (typeof doc === 'string' || intrinsicOf(doc)?.fn === 'Fn::Sub') {
-    const node = intrinsicOf(doc);
-    const text = typeof doc === 'string' ? doc : String(Array.isArray(node!.args) ? node!.args[0] : node!.args);
+  const text = textOf(doc);
+  if (text !== undefined) {
     try {
-      doc = JSON.parse(text.replace(/\$\{[^}]*\}/g, 'SUB'));
+      // Every variable reads as one placeholder; ${!Literal} is the literal text ${Literal}.
+      doc = JSON.parse(substitute(text, () => 'SUB').text);
     } catch {
       return undefined;
     }

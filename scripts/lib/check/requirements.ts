@@ -2,7 +2,7 @@
 // requirements (the appendices A1–A3 apply only to multi-tenant providers, early-TLS POS terminals
 // and designated entities, and are left out). Numbers are the standard's; titles are our own short
 // paraphrase, not the standard's text. Each entry says who provides its evidence:
-//   evaluated   — rules of scripts/rules/ check it in the templates (which rules is derived from the
+//   evaluated   — rules of scripts/lib/check/rules/ check it in the templates (which rules is derived from the
 //                 rules' own `requirements`; `note` says what is left to run-time or to the entity);
 //   runtime     — needs evidence from the running accounts: `note` names the AWS service, `config`
 //                 the AWS Config managed rules (those the audit layer deploys are marked in the map);

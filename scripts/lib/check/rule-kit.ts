@@ -1,10 +1,10 @@
 // Small helpers the rules share: findings, truthiness of CloudFormation values, key checks.
-import type { CheckContext, EvaluatedResource, KeyRef } from './context.js';
-import { resourceKey, show } from './context.js';
-import { intrinsicOf } from './evaluate.js';
+import type { CheckContext, EvaluatedResource, KeyRef } from './rule-context.js';
+import { DATA_CLASS_TAG, resourceKey, show } from './rule-context.js';
+import { isIntrinsic, textOf } from '../cfn/index.js';
 import type { RuleFinding } from './types.js';
 
-export { show };
+export { isIntrinsic, show, textOf };
 
 export const finding = (resource: EvaluatedResource, pass: boolean, message: string): RuleFinding => ({
   layer: resource.layer,
@@ -18,11 +18,11 @@ export const finding = (resource: EvaluatedResource, pass: boolean, message: str
  * The usual rule shape: for every resource of the types, `problems` lists what is wrong; none
  * means it passes with `evidence` as the message.
  */
-export function eachResource(
+export function eachResource<T extends string>(
   ctx: CheckContext,
-  types: readonly string[],
-  problems: (resource: EvaluatedResource) => readonly (string | undefined | false)[],
-  evidence: string | ((resource: EvaluatedResource) => string),
+  types: readonly T[],
+  problems: (resource: EvaluatedResource<T>) => readonly (string | undefined | false)[],
+  evidence: string | ((resource: EvaluatedResource<T>) => string),
 ): RuleFinding[] {
   return ctx.resources(...types).map((r) => {
     const found = problems(r).filter((p): p is string => typeof p === 'string' && p.length > 0);
@@ -52,21 +52,12 @@ export function get(value: unknown, path: string): unknown {
   return current;
 }
 
-export const isIntrinsic = (v: unknown): boolean => intrinsicOf(v) !== undefined;
-
-/** A string value's text: the string itself, or the template text of a Fn::Sub (unresolved ${…} kept). */
-export function textOf(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  const sub = intrinsicOf(value);
-  if (sub?.fn !== 'Fn::Sub') return undefined;
-  const text = Array.isArray(sub.args) ? sub.args[0] : sub.args;
-  return typeof text === 'string' ? text : undefined;
-}
-
 export function describeKey(key: KeyRef): string {
   switch (key.kind) {
     case 'cmk':
       return `the ${key.keyClass} customer-managed key (${resourceKey(key.key)})`;
+    case 'unclassified-cmk':
+      return `the customer-managed key ${resourceKey(key.key)}, which declares no data class (tag ${DATA_CLASS_TAG})`;
     case 'aws-managed':
       return `an AWS-managed key (${key.text})`;
     case 'external':

@@ -1,9 +1,9 @@
 // The whole check as one function: load inputs, build the evaluation contexts, run every rule,
 // prove segmentation, and (optionally) render the report. Returns results and timings, so the
 // CLI, the tests and the benchmark share one path.
-import { RULES } from '../../rules/index.js';
-import type { CheckContext } from './context.js';
-import { buildContexts } from './contexts.js';
+import { RULES } from './rule-registry.js';
+import type { CheckContext } from './rule-context.js';
+import { buildContexts } from './evaluated-platform.js';
 import { contextGroups, evaluateRules } from './engine.js';
 import { loadInputs, type CheckInputs } from './inputs.js';
 import type { Segmentation } from './segmentation.js';
@@ -14,7 +14,7 @@ export interface CheckOptions {
   readonly templates: string;
   /** A directory of <env>.json parameter files; missing or undefined → defaults only. */
   readonly parameters?: string;
-  /** Rules to run (default: the whole index). */
+  /** Rules to run (default: every rule of scripts/lib/check/rules/). */
   readonly rules?: readonly Rule[];
 }
 

@@ -1,5 +1,5 @@
 // Turns a segmentation property into rule findings (one per resource it speaks about).
-import type { CheckContext } from './context.js';
+import type { CheckContext } from './rule-context.js';
 import { finding } from './rule-kit.js';
 import type { PropertyId } from './segmentation.js';
 import type { RuleFinding } from './types.js';

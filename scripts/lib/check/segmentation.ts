@@ -7,8 +7,8 @@
 // A security-group rule is judged on what it admits, whether or not something is attached yet:
 // an open rule is a finding before the resource that would make it reachable lands.
 import type { Cidr } from './cidr.js';
-import { resourceKey, type CheckContext, type EvaluatedResource } from './context.js';
-import { intrinsicOf } from './evaluate.js';
+import { resourceKey, type CheckContext, type EvaluatedResource } from './rule-context.js';
+import { PSEUDO_PARAMETERS, subCall, substitute, wholeVariable } from '../cfn/index.js';
 import {
   buildNetworkModel, cidrLabel, formatPorts, naclAllows, sgLabel,
   type Member, type NetworkModel, type Peer, type SgRule,
@@ -60,13 +60,8 @@ export interface Segmentation {
 // --- The front door ---------------------------------------------------------------------------
 
 /** Text and variables of a Fn::Sub (or a plain string). */
-function subParts(value: unknown): { text: string; variables: Record<string, unknown> } | undefined {
-  if (typeof value === 'string') return { text: value, variables: {} };
-  const node = intrinsicOf(value);
-  if (node?.fn !== 'Fn::Sub') return undefined;
-  const [text, variables] = (Array.isArray(node.args) ? node.args : [node.args, {}]) as [unknown, Record<string, unknown>];
-  return typeof text === 'string' ? { text, variables: variables ?? {} } : undefined;
-}
+const subParts = (value: unknown): { text: string; variables: Readonly<Record<string, unknown>> } | undefined =>
+  typeof value === 'string' ? { text: value, variables: {} } : subCall(value);
 
 const STAGE_ARN = /^arn:[^:]+:apigateway:[^:]*::\/restapis\/([^/]+)\/stages\/([^/]+)$/;
 
@@ -79,12 +74,12 @@ export function associatedStage(ctx: CheckContext, association: EvaluatedResourc
   const parts = subParts(association.properties.ResourceArn);
   if (!parts) return undefined;
   // Pseudo parameters contain "::" themselves; take them out before matching the ARN's fields.
-  const match = STAGE_ARN.exec(parts.text.replace(/\$\{AWS::[A-Za-z]+\}/g, 'pseudo'));
+  const match = STAGE_ARN.exec(substitute(parts.text, (v) => (PSEUDO_PARAMETERS.has(v.name) ? 'pseudo' : undefined)).text);
   if (!match) return undefined;
   const piece = (text: string): { resource?: EvaluatedResource; literal?: string } => {
-    const variable = /^\$\{([^}!][^}]*)\}$/.exec(text);
+    const variable = wholeVariable(text);
     if (!variable) return { literal: text };
-    const value = variable[1] in parts.variables ? parts.variables[variable[1]] : { Ref: variable[1] };
+    const value = variable.name in parts.variables ? parts.variables[variable.name] : variable.attribute === undefined ? { Ref: variable.name } : { 'Fn::GetAtt': [variable.target, variable.attribute] };
     const t = ctx.resolve(association, value);
     return t.kind === 'resource' ? { resource: t.resource } : t.kind === 'literal' ? { literal: String(t.value) } : {};
   };

@@ -1,8 +1,5 @@
 // Shared shapes of the compliance check: rules, findings and results.
-import type { CheckContext } from './context.js';
-
-/** A parsed CloudFormation template in long form. */
-export type Tree = Record<string, unknown>;
+import type { CheckContext } from './rule-context.js';
 
 /** What a rule says about one resource in one evaluation context. */
 export interface RuleFinding {
@@ -24,7 +21,7 @@ export interface RuleReferences {
 export type RuleScope = 'all' | 'production';
 
 export interface Rule {
-  /** e.g. PCI-ENC-001; the rule's file is scripts/rules/<id>-<slug>.ts. */
+  /** e.g. PCI-ENC-001; the rule's file is scripts/lib/check/rules/<id>-<slug>.ts. */
   readonly id: string;
   readonly title: string;
   /** PCI DSS v4.0 requirement numbers this control evidences. */

@@ -4,15 +4,12 @@
 // resource, so each nested stack gets its own policy for its stateful resources, and the root's
 // policy protects the nested stacks that contain any.
 import { RESOURCE_INFO } from '../../../templates-src/spec-types/resource-info.js';
+import type { CfnTemplate } from '../cfn/index.js';
 
 const KEEPS_DATA = new Set(['Retain', 'RetainExceptOnCreate', 'Snapshot']);
 
-interface TemplateLike {
-  readonly Resources?: Record<string, { Type: string; DeletionPolicy?: unknown }>;
-}
-
 /** Logical IDs of resources that hold data: stateful in the AWS spec, or kept on deletion. */
-export function statefulResources(template: TemplateLike): string[] {
+export function statefulResources(template: CfnTemplate): string[] {
   return Object.entries(template.Resources ?? {})
     .filter(([, r]) => (RESOURCE_INFO as Record<string, { stateful: boolean } | undefined>)[r.Type]?.stateful || KEEPS_DATA.has(String(r.DeletionPolicy)))
     .map(([id]) => id)

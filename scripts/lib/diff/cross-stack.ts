@@ -3,6 +3,7 @@
 // feed a property that forces replacement (a KMS key re-created -> the database's KmsKeyId -> a new,
 // empty database). Followed to a fixpoint, through nested stacks at any depth.
 import { deepEqual } from '@aws-cdk/cloudformation-diff';
+import { isLocalTemplateUrl, NESTED_STACK, references } from '../cfn/index.js';
 import type { Cause, TemplateAnalysis, Verdict } from './analyze.js';
 import { policyText } from './analyze.js';
 import { usesOfParameter } from './parameter-impact.js';
@@ -12,7 +13,6 @@ import { isStateful } from './stateful.js';
 import type { CfnTemplate, TemplateSet } from './types.js';
 import { formatPath } from './value-paths.js';
 
-const NESTED_STACK = 'AWS::CloudFormation::Stack';
 
 interface OutputRef {
   readonly stack: string;
@@ -21,22 +21,14 @@ interface OutputRef {
 
 /** `!GetAtt Stack.Outputs.X` (either form) and `${Stack.Outputs.X}` in Fn::Sub, anywhere in a value. */
 export function outputRefsIn(value: unknown): OutputRef[] {
-  if (Array.isArray(value)) return value.flatMap(outputRefsIn);
-  if (value === null || typeof value !== 'object') return [];
-  const record = value as Record<string, unknown>;
-  const found: OutputRef[] = [];
-  const getAtt = record['Fn::GetAtt'];
-  const [stack, attribute] = Array.isArray(getAtt) ? getAtt : typeof getAtt === 'string' ? [getAtt.slice(0, getAtt.indexOf('.')), getAtt.slice(getAtt.indexOf('.') + 1)] : [];
-  if (typeof stack === 'string' && typeof attribute === 'string' && attribute.startsWith('Outputs.')) found.push({ stack, output: attribute.slice('Outputs.'.length) });
-  const sub = record['Fn::Sub'];
-  const text = typeof sub === 'string' ? sub : Array.isArray(sub) && typeof sub[0] === 'string' ? sub[0] : '';
-  for (const match of text.matchAll(/\$\{([A-Za-z0-9]+)\.Outputs\.([A-Za-z0-9]+)\}/g)) found.push({ stack: match[1]!, output: match[2]! });
-  return [...found, ...Object.values(record).flatMap(outputRefsIn)];
+  return references(value)
+    .filter((r) => (r.kind === 'GetAtt' || r.kind === 'Sub') && r.attribute?.startsWith('Outputs.'))
+    .map((r) => ({ stack: r.target, output: r.attribute!.slice('Outputs.'.length) }));
 }
 
 const localUrl = (resource: { Properties?: Record<string, unknown> }): string | undefined => {
   const url = resource.Properties?.TemplateURL;
-  return typeof url === 'string' && !url.includes('://') ? url : undefined;
+  return isLocalTemplateUrl(url) ? url : undefined;
 };
 
 /** Outputs (present on both sides) whose value changes: edited, or referring to a replaced resource. */

@@ -1,6 +1,7 @@
 // Where a root parameter's value lands: followed through the root into nested stacks (a Stack's
 // Parameters.X = !Ref P makes X the name to follow in that layer), down to resource property paths
 // (Ref, Fn::Sub) and to conditions (a resource's Condition, an Fn::If in a property).
+import { isDependency, references, type Reference as CfnReference } from '../cfn/index.js';
 import { referencesIn } from './references.js';
 import { replacementOf, type Replacement } from './replacement.js';
 import { ROOT_TEMPLATE, type CfnTemplate, type TemplateSet } from './types.js';
@@ -23,19 +24,13 @@ const MAX_DEPTH = 5;
 
 /** Names of conditions that depend on the parameter, directly or through other conditions. */
 export function conditionsOn(template: CfnTemplate, parameter: string): Set<string> {
-  const conditions = Object.entries(template.Conditions ?? {});
+  const conditions = Object.entries(template.Conditions ?? {}).map(([name, definition]) => [name, references(definition, { inConditions: true })] as const);
   const found = new Set<string>();
-  const mentions = (value: unknown): boolean => {
-    if (Array.isArray(value)) return value.some(mentions);
-    if (value === null || typeof value !== 'object') return false;
-    const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length === 1 && entries[0]![0] === 'Condition' && typeof entries[0]![1] === 'string') return found.has(entries[0]![1]);
-    return referencesIn(value).some((r) => r.id === parameter) || entries.some(([, v]) => mentions(v));
-  };
+  const mentions = (refs: readonly CfnReference[]): boolean => refs.some((r) => (r.kind === 'Condition' ? found.has(r.target) : isDependency(r) && r.target === parameter));
   for (let grew = true; grew; ) {
     grew = false;
-    for (const [name, definition] of conditions) {
-      if (!found.has(name) && mentions(definition)) {
+    for (const [name, refs] of conditions) {
+      if (!found.has(name) && mentions(refs)) {
         found.add(name);
         grew = true;
       }
@@ -45,14 +40,10 @@ export function conditionsOn(template: CfnTemplate, parameter: string): Set<stri
 }
 
 /** Paths of Fn::If whose condition is one of `conditions`. */
-function ifPaths(value: unknown, conditions: ReadonlySet<string>, at: Path = []): Path[] {
-  if (Array.isArray(value)) return value.flatMap((v, i) => ifPaths(v, conditions, [...at, i]));
-  if (value === null || typeof value !== 'object') return [];
-  const record = value as Record<string, unknown>;
-  const branch = record['Fn::If'];
-  const own = Array.isArray(branch) && typeof branch[0] === 'string' && conditions.has(branch[0]) ? [at] : [];
-  return [...own, ...Object.entries(record).flatMap(([k, v]) => ifPaths(v, conditions, [...at, k]))];
-}
+const ifPaths = (value: unknown, conditions: ReadonlySet<string>): Path[] =>
+  references(value)
+    .filter((r) => r.kind === 'Condition' && conditions.has(r.target))
+    .map((r) => r.path.slice(0, -2));
 
 export function usesOfParameter(set: TemplateSet, parameter: string, file = ROOT_TEMPLATE, depth = 0): ParameterUse[] {
   const template = set.templates.get(file);

@@ -8,6 +8,7 @@ import { evaluateGate, type GateResult } from './gate.js';
 import { parameterVerdicts, type ParameterChangeReport } from './parameter-verdicts.js';
 import type { Rename } from './renames.js';
 import { securityWarnings, type SecurityWarning } from './security.js';
+import { nestedStacks } from '../cfn/index.js';
 import { ROOT_TEMPLATE, type CfnTemplate, type TemplateSet } from './types.js';
 
 export type TemplateStatus = 'added' | 'removed' | 'changed' | 'unchanged';
@@ -32,12 +33,7 @@ export interface DiffReport {
 }
 
 /** Nested stacks of a root template, in template order, by the local file their TemplateURL names. */
-function nestedFiles(root: CfnTemplate | undefined): string[] {
-  return Object.values(root?.Resources ?? {})
-    .filter((r) => r.Type === 'AWS::CloudFormation::Stack')
-    .map((r) => r.Properties?.TemplateURL)
-    .filter((url): url is string => typeof url === 'string' && !url.includes('://'));
-}
+const nestedFiles = (root: CfnTemplate | undefined): string[] => nestedStacks(root).flatMap((stack) => (stack.localFile === undefined ? [] : [stack.localFile]));
 
 /** root.yaml first, then the layers in the order the root lists them, then anything else by name. */
 export function templateOrder(before: TemplateSet, after: TemplateSet): string[] {

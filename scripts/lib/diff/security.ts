@@ -2,6 +2,7 @@
 // Deny statements removed) and security-group rules added, loudest when ingress opens to the
 // internet (0.0.0.0/0, ::/0, or a parameter whose default is one of them).
 import type { TemplateDiff } from '@aws-cdk/cloudformation-diff';
+import { wholeVariable } from '../cfn/index.js';
 import type { Rename } from './renames.js';
 import type { CfnTemplate } from './types.js';
 
@@ -29,7 +30,9 @@ type Statement = TemplateDiff['iamChanges']['statements']['additions'][number];
 function worldSource(rule: Rule, template: CfnTemplate | undefined): string | undefined {
   if (rule.peer?.kind !== 'cidr-ip') return undefined;
   if (WORLD.has(rule.peer.ip)) return rule.peer.ip;
-  const parameter = /^\$\{([A-Za-z0-9]+)\}$/.exec(rule.peer.ip)?.[1];
+  // cloudformation-diff shows a Ref as "${Name}".
+  const variable = wholeVariable(rule.peer.ip);
+  const parameter = variable?.attribute === undefined ? variable?.name : undefined;
   const fallback = parameter ? template?.Parameters?.[parameter]?.Default : undefined;
   return typeof fallback === 'string' && WORLD.has(fallback) ? `${rule.peer.ip} (parameter ${parameter}, default ${fallback})` : undefined;
 }

@@ -2,7 +2,7 @@
 // (generated/parameters, or <dir>/parameters), and the parsing every source shares.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseTemplate } from '../../../templates-src/core/yaml.js';
+import { loadTemplate } from '../cfn/index.js';
 import { parameterValuesFromDir, parametersDirFor } from './parameter-values.js';
 import { DiffInputError, type CfnTemplate, type TemplateSet } from './types.js';
 
@@ -11,18 +11,9 @@ export const TEMPLATE_FILE = /\.(ya?ml|json)$/;
 /** Parses a template body; `where` names the file (and ref) in errors. */
 export function parseTemplateText(text: string, where: string): CfnTemplate {
   try {
-    const template = parseTemplate(text, where) as CfnTemplate;
-    const resources = template.Resources;
-    if (resources !== undefined && (resources === null || typeof resources !== 'object' || Array.isArray(resources))) {
-      throw new Error(`${where}: Resources must be a mapping of logical ID to resource`);
-    }
-    for (const [id, resource] of Object.entries(resources ?? {})) {
-      if (!resource || typeof resource !== 'object' || typeof resource.Type !== 'string') throw new Error(`${where}: Resources.${id}: a resource needs a Type (a string such as AWS::S3::Bucket)`);
-    }
-    return template;
+    return loadTemplate(text, where);
   } catch (e) {
-    const message = (e as Error).message;
-    throw new DiffInputError(message.includes(where) ? message : `${where}: ${message}`);
+    throw new DiffInputError((e as Error).message);
   }
 }
 

@@ -1,21 +1,7 @@
 // Shapes shared by the diff modules: parsed (long-form) templates, and one side of a comparison.
 
-export interface CfnResource {
-  Type: string;
-  Properties?: Record<string, unknown>;
-  DeletionPolicy?: unknown;
-  UpdateReplacePolicy?: unknown;
-  Condition?: unknown;
-  [attribute: string]: unknown;
-}
-
-export interface CfnTemplate {
-  Parameters?: Record<string, { Default?: unknown; [key: string]: unknown }>;
-  Conditions?: Record<string, unknown>;
-  Resources?: Record<string, CfnResource>;
-  Outputs?: Record<string, unknown>;
-  [section: string]: unknown;
-}
+export type { CfnResource, CfnTemplate } from '../cfn/index.js';
+import type { CfnTemplate } from '../cfn/index.js';
 
 /** Environment name -> root parameter -> value (generated/parameters/<env>.json). */
 export type ParameterValues = ReadonlyMap<string, ReadonlyMap<string, string>>;

@@ -2,7 +2,7 @@
 // cfn_nag, parliament), as the template model writes it beside its resource in
 // Metadata.Suppressions (tool → finding ID → { reason, requirement, compensatingControl, expires }).
 // One reader for the report, the exports and PCI-GOV-001.
-import type { CheckContext } from '../check/context.js';
+import type { CheckContext } from '../check/rule-context.js';
 
 export interface RegisteredException {
   readonly layer: string;

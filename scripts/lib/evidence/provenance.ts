@@ -31,7 +31,7 @@ export interface Provenance {
 }
 
 /** The code that decides results: rules, the engine, the evidence writers, and what they read with. */
-export const RULE_SET_PATHS = ['scripts/check.ts', 'scripts/rules', 'scripts/lib/check', 'scripts/lib/evidence', 'templates-src/core/yaml.ts', 'templates-src/core/parameters.ts', 'templates-src/spec-types/resource-info.ts'];
+export const RULE_SET_PATHS = ['scripts/check.ts', 'scripts/lib/check', 'scripts/lib/evidence', 'templates-src/core/yaml.ts', 'templates-src/core/parameters.ts', 'templates-src/spec-types/resource-info.ts'];
 
 const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
 const posix = (path: string): string => path.split(sep).join('/');

@@ -1,7 +1,7 @@
 // The evidence model: requirement → rule → resource → result per context, the coverage of
 // PCI DSS v4.0.1, the register of exceptions, the segmentation proof and its flows, provenance.
 // results.json is this object; the report, the CSV and the OSCAL files are views of it.
-import { RULES } from '../../rules/index.js';
+import { RULES } from '../check/rule-registry.js';
 import { CATALOGUE, compareRequirements, PRINCIPAL, type Coverage } from '../check/requirements.js';
 import { primaryContext, segmentationOf, type CheckRun } from '../check/run.js';
 import type { Rule, Status } from '../check/types.js';

@@ -4,7 +4,7 @@
 // parameter file, then what only a deployment knows (pseudo parameters, resource ARNs, outputs of
 // other layers) is filled with realistic values of that resource's type, so an ARN still reads as
 // an ARN of its service (what parliament checks actions against).
-import type { ContextSpec, EvaluatedLayer, EvaluatedResource } from '../check/contexts.js';
+import type { ContextSpec, EvaluatedLayer, EvaluatedResource } from '../check/evaluated-platform.js';
 import { intrinsicOf } from '../check/evaluate.js';
 
 export const PLACEHOLDER = { account: '111122223333', region: 'eu-west-1', partition: 'aws', urlSuffix: 'amazonaws.com' };

@@ -22,7 +22,7 @@
 // scope — across the manifest's instances and the DR vault stacks their backups copy to.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildContexts } from '../check/contexts.js';
+import { buildContexts } from '../check/evaluated-platform.js';
 import { loadInputs, type ParameterSet } from '../check/inputs.js';
 import { GENERATED, ROOT } from '../paths.js';
 import { cfnLintSchemas } from './gen-permissions.js';

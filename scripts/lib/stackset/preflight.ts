@@ -20,9 +20,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseTemplate } from '../../../templates-src/core/yaml.js';
 import { awsErrorName } from '../aws.js';
-import { buildContexts } from '../check/contexts.js';
+import { buildContexts } from '../check/evaluated-platform.js';
 import { loadInputs } from '../check/inputs.js';
-import { formatFinding, type Finding } from '../validate/findings.js';
+import { loadAwsRules, runAwsRules } from '../validate/aws-rules.js';
+import { formatFinding } from '../validate/findings.js';
 import { GENERATED_TEMPLATES } from '../paths.js';
 import { cfnLintSchemas } from './gen-permissions.js';
 import { mapLimited } from './api.js';
@@ -149,21 +150,10 @@ export async function preflight(spec: StackSetSpec, plan: Plan, observed: { read
   return { problems, notes };
 }
 
-/**
- * make validate's deployability checks over each distinct set of effective parameters. The
- * checks live in scripts/lib/validate/aws-rules/ (the templates engineer's folder); without it
- * there is nothing to run, and the note says so.
- */
+/** make validate's deployability checks (scripts/lib/validate/aws-rules/) over each distinct set of effective parameters. */
 async function deployabilityChecks(spec: StackSetSpec, instances: readonly DesiredInstance[], problems: string[]): Promise<string[]> {
   if (!spec.hasNestedStacks) return [];
-  const modulePath = '../validate/aws-rules/index.js';
-  let rules: { loadAwsRules: () => Promise<unknown[]>; runAwsRules: (rules: unknown[], input: unknown) => Finding[] };
-  try {
-    rules = (await import(modulePath)) as typeof rules;
-  } catch {
-    return ['deployability checks (scripts/lib/validate/aws-rules) not available in this checkout: not run per instance'];
-  }
-  const loaded = await rules.loadAwsRules();
+  const loaded = await loadAwsRules();
   const inputs = loadInputs(GENERATED_TEMPLATES);
   const templates = new Map(inputs.templates.map((t) => [basename(t.file), t.tree]));
   const sets = new Map<string, { where: string; values: Record<string, string> }>();
@@ -175,7 +165,7 @@ async function deployabilityChecks(spec: StackSetSpec, instances: readonly Desir
   for (const set of sets.values()) {
     // One set per run, named by its environment as the checks expect (dev, staging, prod).
     const parameterSets = [{ name: set.values.Environment ?? 'instance', file: spec.file, values: set.values }];
-    const findings = rules.runAwsRules(loaded, { dir: GENERATED_TEMPLATES, templates, parameterSets, contexts: () => buildContexts({ ...inputs, parameterSets }) });
+    const findings = runAwsRules(loaded, { dir: GENERATED_TEMPLATES, templates, parameterSets, contexts: () => buildContexts({ ...inputs, parameterSets }) });
     for (const f of findings.filter((x) => x.severity === 'error')) problems.push(`${set.where} (and every instance with its parameters): ${formatFinding(f)}`);
   }
   return [];

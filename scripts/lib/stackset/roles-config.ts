@@ -14,8 +14,6 @@ interface PermissionsFile {
   readonly dependent?: Readonly<Record<string, readonly { readonly actions: readonly string[] }[]>>;
 }
 
-type Resources = Record<string, { Type: string; Properties?: Record<string, any> }>;
-
 const KMS_DATA = /^kms:(Decrypt|Encrypt|GenerateDataKey|ReEncrypt)/;
 
 /** Literal service principals in a trust policy (e.g. ecs-tasks.amazonaws.com). */
@@ -32,7 +30,7 @@ export function stackSetRoleConfig(templates: readonly Template[], permissionsFi
   const types = new Set<string>();
   const services = new Set<string>();
   for (const template of templates) {
-    for (const resource of Object.values(template.render().Resources as Resources)) {
+    for (const resource of Object.values(template.render().Resources ?? {})) {
       types.add(resource.Type);
       const trust = resource.Properties?.AssumeRolePolicyDocument;
       if (resource.Type === 'AWS::IAM::Role' && !Intrinsic.is(trust)) for (const s of trustedServices(trust)) services.add(s);

@@ -3,6 +3,7 @@
 // the error keyword. Branch errors under a failed oneOf/anyOf are dropped: the oneOf's own
 // message says what the choice is, the branches' "must have property" lines only confuse.
 import type { ErrorObject } from 'ajv';
+import { closestMatch as closest } from '../cfn/index.js';
 
 /** `/targets/2/account` → `targets[2].account`; the document root → `(top level)`. */
 export function yamlPath(instancePath: string, extra?: string): string {
@@ -21,31 +22,6 @@ function describeValue(value: unknown): string {
   if (typeof value === 'string') return `"${value}"`;
   if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${value}`;
   return Array.isArray(value) ? 'a list' : 'a mapping';
-}
-
-/** The closest allowed value by edit distance, when it is close enough to be a likely typo. */
-export function closest(value: string, allowed: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of allowed) {
-    const d = editDistance(value, candidate);
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return bestDistance <= Math.max(2, Math.floor(value.length / 4)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
 }
 
 type SchemaNode = Record<string, unknown> & { 'x-message'?: string; properties?: Record<string, SchemaNode> };

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { parseTemplate } from '../../../templates-src/core/yaml.js';
+import { loadTemplate, nestedStacks, type CfnTemplate } from '../cfn/index.js';
 import type { AwsTarget } from '../aws.js';
 import { GENERATED_TEMPLATES } from '../paths.js';
 import { mapLimited } from './api.js';
@@ -106,14 +106,10 @@ export function s3Location(url: string): { bucket: string; key: string } | undef
   return undefined;
 }
 
-type Tree = Record<string, any>;
-
 /** The root with every nested stack's TemplateURL blanked: what is left must match as is. */
-function withoutTemplateUrls(tree: Tree): Tree {
+function withoutTemplateUrls(tree: CfnTemplate): CfnTemplate {
   const copy = structuredClone(tree);
-  for (const resource of Object.values((copy.Resources ?? {}) as Tree)) {
-    if (resource.Type === 'AWS::CloudFormation::Stack' && resource.Properties) resource.Properties.TemplateURL = '(packaged)';
-  }
+  for (const { resource } of nestedStacks(copy)) if (resource.Properties) resource.Properties.TemplateURL = '(packaged)';
   return copy;
 }
 
@@ -125,26 +121,25 @@ function withoutTemplateUrls(tree: Tree): Tree {
 export async function templateDifferences(spec: StackSetSpec, deployedBody: string | undefined, readS3: (bucket: string, key: string) => Promise<string>): Promise<string[]> {
   if (deployedBody === undefined) return ['the deployed template could not be read'];
   if (!spec.hasNestedStacks) return deployedBody === spec.templateText ? [] : [`${spec.template} differs from the deployed template`];
-  const local = parseTemplate(spec.templateText, spec.template) as Tree;
-  let deployed: Tree;
+  const local = loadTemplate(spec.templateText, spec.template);
+  let deployed: CfnTemplate;
   try {
-    deployed = parseTemplate(deployedBody, 'deployed template') as Tree;
+    deployed = loadTemplate(deployedBody, 'deployed template');
   } catch {
     return ['the deployed template is not a template this tool can read'];
   }
   const changes: string[] = [];
   if (!isDeepStrictEqual(withoutTemplateUrls(local), withoutTemplateUrls(deployed))) changes.push(`${spec.template} (outside the nested stacks' TemplateURLs)`);
-  const nested = Object.entries((local.Resources ?? {}) as Tree).filter(([, r]) => r.Type === 'AWS::CloudFormation::Stack');
-  const layerChanges = await mapLimited(nested, 4, async ([id, resource]): Promise<string | undefined> => {
-    const file = String(resource.Properties?.TemplateURL);
+  const layerChanges = await mapLimited(nestedStacks(local), 4, async ({ logicalId: id, templateUrl }): Promise<string | undefined> => {
+    const file = String(templateUrl);
     const deployedUrl = deployed.Resources?.[id]?.Properties?.TemplateURL;
     const location = typeof deployedUrl === 'string' ? s3Location(deployedUrl) : undefined;
     if (!location) return `${file}: new nested stack ${id}`;
     const localPath = join(GENERATED_TEMPLATES, file);
     if (!existsSync(localPath)) return `${file}: missing from generated/templates (run make build)`;
     try {
-      const deployedLayer = parseTemplate(await readS3(location.bucket, location.key), deployedUrl);
-      return isDeepStrictEqual(parseTemplate(readFileSync(localPath, 'utf8'), file), deployedLayer) ? undefined : `${file} changed`;
+      const deployedLayer = loadTemplate(await readS3(location.bucket, location.key), String(deployedUrl));
+      return isDeepStrictEqual(loadTemplate(readFileSync(localPath, 'utf8'), file), deployedLayer) ? undefined : `${file} changed`;
     } catch (e) {
       return `${file}: the deployed copy ${deployedUrl} could not be read (${(e as Error).message.split('\n')[0]}); counted as changed`;
     }

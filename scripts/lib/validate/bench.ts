@@ -7,10 +7,10 @@ async function validateOrThrow(options: ValidateOptions): Promise<void> {
   if (!result.ok) throw new Error(formatReport(result));
 }
 
-/** ajv + integrity over generated/, validators from the disk cache (every run after the first). */
+/** ajv value pass + integrity over generated/, validators from the disk cache (every run after the first). */
 export const validateCached = (): Promise<void> => validateOrThrow({ cfnLint: false });
 
-/** ajv + integrity over generated/, every validator compiled (a fresh machine's first run). */
+/** ajv value pass + integrity over generated/, every validator compiled (a fresh machine's first run). */
 export const validateCold = (): Promise<void> => validateOrThrow({ cfnLint: false, diskCache: false });
 
 /** The whole of make validate: ajv + integrity + cfn-lint (2 processes). */

@@ -7,15 +7,12 @@
 // - a nested stack (AWS::CloudFormation::Stack with a local TemplateURL) receives every parameter
 //   its template requires, nothing it does not declare, and literal values it accepts;
 // - unused parameters and conditions are warnings.
-import { posix } from 'node:path';
-import { PSEUDO_PARAMETERS } from '../../../templates-src/core/intrinsics.js';
 import { parameterValueProblem, type ParameterConstraints } from '../../../templates-src/core/parameters.js';
 import { RESOURCE_INFO } from '../../../templates-src/spec-types/resource-info.js';
+import { childFile, didYouMean, formatPath, isDependency, isLocalTemplateUrl, isValueReference, nestedStacks, NESTED_STACK, PSEUDO_PARAMETERS, references, type CfnResource, type CfnTemplate, type Reference } from '../cfn/index.js';
 import { describeCycle, findCycles, type DependencyEdge } from './cycles.js';
 import type { Finding } from './findings.js';
-import { collectReferences, type Reference } from './references.js';
-import { closest, list as listValues } from './schema-errors.js';
-import type { CfnResource, CfnTemplate } from './template-files.js';
+import { list as listValues } from './schema-errors.js';
 
 export interface IntegrityContext {
   /** Valid GetAtt attributes of a type outside resource-info.ts (from its provider schema), if known. */
@@ -23,14 +20,14 @@ export interface IntegrityContext {
 }
 
 /** A reference together with the section entry it sits in. */
-interface Located extends Reference {
+interface Located extends Omit<Reference, 'path'> {
   readonly section: 'Resources' | 'Outputs' | 'Conditions';
   readonly logicalId: string;
   /** Full display path, e.g. Properties.VpcId (resources) or Outputs.VpcId.Value. */
   readonly where: string;
 }
 
-const STACK = 'AWS::CloudFormation::Stack';
+const STACK = NESTED_STACK;
 const list = (names: Iterable<string>): string => listValues([...names]) || '(none)';
 
 export function checkIntegrity(file: string, template: CfnTemplate, all: ReadonlyMap<string, CfnTemplate>, context: IntegrityContext): Finding[] {
@@ -47,21 +44,19 @@ export function checkIntegrity(file: string, template: CfnTemplate, all: Readonl
 
 function locatedReferences(template: CfnTemplate): Located[] {
   const out: Located[] = [];
+  const located = (section: Located['section'], logicalId: string, prefix: string, refs: readonly Reference[]) =>
+    refs.forEach((ref) => out.push({ ...ref, section, logicalId, where: formatPath(ref.path, prefix) }));
   for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
     const { Type, DependsOn, Condition, ...rest } = resource ?? {};
-    for (const ref of collectReferences(rest, '')) out.push({ ...ref, section: 'Resources', logicalId, where: ref.path });
-    if (typeof Condition === 'string') out.push({ kind: 'Condition', target: Condition, path: 'Condition', section: 'Resources', logicalId, where: 'Condition' });
+    located('Resources', logicalId, '', references(rest));
+    if (typeof Condition === 'string') out.push({ kind: 'Condition', target: Condition, section: 'Resources', logicalId, where: 'Condition' });
   }
   for (const [name, output] of Object.entries(template.Outputs ?? {})) {
     const { Condition, ...rest } = output ?? {};
-    for (const ref of collectReferences(rest, '')) out.push({ ...ref, section: 'Outputs', logicalId: name, where: `Outputs.${name}.${ref.path}` });
-    if (typeof Condition === 'string') out.push({ kind: 'Condition', target: Condition, path: 'Condition', section: 'Outputs', logicalId: name, where: `Outputs.${name}.Condition` });
+    located('Outputs', name, `Outputs.${name}`, references(rest));
+    if (typeof Condition === 'string') out.push({ kind: 'Condition', target: Condition, section: 'Outputs', logicalId: name, where: `Outputs.${name}.Condition` });
   }
-  for (const [name, condition] of Object.entries(template.Conditions ?? {})) {
-    for (const ref of collectReferences(condition, '', { inConditions: true })) {
-      out.push({ ...ref, section: 'Conditions', logicalId: name, where: `Conditions.${name}${ref.path ? `.${ref.path}` : ''}` });
-    }
-  }
+  for (const [name, condition] of Object.entries(template.Conditions ?? {})) located('Conditions', name, `Conditions.${name}`, references(condition, { inConditions: true }));
   return out;
 }
 
@@ -70,16 +65,15 @@ function error(file: string, logicalId: string, path: string, rule: string, allo
 }
 
 const suggest = (name: string, candidates: readonly string[]): string => {
-  const near = closest(name, candidates);
-  return near ? `did you mean ${near}? ` : '';
+  const hint = didYouMean(name, candidates);
+  return hint ? `${hint} ` : '';
 };
 
 function checkReference(file: string, template: CfnTemplate, all: ReadonlyMap<string, CfnTemplate>, context: IntegrityContext, ref: Located): Finding[] {
   const parameters = Object.keys(template.Parameters ?? {});
   const resources = Object.keys(template.Resources ?? {});
   const fail = (rule: string, allowed?: string) => [error(file, ref.logicalId, ref.where, rule, allowed)];
-  const isValueRef = ref.kind === 'Ref' || (ref.kind === 'Sub' && ref.attribute === undefined);
-  if (isValueRef) {
+  if (isValueReference(ref)) {
     if (PSEUDO_PARAMETERS.has(ref.target) || parameters.includes(ref.target)) return [];
     if (ref.section === 'Conditions') {
       return fail(`${ref.kind} to ${ref.target}: conditions can only reference parameters`, `${suggest(ref.target, parameters)}parameters: ${list(parameters)}`);
@@ -131,11 +125,10 @@ function checkAttribute(file: string, resource: CfnResource, ref: Located, all: 
   return [{ rule: `${type} has no attribute ${attribute}`, allowed: `${suggest(attribute, known)}attributes: ${list(allowed)}` }];
 }
 
-/** The file name a nested stack's TemplateURL points to, when it is a local path (not http(s) or s3). */
-export function localChild(parentFile: string, resource: CfnResource): string | undefined {
-  const url = (resource.Properties as { TemplateURL?: unknown } | undefined)?.TemplateURL;
-  if (typeof url !== 'string' || /^[a-z][a-z0-9+.-]*:/i.test(url)) return undefined;
-  return posix.normalize(posix.join(posix.dirname(parentFile), url));
+/** The file a nested stack's TemplateURL names, when it is a local path (not https:// or s3://). */
+function localChild(parentFile: string, resource: CfnResource): string | undefined {
+  const url = resource.Properties?.TemplateURL;
+  return isLocalTemplateUrl(url) ? childFile(parentFile, url) : undefined;
 }
 
 const dependsOnList = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
@@ -162,10 +155,8 @@ function checkCycles(file: string, template: CfnTemplate): Finding[] {
       if (typeof target === 'string' && isResource.has(target)) edges.push({ from: logicalId, to: target, via: 'DependsOn' });
     }
     const { Type, DependsOn, Condition, ...rest } = resource ?? {};
-    for (const ref of collectReferences(rest, '')) {
-      if ((ref.kind === 'Ref' || ref.kind === 'GetAtt' || ref.kind === 'Sub') && isResource.has(ref.target)) {
-        edges.push({ from: logicalId, to: ref.target, via: `${ref.kind} at ${ref.path}` });
-      }
+    for (const ref of references(rest)) {
+      if (isDependency(ref) && isResource.has(ref.target)) edges.push({ from: logicalId, to: ref.target, via: `${ref.kind} at ${formatPath(ref.path)}` });
     }
   }
   return findCycles(resources, edges).map((loop) =>
@@ -189,10 +180,9 @@ function checkParameterDefaults(file: string, template: CfnTemplate): Finding[] 
 
 function checkNestedStacks(file: string, template: CfnTemplate, all: ReadonlyMap<string, CfnTemplate>): Finding[] {
   const findings: Finding[] = [];
-  for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
-    if (resource?.Type !== STACK) continue;
-    const child = localChild(file, resource);
-    if (!child) continue;
+  for (const { logicalId, resource, localFile } of nestedStacks(template)) {
+    if (localFile === undefined) continue;
+    const child = childFile(file, localFile);
     const childTemplate = all.get(child);
     if (!childTemplate) {
       findings.push(error(file, logicalId, 'Properties.TemplateURL', `nested template ${child} is not among the validated templates`, `one of ${list(all.keys())}`));
@@ -223,7 +213,7 @@ function checkNestedStacks(file: string, template: CfnTemplate, all: ReadonlyMap
 }
 
 function unusedWarnings(file: string, template: CfnTemplate, references: readonly Located[]): Finding[] {
-  const referenced = new Set(references.filter((r) => r.kind === 'Ref' || (r.kind === 'Sub' && r.attribute === undefined)).map((r) => r.target));
+  const referenced = new Set(references.filter((r) => isValueReference(r)).map((r) => r.target));
   const conditionsUsed = new Set(references.filter((r) => r.kind === 'Condition').map((r) => r.target));
   const warning = (logicalId: string, path: string, rule: string, allowed: string): Finding => ({ severity: 'warning', check: 'integrity', file, logicalId, path, rule, allowed });
   return [

@@ -5,6 +5,7 @@ import { GENERATED_TEMPLATES } from '../paths.js';
 import { findCfnLint, type CfnLintInstall } from './cfn-lint-install.js';
 import { runCfnLint, type CfnLintRun } from './cfnlint.js';
 import { countBy, formatFinding, sortFindings, type Finding } from './findings.js';
+import { awsRuleInput, loadAwsRules, runAwsRules, type AwsRule } from './aws-rules.js';
 import { checkIntegrity } from './integrity.js';
 import { validateTemplateSchemas } from './schema.js';
 import { loadTemplates, templateFiles } from './template-files.js';
@@ -21,6 +22,8 @@ export interface ValidateOptions {
   readonly cfnLintProcesses?: number;
   /** Use the on-disk cache of compiled validators (default true). */
   readonly diskCache?: boolean;
+  /** The folder of deployability checks (default scripts/lib/validate/aws-rules). */
+  readonly awsRulesDir?: string;
 }
 
 export interface ValidateTimings {
@@ -52,7 +55,7 @@ export async function validateAll(options: ValidateOptions = {}): Promise<Valida
   // If the checks below throw, the cfn-lint promise must not end as an unhandled rejection.
   lint?.catch(() => undefined);
 
-  const checks = runChecks(install, dir, files, options.diskCache);
+  const checks = runChecks(install, dir, files, await loadAwsRules(options.awsRulesDir), options.diskCache);
   const lintRun = lint ? await lint : undefined;
   const findings = sortFindings([...checks.findings, ...(lintRun?.findings ?? [])]);
   const failing = countBy(findings, 'error') > 0 || (lintRun !== undefined && lintRun.exitCode !== 0 && (lintRun.exitCode & ~8) !== 0) || (options.strict === true && countBy(findings, 'warning') > 0);
@@ -67,8 +70,8 @@ export async function validateAll(options: ValidateOptions = {}): Promise<Valida
   };
 }
 
-/** ajv + integrity: synchronous, in this process. */
-function runChecks(install: CfnLintInstall, dir: string, files: readonly string[], diskCache?: boolean) {
+/** ajv + integrity + the deployability checks: synchronous, in this process. */
+function runChecks(install: CfnLintInstall, dir: string, files: readonly string[], awsRules: readonly AwsRule[], diskCache?: boolean) {
   const t0 = performance.now();
   const cache = new ValidatorCache(install, { diskCache });
   // Every template of the directory is loaded (a nested stack's child is needed to check its
@@ -85,6 +88,7 @@ function runChecks(install: CfnLintInstall, dir: string, files: readonly string[
     return raw ? ((raw.readOnlyProperties as string[] | undefined) ?? []).map((p) => p.split('/').slice(2).join('.')) : undefined;
   };
   for (const [file, template] of chosen) findings.push(...checkIntegrity(file, template, loaded.templates, { attributesOf }));
+  findings.push(...runAwsRules(awsRules, awsRuleInput(dir)).filter((f) => f.file === '-' || selected.has(f.file)));
   const t3 = performance.now();
   return {
     findings,

@@ -1,27 +1,12 @@
 // Reading the templates to validate: every *.yaml / *.yml / *.json in one directory, parsed to
-// CloudFormation's long form (templates-src/core/yaml.ts). A file that does not parse is a finding.
+// CloudFormation's long form (scripts/lib/cfn). A file that does not parse, or is not shaped like
+// a template, is a finding — every shape problem of it, not only the first.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseTemplate } from '../../../templates-src/core/yaml.js';
+import { parseTemplateDocument, shapeProblems, type CfnTemplate } from '../cfn/index.js';
 import type { Finding } from './findings.js';
 
-export interface CfnResource {
-  readonly Type?: unknown;
-  readonly Properties?: unknown;
-  readonly DependsOn?: unknown;
-  readonly Condition?: unknown;
-  readonly Metadata?: unknown;
-  readonly [attribute: string]: unknown;
-}
-
-export interface CfnTemplate {
-  readonly Parameters?: Record<string, { readonly Type?: unknown; readonly Default?: unknown; readonly [key: string]: unknown }>;
-  readonly Mappings?: Record<string, Record<string, Record<string, unknown>>>;
-  readonly Conditions?: Record<string, unknown>;
-  readonly Resources?: Record<string, CfnResource>;
-  readonly Outputs?: Record<string, { readonly Value?: unknown; readonly Condition?: unknown; readonly Export?: unknown; readonly [key: string]: unknown }>;
-  readonly [section: string]: unknown;
-}
+export type { CfnResource, CfnTemplate } from '../cfn/index.js';
 
 export interface LoadedTemplates {
   /** File name (relative to the directory) → parsed template, in file name order. */
@@ -40,9 +25,9 @@ export function loadTemplates(dir: string, files: readonly string[] = templateFi
   const findings: Finding[] = [];
   for (const file of files) {
     try {
-      const template = parseTemplate(readFileSync(join(dir, file), 'utf8'), file) as CfnTemplate;
-      if (!template.Resources || typeof template.Resources !== 'object') {
-        findings.push({ severity: 'error', check: 'schema', file, path: 'Resources', rule: 'a template needs a Resources section', allowed: 'a mapping of logical IDs to resources' });
+      const template = parseTemplateDocument(readFileSync(join(dir, file), 'utf8'), file);
+      for (const problem of shapeProblems(template)) {
+        findings.push({ severity: 'error', check: 'schema', file, logicalId: problem.logicalId, path: problem.logicalId ? 'Type' : problem.path, rule: problem.rule, allowed: problem.allowed });
       }
       templates.set(file, template);
     } catch (error) {

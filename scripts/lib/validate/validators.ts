@@ -1,31 +1,35 @@
-// One compiled ajv validator per resource type, compiled once and cached: in process (a Map) and
-// on disk as ajv "standalone" code (node_modules/.cache/validate-schemas/<key>/<schema hash>.cjs).
-// Compiling the ~80 types of the platform takes ~0.7 s on this machine; loading their cached code
-// takes ~50 ms. The cache key covers everything that shapes the code: the cfn-lint version (the
-// schemas), the ajv version and options, and the source of the schema preparation.
+// One compiled ajv validator per resource type (the value pass, prepare-schema.ts), compiled once
+// and cached: in process (a Map) and on disk as ajv "standalone" code
+// (node_modules/.cache/validate-schemas/<key>/<schema hash>.cjs), which loads several times faster
+// than compiling. The key covers everything that shapes the code: the cfn-lint version (the
+// schemas), the ajv and re2js versions, the options, and the source of the schema preparation.
+// Patterns run on RE2 (re2js, linear time: no pattern can hang validation), not on JavaScript's
+// RegExp with a translation of Java syntax.
+import { Ajv, type ErrorObject, type Options } from 'ajv';
+import standaloneModule from 'ajv/dist/standalone/index.js';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type Options } from 'ajv';
-import { addCfnKeywords } from './keywords.js';
-import standaloneModule from 'ajv/dist/standalone/index.js';
+import { RE2JS } from 're2js';
 import { ROOT } from '../paths.js';
 import { loadProviderMap, schemaFile, type CfnLintInstall } from './cfn-lint-install.js';
 import { prepareSchema, type PreparedSchema } from './prepare-schema.js';
 
 export interface TypeValidator {
-  /** The input schema the validator was compiled from (prepared lazily: only error reports need it). */
+  /** The schema the validator was compiled from (prepared lazily: a cached validator does not need it). */
   prepared(): PreparedSchema;
-  /** Validates (and coerces scalars in) `data`; returns ajv's errors, empty when valid. */
+  /** Validates (and converts scalars in) `data`; returns ajv's errors, empty when valid. */
   readonly validate: (data: unknown) => readonly ErrorObject[];
 }
 
+/** ajv's regular-expression engine: RE2 through re2js; `code` is the same function in the cached standalone code. */
+const re2 = Object.assign((pattern: string) => RE2JS.compile(pattern), { code: '((pattern) => require("re2js").RE2JS.compile(pattern))' });
+
 // coerceTypes: CloudFormation converts scalars ("5" for an integer, 5 for a string, "true" for a
 // boolean), and so does cfn-lint; a value is only wrong when no conversion makes it fit.
-// optimize: false — ajv's code optimisation passes double compile time and buy nothing measurable here.
-const AJV_OPTIONS: Options = { strict: false, allErrors: true, coerceTypes: true, validateSchema: false, code: { source: true, optimize: false } };
+const AJV_OPTIONS: Options = { strict: false, allErrors: true, coerceTypes: true, validateSchema: false, code: { source: true, optimize: false, regExp: re2 } };
 
 const here = dirname(fileURLToPath(import.meta.url));
 const requireFromHere = createRequire(import.meta.url);
@@ -38,6 +42,7 @@ export class UnknownResourceTypeError extends Error {}
 export class ValidatorCache {
   private readonly providers: ReadonlyMap<string, string>;
   private readonly validators = new Map<string, TypeValidator>();
+  private readonly raw = new Map<string, Record<string, unknown>>();
   private ajv: Ajv | undefined;
   private readonly diskDir: string | undefined;
   /** How many validators were compiled vs loaded from the disk cache (for the benchmark). */
@@ -67,8 +72,6 @@ export class ValidatorCache {
     return raw;
   }
 
-  private readonly raw = new Map<string, Record<string, unknown>>();
-
   get(typeName: string): TypeValidator {
     const cached = this.validators.get(typeName);
     if (cached) return cached;
@@ -77,10 +80,7 @@ export class ValidatorCache {
     let prepared: PreparedSchema | undefined;
     const prepare = () => (prepared ??= prepareSchema(typeName, this.rawSchema(typeName)!));
     const fn = this.loadFromDisk(hash) ?? this.compile(hash, prepare());
-    const validator: TypeValidator = {
-      prepared: prepare,
-      validate: (data) => (fn(data) ? [] : (fn.errors ?? [])),
-    };
+    const validator: TypeValidator = { prepared: prepare, validate: (data) => (fn(data) ? [] : (fn.errors ?? [])) };
     this.validators.set(typeName, validator);
     return validator;
   }
@@ -97,7 +97,7 @@ export class ValidatorCache {
   }
 
   private compile(hash: string, prepared: PreparedSchema): CompiledFunction {
-    this.ajv ??= newAjv();
+    this.ajv ??= new Ajv(AJV_OPTIONS);
     const fn = this.ajv.compile(prepared.schema) as CompiledFunction;
     this.stats.compiled++;
     if (this.diskDir) {
@@ -115,17 +115,12 @@ export class ValidatorCache {
 
 /** Everything that shapes the generated code: a change to any of it starts a fresh cache directory. */
 function cacheKey(install: CfnLintInstall): string {
-  const ajvVersion = (requireFromHere('ajv/package.json') as { version: string }).version;
+  // The exact versions pinned in package.json are the ones npm ci installs (re2js exports no package.json of its own).
+  const pinned = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies;
   const hash = createHash('sha256');
-  hash.update(JSON.stringify(AJV_OPTIONS)).update(ajvVersion);
-  for (const source of ['prepare-schema.ts', 'regex.ts', 'formats.ts', 'keywords.ts']) hash.update(readFileSync(join(here, source)));
+  hash.update(JSON.stringify(AJV_OPTIONS)).update(re2.code).update(pinned.ajv ?? '').update(pinned.re2js ?? '');
+  hash.update(readFileSync(join(here, 'prepare-schema.ts')));
   return `cfn-lint-${install.version}-${hash.digest('hex').slice(0, 16)}`;
-}
-
-function newAjv(): Ajv {
-  const ajv = new Ajv(AJV_OPTIONS);
-  addCfnKeywords(ajv);
-  return ajv;
 }
 
 /** Cache directories of other keys (an older cfn-lint, ajv or preparation) are dead weight: best-effort removal. */
