@@ -377,9 +377,17 @@ function targetRoleResources(t: Template, config: StackSetRoleConfig, executionR
       {
         suppress: {
           parliament: {
-            PRIVILEGE_ESCALATION:
-              'CloudFormation needs iam:PassRole, cloudformation:CreateStack and lambda:CreateFunction/InvokeFunction for the platform; PassRole is limited to the stack set\'s roles and to the services they trust (not cloudformation), every such role carries the permissions boundary, and Lambda writes only reach the stack set\'s functions',
-            PERMISSIONS_MANAGEMENT_ACTIONS: 'the platform\'s roles are created by CloudFormation; only roles named StackSet-<prefix>* and only with the permissions boundary',
+            PRIVILEGE_ESCALATION: {
+              reason:
+                'CloudFormation needs iam:PassRole, cloudformation:CreateStack and lambda:CreateFunction/InvokeFunction for the platform; PassRole is limited to the stack set\'s roles and to the services they trust (not cloudformation), every such role carries the permissions boundary, and Lambda writes only reach the stack set\'s functions',
+              requirement: '7.2.2',
+              compensatingControl: 'Only the administration role may assume this role; every role it creates must carry the permissions boundary it cannot remove (test/stackset-roles.test.ts).',
+            },
+            PERMISSIONS_MANAGEMENT_ACTIONS: {
+              reason: 'the platform\'s roles are created by CloudFormation; only roles named StackSet-<prefix>* and only with the permissions boundary',
+              requirement: '7.2.2',
+              compensatingControl: 'IAM writes are limited by name and by the iam:PermissionsBoundary condition; boundary removal is denied.',
+            },
           },
         },
       },
@@ -401,7 +409,17 @@ function targetRoleResources(t: Template, config: StackSetRoleConfig, executionR
       Description: 'Permissions boundary of every role of the payment platform: no IAM, organization or account changes, no turning audit off.',
       PolicyDocument: policyDocument(...(boundaryStatements() as unknown as PolicyStatement[])),
     },
-    { suppress: { parliament: { RESOURCE_STAR: 'a permissions boundary is a ceiling over every resource; the roles\' own policies name their resources' } } },
+    {
+      suppress: {
+        parliament: {
+          RESOURCE_STAR: {
+            reason: 'a permissions boundary is a ceiling over every resource; the roles\' own policies name their resources',
+            requirement: '7.2.1',
+            compensatingControl: 'The boundary only limits; what a role may do is what its own policy grants (PCI-IAM-001/002 check those).',
+          },
+        },
+      },
+    },
   );
   t.output('ReadRoleArn', { Value: readRole.getAtt('Arn'), Description: 'The read-only role make stackset assumes in this account.' });
   t.output('PermissionsBoundaryArn', { Value: boundaryArn, Description: 'The boundary every platform role must carry (the templates\' PermissionsBoundaryName).' });

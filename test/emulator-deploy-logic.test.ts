@@ -61,7 +61,7 @@ test('the progress total is what CloudFormation reports: a create counts the res
   const values = (env: string) => new Map((JSON.parse(readFileSync(join(GENERATED_TEMPLATES, '..', 'parameters', `${env}.json`), 'utf8')) as { ParameterKey: string; ParameterValue: string }[]).map((p) => [p.ParameterKey, p.ParameterValue]));
   const dev = countCreated(GENERATED_TEMPLATES, values('dev'));
   assert.ok(dev < all, `dev creates ${dev} of the ${all} declared resources (some exist only under a condition)`);
-  assert.ok(dev > 0);
+  assert.ok(dev > 0, 'a dev deploy counts resources');
   // Every resource without a condition is counted; a false condition is not.
   const fixture = { Parameters: { Nat: { Type: 'String' } }, Conditions: { WithNat: { 'Fn::Equals': [{ Ref: 'Nat' }, 'yes'] } }, Resources: { Vpc: { Type: 'AWS::EC2::VPC' }, Nat: { Type: 'AWS::EC2::NatGateway', Condition: 'WithNat' } } };
   const dir = mkdtempSync(join(tmpdir(), 'count-'));

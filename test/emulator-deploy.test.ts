@@ -29,6 +29,7 @@ import { destroyPlatform } from '../scripts/lib/deploy/destroy.js';
 import { emulatorTarget, ensureEmulator, forgetRegion } from '../scripts/lib/deploy/emulator.js';
 import { describeStack, nestedStacks } from '../scripts/lib/deploy/stacks.js';
 import { GENERATED_PARAMETERS, GENERATED_TEMPLATES } from '../scripts/lib/paths.js';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 
 const REGION = 'eu-central-2';
 const DR_REGION = 'ca-central-1';
@@ -42,9 +43,9 @@ const root = parseTemplate(readFileSync(join(GENERATED_TEMPLATES, 'root.yaml'), 
   Parameters: Record<string, { AllowedValues?: unknown[] }>;
 };
 const layers = Object.entries(root.Resources).filter(([, r]) => r.Type === 'AWS::CloudFormation::Stack').map(([id]) => id).sort();
-const devParameters = (JSON.parse(readFileSync(join(GENERATED_PARAMETERS, 'dev.json'), 'utf8')) as { ParameterKey: string; ParameterValue: string }[]).map((p) =>
-  p.ParameterKey === 'DrRegion' ? { ...p, ParameterValue: DR_REGION } : p,
-);
+const devParameters = JSON.parse(readFileSync(join(GENERATED_PARAMETERS, 'dev.json'), 'utf8')) as { ParameterKey: string; ParameterValue: string }[];
+/** Where the root reads the DR region (DrRegionParameter's default): each account fills it per region. */
+const DR_REGION_SSM = String((root.Parameters.DrRegionParameter as { Default?: unknown }).Default);
 const lines: string[] = [];
 
 function layerTemplates(): { Resources: Record<string, { Type: string; Condition?: string }> }[] {
@@ -84,6 +85,8 @@ before(async () => {
   ensureEmulator();
   await forgetRegion(target); // a rerun on a running emulator starts from nothing too
   await forgetRegion(emulatorTarget(DR_REGION));
+  // This account copies its backups to DR_REGION (as a real account would keep in SSM).
+  await clients.of(SSMClient).send(new PutParameterCommand({ Name: DR_REGION_SSM, Type: 'String', Value: DR_REGION, Overwrite: true }));
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 

@@ -150,7 +150,7 @@ test('a bundle verifies against the checkout and a commit, and says what differs
 
 test('provenance names each input directory by the git tree id a commit gives it', () => {
   const trees = results().provenance.trees as Record<string, string>;
-  assert.ok('generated/templates' in trees && 'generated/parameters' in trees && 'scripts/lib/check' in trees);
+  assert.ok('generated/templates' in trees && 'generated/parameters' in trees && 'scripts/lib/check' in trees, 'the bundle names the tree of the templates, the parameters and the rule set');
   for (const [dir, id] of Object.entries(trees)) {
     const clean = execFileSync('git', ['status', '--porcelain', '--', dir], { cwd: ROOT, encoding: 'utf8' }).trim() === '';
     if (clean) assert.equal(id, execFileSync('git', ['rev-parse', `HEAD:${dir}`], { cwd: ROOT, encoding: 'utf8' }).trim(), `${dir}: git tree id`);

@@ -46,14 +46,16 @@ test('the root declares every layer parameter that is not wired, and wires the r
   assert.ok(network.parameterNames.includes('LogsKeyArn'), 'the network layer declares LogsKeyArn');
 });
 
-test('the build evaluates the template rules on every parameter file: staging and prod need an alarm subscriber, prod a central log archive', () => {
+test('the build evaluates the template rules on every parameter file: staging and prod need an alarm subscriber and a central log archive', () => {
   const { root } = buildPlatform();
   const rules = root.render().Rules as Record<string, unknown>;
-  assert.ok(rules.ObservabilityAlarmSubscriberOutsideDev && rules.AuditCentralLogArchiveInProd, `root rules: ${Object.keys(rules).join(', ')}`);
+  assert.ok(rules.ObservabilityAlarmSubscriberOutsideDev && rules.AuditCentralLogArchiveOutsideDev, `root rules: ${Object.keys(rules).join(', ')}`);
   const staging = { Environment: 'staging', BackendHostname: 'backend.staging.payments.example.com', ApiDomainName: 'api.staging.payments.example.com', MtlsTruststoreUri: 's3://pki/ca.pem', ContainerImageDigest: `sha256:${'0'.repeat(64)}`, XRayDaemonImageDigest: `sha256:${'0'.repeat(64)}` };
   assert.throws(() => renderParameterFile(root, staging, 'staging.ts'), /staging\.ts: Rules\.ObservabilityAlarmSubscriberOutsideDev: staging and prod need AlarmEmail/);
-  assert.doesNotThrow(() => renderParameterFile(root, { ...staging, AlarmEmail: 'oncall@example.com' }, 'staging.ts'));
-  assert.throws(() => renderParameterFile(root, { ...staging, Environment: 'prod', AlarmEmail: 'oncall@example.com' }, 'prod.ts'), /prod\.ts: Rules\.AuditCentralLogArchiveInProd: prod needs LogArchiveBucketArn/);
+  assert.throws(() => renderParameterFile(root, { ...staging, AlarmEmail: 'oncall@example.com' }, 'staging.ts'), /staging\.ts: Rules\.AuditCentralLogArchiveOutsideDev: staging and prod need LogArchiveBucketArn/);
+  const archive = { LogArchiveBucketArn: 'arn:aws:s3:::log-archive', LogArchiveAccountId: '999988887777', LogArchiveKmsKeyArn: `arn:aws:kms:us-east-1:999988887777:key/${'9'.repeat(8)}-9999-4999-8999-${'9'.repeat(12)}` };
+  assert.doesNotThrow(() => renderParameterFile(root, { ...staging, ...archive, AlarmEmail: 'oncall@example.com' }, 'staging.ts'));
+  assert.throws(() => renderParameterFile(root, { ...staging, Environment: 'prod', AlarmEmail: 'oncall@example.com' }, 'prod.ts'), /prod\.ts: Rules\.AuditCentralLogArchiveOutsideDev: staging and prod need LogArchiveBucketArn/);
 });
 
 test('a layer parameter of an SSM parameter type is passed on by name: the root declares it as a String, the layer resolves it', () => {

@@ -98,7 +98,7 @@ test('the refactor flow against recorded responses: mappings and templates sent,
     },
   });
   assert.deepEqual(requests.map((r) => r.name), ['CreateStackRefactor', 'DescribeStackRefactor', 'DescribeStackRefactor', 'ListStackRefactorActions', 'ExecuteStackRefactor', 'DescribeStackRefactor', 'DescribeStackRefactor']);
-  assert.ok(lines.some((l) => /CloudFormation's actions/.test(l)));
+  assert.ok(lines.some((l) => /CloudFormation's actions/.test(l)), "the plan prints CloudFormation's actions");
 });
 
 test('a refactor CloudFormation refuses stops with its reason, before anything is executed; a plan with issues is not sent', async () => {

@@ -66,7 +66,11 @@ test('make validate discovers the deployability checks the same way and reports 
   assert.deepEqual((await loadAwsRules(dir)).map((r) => r.id), ['AWS-TST-001', 'AWS-TST-002']);
   const result = await validateAll({ dir: join(ROOT, 'test', 'fixtures', 'validate', 'schema-nested-property'), cfnLint: false, awsRulesDir: dir });
   const aws = result.findings.filter((f) => f.check === 'aws').map(formatFinding);
-  assert.deepEqual(aws, ['template.yaml: -: -: AWS-TST-002 crashed: kaput: a check that runs to completion (crashes)', 'template.yaml: Bucket: Properties.BucketName: AWS-TST-001 no bucket name: a BucketName'], 'both checks ran');
+  assert.deepEqual(
+    aws,
+    ['-: -: -: AWS-TST-002 crashed: kaput: a check that runs to completion (crashes)', 'template.yaml: Bucket: Properties.BucketName: AWS-TST-001 no bucket name: see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html'],
+    'both checks ran',
+  );
   assert.equal(result.ok, false, 'their errors fail validation');
   await assert.rejects(loadAwsRules(join(FOLDERS, 'aws-no-docs')), /AWS-TST-003-undocumented\.ts: docs: the AWS documentation URLs/, 'a check must cite the AWS documentation');
 });

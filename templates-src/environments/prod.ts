@@ -27,7 +27,7 @@ export default {
   XRayDaemonImageDigest: 'sha256:0000000000000000000000000000000000000000000000000000000000000000',
   // Security alarms reach the on-call team (required outside dev, PCI DSS 10.7.2).
   AlarmEmail: 'payments-security-alerts@example.com',
-  // Audit logs replicate to the organization's log-archive account (required in prod, PCI DSS 10.3.3).
+  // Audit logs replicate to the organization's log-archive account (required outside dev, PCI DSS 10.3.3).
   LogArchiveBucketArn: 'arn:aws:s3:::payment-log-archive-999988887777',
   LogArchiveAccountId: '999988887777',
   LogArchiveKmsKeyArn: 'arn:aws:kms:us-east-1:999988887777:key/99999999-9999-4999-8999-999999999999',

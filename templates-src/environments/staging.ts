@@ -26,4 +26,9 @@ export default {
   // Security alarms reach the on-call team (required outside dev, PCI DSS 10.7.2).
   AlarmEmail: 'payments-security-alerts+staging@example.com',
   AuditObjectLockMode: 'GOVERNANCE',
+  // The organization's log-archive account (another account; PCI DSS 10.3.3): every CloudTrail and
+  // Config file is replicated there, required outside dev.
+  LogArchiveBucketArn: 'arn:aws:s3:::payment-log-archive-999988887777',
+  LogArchiveAccountId: '999988887777',
+  LogArchiveKmsKeyArn: 'arn:aws:kms:us-east-1:999988887777:key/99999999-9999-4999-8999-999999999999',
 };

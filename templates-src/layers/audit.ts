@@ -8,7 +8,7 @@
 // channel are optional (CreateConfigRecorder=false in Control Tower accounts, which have one:
 // creating a second fails, and would break a StackSet rollout). Config delivers to a bucket of its
 // own (it cannot deliver to an Object Lock bucket). Both buckets replicate every file to the
-// central log-archive bucket of another account (PCI DSS 10.3.3), required in prod by a rule.
+// central log-archive bucket of another account (PCI DSS 10.3.3), required outside dev by a rule.
 import type { PlatformConfig } from '../config.js';
 import { AWS, Equals, If, Not, Ref, Sub, type Value } from '../core/intrinsics.js';
 import type { Template } from '../core/template.js';
@@ -122,7 +122,7 @@ export function buildAudit(config: PlatformConfig): Template {
   // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html
   const archiveBucket = t.parameter(
     'LogArchiveBucketArn',
-    { ...stringParameter('Central log-archive bucket (in the log-archive account) receiving a replica of every CloudTrail and Config file; empty for none (prod refuses empty). Its policy must allow this account\'s replication role.', '^$|^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', 'must be empty or an S3 bucket ARN'), Default: '' },
+    { ...stringParameter('Central log-archive bucket (in the log-archive account) receiving a replica of every CloudTrail and Config file; empty for none (staging and prod refuse empty). Its policy must allow this account\'s replication role.', '^$|^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', 'must be empty or an S3 bucket ARN'), Default: '' },
     'Audit',
   );
   const archiveAccount = t.parameter('LogArchiveAccountId', { ...stringParameter('Account that owns the log-archive bucket (replicas are owned by it).', '^$|^[0-9]{12}$', 'must be empty or a 12-digit account ID'), Default: '' }, 'Audit');
@@ -131,9 +131,9 @@ export function buildAudit(config: PlatformConfig): Template {
   const trailOn = t.condition('IsCloudTrailEnabled', Equals(enableTrail.ref, 'true'));
   const recorderOn = t.condition('IsConfigRecorderCreated', Equals(createRecorder.ref, 'true'));
   const archiving = t.condition('ReplicatesToLogArchive', Not(Equals(archiveBucket.ref, '')));
-  t.rule('CentralLogArchiveInProd', {
-    RuleCondition: Equals(Ref('Environment'), 'prod'),
-    Assertions: [{ Assert: Not(Equals(archiveBucket.ref, '')), AssertDescription: 'prod needs LogArchiveBucketArn: audit logs must reach a central store that is hard to alter (PCI DSS 10.3.3)' }],
+  t.rule('CentralLogArchiveOutsideDev', {
+    RuleCondition: Not(Equals(Ref('Environment'), 'dev')),
+    Assertions: [{ Assert: Not(Equals(archiveBucket.ref, '')), AssertDescription: 'staging and prod need LogArchiveBucketArn: audit logs must reach a central store that is hard to alter (PCI DSS 10.3.3)' }],
   });
   t.rule('LogArchiveComplete', {
     RuleCondition: Not(Equals(archiveBucket.ref, '')),
@@ -240,7 +240,7 @@ export function buildAudit(config: PlatformConfig): Template {
     },
     {
       ...RETAIN_ON_DELETE,
-      suppress: { checkov: { CKV_AWS_144: { reason: 'Replication goes to the central log-archive bucket (LogArchiveBucketArn, required in prod by a template rule); checkov cannot see a conditional configuration.', requirement: '10.3.3', compensatingControl: 'PCI-LOG-011 checks that the logs reach the central store outside the workload account.' } } },
+      suppress: { checkov: { CKV_AWS_144: { reason: 'Replication goes to the central log-archive bucket (LogArchiveBucketArn, required outside dev by a template rule); checkov cannot see a conditional configuration.', requirement: '10.3.3', compensatingControl: 'PCI-LOG-011 checks that the logs reach the central store outside the workload account.' } } },
     },
   );
 
@@ -273,7 +273,7 @@ export function buildAudit(config: PlatformConfig): Template {
     },
     {
       ...RETAIN_ON_DELETE,
-      suppress: { checkov: { CKV_AWS_144: { reason: 'Replication goes to the central log-archive bucket (LogArchiveBucketArn, required in prod by a template rule); checkov cannot see a conditional configuration.', requirement: '10.3.3', compensatingControl: 'PCI-LOG-011 checks that the logs reach the central store outside the workload account.' } } },
+      suppress: { checkov: { CKV_AWS_144: { reason: 'Replication goes to the central log-archive bucket (LogArchiveBucketArn, required outside dev by a template rule); checkov cannot see a conditional configuration.', requirement: '10.3.3', compensatingControl: 'PCI-LOG-011 checks that the logs reach the central store outside the workload account.' } } },
     },
   );
   // Trail names are unique per account and region, and a multi-region trail also holds its name in

@@ -190,8 +190,12 @@ export function buildCompute(config: PlatformConfig): Template {
     {
       suppress: {
         parliament: {
-          RESOURCE_MISMATCH:
-            'ecr:BatchImportUpstreamImage acts on a repository (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistry.html); parliament\'s action data predates it and expects "*".',
+          RESOURCE_MISMATCH: {
+            reason:
+              'ecr:BatchImportUpstreamImage acts on a repository (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistry.html); parliament\'s action data predates it and expects "*".',
+            requirement: '7.2.1',
+            compensatingControl: 'The statement names only the pull-through cache repositories of this environment; PCI-IAM-001/002 check actions and resources.',
+          },
         },
       },
     },

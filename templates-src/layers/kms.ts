@@ -136,7 +136,11 @@ export const KEY_USES: Record<KeyClass, KeyUse> = {
 
 /** parliament reads a key policy like an identity policy; in a key policy "*" is the key itself. */
 export const KEY_POLICY_RESOURCE_STAR = {
-  RESOURCE_STAR: 'In a key policy, Resource "*" means this key and nothing else; a key policy cannot name its own ARN (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html).',
+  RESOURCE_STAR: {
+    reason: 'In a key policy, Resource "*" means this key and nothing else; a key policy cannot name its own ARN (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html).',
+    requirement: '3.6.1',
+    compensatingControl: 'PCI-KMS-002 checks each statement: administration without use, use only through the owning service (kms:ViaService) and the account.',
+  },
 };
 
 export function keyPolicy(use: KeyUse) {

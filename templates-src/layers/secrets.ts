@@ -173,8 +173,12 @@ export function buildSecrets(config: PlatformConfig): Template {
       suppress: {
         checkov: {
           CKV_AWS_116: { reason: 'Invoked synchronously by Secrets Manager, which retries failed steps itself; a DLQ would never receive anything.', requirement: '8.6.3', compensatingControl: 'A failed rotation is reported by the Config rule secretsmanager-scheduled-rotation-success-check (audit layer).' },
-          CKV_AWS_115:
-            'No reserved concurrency on purpose: Lambda keeps at least 10 executions unreserved and a new account has a concurrency quota of 10, so any reservation fails there (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html). Secrets Manager runs one rotation per secret at a time.',
+          CKV_AWS_115: {
+            reason:
+              'No reserved concurrency on purpose: Lambda keeps at least 10 executions unreserved and a new account has a concurrency quota of 10, so any reservation fails there (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html). Secrets Manager runs one rotation per secret at a time.',
+            requirement: '8.6.3',
+            compensatingControl: 'Only Secrets Manager may invoke the function (its resource policy names the secrets); rotation failures are reported by the Config rule secretsmanager-scheduled-rotation-success-check.',
+          },
         },
       },
     },

@@ -45,11 +45,22 @@ export function tlsOnlyBucketPolicy(t: Template, logicalId: string, bucket: Reso
 
 /** parliament's action data lacks s3:TlsVersion for a few newer S3 actions that "s3:*" expands to. */
 const TLS_DENY_ON_ALL_S3_ACTIONS = {
-  MISMATCHED_TYPE: 'IAM reads condition values as strings and compares "1.2" numerically for Numeric operators (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Numeric); parliament wants a JSON number and crashes on one.',
-  UNKNOWN_CONDITION_FOR_ACTION:
-    's3:TlsVersion is evaluated on every S3 request; AWS documents denying s3:* below TLS 1.2 this way (https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html#example-object-tls-version). parliament does not list the key for s3:InitiateReplication and s3:PutAccessPointPublicAccessBlock.',
-  MISMATCHED_TYPE_BUT_USABLE:
-    'S3 documents StringNotEquals with s3:x-amz-server-side-encryption-aws-kms-key-id (a header that may hold a key ARN or ID), https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-kms-encryption.html.',
+  MISMATCHED_TYPE: {
+    reason: 'IAM reads condition values as strings and compares "1.2" numerically for Numeric operators (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Numeric); parliament wants a JSON number and crashes on one.',
+    requirement: '4.2.1',
+    compensatingControl: 'PCI-TLS-005 checks that every bucket policy denies requests below TLS 1.2; AWS Config s3-bucket-ssl-requests-only reports it at run time.',
+  },
+  UNKNOWN_CONDITION_FOR_ACTION: {
+    reason:
+      's3:TlsVersion is evaluated on every S3 request; AWS documents denying s3:* below TLS 1.2 this way (https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html#example-object-tls-version). parliament does not list the key for s3:InitiateReplication and s3:PutAccessPointPublicAccessBlock.',
+    requirement: '4.2.1',
+    compensatingControl: 'PCI-TLS-005 checks the deny statement; AWS Config s3-bucket-ssl-requests-only reports it at run time.',
+  },
+  MISMATCHED_TYPE_BUT_USABLE: {
+    reason: 'S3 documents StringNotEquals with s3:x-amz-server-side-encryption-aws-kms-key-id (a header that may hold a key ARN or ID), https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-kms-encryption.html.',
+    requirement: '3.5.1',
+    compensatingControl: 'Default encryption with the customer-managed key applies to every object (PCI-ENC-004); the deny only refuses a different key named in the request.',
+  },
 };
 
 export const bucketName = (config: PlatformConfig, purpose: string): Value<string> =>
@@ -102,7 +113,15 @@ export function buildStorage(config: PlatformConfig): Template {
     },
     {
       ...RETAIN_ON_DELETE,
-      suppress: { parliament: { RESOURCE_STAR: 'In a file system policy, Resource "*" is this file system; the policy cannot name its own ARN (https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html).' } },
+      suppress: {
+        parliament: {
+          RESOURCE_STAR: {
+            reason: 'In a file system policy, Resource "*" is this file system; the policy cannot name its own ARN (https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html).',
+            requirement: '7.2.1',
+            compensatingControl: 'The policy allows only mounts through its mount targets over TLS with IAM (PCI-TLS-003); the task role names the access point (PCI-IAM-006).',
+          },
+        },
+      },
     },
   );
   [0, 1, 2].forEach((az) =>

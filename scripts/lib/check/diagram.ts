@@ -306,8 +306,10 @@ export function dataFlowDiagram(ctx: CheckContext): string {
       for (const copy of rules.flatMap((r) => list(r.CopyActions).map(record))) {
         const arn = textOf(copy.DestinationBackupVaultArn) ?? '';
         const region = /:backup:([^:]+):/.exec(arn)?.[1] ?? 'another region';
+        // The region is often read from SSM in the target account (DrRegionParameter): say where.
+        const where = region.startsWith('/') ? `region in SSM ${region}` : region.replace(/\$\{([^}]+)\}/, '$1');
         const days = record(copy.Lifecycle).DeleteAfterDays;
-        add({ key: `dr:${resourceKey(vault)}`, row: 5, title: `DR vault (${region.replace(/\$\{([^}]+)\}/, '$1')})`, detail: `copy of every recovery point${days !== undefined ? `, kept ${String(days)} days` : ''}; vault from standalone/dr-backup-vault.yaml` });
+        add({ key: `dr:${resourceKey(vault)}`, row: 5, title: `DR vault (${where})`, detail: `copy of every recovery point${days !== undefined ? `, kept ${String(days)} days` : ''}; vault from standalone/dr-backup-vault.yaml` });
         edges.push({ from: resourceKey(vault), to: `dr:${resourceKey(vault)}`, text: '' });
       }
     }

@@ -60,9 +60,11 @@ function typed(type: string | undefined, value: unknown): string | number | stri
 }
 
 /** Parameters referenced by the template's Conditions. */
+/** Parameters that decide a condition or a template Rule (so the variants are enumerated over them). */
 function conditionParameters(tree: CfnTemplate): Set<string> {
   const parameters = specsOf(tree);
-  return new Set(references(tree.Conditions ?? {}, { inConditions: true }).filter((r) => r.kind === 'Ref' && r.target in parameters).map((r) => r.target));
+  const deciding = { conditions: tree.Conditions ?? {}, rules: (tree as { Rules?: unknown }).Rules ?? {} };
+  return new Set(references(deciding, { inConditions: true }).filter((r) => r.kind === 'Ref' && r.target in parameters).map((r) => r.target));
 }
 
 /** Literals a parameter is compared with in Fn::Equals, for enumerating parameters without AllowedValues. */
@@ -217,6 +219,22 @@ function standaloneVariant(lay: Layout, set: { name: string; values: Readonly<Re
   return lay.standalone.map((t) => evaluateLayer(t, withAssignment(ownParameters(t.tree, set.values), specsOf(t.tree), assignment)));
 }
 
+/**
+ * The template Rules whose assertions fail for these parameter values: CloudFormation refuses to
+ * create or update a stack then. A rule whose RuleCondition is false or unknown, or an assertion
+ * that depends on unknown values, refuses nothing.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/rules-section-structure.html
+ */
+export function refusingRules(tree: CfnTemplate, parameters: ReadonlyMap<string, ParameterValue>): string[] {
+  const conditions = (tree.Conditions ?? {}) as Readonly<Record<string, unknown>>;
+  const scope = { parameters, conditions: new Map<string, boolean | undefined>(), mappings: (tree.Mappings ?? {}) as Readonly<Record<string, unknown>> };
+  const rules = ((tree as { Rules?: unknown }).Rules ?? {}) as Readonly<Record<string, { RuleCondition?: unknown; Assertions?: readonly { Assert: unknown }[] }>>;
+  return Object.entries(rules)
+    .filter(([, rule]) => rule.RuleCondition === undefined || evaluateCondition(rule.RuleCondition, scope, conditions) === true)
+    .filter(([, rule]) => (rule.Assertions ?? []).some((a) => evaluateCondition(a.Assert, scope, conditions) === false))
+    .map(([id]) => id);
+}
+
 const CONTEXT_ORDER = ['defaults', 'dev', 'staging', 'prod'];
 const contextRank = (name: string): number => (CONTEXT_ORDER.includes(name) ? CONTEXT_ORDER.indexOf(name) : CONTEXT_ORDER.length);
 
@@ -244,6 +262,9 @@ export function buildContexts(inputs: CheckInputs): ContextSpec[] {
     }
     const valuesOf = (name: string): string[] => (specs[name]?.AllowedValues ? specs[name].AllowedValues!.map(String) : comparedLiterals(allTrees, name));
     for (const assignment of enumerate(unset, valuesOf)) {
+      // A variant the root's template Rules refuse cannot be deployed (CloudFormation rejects the
+      // stack before it creates anything): there is nothing to evaluate.
+      if (lay.root && refusingRules(lay.root.tree, withAssignment(ownParameters(lay.root.tree, set.values), specs, assignment)).length > 0) continue;
       const layers = lay.root ? platformVariant(lay, set, assignment) : standaloneVariant(lay, set, assignment);
       const label = Object.entries(assignment).map(([k, v]) => `${k}=${v}`).join(', ');
       const environment = assignment.Environment ?? set.values.Environment;

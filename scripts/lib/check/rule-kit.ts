@@ -85,3 +85,12 @@ export function cmkProblem(ctx: CheckContext, resource: EvaluatedResource, value
 
 /** Evidence text for a key that passed. */
 export const keyEvidence = (ctx: CheckContext, resource: EvaluatedResource, value: unknown, what: string): string => `${what} encrypted with ${describeKey(ctx.key(resource, value))}`;
+
+/** The Environment parameter's value in this context (the root's, else any layer's), if known. */
+export function environmentOf(ctx: CheckContext): string | undefined {
+  for (const layer of ctx.layers) {
+    const p = layer.parameters.get('Environment');
+    if (p?.kind === 'value' && typeof p.value === 'string') return p.value;
+  }
+  return undefined;
+}

@@ -10,7 +10,7 @@ import { exceptionsOf, isExpired, REGISTER_TOOLS, today } from '../../evidence/e
 
 export const rule: Rule = {
   id: 'PCI-GOV-001',
-  title: 'Exceptions name an existing rule or finding, give a written reason and have not expired',
+  title: 'Exceptions name an existing rule or finding, give a written reason, the requirement they touch and a compensating control, and have not expired',
   requirements: ['1.2.5', '6.5.1'],
   references: { securityHub: [], configRules: [] },
   resourceTypes: ['*'],
@@ -29,7 +29,9 @@ export const rule: Rule = {
         const name = `${e.tool} ${e.id}`;
         if (e.tool === 'pci' && ctx.ruleIds.size > 0 && !ctx.ruleIds.has(e.id)) problems.push(`suppresses ${e.id}, which is not a rule (known: PCI-<AREA>-<NNN>)`);
         if (e.reason.length < MIN_REASON_LENGTH) problems.push(`suppression of ${name} has no written reason (at least ${MIN_REASON_LENGTH} characters)`);
-        if (e.requirement !== undefined && !(e.requirement in REQUIREMENTS)) problems.push(`suppression of ${name} names requirement ${e.requirement}, which is not a PCI DSS v4.0.1 requirement`);
+        if (e.requirement === undefined) problems.push(`suppression of ${name} names no requirement it touches (suppress: { …: { reason, requirement, compensatingControl } })`);
+        else if (!(e.requirement in REQUIREMENTS)) problems.push(`suppression of ${name} names requirement ${e.requirement}, which is not a PCI DSS v4.0.1 requirement`);
+        if ((e.compensatingControl ?? '').trim().length < MIN_REASON_LENGTH) problems.push(`suppression of ${name} names no compensating control (at least ${MIN_REASON_LENGTH} characters)`);
         if (isExpired(e, day)) problems.push(`the exception for ${name} expired on ${e.expires}: renew it with a new review or fix the finding`);
       }
       return [finding(r, problems.length === 0, problems.length === 0 ? `exceptions ${mine.map((e) => `${e.tool} ${e.id}`).join(', ')} with reasons${mine.some((e) => e.expires) ? `, valid until ${mine.filter((e) => e.expires).map((e) => e.expires).join(', ')}` : ''}` : problems.join('; '))];

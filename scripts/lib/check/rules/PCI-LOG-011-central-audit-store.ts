@@ -7,8 +7,9 @@
 // bucket in the workload account is never the central store, whatever its lock: GOVERNANCE
 // retention can be bypassed by anyone with s3:BypassGovernanceRetention
 // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html#object-lock-retention-modes).
+// Dev (no cardholder data) is exempt, as for the alarm subscriber (PCI-MON-001).
 import type { CheckContext, EvaluatedResource } from '../rule-context.js';
-import { finding, list, record, show } from '../rule-kit.js';
+import { environmentOf, finding, list, record, show } from '../rule-kit.js';
 import type { Rule, RuleFinding } from '../types.js';
 
 const SOURCES = ['AWS::CloudTrail::Trail', 'AWS::Config::DeliveryChannel'];
@@ -29,7 +30,8 @@ function crossAccountCopies(ctx: CheckContext, bucket: EvaluatedResource, prefix
     .filter((r) => {
       const filter = record(r.Filter);
       const wanted = String(filter.Prefix ?? record(filter.And).Prefix ?? r.Prefix ?? '');
-      return prefix.startsWith(wanted);
+      // The service writes under "<prefix>/AWSLogs/…": a rule for "cloudtrail/" covers prefix "cloudtrail".
+      return (prefix ? `${prefix}/` : '').startsWith(wanted);
     })
     .flatMap((r) => {
       const destination = record(r.Destination);
@@ -50,6 +52,9 @@ function evaluate(ctx: CheckContext, source: EvaluatedResource): RuleFinding {
   const copies = crossAccountCopies(ctx, bucket, prefix);
   if (copies.length > 0) return finding(source, true, `${what} land in ${bucket.logicalId} and are copied out of the workload account by ${copies.join(', ')}`);
   const lock = lockOf(bucket);
+  if (environmentOf(ctx) === 'dev') {
+    return finding(source, true, `${what} stay in ${bucket.layer}/${bucket.logicalId} in the workload account — allowed in dev only (no cardholder data); staging and production copy them to the central log archive`);
+  }
   const lockText = !lock ? 'without Object Lock' : lock.mode === 'COMPLIANCE' ? `under a COMPLIANCE lock (${lock.days})` : `under a ${lock.mode} lock (${lock.days}) that an administrator can bypass with s3:BypassGovernanceRetention`;
   return finding(
     source,
@@ -65,7 +70,7 @@ export const rule: Rule = {
   references: { securityHub: ['S3.15'], configRules: ['s3-bucket-replication-enabled', 's3-bucket-default-lock-enabled'] },
   resourceTypes: SOURCES,
   notChecked:
-    "the central bucket itself (in the log-archive account): its COMPLIANCE Object Lock, its bucket policy and who administers it — verify there (Config rule s3-bucket-default-lock-enabled); CloudWatch Logs groups (flow logs, API access, WAF, application and database logs) stay in the workload account: their central copy (subscription filter or CloudWatch Logs centralization to the log-archive account) is not checked; that replication is actually completing (S3 replication metrics)",
+    "dev, which holds no cardholder data, may keep its audit logs in the workload account; the central bucket itself (in the log-archive account): its COMPLIANCE Object Lock, its bucket policy and who administers it — verify there (Config rule s3-bucket-default-lock-enabled); CloudWatch Logs groups (flow logs, API access, WAF, application and database logs) stay in the workload account: their central copy (subscription filter or CloudWatch Logs centralization to the log-archive account) is not checked; that replication is actually completing (S3 replication metrics)",
   check: (ctx): RuleFinding[] => ctx.resources(...SOURCES).map((s) => evaluate(ctx, s)),
 };
 export default rule;

@@ -4,19 +4,10 @@
 // an alarm wired to it is silent however often it fires. Outside staging and production (dev,
 // no cardholder data) the subscriber is not required and the evidence says so.
 import type { CheckContext, EvaluatedResource } from '../rule-context.js';
-import { finding, isFalse, list, record } from '../rule-kit.js';
+import { environmentOf, finding, isFalse, list, record } from '../rule-kit.js';
 import type { Rule, RuleFinding } from '../types.js';
 
 const TYPES = ['AWS::CloudWatch::Alarm'] as const;
-
-/** The Environment parameter's value in this context (the root's, else any layer's), if known. */
-export function environmentOf(ctx: CheckContext): string | undefined {
-  for (const layer of ctx.layers) {
-    const p = layer.parameters.get('Environment');
-    if (p?.kind === 'value' && typeof p.value === 'string') return p.value;
-  }
-  return undefined;
-}
 
 /** Subscriptions that deliver a topic's messages somewhere (a non-empty endpoint). */
 export function subscribers(ctx: CheckContext, topic: EvaluatedResource): string[] {
