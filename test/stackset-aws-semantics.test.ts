@@ -427,6 +427,7 @@ describe('16.11 preflight: make validate\'s deployability checks over each insta
     const plan = { stackSet: 'create' as const, stackSetChanges: [], add: spec.instances, update: [], remove: [], unchanged: [], notes: [] };
     const { problems } = await preflight(spec, plan, {}, fake.ctx);
     assert.deepEqual(problems.map((p) => p.replace(/: see https.*$/, '')), [
+      "321098765432 eu-central-1 (and every instance with its parameters): root.yaml: Rules.ObservabilityAlarmSubscriberOutsideDev: staging and prod need AlarmEmail: the alarm topic must have a subscriber (PCI DSS 10.7.2) (CloudFormation refuses the stack)",
       '321098765432 eu-central-1 (and every instance with its parameters): generated/templates/observability.yaml: AlarmTopic: prod: AWS-SNS-001 alarms notify this topic, but it has no subscriber in prod: security alarms would reach nobody (set AlarmEmail)',
     ]);
   });

@@ -225,14 +225,18 @@ function standaloneVariant(lay: Layout, set: { name: string; values: Readonly<Re
  * that depends on unknown values, refuses nothing.
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/rules-section-structure.html
  */
-export function refusingRules(tree: CfnTemplate, parameters: ReadonlyMap<string, ParameterValue>): string[] {
+export function refusingRules(tree: CfnTemplate, parameters: ReadonlyMap<string, ParameterValue>): { readonly id: string; readonly description: string }[] {
   const conditions = (tree.Conditions ?? {}) as Readonly<Record<string, unknown>>;
   const scope = { parameters, conditions: new Map<string, boolean | undefined>(), mappings: (tree.Mappings ?? {}) as Readonly<Record<string, unknown>> };
-  const rules = ((tree as { Rules?: unknown }).Rules ?? {}) as Readonly<Record<string, { RuleCondition?: unknown; Assertions?: readonly { Assert: unknown }[] }>>;
+  const rules = ((tree as { Rules?: unknown }).Rules ?? {}) as Readonly<Record<string, { RuleCondition?: unknown; Assertions?: readonly { Assert: unknown; AssertDescription?: string }[] }>>;
   return Object.entries(rules)
     .filter(([, rule]) => rule.RuleCondition === undefined || evaluateCondition(rule.RuleCondition, scope, conditions) === true)
-    .filter(([, rule]) => (rule.Assertions ?? []).some((a) => evaluateCondition(a.Assert, scope, conditions) === false))
-    .map(([id]) => id);
+    .flatMap(([id, rule]) => (rule.Assertions ?? []).filter((a) => evaluateCondition(a.Assert, scope, conditions) === false).map((a) => ({ id, description: a.AssertDescription ?? 'its assertion fails' })));
+}
+
+/** refusingRules for parameter values given as text (a parameter file or a StackSet instance's). */
+export function refusingRulesFor(tree: CfnTemplate, values: Readonly<Record<string, string>>): { readonly id: string; readonly description: string }[] {
+  return refusingRules(tree, ownParameters(tree, values));
 }
 
 const CONTEXT_ORDER = ['defaults', 'dev', 'staging', 'prod'];
@@ -262,9 +266,11 @@ export function buildContexts(inputs: CheckInputs): ContextSpec[] {
     }
     const valuesOf = (name: string): string[] => (specs[name]?.AllowedValues ? specs[name].AllowedValues!.map(String) : comparedLiterals(allTrees, name));
     for (const assignment of enumerate(unset, valuesOf)) {
-      // A variant the root's template Rules refuse cannot be deployed (CloudFormation rejects the
-      // stack before it creates anything): there is nothing to evaluate.
-      if (lay.root && refusingRules(lay.root.tree, withAssignment(ownParameters(lay.root.tree, set.values), specs, assignment)).length > 0) continue;
+      // A variant of the defaults the root's template Rules refuse cannot be deployed (CloudFormation
+      // rejects the stack before it creates anything): there is nothing to evaluate. A parameter
+      // file is evaluated as it is (the build refuses a file its Rules refuse; the StackSet preflight
+      // reports an instance's).
+      if (set.name === 'defaults' && lay.root && refusingRules(lay.root.tree, withAssignment(ownParameters(lay.root.tree, set.values), specs, assignment)).length > 0) continue;
       const layers = lay.root ? platformVariant(lay, set, assignment) : standaloneVariant(lay, set, assignment);
       const label = Object.entries(assignment).map(([k, v]) => `${k}=${v}`).join(', ');
       const environment = assignment.Environment ?? set.values.Environment;

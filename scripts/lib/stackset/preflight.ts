@@ -20,7 +20,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseTemplate } from '../../../templates-src/core/yaml.js';
 import { awsErrorName } from '../aws.js';
-import { buildContexts } from '../check/evaluated-platform.js';
+import { buildContexts, refusingRulesFor } from '../check/evaluated-platform.js';
 import { loadInputs } from '../check/inputs.js';
 import { loadAwsRules, runAwsRules } from '../validate/aws-rules.js';
 import { formatFinding } from '../validate/findings.js';
@@ -165,6 +165,10 @@ async function deployabilityChecks(spec: StackSetSpec, instances: readonly Desir
   for (const set of sets.values()) {
     // One set per run, named by its environment as the checks expect (dev, staging, prod).
     const parameterSets = [{ name: set.values.Environment ?? 'instance', file: spec.file, values: set.values }];
+    // CloudFormation refuses the stack outright when a template Rule's assertion fails.
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/rules-section-structure.html
+    const root = templates.get('root.yaml');
+    for (const refused of root ? refusingRulesFor(root, set.values) : []) problems.push(`${set.where} (and every instance with its parameters): root.yaml: Rules.${refused.id}: ${refused.description} (CloudFormation refuses the stack)`);
     const findings = runAwsRules(loaded, { dir: GENERATED_TEMPLATES, templates, parameterSets, contexts: () => buildContexts({ ...inputs, parameterSets }) });
     for (const f of findings.filter((x) => x.severity === 'error')) problems.push(`${set.where} (and every instance with its parameters): ${formatFinding(f)}`);
   }
