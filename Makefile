@@ -19,7 +19,7 @@ EMULATOR_PORT ?= 5000
 export TARGET EMULATOR_HOST EMULATOR_PORT
 
 .PHONY: help all install types generate typecheck build validate lint check diff package deploy destroy refactor \
-        local-up local-down stackset stackset-plan stackset-drift stackset-stop test bench clean actionlint lint-workflows
+        local-up local-down stackset stackset-plan stackset-drift stackset-stop test bench clean actionlint lint-workflows format
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -115,6 +115,14 @@ $(ACTIONLINT):
 
 lint-workflows: $(ACTIONLINT) ## Lint .github/workflows with actionlint
 	$(ACTIONLINT) -no-color
+
+lint: node_modules/.installed ## ESLint (typescript-eslint), prettier --check, knip (dead exports and files)
+	$(NODE_BIN)/eslint .
+	$(NODE_BIN)/prettier --check --log-level warn "**/*.{ts,mjs,js,json}"
+	$(NODE_BIN)/knip
+
+format: node_modules/.installed ## prettier --write over the TypeScript, JavaScript and JSON sources
+	$(NODE_BIN)/prettier --write --log-level warn "**/*.{ts,mjs,js,json}"
 
 clean: ## Remove build output and the local emulator state
 	rm -rf build .local

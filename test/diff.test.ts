@@ -169,7 +169,7 @@ test('an ingress rule from a parameter whose default is 0.0.0.0/0 counts as open
   after.Parameters!.IngressCidr = { Type: 'String', Default: '0.0.0.0/0' };
   after.Resources!.WorldToNlbIngress!.Properties!.CidrIp = { Ref: 'IngressCidr' };
   const { output } = compare({ 'network.yaml': load('sg-open-world', 'before', 'network.yaml') }, { 'network.yaml': after });
-  assert.match(output, /!!!   \+ In  TCP 443 from \$\{IngressCidr\} \(parameter IngressCidr, default 0\.0\.0\.0\/0\) to \$\{NlbSecurityGroup\.GroupId\}/);
+  assert.match(output, /!!! {3}\+ In {2}TCP 443 from \$\{IngressCidr\} \(parameter IngressCidr, default 0\.0\.0\.0\/0\) to \$\{NlbSecurityGroup\.GroupId\}/);
 
   after.Parameters!.IngressCidr!.Default = '10.0.0.0/16';
   const narrow = compare({ 'network.yaml': load('sg-open-world', 'before', 'network.yaml') }, { 'network.yaml': after }).output;

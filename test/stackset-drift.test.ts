@@ -74,7 +74,7 @@ describe('stack set drift of every layer, from recorded AWS responses', () => {
     const lines = formatDrift('payment-stackset-test', await detectDrift(spec, ctx, wait));
     assert.equal(lines[0], 'stack set payment-stackset-test: DRIFTED (instance stacks only) — 1 drifted, 5 in sync, 0 in progress, 0 failed of 6 instances');
     assert.match(lines[1], /^account\s+region\s+layer\s+drift$/);
-    assert.match(lines.find((l) => /^111111111111\s+eu-west-1\s+NetworkStack/.test(l))!, /DRIFTED  1 resource$/);
+    assert.match(lines.find((l) => /^111111111111\s+eu-west-1\s+NetworkStack/.test(l))!, /DRIFTED {2}1 resource$/);
     assert.match(lines.find((l) => /^111111111111\s+eu-west-1\s+\(root\)/.test(l))!, /IN_SYNC$/);
     const tail = lines.slice(lines.indexOf('111111111111 eu-west-1 NetworkStack: 1 drifted resource'));
     assert.deepEqual(tail.slice(0, 3), [

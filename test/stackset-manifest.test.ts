@@ -40,7 +40,7 @@ after(async () => {
 });
 
 /** Runs `stackset.ts <command> --manifest <text written to a file>`; returns exit code, stderr and the requests it made. */
-async function runWith(t: { mock: { method: Function } }, text: string, command = 'apply') {
+async function runWith(t: { mock: { method: (...args: never[]) => unknown } }, text: string, command = 'apply') {
   const file = join(dir, `m-${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, text);
   const errors: string[] = [];

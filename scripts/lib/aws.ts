@@ -15,7 +15,6 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './paths.js';
@@ -35,7 +34,7 @@ export interface AwsTarget {
 
 export class AwsTargetError extends Error {}
 
-export const DEFAULT_REGION = 'us-east-1';
+const DEFAULT_REGION = 'us-east-1';
 
 /** The AWS CLI of the project's virtualenv (falls back to PATH). */
 export function awsCli(): string {
@@ -73,44 +72,7 @@ export function resolveTarget(environment: NodeJS.ProcessEnv = process.env): Aws
   return { kind: 'aws', region, env };
 }
 
-export class AwsCallError extends Error {
-  constructor(
-    message: string,
-    readonly stderr: string,
-    readonly exitCode: number | null,
-  ) {
-    super(message);
-  }
-}
-
-/** Runs `aws <args> --output json` synchronously and returns the parsed JSON (or null for no output). */
-export function aws<T = any>(target: AwsTarget, args: readonly string[], options: { region?: string } = {}): T {
-  const full = [...args, '--output', 'json', ...(options.region ? ['--region', options.region] : [])];
-  const result = spawnSync(awsCli(), full, { env: target.env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  if (result.error) throw new AwsCallError(`aws ${args.slice(0, 2).join(' ')}: ${result.error.message}`, '', null);
-  if (result.status !== 0) {
-    throw new AwsCallError(`aws ${args.slice(0, 2).join(' ')} failed: ${result.stderr.trim()}`, result.stderr, result.status);
-  }
-  const out = result.stdout.trim();
-  return (out ? JSON.parse(out) : null) as T;
-}
-
-/** Fails early, with a clear message, when TARGET=aws has no usable credentials. */
-export function assertCredentials(target: AwsTarget): { account: string; arn: string } {
-  try {
-    const identity = aws<{ Account: string; Arn: string }>(target, ['sts', 'get-caller-identity']);
-    return { account: identity.Account, arn: identity.Arn };
-  } catch (e) {
-    const hint =
-      target.kind === 'aws'
-        ? 'TARGET=aws needs credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run aws sso login'
-        : `the local emulator does not answer at ${target.endpoint}: run make local-up`;
-    throw new AwsTargetError(`${hint} (${(e as Error).message.split('\n')[0]})`);
-  }
-}
-
 // --- AWS SDK v3 clients ----------------------------------------------------------------------------
-
 
 /**
  * Retries per call. The SDK's adaptive mode adds client-side rate limiting on throttling errors

@@ -132,7 +132,7 @@ export function verifyBundle(dir: string, commit?: string): Verification {
   try {
     manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as BundleManifest;
   } catch (error) {
-    throw new Error(`${manifestPath}: not valid JSON: ${(error as Error).message}`);
+    throw new Error(`${manifestPath}: not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   if (!manifest.provenance?.inputs || !manifest.outputs || !manifest.checked?.templates) throw new Error(`${manifestPath}: provenance, outputs and checked are required`);
   const lines: string[] = [];

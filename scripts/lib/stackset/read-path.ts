@@ -164,7 +164,7 @@ export interface PreviewChange {
 /** Every change of a change set, every page. */
 async function changesOf(cfn: CloudFormationClient, changeSetId: string): Promise<{ status: string; reason?: string; changes: Change[] }> {
   const changes: Change[] = [];
-  let status = '';
+  let status: string;
   let reason: string | undefined;
   let NextToken: string | undefined;
   do {

@@ -227,6 +227,6 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/sc
   only('caught by cfn-lint, missed by ajv', (v) => v.cfnLint && !v.ajv);
   only('missed by both', (v) => !v.ajv && !v.cfnLint);
   const json = process.argv.indexOf('--json');
-  if (json > 0) writeFileSync(process.argv[json + 1], JSON.stringify(verdicts.map(({ mutant: { template, ...m }, ...v }) => ({ ...m, ...v })), null, 1));
+  if (json > 0) writeFileSync(process.argv[json + 1], JSON.stringify(verdicts.map(({ mutant: { template: _template, ...m }, ...v }) => ({ ...m, ...v })), null, 1));
 }
 
