@@ -66,7 +66,7 @@ def patch_rows() -> list[str]:
     rows = []
     for module in compat.installation():
         patch, path = module.PATCH, module.__name__.removeprefix("compat.").replace(".", "/") + ".py"
-        rows.append(f"| `{patch.name}` | `{path}` | {patch.kind} | {patch.gap} | {', '.join(doc_link(url) for url in patch.docs)} |")
+        rows.append(f"| `{patch.name}` | `{path}` | {patch.kind} | {patch.gap} | {', '.join(doc_link(url) for url in compat.documentation(module))} |")
     return rows
 
 

@@ -13,20 +13,23 @@ Four kinds, one sub-package each, so each module's job is obvious from where it 
                  synthetic GetAtt values for attributes moto's models do not answer.
 
 Each module has an ``apply(context)`` and a PATCH record: which moto gap it fills, whether it
-*models* the behaviour (the emulator then does what AWS does) or only *accepts* it, the AWS
-documentation it follows and the moto code it corrects. docs/emulator.md lists them (coverage.py).
+*models* the behaviour (the emulator then does what AWS does) or only *accepts* it, and the moto
+code it corrects. Its docstring cites the AWS documentation of each behaviour (documentation()
+reads the URLs from there; a module without one is refused). docs/emulator.md lists them.
 INSTALLATION below is the one place that says in which order they are applied, and why.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 AWS_DOCS = "https://docs.aws.amazon.com/"
+URL = re.compile(r"https://[^\s)\]]+")
 
 
 @dataclass(frozen=True)
@@ -34,14 +37,19 @@ class Patch:
     name: str
     gap: str
     kind: str  # "models" or "accepts"
-    docs: tuple[str, ...]  # the AWS documentation the behaviour follows
     corrects: str  # the moto code it corrects or completes (module.Class.method), or what moto lacks
 
     def __post_init__(self) -> None:
         if self.kind not in ("models", "accepts"):
             raise ValueError(f"patch {self.name}: kind {self.kind!r} is not models or accepts")
-        if not any(url.startswith(AWS_DOCS) for url in self.docs):
-            raise ValueError(f"patch {self.name}: names no AWS documentation page ({AWS_DOCS}...) for the behaviour it follows")
+
+
+def documentation(module: ModuleType) -> list[str]:
+    """The pages a patch module's docstring cites, in order; it must cite the AWS documentation."""
+    urls = list(dict.fromkeys(url.rstrip(".,;:") for url in URL.findall(module.__doc__ or "") if "<" not in url))
+    if not any(url.startswith(AWS_DOCS) for url in urls):
+        raise ValueError(f"{module.__name__}: its docstring cites no AWS documentation page ({AWS_DOCS}...) for the behaviour it follows")
+    return urls
 
 
 @dataclass(frozen=True)
@@ -83,7 +91,6 @@ def installation() -> list[ModuleType]:
         resource_events,
         stack_policy,
         termination_protection,
-        unknown_types,
         updates,
     )
     from .fixes import deletions, elbv2_load_balancer, intrinsics, kms_key, policy_conditions, rds_instance, template_url
@@ -106,7 +113,7 @@ def installation() -> list[ModuleType]:
         *(intrinsics, template_url, policy_conditions, kms_key, rds_instance, elbv2_load_balancer, deletions),
         # Importing a model registers it: moto lists CloudFormationModel.__subclasses__().
         *(security_group_egress, secrets_manager_secret, s3_bucket_policy, cloudwatch_alarm, sns_subscription, sns_topic_policy, logs_metric_filter),
-        *(unknown_types, nested_stacks, resource_events, updates, stack_policy, lifecycle, change_sets, nested_change_sets, termination_protection),
+        *(nested_stacks, resource_events, updates, stack_policy, lifecycle, change_sets, nested_change_sets, termination_protection),
         *(operations, instances, stackset_updates, managed_execution),
         # Order matters here, and only here: accepted/ looks at what the patches above left.
         # placeholders models every listed type that no model claims, so it comes after every
@@ -132,6 +139,7 @@ def apply_all(context: Context) -> list[Patch]:
         return list(APPLIED)
     CONTEXT = context
     for module in installation():
+        documentation(module)
         module.apply(context)
         APPLIED.append(module.PATCH)
     # moto caches its type -> model map on first use; new models must be seen.

@@ -26,10 +26,6 @@ PATCH = Patch(
     name="modelled-attributes",
     gap="GetAtt of a specification attribute that moto's model does not implement",
     kind="accepts",
-    docs=(
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-getatt.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html",
-    ),
     corrects="get_cfn_attribute / has_cfn_attr of moto's models (moto.core.common_models.CloudFormationModel subclasses) for the attributes they do not answer",
 )
 

@@ -30,10 +30,6 @@ PATCH = Patch(
     name="placeholders",
     gap="about half the platform's types have no CloudFormation model in moto (skipped, or the create fails on GetAtt)",
     kind="accepts",
-    docs=(
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html",
-    ),
     corrects="moto.cloudformation.parsing.resource_class_from_type finds no model (the resource is skipped, Ref null) for these types",
 )
 

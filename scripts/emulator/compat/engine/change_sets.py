@@ -41,11 +41,6 @@ PATCH = Patch(
     name="change-sets",
     gap="change sets execute synchronously, leave the stack without outputs, miss parameter changes and no-op detection",
     kind="models",
-    docs=(
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-changesets.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ResourceChange.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ExecuteChangeSet.html",
-    ),
     corrects="moto.cloudformation.models.CloudFormationBackend.create_change_set / execute_change_set, ChangeSet.diff, CloudFormationResponse._validate_different_update",
 )
 
@@ -130,14 +125,9 @@ def create_change_set(
                 if stack.status != "REVIEW_IN_PROGRESS":
                     raise AlreadyExistsException(f"Stack [{stack_name}] already exists")
                 del self.stacks[stack.stack_id]
-        # What CloudFormation checks before it accepts the change set: the template parses,
-        # every parameter without a default has a value, every resource type is known.
-        probe = ResourceMap("probe", stack_name, parameters, {}, self.region_name, self.account_id, Stack.parse_template(template), self.exports)
-        probe.load()
-        for spec in (probe._template.get("Resources") or {}).values():
-            from moto.cloudformation.parsing import resource_class_from_type
-
-            resource_class_from_type(spec["Type"])
+        # What CloudFormation checks before it accepts the change set: the template parses and
+        # every parameter without a default has a value.
+        ResourceMap("probe", stack_name, parameters, {}, self.region_name, self.account_id, Stack.parse_template(template), self.exports).load()
     moto = original(CloudFormationBackend, "create_change_set")
     change_set_id, stack_id = moto(self, stack_name, change_set_name, template, parameters, description, change_set_type, notification_arns, tags, role_arn)
     change_set = self.change_sets[change_set_id]

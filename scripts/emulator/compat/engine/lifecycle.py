@@ -37,12 +37,6 @@ PATCH = Patch(
     name="lifecycle",
     gap="no rollback; failures escape as API errors; outputs/exports computed lazily by creating resources on describe",
     kind="models",
-    docs=(
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/view-stack-events.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-failure-options.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html",
-    ),
     corrects="moto.cloudformation.models.Stack (create_resources, update, delete, outputs, exports, stack_resources), CloudFormationBackend.create_stack / delete_stack",
 )
 

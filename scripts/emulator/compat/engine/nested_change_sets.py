@@ -43,12 +43,6 @@ PATCH = Patch(
     name="nested-change-sets",
     gap="IncludeNestedStacks is ignored (no nested change sets); PolicyAction is empty",
     kind="models",
-    docs=(
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/change-sets-for-nested-stacks.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ResourceChange.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeChangeSet.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html",
-    ),
     corrects="moto.cloudformation.responses.CloudFormationResponse.create_change_set (IncludeNestedStacks ignored), "
     "CloudFormationBackend.execute_change_set / delete_change_set, Change (no PolicyAction)",
 )

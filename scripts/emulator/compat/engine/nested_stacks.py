@@ -32,10 +32,6 @@ PATCH = Patch(
     name="nested-stacks",
     gap="GetAtt Child.Outputs.X fails; nested stack updates delete and re-create the child; Ref is the name",
     kind="models",
-    docs=(
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-nested-stacks.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-stack.html",
-    ),
     corrects="moto.cloudformation.models.Stack as a resource (get_cfn_attribute missing, physical_resource_id, create/update_from_cloudformation_json)",
 )
 

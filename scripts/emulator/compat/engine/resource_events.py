@@ -29,10 +29,6 @@ PATCH = Patch(
     name="resource-events",
     gap="no per-resource stack events; a failing resource surfaces as an API error, not as CREATE_FAILED",
     kind="models",
-    docs=(
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/view-stack-events.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackEvent.html",
-    ),
     corrects="moto.cloudformation.parsing.parse_and_create_resource, moto.cloudformation.parsing.ResourceMap._delete_resource",
 )
 

@@ -23,7 +23,6 @@ PATCH = Patch(
     name="stack-policy",
     gap="stack policies are stored but never enforced",
     kind="models",
-    docs=("https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/protect-stack-resources.html",),
     corrects="moto.cloudformation.parsing.ResourceMap.update (never reads Stack.policy)",
 )
 

@@ -23,10 +23,6 @@ PATCH = Patch(
     name="termination-protection",
     gap="UpdateTerminationProtection is not implemented; a protected stack can be deleted",
     kind="models",
-    docs=(
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-protect-stacks.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateTerminationProtection.html",
-    ),
     corrects="moto.cloudformation.responses.CloudFormationResponse (no update_termination_protection), CloudFormationBackend.delete_stack",
 )
 

@@ -36,10 +36,6 @@ PATCH = Patch(
     name="updates",
     gap="updates miss indirect changes and conditions; a model without update support is replaced by None",
     kind="models",
-    docs=(
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/view-stack-events.html",
-    ),
     corrects="moto.cloudformation.parsing.ResourceMap.update, ResourceMap.build_resource_diff, parse_and_update_resource",
 )
 

@@ -29,11 +29,6 @@ PATCH = Patch(
     name="deletions",
     gap="many models have no delete: EC2 network ones (so a VPC stack cannot be deleted), ECS, ELBv2 listeners and target groups, API Gateway",
     kind="models",
-    docs=(
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html",
-        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteCluster.html",
-        "https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-test-contract.html",
-    ),
     corrects="moto.cloudformation.parsing.ResourceMap._delete_resource for models without a delete (EC2 network types, ECS, ELBv2 listeners and target groups, API Gateway)",
 )
 

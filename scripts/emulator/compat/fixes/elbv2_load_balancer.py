@@ -20,7 +20,6 @@ PATCH = Patch(
     name="elbv2-load-balancer",
     gap="AWS::ElasticLoadBalancingV2::LoadBalancer ignores Type (an NLB becomes an ALB), attributes and tags",
     kind="models",
-    docs=("https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-loadbalancer.html",),
     corrects="moto.elbv2.models.FakeLoadBalancer (create_from_cloudformation_json, get_cfn_attribute)",
 )
 

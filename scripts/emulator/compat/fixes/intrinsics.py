@@ -27,11 +27,6 @@ PATCH = Patch(
     name="intrinsics",
     gap="Fn::Cidr is not implemented; Fn::GetAZs ignores its argument and the stack's region; !GetAtt A.Outputs.B is split into three parts",
     kind="models",
-    docs=(
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-cidr.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-getavailabilityzones.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-getatt.html",
-    ),
     corrects="moto.cloudformation.parsing.clean_json, moto.cloudformation.utils.yaml_tag_constructor",
 )
 

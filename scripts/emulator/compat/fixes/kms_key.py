@@ -20,7 +20,6 @@ PATCH = Patch(
     name="kms-key",
     gap="AWS::KMS::Key Tags in CloudFormation's {Key, Value} shape fail with KeyError 'TagKey'; its KeyPolicy is stored as a mapping, so the KMS API fails on the key",
     kind="models",
-    docs=("https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html",),
     corrects="moto.kms.models.Key.create_from_cloudformation_json",
 )
 

@@ -25,10 +25,6 @@ PATCH = Patch(
     name="policy-conditions",
     gap="a policy condition moto cannot evaluate counts as true and a false one as an explicit deny (TLS-only bucket policies deny everything)",
     kind="models",
-    docs=(
-        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html",
-        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html",
-    ),
     corrects="moto.iam.access_control.IAMPolicyStatement.is_action_permitted",
 )
 

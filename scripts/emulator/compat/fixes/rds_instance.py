@@ -1,5 +1,6 @@
-"""AWS::RDS::DBInstance: moto's CloudFormation model (``moto.rds.models.DBInstance``
-create_from_cloudformation_json, get_cfn_attribute) passes only some properties to its RDS backend: ManageMasterUserPassword is dropped (so no master user secret and GetAtt
+"""AWS::RDS::DBInstance (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html):
+moto's CloudFormation model (``moto.rds.models.DBInstance`` create_from_cloudformation_json,
+get_cfn_attribute) passes only some properties to its RDS backend: ManageMasterUserPassword is dropped (so no master user secret and GetAtt
 MasterUserSecret.SecretArn fails), as are DeletionProtection, EnableIAMDatabaseAuthentication,
 EnableCloudwatchLogsExports and the monitoring settings; it answers GetAtt only for Endpoint.*.
 Models them with moto's own RDS objects: the managed master secret is created in moto's Secrets
@@ -28,11 +29,6 @@ PATCH = Patch(
     name="rds-instance",
     gap="AWS::RDS::DBInstance drops ManageMasterUserPassword, DeletionProtection, IAM auth, log exports, monitoring; GetAtt only Endpoint.*",
     kind="models",
-    docs=(
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html",
-        "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBInstance.html",
-        "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html",
-    ),
     corrects="moto.rds.models.DBInstance (create_from_cloudformation_json, get_cfn_attribute, has_cfn_attr; no update_from_cloudformation_json)",
 )
 

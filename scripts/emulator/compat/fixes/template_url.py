@@ -23,10 +23,6 @@ PATCH = Patch(
     name="template-url",
     gap="the emulator's own endpoint-style S3 URL is not resolved as a TemplateURL",
     kind="models",
-    docs=(
-        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html#path-style-access",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-stack.html#cfn-cloudformation-stack-templateurl",
-    ),
     corrects="moto.cloudformation.utils.get_stack_from_s3_url",
 )
 

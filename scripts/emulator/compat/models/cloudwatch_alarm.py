@@ -20,7 +20,6 @@ PATCH = Patch(
     name="cloudwatch-alarm",
     gap="AWS::CloudWatch::Alarm has no CloudFormation model",
     kind="models",
-    docs=("https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-alarm.html",),
     corrects="moto has no model for the type (moto.cloudwatch.models.CloudWatchBackend has the service)",
 )
 

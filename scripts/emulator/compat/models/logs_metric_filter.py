@@ -18,10 +18,6 @@ PATCH = Patch(
     name="logs-metric-filter",
     gap="AWS::Logs::MetricFilter has no CloudFormation model",
     kind="models",
-    docs=(
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-metricfilter.html",
-        "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_MetricTransformation.html",
-    ),
     corrects="moto has no model for the type (moto.logs.models.LogsBackend has the service)",
 )
 

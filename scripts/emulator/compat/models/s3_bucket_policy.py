@@ -19,7 +19,6 @@ PATCH = Patch(
     name="s3-bucket-policy",
     gap="AWS::S3::BucketPolicy has no CloudFormation model",
     kind="models",
-    docs=("https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucketpolicy.html",),
     corrects="moto has no model for the type (moto.s3.models.S3Backend has the service)",
 )
 

@@ -23,10 +23,6 @@ PATCH = Patch(
     name="secrets-manager-secret",
     gap="AWS::SecretsManager::Secret has no CloudFormation model",
     kind="models",
-    docs=(
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-secretsmanager-secret.html",
-        "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteSecret.html",
-    ),
     corrects="moto has no model for the type (moto.secretsmanager.models.SecretsManagerBackend has the service)",
 )
 

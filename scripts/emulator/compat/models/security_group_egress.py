@@ -18,7 +18,6 @@ PATCH = Patch(
     name="security-group-egress",
     gap="AWS::EC2::SecurityGroupEgress has no CloudFormation model",
     kind="models",
-    docs=("https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-securitygroupegress.html",),
     corrects="moto has no model for the type (moto.ec2.models.SecurityGroupBackend.authorize_security_group_egress has the API)",
 )
 

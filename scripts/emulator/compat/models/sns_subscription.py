@@ -18,7 +18,6 @@ PATCH = Patch(
     name="sns-subscription",
     gap="AWS::SNS::Subscription has no CloudFormation model",
     kind="models",
-    docs=("https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-subscription.html",),
     corrects="moto has no model for the type (moto.sns.models.SNSBackend has the service)",
 )
 

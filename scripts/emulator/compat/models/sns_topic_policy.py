@@ -20,7 +20,6 @@ PATCH = Patch(
     name="sns-topic-policy",
     gap="AWS::SNS::TopicPolicy has no CloudFormation model",
     kind="models",
-    docs=("https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-topicpolicy.html",),
     corrects="moto has no model for the type (moto.sns.models.SNSBackend has the service)",
 )
 

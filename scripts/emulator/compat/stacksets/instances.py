@@ -53,14 +53,6 @@ PATCH = Patch(
     "an instance's overrides replace the stack set's parameters instead of being laid over them; RetainStacks is ignored; "
     "StackId is random; an unknown instance is HTTP 500",
     kind="models",
-    docs=(
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stackinstances-override.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateStackInstances.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeleteStackInstances.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackInstance.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackInstance.html",
-    ),
     corrects="moto.cloudformation.models.StackInstance (__init__, to_dict), StackInstances.update, CloudFormationBackend.describe_stack_instance",
 )
 

@@ -29,11 +29,6 @@ PATCH = Patch(
     name="stackset-managed-execution",
     gap="ManagedExecution is not stored; any number of operations run on a stack set at once",
     kind="models",
-    docs=(
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ManagedExecution.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackInstances.html",
-        "https://github.com/aws-cloudformation/rain/issues/748",
-    ),
     corrects="moto.cloudformation.models.CloudFormationBackend.create_stack_set, StackSet.managed_execution / update",
 )
 

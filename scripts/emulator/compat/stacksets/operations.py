@@ -64,16 +64,6 @@ PATCH = Patch(
     name="stackset-operations",
     gap="stack set operations run inside the API call and always SUCCEED; instances are CURRENT even when their stack rolled back; OperationPreferences ignored",
     kind="models",
-    docs=(
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackSetOperation.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackSetOperationPreferences.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackSetOperationResultSummary.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackInstanceComprehensiveStatus.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StopStackSetOperation.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackInstances.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackSetOperation.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeploymentTargets.html",
-    ),
     corrects="moto.cloudformation.models.StackSet (create_stack_instances, delete_stack_instances, get_operation, update_operation), "
     "CloudFormationResponse (delete_stack_instances, list_stack_set_operation_results), StackSetOperationDTO",
 )

@@ -31,10 +31,6 @@ PATCH = Patch(
     name="stackset-updates",
     gap="update-stack-set and update-stack-instances do not update the instance stacks",
     kind="models",
-    docs=(
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateStackSet.html",
-        "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateStackInstances.html",
-    ),
     corrects="moto.cloudformation.models.StackSet.update / update_instances",
 )
 
