@@ -106,18 +106,8 @@ def diff(self: ChangeSet) -> list[Change]:
     return changes
 
 
-def create_change_set(
-    self: CloudFormationBackend,
-    stack_name: str,
-    change_set_name: str,
-    template: str,
-    parameters: dict[str, Any],
-    description: str,
-    change_set_type: str,
-    notification_arns: list[str] | None = None,
-    tags: dict[str, str] | None = None,
-    role_arn: str | None = None,
-) -> tuple[str, str]:
+def create_change_set(self: CloudFormationBackend, stack_name: str, change_set_name: str, template: str, parameters: dict[str, Any], change_set_type: str, **options: Any) -> tuple[str, str]:
+    """moto's create_change_set (keyword arguments; description, notification_arns, tags, role_arn go to moto's as they are)."""
     parameters = {name: parameter_text(value) for name, value in parameters.items()}
     if change_set_type == "CREATE":
         for stack in list(self.stacks.values()):
@@ -129,7 +119,7 @@ def create_change_set(
         # every parameter without a default has a value.
         ResourceMap("probe", stack_name, parameters, {}, self.region_name, self.account_id, Stack.parse_template(template), self.exports).load()
     moto = original(CloudFormationBackend, "create_change_set")
-    change_set_id, stack_id = moto(self, stack_name, change_set_name, template, parameters, description, change_set_type, notification_arns, tags, role_arn)
+    change_set_id, stack_id = moto(self, stack_name=stack_name, change_set_name=change_set_name, template=template, parameters=parameters, change_set_type=change_set_type, **options)
     change_set = self.change_sets[change_set_id]
     if change_set_type == "UPDATE":
         stack = change_set.stack
@@ -183,7 +173,8 @@ def execute_change_set(self: CloudFormationBackend, change_set_name: str, stack_
 
 
 def _validate_different_update(self: Any, incoming_params: Any, stack_body: str, old_stack: Stack) -> None:
-    # A change set without changes is created and FAILED, not refused (only UpdateStack refuses).
+    # A change set without changes is created and FAILED, not refused (only UpdateStack refuses):
+    # `aws cloudformation deploy --no-fail-on-empty-changeset` of an unchanged TemplateBody needs it.
     if self._get_action() == "CreateChangeSet":
         return
     original(responses.CloudFormationResponse, "_validate_different_update")(self, incoming_params, stack_body, old_stack)

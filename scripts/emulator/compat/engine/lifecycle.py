@@ -222,18 +222,9 @@ def delete(self: Stack) -> None:
     add_stack_event(self, "DELETE_COMPLETE")
 
 
-def create_stack(
-    self: CloudFormationBackend,
-    name: str,
-    template: str,
-    parameters: dict[str, Any],
-    notification_arns: list[str] | None = None,
-    tags: dict[str, str] | None = None,
-    role_arn: str | None = None,
-    enable_termination_protection: bool | None = False,
-    timeout_in_mins: int | None = None,
-    stack_policy_body: str | None = None,
-) -> Stack:
+def create_stack(self: CloudFormationBackend, name: str, template: str, parameters: dict[str, Any], **options: Any) -> Stack:
+    """moto's create_stack (its keyword options: notification_arns, tags, role_arn,
+    enable_termination_protection, timeout_in_mins, stack_policy_body go to the Stack as they are)."""
     if name in [stack.name for stack in self.stacks.values()]:
         raise AlreadyExistsException(f"Stack [{name}] already exists")
     stack = Stack(
@@ -243,13 +234,8 @@ def create_stack(
         parameters=parameters,
         account_id=self.account_id,
         region_name=self.region_name,
-        notification_arns=notification_arns,
-        tags=tags,
-        role_arn=role_arn,
         cross_stack_resources=self.exports,
-        enable_termination_protection=enable_termination_protection,
-        timeout_in_mins=timeout_in_mins,
-        stack_policy_body=stack_policy_body,
+        **options,
     )
     self.stacks[stack.stack_id] = stack
     add_stack_event(stack, "CREATE_IN_PROGRESS", "User Initiated")

@@ -100,7 +100,9 @@ def nest(backend: CloudFormationBackend, change_set: ChangeSet, root_id: str, pa
         location, parameters = child_inputs(resolver, new_resources[change.logical_resource_id].get("Properties") or {}, modified - {change.logical_resource_id})
         template = child_template(location, backend.account_id, backend.region_name)
         name = f"{change_set.change_set_name}-{change.logical_resource_id}"[:128]
-        child_id, _ = change_sets.create_change_set(backend, child.name, name, template, parameters, None, "UPDATE", None, child.tags, None)
+        child_id, _ = change_sets.create_change_set(
+            backend, stack_name=child.name, change_set_name=name, template=template, parameters=parameters, change_set_type="UPDATE", description=None, tags=child.tags
+        )
         nested = backend.change_sets[child_id]
         if nested.status == "FAILED":  # unchanged inside: a nested change set with no changes
             nested.status, nested.execution_status, nested.status_reason, nested.changes = "CREATE_COMPLETE", "AVAILABLE", None, []
