@@ -34,6 +34,11 @@ UNCLAIMED: dict[str, list[str]] = {}
 # (type, attribute) pairs answered synthetically so far, unclaimed or claimed but not implemented
 ANSWERED: set[tuple[str, str]] = set()
 
+# The get_cfn_attribute functions installed here (a model whose GetAtt is one of them is wrapped),
+# and each wrapped model's has_cfn_attr / get_cfn_attribute before it was.
+WRAPPERS: set[Any] = set()
+BEFORE: dict[Any, tuple[Any, Any]] = {}
+
 NOT_ANSWERED = (NotImplementedError, UnformattedGetAttTemplateException, AttributeError, KeyError)
 
 
@@ -85,15 +90,18 @@ def apply(context: Context) -> None:
     models = get_model_map()
     for resource_type, info in context.types.items():
         model = models.get(resource_type)
-        if model is None or resource_type == "AWS::CloudFormation::Stack" or getattr(model, "info", None) is not None or resource_type in UNCLAIMED:
-            continue  # placeholders and nested stacks answer for themselves; a model is wrapped once
-        UNCLAIMED[resource_type] = [a for a in info["attributes"] if not native_attribute(model, a)]
+        if model is None or resource_type == "AWS::CloudFormation::Stack" or getattr(model, "info", None) is not None:
+            continue  # placeholders and nested stacks answer for themselves
+        if getattr(model, "get_cfn_attribute", None) in WRAPPERS:
+            continue  # wrapped already, and no fix has replaced the wrapper since
+        if resource_type not in UNCLAIMED:  # judged on moto's (and the fixes') own answers, once
+            UNCLAIMED[resource_type] = [a for a in info["attributes"] if not native_attribute(model, a)]
         wrap(model, resource_type, set(info["attributes"]), set(UNCLAIMED[resource_type]))
 
 
 def wrap(model: Any, resource_type: str, specified: set[str], unclaimed: set[str]) -> None:
-    original_has = model.has_cfn_attr.__func__
-    original_get = getattr(model, "get_cfn_attribute", None)
+    # What the model answered before the first wrap (moto's, or a fix's): a second application wraps that again.
+    original_has, original_get = BEFORE.setdefault(model, (model.has_cfn_attr.__func__, getattr(model, "get_cfn_attribute", None)))
 
     def synthetic(resource: Any, attribute: str) -> Any:
         if (resource_type, attribute) not in ANSWERED:
@@ -117,5 +125,6 @@ def wrap(model: Any, resource_type: str, specified: set[str], unclaimed: set[str
                 return synthetic(self, attribute)
             raise
 
+    WRAPPERS.add(get_cfn_attribute)
     replace(model, "has_cfn_attr", classmethod(has_cfn_attr))
     replace(model, "get_cfn_attribute", get_cfn_attribute)
