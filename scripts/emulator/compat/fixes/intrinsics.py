@@ -5,7 +5,8 @@
   (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-cidr.html);
 - Fn::GetAZs: moto's ``clean_json`` ignores an argument that is itself an intrinsic, maps '' to
   us-east-1 whatever the stack's region, and returns a fixed a-d list; here '' is the stack's
-  region and the zones are those moto's EC2 knows there (the ones its subnets accept)
+  region and the zones are those moto's EC2 knows there (the ones its subnets accept; moto's list
+  dates from https://github.com/getmoto/moto/pull/1425)
   (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-getavailabilityzones.html);
 - ``!GetAtt Stack.Outputs.Name``: moto's ``moto.cloudformation.utils.yaml_tag_constructor`` splits
   the short form at every dot; CloudFormation splits at the first only (resource, then attribute

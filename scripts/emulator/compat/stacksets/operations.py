@@ -3,7 +3,9 @@ create_stack_instances / delete_stack_instances / get_operation / update_operati
 ``CloudFormationResponse.list_stack_set_operation_results``, ``StackSetOperationDTO``) runs every
 stack set operation inside the API call (it creates or deletes the instance stacks there and
 then), reports every operation SUCCEEDED with EndTimestamp = creation + 2 minutes and every
-instance CURRENT / SUCCEEDED whatever became of its stack, and reads no OperationPreferences.
+instance CURRENT / SUCCEEDED whatever became of its stack, and reads no OperationPreferences
+(moto's operations date from https://github.com/getmoto/moto/pull/5731, for
+https://github.com/getmoto/moto/issues/3425: real OperationIds and stacks, made inside the call).
 
 Models (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackSetOperation.html,
 https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackSetOperationPreferences.html,
