@@ -23,7 +23,7 @@ from moto.cloudformation import parsing
 from moto.cloudformation.parsing import get_model_map
 
 from .. import Context, Patch
-from ..patching import original
+from ..patching import moto_backend, original
 
 PATCH = Patch(
     name="deletions",
@@ -33,22 +33,16 @@ PATCH = Patch(
 )
 
 
-def _ec2(account_id: str, region_name: str) -> Any:
-    from moto.ec2.models import ec2_backends
-
-    return ec2_backends[account_id][region_name]
-
-
 def delete_route_table(resource: Any, account_id: str, region_name: str) -> None:
-    _ec2(account_id, region_name).delete_route_table(resource.id)
+    moto_backend("ec2", account_id, region_name).delete_route_table(resource.id)
 
 
 def delete_route(resource: Any, account_id: str, region_name: str) -> None:
-    _ec2(account_id, region_name).delete_route(resource.route_table.id, resource.destination_cidr_block)
+    moto_backend("ec2", account_id, region_name).delete_route(resource.route_table.id, resource.destination_cidr_block)
 
 
 def delete_subnet_route_table_association(resource: Any, account_id: str, region_name: str) -> None:
-    backend = _ec2(account_id, region_name)
+    backend = moto_backend("ec2", account_id, region_name)
     table = backend.get_route_table(resource.route_table_id)
     for association_id, subnet_id in list(table._associations.items()):
         if subnet_id == resource.subnet_id:
@@ -56,40 +50,40 @@ def delete_subnet_route_table_association(resource: Any, account_id: str, region
 
 
 def delete_internet_gateway(resource: Any, account_id: str, region_name: str) -> None:
-    backend = _ec2(account_id, region_name)
+    backend = moto_backend("ec2", account_id, region_name)
     if resource.vpc is not None:
         backend.detach_internet_gateway(resource.id, resource.vpc.id)
     backend.delete_internet_gateway(resource.id)
 
 
 def delete_gateway_attachment(resource: Any, account_id: str, region_name: str) -> None:
-    backend = _ec2(account_id, region_name)
+    backend = moto_backend("ec2", account_id, region_name)
     if resource.gateway_id in backend.internet_gateways:
         backend.detach_internet_gateway(resource.gateway_id, resource.vpc_id)
 
 
 def delete_nat_gateway(resource: Any, account_id: str, region_name: str) -> None:
-    backend = _ec2(account_id, region_name)
+    backend = moto_backend("ec2", account_id, region_name)
     backend.delete_nat_gateway(resource.id)
     backend.nat_gateways.pop(resource.id, None)  # AWS keeps it "deleted" for an hour; moto forever
 
 
 def delete_eip(resource: Any, account_id: str, region_name: str) -> None:
-    _ec2(account_id, region_name).release_address(allocation_id=resource.allocation_id)
+    moto_backend("ec2", account_id, region_name).release_address(allocation_id=resource.allocation_id)
 
 
 def delete_vpc_endpoint(resource: Any, account_id: str, region_name: str) -> None:
-    _ec2(account_id, region_name).delete_vpc_endpoints([resource.id])
+    moto_backend("ec2", account_id, region_name).delete_vpc_endpoints([resource.id])
 
 
 def delete_flow_log(resource: Any, account_id: str, region_name: str) -> None:
-    _ec2(account_id, region_name).delete_flow_logs([resource.id])
+    moto_backend("ec2", account_id, region_name).delete_flow_logs([resource.id])
 
 
 def delete_security_group_ingress(resource: Any, account_id: str, region_name: str) -> None:
     properties = resource.properties
     source = properties.get("SourceSecurityGroupId")
-    _ec2(account_id, region_name).revoke_security_group_ingress(
+    moto_backend("ec2", account_id, region_name).revoke_security_group_ingress(
         group_name_or_id=resource.security_group.id,
         ip_protocol=str(properties.get("IpProtocol")),
         from_port=properties.get("FromPort"),
@@ -99,55 +93,37 @@ def delete_security_group_ingress(resource: Any, account_id: str, region_name: s
     )
 
 
-def _ecs(account_id: str, region_name: str) -> Any:
-    from moto.ecs.models import ecs_backends
-
-    return ecs_backends[account_id][region_name]
-
-
-def _elbv2(account_id: str, region_name: str) -> Any:
-    from moto.elbv2.models import elbv2_backends
-
-    return elbv2_backends[account_id][region_name]
-
-
-def _apigateway(account_id: str, region_name: str) -> Any:
-    from moto.apigateway.models import apigateway_backends
-
-    return apigateway_backends[account_id][region_name]
-
-
 def delete_ecs_service(resource: Any, account_id: str, region_name: str) -> None:
-    _ecs(account_id, region_name).delete_service(resource.cluster_name, resource.name, force=True)
+    moto_backend("ecs", account_id, region_name).delete_service(resource.cluster_name, resource.name, force=True)
 
 
 def delete_ecs_cluster(resource: Any, account_id: str, region_name: str) -> None:
-    _ecs(account_id, region_name).delete_cluster(resource.name)
+    moto_backend("ecs", account_id, region_name).delete_cluster(resource.name)
 
 
 def delete_task_definition(resource: Any, account_id: str, region_name: str) -> None:
-    _ecs(account_id, region_name).deregister_task_definition(resource.arn)
+    moto_backend("ecs", account_id, region_name).deregister_task_definition(resource.arn)
 
 
 def delete_listener(resource: Any, account_id: str, region_name: str) -> None:
-    _elbv2(account_id, region_name).delete_listener(resource.arn)
+    moto_backend("elbv2", account_id, region_name).delete_listener(resource.arn)
 
 
 def delete_target_group(resource: Any, account_id: str, region_name: str) -> None:
-    _elbv2(account_id, region_name).delete_target_group(resource.arn)
+    moto_backend("elbv2", account_id, region_name).delete_target_group(resource.arn)
 
 
 def delete_rest_api(resource: Any, account_id: str, region_name: str) -> None:
-    _apigateway(account_id, region_name).delete_rest_api(resource.id)
+    moto_backend("apigateway", account_id, region_name).delete_rest_api(resource.id)
 
 
 def delete_api_resource(resource: Any, account_id: str, region_name: str) -> None:
-    _apigateway(account_id, region_name).delete_resource(resource.api_id, resource.id)
+    moto_backend("apigateway", account_id, region_name).delete_resource(resource.api_id, resource.id)
 
 
 def delete_api_method(resource: Any, account_id: str, region_name: str) -> None:
     # moto's Method does not know its resource: find it there.
-    for api in _apigateway(account_id, region_name).apis.values():
+    for api in moto_backend("apigateway", account_id, region_name).apis.values():
         for api_resource in api.resources.values():
             for verb, method in list(api_resource.resource_methods.items()):
                 if method is resource:
@@ -156,7 +132,7 @@ def delete_api_method(resource: Any, account_id: str, region_name: str) -> None:
 
 def delete_api_deployment(resource: Any, account_id: str, region_name: str) -> None:
     # moto's Deployment does not know its REST API: find it there.
-    for api in _apigateway(account_id, region_name).apis.values():
+    for api in moto_backend("apigateway", account_id, region_name).apis.values():
         for deployment_id, deployment in list(api.deployments.items()):
             if deployment is resource:
                 api.deployments.pop(deployment_id)

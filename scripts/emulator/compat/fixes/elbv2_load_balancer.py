@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.elbv2.models import FakeLoadBalancer, elbv2_backends
+from moto.elbv2.models import FakeLoadBalancer
 
 from .. import Context, Patch
-from ..patching import original, replace
+from ..patching import moto_backend, original, replace
 
 PATCH = Patch(
     name="elbv2-load-balancer",
@@ -26,7 +26,7 @@ PATCH = Patch(
 
 def create_from_cloudformation_json(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> FakeLoadBalancer:
     properties = cloudformation_json.get("Properties") or {}
-    backend = elbv2_backends[account_id][region_name]
+    backend = moto_backend("elbv2", account_id, region_name)
     load_balancer = backend.create_load_balancer(
         resource_name,
         properties.get("SecurityGroups") or [],

@@ -22,7 +22,7 @@ from moto.cloudformation import models, parsing, responses, utils
 from moto.cloudformation.exceptions import ValidationError
 
 from .. import Context, Patch
-from ..patching import original, replace
+from ..patching import moto_backend, original, replace
 
 PATCH = Patch(
     name="intrinsics",
@@ -50,9 +50,7 @@ def cidr_blocks(ip_block: str, count: Any, cidr_bits: Any) -> list[str]:
 
 def availability_zones(account_id: str, region: str) -> list[str]:
     """Fn::GetAZs: the zones moto's EC2 knows for the region (the ones its subnets accept)."""
-    from moto.ec2.models import ec2_backends
-
-    return [zone.name for zone in ec2_backends[account_id][region].describe_availability_zones()]
+    return [zone.name for zone in moto_backend("ec2", account_id, region).describe_availability_zones()]
 
 
 def yaml_tag_constructor(loader: Any, tag: Any, node: Any) -> Any:

@@ -17,7 +17,7 @@ from moto.cloudformation import models, responses, utils
 from moto.cloudformation.exceptions import ValidationError
 
 from .. import Context, Patch, current_context
-from ..patching import original, replace
+from ..patching import moto_backend, original, replace
 
 PATCH = Patch(
     name="template-url",
@@ -39,12 +39,10 @@ def bucket_and_key(url: str, own_hosts: frozenset[str]) -> tuple[str, str] | Non
 
 
 def get_stack_from_s3_url(template_url: str, account_id: str, partition: str) -> str:
-    from moto.s3.models import s3_backends
-
     try:
         located = bucket_and_key(template_url, current_context().own_hosts)
         if located:
-            key = s3_backends[account_id][partition].get_object(*located)
+            key = moto_backend("s3", account_id, partition).get_object(*located)
             if key is None:
                 raise LookupError(f"no object {located[1]} in bucket {located[0]}")
             return bytes(key.value).decode("utf-8")

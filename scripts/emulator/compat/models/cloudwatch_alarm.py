@@ -13,6 +13,7 @@ from typing import Any
 from moto.core.common_models import CloudFormationModel
 
 from .. import Context, Patch
+from ..patching import moto_backend
 from ..values import truthy
 from .base import BackedModel, registered
 
@@ -24,17 +25,11 @@ PATCH = Patch(
 )
 
 
-def _backend(account_id: str, region_name: str) -> Any:
-    from moto.cloudwatch.models import cloudwatch_backends
-
-    return cloudwatch_backends[account_id][region_name]
-
-
 def put_alarm(name: str, properties: dict[str, Any], account_id: str, region_name: str) -> Any:
     def optional_int(key: str) -> int | None:
         return int(properties[key]) if properties.get(key) is not None else None
 
-    return _backend(account_id, region_name).put_metric_alarm(
+    return moto_backend("cloudwatch", account_id, region_name).put_metric_alarm(
         name=name,
         namespace=properties.get("Namespace"),
         metric_name=properties.get("MetricName"),
@@ -90,7 +85,7 @@ class CloudWatchAlarm(BackedModel, CloudFormationModel):
         return cls(put_alarm(name, properties, account_id, region_name))
 
     def delete(self, account_id: str, region_name: str) -> None:
-        _backend(account_id, region_name).delete_alarms([self.alarm.name])
+        moto_backend("cloudwatch", account_id, region_name).delete_alarms([self.alarm.name])
 
 
 def apply(context: Context) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from moto.core.common_models import CloudFormationModel
 
 from .. import Context, Patch
+from ..patching import moto_backend
 from .base import BackedModel, registered
 
 PATCH = Patch(
@@ -23,12 +24,6 @@ PATCH = Patch(
 
 # CloudFormation's MetricTransformations keys -> the Logs API's (PutMetricFilter, camelCase).
 TRANSFORMATION_KEYS = {"MetricName": "metricName", "MetricNamespace": "metricNamespace", "MetricValue": "metricValue", "DefaultValue": "defaultValue", "Unit": "unit", "Dimensions": "dimensions"}
-
-
-def _backend(account_id: str, region_name: str) -> Any:
-    from moto.logs.models import logs_backends
-
-    return logs_backends[account_id][region_name]
 
 
 def api_transformations(transformations: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -56,7 +51,7 @@ class LogsMetricFilter(BackedModel, CloudFormationModel):
     def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any) -> LogsMetricFilter:
         properties = cloudformation_json["Properties"]
         name = properties.get("FilterName") or resource_name
-        _backend(account_id, region_name).put_metric_filter(name, properties.get("FilterPattern", ""), properties["LogGroupName"], api_transformations(properties["MetricTransformations"]))
+        moto_backend("logs", account_id, region_name).put_metric_filter(name, properties.get("FilterPattern", ""), properties["LogGroupName"], api_transformations(properties["MetricTransformations"]))
         return cls(name, properties["LogGroupName"])
 
     @classmethod
@@ -66,7 +61,7 @@ class LogsMetricFilter(BackedModel, CloudFormationModel):
         return cls.create_from_cloudformation_json(name, cloudformation_json, account_id, region_name)
 
     def delete(self, account_id: str, region_name: str) -> None:
-        _backend(account_id, region_name).delete_metric_filter(self.name, self.log_group)
+        moto_backend("logs", account_id, region_name).delete_metric_filter(self.name, self.log_group)
 
 
 def apply(context: Context) -> None:

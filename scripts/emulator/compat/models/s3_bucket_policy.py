@@ -11,8 +11,10 @@ import json
 from typing import Any
 
 from moto.core.common_models import CloudFormationModel
+from moto.utilities.utils import get_partition
 
 from .. import Context, Patch
+from ..patching import moto_backend
 from .base import BackedModel, registered
 
 PATCH = Patch(
@@ -21,13 +23,6 @@ PATCH = Patch(
     kind="models",
     corrects="moto has no model for the type (moto.s3.models.S3Backend has the service)",
 )
-
-
-def _backend(account_id: str, region_name: str) -> Any:
-    from moto.s3.models import s3_backends
-    from moto.utilities.utils import get_partition
-
-    return s3_backends[account_id][get_partition(region_name)]
 
 
 class S3BucketPolicy(BackedModel, CloudFormationModel):
@@ -47,7 +42,7 @@ class S3BucketPolicy(BackedModel, CloudFormationModel):
         properties = cloudformation_json["Properties"]
         document = properties["PolicyDocument"]
         text = document if isinstance(document, str) else json.dumps(document)
-        _backend(account_id, region_name).put_bucket_policy(properties["Bucket"], text.encode())
+        moto_backend("s3", account_id, get_partition(region_name)).put_bucket_policy(properties["Bucket"], text.encode())
         return cls(properties["Bucket"])
 
     @classmethod
@@ -57,7 +52,7 @@ class S3BucketPolicy(BackedModel, CloudFormationModel):
         return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
 
     def delete(self, account_id: str, region_name: str) -> None:
-        _backend(account_id, region_name).delete_bucket_policy(self.bucket)
+        moto_backend("s3", account_id, get_partition(region_name)).delete_bucket_policy(self.bucket)
 
 
 def apply(context: Context) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from moto.core.common_models import CloudFormationModel
 
 from .. import Context, Patch
+from ..patching import moto_backend
 from ..values import truthy
 from .base import BackedModel, registered
 
@@ -25,12 +26,6 @@ PATCH = Patch(
     kind="models",
     corrects="moto has no model for the type (moto.secretsmanager.models.SecretsManagerBackend has the service)",
 )
-
-
-def _backend(account_id: str, region_name: str) -> Any:
-    from moto.secretsmanager.models import secretsmanager_backends
-
-    return secretsmanager_backends[account_id][region_name]
 
 
 def secret_value(backend: Any, properties: dict[str, Any]) -> str:
@@ -79,7 +74,7 @@ class SecretsManagerSecret(BackedModel, CloudFormationModel):
     @classmethod
     def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any) -> SecretsManagerSecret:
         properties = cloudformation_json.get("Properties") or {}
-        backend = _backend(account_id, region_name)
+        backend = moto_backend("secretsmanager", account_id, region_name)
         created = json.loads(
             backend.create_secret(
                 name=properties.get("Name") or resource_name,
@@ -102,12 +97,12 @@ class SecretsManagerSecret(BackedModel, CloudFormationModel):
             replacement = cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
             original_resource.delete(account_id, region_name)
             return replacement
-        _backend(account_id, region_name).update_secret(original_resource.arn, kms_key_id=properties.get("KmsKeyId"), description=properties.get("Description"))
+        moto_backend("secretsmanager", account_id, region_name).update_secret(original_resource.arn, kms_key_id=properties.get("KmsKeyId"), description=properties.get("Description"))
         original_resource.properties = properties
         return original_resource
 
     def delete(self, account_id: str, region_name: str) -> None:
-        _backend(account_id, region_name).delete_secret(self.arn, recovery_window_in_days=None, force_delete_without_recovery=False)
+        moto_backend("secretsmanager", account_id, region_name).delete_secret(self.arn, recovery_window_in_days=None, force_delete_without_recovery=False)
 
 
 def apply(context: Context) -> None:

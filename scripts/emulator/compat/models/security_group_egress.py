@@ -12,6 +12,7 @@ from typing import Any
 from moto.core.common_models import CloudFormationModel
 
 from .. import Context, Patch
+from ..patching import moto_backend
 from .base import BackedModel, registered
 
 PATCH = Patch(
@@ -20,12 +21,6 @@ PATCH = Patch(
     kind="models",
     corrects="moto has no model for the type (moto.ec2.models.SecurityGroupBackend.authorize_security_group_egress has the API)",
 )
-
-
-def _ec2(account_id: str, region_name: str) -> Any:
-    from moto.ec2.models import ec2_backends
-
-    return ec2_backends[account_id][region_name]
 
 
 def rule_arguments(properties: dict[str, Any]) -> dict[str, Any]:
@@ -63,7 +58,7 @@ class SecurityGroupEgress(BackedModel, CloudFormationModel):
     @classmethod
     def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any) -> SecurityGroupEgress:
         properties = cloudformation_json["Properties"]
-        rules, _ = _ec2(account_id, region_name).authorize_security_group_egress(**rule_arguments(properties))
+        rules, _ = moto_backend("ec2", account_id, region_name).authorize_security_group_egress(**rule_arguments(properties))
         return cls(properties, rules[0].id)
 
     @classmethod
@@ -74,7 +69,7 @@ class SecurityGroupEgress(BackedModel, CloudFormationModel):
         return new
 
     def delete(self, account_id: str, region_name: str) -> None:
-        _ec2(account_id, region_name).revoke_security_group_egress(**rule_arguments(self.properties))
+        moto_backend("ec2", account_id, region_name).revoke_security_group_egress(**rule_arguments(self.properties))
 
 
 def apply(context: Context) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from moto.core.common_models import CloudFormationModel
 
 from .. import Context, Patch
+from ..patching import moto_backend
 from .base import BackedModel, registered
 
 PATCH = Patch(
@@ -20,12 +21,6 @@ PATCH = Patch(
     kind="models",
     corrects="moto has no model for the type (moto.sns.models.SNSBackend has the service)",
 )
-
-
-def _backend(account_id: str, region_name: str) -> Any:
-    from moto.sns.models import sns_backends
-
-    return sns_backends[account_id][region_name]
 
 
 class SnsSubscription(BackedModel, CloudFormationModel):
@@ -45,7 +40,7 @@ class SnsSubscription(BackedModel, CloudFormationModel):
     @classmethod
     def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any) -> SnsSubscription:
         properties = cloudformation_json["Properties"]
-        subscription = _backend(account_id, region_name).subscribe(properties["TopicArn"], properties.get("Endpoint"), properties["Protocol"])
+        subscription = moto_backend("sns", account_id, region_name).subscribe(properties["TopicArn"], properties.get("Endpoint"), properties["Protocol"])
         return cls(subscription.arn)
 
     @classmethod
@@ -56,7 +51,7 @@ class SnsSubscription(BackedModel, CloudFormationModel):
         return replacement
 
     def delete(self, account_id: str, region_name: str) -> None:
-        _backend(account_id, region_name).unsubscribe(self.arn)
+        moto_backend("sns", account_id, region_name).unsubscribe(self.arn)
 
 
 def apply(context: Context) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from moto.core.common_models import CloudFormationModel
 
 from .. import Context, Patch
+from ..patching import moto_backend
 from .base import BackedModel, registered
 
 PATCH = Patch(
@@ -22,12 +23,6 @@ PATCH = Patch(
     kind="models",
     corrects="moto has no model for the type (moto.sns.models.SNSBackend has the service)",
 )
-
-
-def _backend(account_id: str, region_name: str) -> Any:
-    from moto.sns.models import sns_backends
-
-    return sns_backends[account_id][region_name]
 
 
 class SnsTopicPolicy(BackedModel, CloudFormationModel):
@@ -51,7 +46,7 @@ class SnsTopicPolicy(BackedModel, CloudFormationModel):
         properties = cloudformation_json["Properties"]
         document = properties["PolicyDocument"]
         text = document if isinstance(document, str) else json.dumps(document)
-        backend = _backend(account_id, region_name)
+        backend = moto_backend("sns", account_id, region_name)
         topics = list(properties["Topics"])
         defaults = {arn: backend.get_topic(arn).policy for arn in topics}
         for arn in topics:
@@ -65,7 +60,7 @@ class SnsTopicPolicy(BackedModel, CloudFormationModel):
         return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
 
     def delete(self, account_id: str, region_name: str) -> None:
-        backend = _backend(account_id, region_name)
+        backend = moto_backend("sns", account_id, region_name)
         for arn, policy in self.defaults.items():
             if arn in backend.topics:
                 backend.set_topic_attribute(arn, "policy", policy)
