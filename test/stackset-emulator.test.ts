@@ -1,5 +1,5 @@
 // make stackset against the local emulator, which runs stack set operations as CloudFormation
-// does (scripts/emulator/compat/stackset_*.py): asynchronous operations whose per-instance results
+// does (scripts/emulator/compat/stacksets/): asynchronous operations whose per-instance results
 // and instance statuses come from the instance stacks' real outcome.
 //
 //  - 3 accounts × 2 regions of a small template: create → every instance CURRENT and its stack

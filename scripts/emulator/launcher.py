@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import warnings
 from pathlib import Path
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
@@ -35,8 +34,6 @@ def settings() -> tuple[str, int, Path]:
 
 
 def patched(host: str, port: int, info: Path) -> list:
-    # moto warns once per skipped type; the unknown-types patch turns that into an error instead.
-    warnings.filterwarnings("ignore", message="Tried to parse")
     import compat
 
     context = compat.load_context(info, {f"{host}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"})

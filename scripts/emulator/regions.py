@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import re
 import sys
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from moto.core.base_backend import BackendDict
 
@@ -29,8 +30,9 @@ def backend_dicts() -> Iterable[BackendDict]:
 
 
 def forget_region(region: str) -> dict[str, Any]:
-    from compat.stacks import OPERATION_LOCK
     from moto.s3.models import s3_backends
+
+    from compat.engine.stacks import OPERATION_LOCK
 
     services: set[str] = set()
     buckets: list[str] = []

@@ -1,0 +1,1 @@
+"""What the emulator only accepts: placeholders for types nothing models, synthetic GetAtt values."""

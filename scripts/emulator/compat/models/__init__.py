@@ -1,0 +1,1 @@
+"""CloudFormation models of resource types moto has no model for, on moto's own service backends."""
