@@ -119,7 +119,7 @@ lint-python: $(VENV)/.installed ## ruff over the project's Python (scripts/, the
 lint-workflows: $(ACTIONLINT) ## Lint .github/workflows with actionlint
 	$(ACTIONLINT) -no-color
 
-lint: node_modules/.installed ## ESLint (typescript-eslint), prettier --check, knip (dead exports and files)
+lint: node_modules/.installed lint-python ## ESLint (typescript-eslint), prettier --check, knip (dead exports and files), ruff
 	$(NODE_BIN)/eslint .
 	$(NODE_BIN)/prettier --check --log-level warn "**/*.{ts,mjs,js,json}"
 	$(NODE_BIN)/knip
