@@ -351,14 +351,21 @@ function chunkByService(actions: readonly string[], suffix: string): PolicyState
 
 /**
  * The permissions boundary of every role the platform creates: whatever their own policies say,
- * none of them can touch IAM (beyond reading it, which AWS Config records), the organization or
- * the account, turn the audit trail or AWS Config off, or rewrite a key policy. It is a ceiling,
+ * none of them can change IAM, the organization or the account (reading them, which AWS Config
+ * records, stays), assume another role, turn the audit trail or AWS Config off, or rewrite a key
+ * policy. test/stackset-boundary.test.ts checks that it covers every platform role's own policies. It is a ceiling,
  * not a grant: the roles' own policies stay least privilege.
  */
 export function boundaryStatements(): BoundaryStatement[] {
   return [
     { Sid: 'EverythingButIdentityAndOrganization', Effect: 'Allow', NotAction: ['iam:*', 'organizations:*', 'account:*', 'sts:*'] as IamAction[], Resource: '*' },
-    { Sid: 'ReadIdentity', Effect: 'Allow', Action: ['iam:Get*', 'iam:List*', 'iam:GenerateCredentialReport', 'iam:GenerateServiceLastAccessedDetails'] as IamAction[], Resource: '*' },
+    // Reads only: AWS Config's recorder (AWS_ConfigRole) records IAM, the organization's structure and the account's contacts.
+    {
+      Sid: 'ReadIdentityAndOrganization',
+      Effect: 'Allow',
+      Action: ['iam:Get*', 'iam:List*', 'iam:GenerateCredentialReport', 'iam:GenerateServiceLastAccessedDetails', 'organizations:Describe*', 'organizations:List*', 'account:GetAlternateContact', 'sts:GetCallerIdentity'] as IamAction[],
+      Resource: '*',
+    },
     {
       Sid: 'NoTamperingWithAudit',
       Effect: 'Deny',

@@ -25,6 +25,8 @@ import { join } from 'node:path';
 import { buildContexts } from '../check/evaluated-platform.js';
 import { loadInputs, type ParameterSet } from '../check/inputs.js';
 import { GENERATED, ROOT } from '../paths.js';
+import { PERMISSIONS_BOUNDARY_PARAMETER } from '../../../templates-src/layers/common.js';
+import { PERMISSIONS_BOUNDARY_NAME } from '../../../templates-src/stackset-roles.js';
 import { cfnLintSchemas } from './gen-permissions.js';
 import type { DeploymentUnit, Manifest, ParameterValues, StackSetSpec } from './manifest.js';
 
@@ -329,10 +331,35 @@ export function checkOwners(file: string, owned: readonly OwnedResource[], needs
   }
 }
 
-/** Both checks over a validated manifest; problems are refusals, notes are printed by the plan. */
+/**
+ * The StackSet execution role creates a role only with the platform's permissions boundary
+ * (iam:PermissionsBoundary), so every instance of a template whose roles take one
+ * (PermissionsBoundaryName, templates-src/layers/common.ts platformRole) must name it: without it
+ * the first role of the rollout is refused (AccessDenied) in every account.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+ */
+export function checkPermissionsBoundary(spec: Pick<StackSetSpec, 'file' | 'templateParameters'>, instances: readonly InstanceValues[], problems: string[]): void {
+  if (!(PERMISSIONS_BOUNDARY_PARAMETER in spec.templateParameters)) return;
+  const without = new Map<string, string[]>();
+  for (const instance of instances) {
+    const value = instance.values.get(PERMISSIONS_BOUNDARY_PARAMETER);
+    if (value && value.value !== '') continue;
+    const at = value?.at ?? `${spec.file}: parameters.${PERMISSIONS_BOUNDARY_PARAMETER}`;
+    without.set(at, [...(without.get(at) ?? []), `${instance.unit.id} ${instance.region}`]);
+  }
+  for (const [at, where] of without) {
+    problems.push(
+      `${at}: empty for ${where.join(', ')}: the StackSet execution role creates no IAM role without the permissions boundary, so the rollout would fail on the first role; ` +
+        `allowed: the name of the boundary policy the execution role templates create in each target account (${spec.file}: parameters.${PERMISSIONS_BOUNDARY_PARAMETER}: ${PERMISSIONS_BOUNDARY_NAME})`,
+    );
+  }
+}
+
+/** The checks over a validated manifest; problems are refusals, notes are printed by the plan. */
 export function checkInstances(spec: StackSetSpec, fileValues: ReadonlySet<string>, problems: string[], notes: string[] = []): void {
   const instances = sourcedInstances(spec, spec.regionOrder, fileValues);
   checkBoundValues(instances, spec.ssmParameters, problems);
+  checkPermissionsBoundary(spec, instances, problems);
   const { owned, needs, notes: ownNotes } = ownedResources(spec, instances);
   notes.push(...ownNotes);
   checkOwners(spec.file, owned, needs, problems, notes);
