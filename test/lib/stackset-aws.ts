@@ -69,6 +69,7 @@ export function fakeStackSetAws(spec: StackSetSpec, options: FakeOptions = {}): 
   const operations = [...(options.operations ?? [])].map((o) => ({ ...o, polls: 0 }));
   const pollErrors = [...(options.pollErrors ?? [])];
   let bucketPolicy: string | undefined;
+  const uploaded = new Set<string>();
   const logLines: string[] = [];
   const running = () => operations.filter((o) => ['RUNNING', 'QUEUED'].includes(o.Status));
   const managed = () => Boolean(stackSet?.ManagedExecution?.Active);
@@ -149,6 +150,12 @@ export function fakeStackSetAws(spec: StackSetSpec, options: FakeOptions = {}): 
       PutBucketPolicy: (input: { Policy: string }) => {
         bucketPolicy = input.Policy;
         return {};
+      },
+      // Uploads of the administration account (the custom execution role template): an object absent until put.
+      HeadObject: (input: { Key: string }) => (uploaded.has(input.Key) ? {} : awsError('NotFound', 'Not Found', 404)),
+      PutObject: (input: { Key: string }) => {
+        uploaded.add(input.Key);
+        return { ETag: '"0"' };
       },
       ...(options.extra?.s3 ?? {}),
     },

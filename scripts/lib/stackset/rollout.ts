@@ -434,7 +434,9 @@ export async function applyRollout(spec: StackSetSpec, ctx: RolloutContext): Pro
   const timeoutOf = (units: number, regions: readonly string[]): number | undefined => (process.env.STACKSET_TIMEOUT_MINUTES ? undefined : operationTimeoutMs(spec, { units, regions }, minutes));
   const targetsByRegion = countBy(spec.instances, (i) => i.region);
   const runner = new PhaseRunner(api, name, prefs, targetsByRegion, waitOptions, ctx.operationLog);
-  const role: CustomExecutionRole = await executionRoleFor(spec, observed.adminAccount, source.bucket, ctx);
+  // Uploaded only when the stack set is created or updated (SERVICE_MANAGED with nested stacks).
+  let customRole: Promise<CustomExecutionRole> | undefined;
+  const roleOf = (): Promise<CustomExecutionRole> => (customRole ??= executionRoleFor(spec, observed.adminAccount, source.bucket, ctx));
   const canary = canaryOf(spec, observed.organization);
   const isCanary = canary ? isCanaryOf(canary) : () => false;
 
@@ -486,10 +488,12 @@ export async function applyRollout(spec: StackSetSpec, ctx: RolloutContext): Pro
       ok = await runner.runOne('UPDATE', { regions: spec.regionOrder, start: (OperationId) => api.updateStackSet({ ...managedExecutionInput(spec, observed.existing!.Parameters ?? [], change.to), OperationId }) });
     }
     if (ok && plan.stackSet === 'create') {
+      const role = await roleOf();
       await api.createStackSet({ ...stackSetInput(spec, observed.desired, source), PermissionModel: observed.desired.permissionModel, ManagedExecution: { Active: observed.desired.managedExecution } }, role);
-      log(`stack set ${name} created${role.ExecutionRoleTemplateBody ? ` with the custom execution role template (${spec.manifest.permissions.executionRoleName})` : ''}`);
+      log(`stack set ${name} created${role.ExecutionRoleTemplateUrl ? ` with the custom execution role template (${spec.manifest.permissions.executionRoleName}, ${role.ExecutionRoleTemplateUrl})` : ''}`);
     }
     if (ok && plan.stackSet === 'update') {
+      const role = await roleOf();
       const input = { ...stackSetInput(spec, observed.desired, source), OperationPreferences: operationPreferences(prefs) };
       const deployedRegions = canary ? canary.regions.filter((r) => observed.actual.some((a) => isCanary(a) && a.region === r)) : [];
       if (canary && deployedRegions.length > 0) {
