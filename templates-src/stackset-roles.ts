@@ -424,8 +424,6 @@ export function readStatements(config: StackSetRoleConfig): ScopedStatement[] {
       { Sid: 'ReadPackagedTemplates', Effect: 'Allow', Action: ['s3:GetObject'], Resource: templateObjects },
       // SSM-typed parameters (certificate ARN, DR region, …) are resolved with the caller's credentials; preflight reads them.
       { Sid: 'ReadThePlatformsParameters', Effect: 'Allow', Action: ['ssm:GetParameters', 'ssm:GetParameter'], Resource: Sub('arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:parameter${SsmParameterPath}*') },
-      // Preflight: the boundary every platform role names exists in the account (CreateRole refuses a missing one).
-      { Sid: 'ReadTheBoundary', Effect: 'Allow', Action: ['iam:GetPolicy'], Resource: boundaryArn },
     ),
   ];
   for (const action of PREFLIGHT_ACTIONS) statements.push(...serviceStatements(serviceOf(action), [action], config, 'Preflight'));

@@ -106,7 +106,10 @@ describe('16.1 SERVICE_MANAGED with nested stacks: the custom execution role tem
     const fake = fakeStackSetAws(orgSpec, { extra: organization });
     const result = await applyRollout(orgSpec, fake.ctx);
     assert.deepEqual(result.failures, [], fake.logLines.join('\n'));
-    const [create] = fake.aws.callsOf('CreateStackSet');
+    const [vaultCreate, create] = fake.aws.callsOf('CreateStackSet');
+    assert.equal(vaultCreate.input.StackSetName, 'payment-platform-staging-org-dr-vault', 'the DR vault stack set first');
+    assert.equal(formFields(vaultCreate.body).ExecutionRoleName, undefined, "no nested stacks: StackSets' default execution role");
+    assert.equal(create.input.StackSetName, 'payment-platform-staging-org');
     const fields = formFields(create.body);
     assert.equal(fields.PermissionModel, 'SERVICE_MANAGED');
     assert.equal(fields.CallAs, 'DELEGATED_ADMIN');
@@ -124,7 +127,7 @@ describe('16.1 SERVICE_MANAGED with nested stacks: the custom execution role tem
     assert.equal(role.Parameters.ManagementAccountId.Default, '999900001111', 'trusts the management account\'s StackSets role (from AWS Organizations)');
     assert.equal(role.Parameters.AdministrationAccountId.Default, ADMIN_ACCOUNT, 'and the delegated administrator\'s');
     assert.equal(role.Parameters.StackSetNamePrefix.Default, 'payment-platform-staging-org-', 'serves this stack set\'s stacks only');
-    const creates = fake.aws.callsOf('CreateStackInstances');
+    const creates = fake.aws.callsOf('CreateStackInstances').filter((c) => c.input.StackSetName === 'payment-platform-staging-org');
     assert.deepEqual(creates[0].input.DeploymentTargets, { OrganizationalUnitIds: ['ou-ab12-90ab12cd'], Accounts: ['555566667777'], AccountFilterType: 'INTERSECTION' }, 'the canary: one account of its OU (API_DeploymentTargets)');
     assert.deepEqual(creates[1].input.DeploymentTargets, { OrganizationalUnitIds: ['ou-ab12-78ef90ab'] }, 'then the other OU in one operation');
   });
