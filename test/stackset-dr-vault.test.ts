@@ -68,7 +68,7 @@ describe('the DR vault stack set of a platform manifest', () => {
       'payment-platform-prod: 321098765432 @ eu-west-1+eu-central-1',
     ], 'the vaults exist before the platform\'s first copy job');
     assert.equal(result.drVault?.rows.length, 4, 'the vault stack set\'s own table');
-    assert.ok(result.drVault!.rows.every((r) => r.status === 'CURRENT/SUCCEEDED'));
+    assert.ok(result.drVault!.rows.every((r) => r.status === 'CURRENT/SUCCEEDED'), 'every vault instance CURRENT');
     assert.match(fake.logLines.join('\n'), new RegExp(`^DR vault stack set ${VAULT}: the vault the daily backup copies of payment-platform-prod go to, in every target and region eu-west-1, eu-central-1 \\(first\\)`, 'm'));
   });
 
