@@ -191,21 +191,33 @@ export async function main(argv: string[]): Promise<number> {
     const ctx = await rolloutContext(spec, options.deleteStacks);
     stopListening = onInterrupt(ctx);
     log(`stack set ${spec.manifest.stackSetName} (${spec.manifest.permissions.model}) from ${spec.file} → ${ctx.target.kind === 'local' ? `emulator ${ctx.target.endpoint}` : 'AWS'} ${ctx.target.region}`);
+    // The DR vault stack set of a platform manifest (dr-vault.ts) is the run's too: previews, drift and stop reach it as well.
+    const vault = drVaultSpec(spec);
+    const all = [...(vault ? [{ spec: vault, ctx: { ...ctx, operationLog: ctx.operationLog?.forStackSet(vault.manifest.stackSetName) } }] : []), { spec, ctx }];
     if (options.command === 'plan') {
       if (process.env.PREVIEW === '1') {
-        const source = await templateForStackSet(spec, ctx.target, ctx.packager);
-        const previews = await previewRollout(spec, source.templateUrl ?? '', { api: ctx.api, clients: ctx.clients, pollMs: ctx.wait.pollMs, allowReplace: process.env.ALLOW_REPLACE });
-        const deployed = new Set(previews.map((p) => `${p.account} ${p.region}`));
-        const notDeployed = spec.instances.filter((i) => i.unit.kind === 'account' && !deployed.has(`${i.unit.id} ${i.region}`)).map((i) => `${i.unit.id} ${i.region}`);
-        for (const line of formatPreview(previews, notDeployed)) log(line);
-        if (previews.some((p) => p.blocked.length > 0 || p.error)) return EXIT.failed;
+        const previewContext = { api: ctx.api, clients: ctx.clients, pollMs: ctx.wait.pollMs, allowReplace: process.env.ALLOW_REPLACE };
+        let failed = false;
+        for (const each of all) {
+          const name = each.spec.manifest.stackSetName;
+          // The vault stack set not created yet: make stackset creates it (nothing to preview).
+          if (each.spec !== spec && !(await ctx.api.describeStackSet(name))) {
+            log(`preview of ${name}: not created yet: make stackset creates it`);
+            continue;
+          }
+          const template = each.spec.hasNestedStacks ? ((await templateForStackSet(each.spec, ctx.target, ctx.packager)).templateUrl ?? '') : { body: each.spec.templateText };
+          const previews = await previewRollout(each.spec, template, previewContext);
+          const deployed = new Set(previews.map((p) => `${p.account} ${p.region}`));
+          const notDeployed = each.spec.instances.filter((i) => i.unit.kind === 'account' && !deployed.has(`${i.unit.id} ${i.region}`)).map((i) => `${i.unit.id} ${i.region}`);
+          if (each.spec !== spec) log(`preview of the DR vault stack set ${name}:`);
+          for (const line of formatPreview(previews, notDeployed)) log(line);
+          failed ||= previews.some((p) => p.blocked.length > 0 || p.error);
+        }
+        if (failed) return EXIT.failed;
       }
       const { problems } = await planRollout(spec, ctx);
       return problems.length > 0 ? EXIT.failed : EXIT.ok;
     }
-    // The DR vault stack set of a platform manifest (dr-vault.ts) is the run's too: drift and stop reach it as well.
-    const vault = drVaultSpec(spec);
-    const all = [...(vault ? [{ spec: vault, ctx: { ...ctx, operationLog: ctx.operationLog?.forStackSet(vault.manifest.stackSetName) } }] : []), { spec, ctx }];
     if (options.command === 'drift') {
       let drifted = 0;
       for (const each of all) {

@@ -14,6 +14,7 @@ import { ROOT } from '../scripts/lib/paths.js';
 import { DR_VAULT_FILE, drRegionProblem, drVaultSpec } from '../scripts/lib/stackset/dr-vault.js';
 import { ownedResources, sourcedInstances } from '../scripts/lib/stackset/instance-checks.js';
 import { ManifestError, loadManifest } from '../scripts/lib/stackset/manifest.js';
+import { previewRollout } from '../scripts/lib/stackset/preview.js';
 import { applyRollout, planRollout } from '../scripts/lib/stackset/rollout.js';
 import { formFields } from './lib/recorded-aws.js';
 import { fakeStackSetAws, healthyAccount } from './lib/stackset-aws.js';
@@ -102,6 +103,31 @@ describe('the DR vault stack set of a platform manifest', () => {
     const result = await applyRollout(prod, fake.ctx);
     assert.ok(result.failures.some((f) => /names DR region ap-south-1: the DR vault stack set/.test(f)), result.failures.join('\n'));
     assert.deepEqual(fake.aws.callsOf('CreateStackInstances').filter((c) => c.input.StackSetName === 'payment-platform-prod'), [], 'the platform is not started');
+  });
+
+  test('PREVIEW: the vault stack set is previewed with its template inline (TemplateBody), a change set per deployed instance, deleted after reading (API_CreateChangeSet)', async () => {
+    const vault = drVaultSpec(prod)!;
+    const inAccount = (account: string, region: string) => ({
+      ...healthyAccount(region),
+      cloudformation: {
+        ...healthyAccount(region).cloudformation,
+        CreateChangeSet: (input: { ChangeSetName: string }) => ({ Id: `arn:aws:cloudformation:eu-west-1:${account}:changeSet/${input.ChangeSetName}/0`, StackId: 's' }),
+        DescribeChangeSet: { Status: 'CREATE_COMPLETE', Changes: [{ Type: 'Resource', ResourceChange: { Action: 'Modify', LogicalResourceId: 'DrBackupVault', ResourceType: 'AWS::Backup::BackupVault', Replacement: 'False' } }] },
+        DeleteChangeSet: {},
+      },
+    });
+    const fake = fakeStackSetAws(prod, { inAccount });
+    await applyRollout(prod, fake.ctx);
+    const previews = await previewRollout(vault, { body: vault.templateText }, { api: fake.ctx.api, clients: fake.ctx.clients, pollMs: 0 });
+    const creates = fake.aws.callsOf('CreateChangeSet');
+    assert.equal(creates.length, 4, 'every vault instance');
+    for (const c of creates) {
+      assert.equal(c.input.TemplateBody, vault.templateText, 'the vault template, inline');
+      assert.equal(c.input.TemplateURL, undefined);
+      assert.match(c.input.StackName, new RegExp(`stack/StackSet-${VAULT}-`), 'the vault instance\'s stack');
+    }
+    assert.equal(fake.aws.callsOf('DeleteChangeSet').length, 4);
+    assert.ok(previews.every((p) => p.changes.length === 1 && p.blocked.length === 0), 'modified in place: not blocked by the data-loss gate');
   });
 
   test('run again unchanged: neither stack set starts an operation', async () => {
