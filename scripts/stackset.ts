@@ -1,6 +1,7 @@
 // make stackset | stackset-plan | stackset-drift | stackset-stop MANIFEST=stacksets/<name>.yaml
 //
 //   apply     package, create/update the stack set, add/update/remove instances to match, wait, table
+//             (a platform manifest's DR vault stack set, <name>-dr-vault, first: plan, drift, stop too)
 //   plan      what apply would change (read-only), preflight, waves and an estimated duration;
 //             PREVIEW=1: change sets with IncludeNestedStacks in every deployed instance
 //   drift     drift detection on every layer of every instance; drifted resources
@@ -20,6 +21,7 @@ import { AwsTargetError, awsErrorName, callerIdentity, resolveTarget } from './l
 import { ROOT } from './lib/paths.js';
 import { ACTIVE_OPERATION, StackSetApi } from './lib/stackset/api.js';
 import { stackSetClients } from './lib/stackset/clients.js';
+import { drVaultSpec } from './lib/stackset/dr-vault.js';
 import { DriftNotSupported, StackSetMissing, detectDrift, driftedCount, formatDrift } from './lib/stackset/drift.js';
 import { estimateRollout, formatEstimate } from './lib/stackset/estimate.js';
 import { ManifestError, loadManifest, type StackSetSpec } from './lib/stackset/manifest.js';
@@ -189,24 +191,51 @@ export async function main(argv: string[]): Promise<number> {
     const ctx = await rolloutContext(spec, options.deleteStacks);
     stopListening = onInterrupt(ctx);
     log(`stack set ${spec.manifest.stackSetName} (${spec.manifest.permissions.model}) from ${spec.file} → ${ctx.target.kind === 'local' ? `emulator ${ctx.target.endpoint}` : 'AWS'} ${ctx.target.region}`);
+    // The DR vault stack set of a platform manifest (dr-vault.ts) is the run's too: previews, drift and stop reach it as well.
+    const vault = drVaultSpec(spec);
+    const all = [...(vault ? [{ spec: vault, ctx: { ...ctx, operationLog: ctx.operationLog?.forStackSet(vault.manifest.stackSetName) } }] : []), { spec, ctx }];
     if (options.command === 'plan') {
       if (process.env.PREVIEW === '1') {
-        const source = await templateForStackSet(spec, ctx.target, ctx.packager);
-        const previews = await previewRollout(spec, source.templateUrl ?? '', { api: ctx.api, clients: ctx.clients, pollMs: ctx.wait.pollMs, allowReplace: process.env.ALLOW_REPLACE });
-        const deployed = new Set(previews.map((p) => `${p.account} ${p.region}`));
-        const notDeployed = spec.instances.filter((i) => i.unit.kind === 'account' && !deployed.has(`${i.unit.id} ${i.region}`)).map((i) => `${i.unit.id} ${i.region}`);
-        for (const line of formatPreview(previews, notDeployed)) log(line);
-        if (previews.some((p) => p.blocked.length > 0 || p.error)) return EXIT.failed;
+        const previewContext = { api: ctx.api, clients: ctx.clients, pollMs: ctx.wait.pollMs, allowReplace: process.env.ALLOW_REPLACE };
+        let failed = false;
+        for (const each of all) {
+          const name = each.spec.manifest.stackSetName;
+          // The vault stack set not created yet: make stackset creates it (nothing to preview).
+          if (each.spec !== spec && !(await ctx.api.describeStackSet(name))) {
+            log(`preview of ${name}: not created yet: make stackset creates it`);
+            continue;
+          }
+          const template = each.spec.hasNestedStacks ? ((await templateForStackSet(each.spec, ctx.target, ctx.packager)).templateUrl ?? '') : { body: each.spec.templateText };
+          const previews = await previewRollout(each.spec, template, previewContext);
+          const deployed = new Set(previews.map((p) => `${p.account} ${p.region}`));
+          const notDeployed = each.spec.instances.filter((i) => i.unit.kind === 'account' && !deployed.has(`${i.unit.id} ${i.region}`)).map((i) => `${i.unit.id} ${i.region}`);
+          if (each.spec !== spec) log(`preview of the DR vault stack set ${name}:`);
+          for (const line of formatPreview(previews, notDeployed)) log(line);
+          failed ||= previews.some((p) => p.blocked.length > 0 || p.error);
+        }
+        if (failed) return EXIT.failed;
       }
       const { problems } = await planRollout(spec, ctx);
       return problems.length > 0 ? EXIT.failed : EXIT.ok;
     }
     if (options.command === 'drift') {
-      const report = await detectDrift(spec, ctx, { ...ctx.wait, log });
-      for (const line of formatDrift(spec.manifest.stackSetName, report)) log(line);
-      return driftedCount(report) > 0 ? EXIT.drifted : EXIT.ok;
+      let drifted = 0;
+      for (const each of all) {
+        // A vault stack set not created yet has nothing to drift.
+        if (each.spec !== spec && !(await ctx.api.describeStackSet(each.spec.manifest.stackSetName))) continue;
+        const report = await detectDrift(each.spec, each.ctx, { ...ctx.wait, log });
+        for (const line of formatDrift(each.spec.manifest.stackSetName, report)) log(line);
+        drifted += driftedCount(report);
+      }
+      return drifted > 0 ? EXIT.drifted : EXIT.ok;
     }
-    if (options.command === 'stop') return await stopCommand(spec, ctx);
+    if (options.command === 'stop') {
+      for (const each of all) {
+        if (each.spec !== spec && !(await ctx.api.describeStackSet(each.spec.manifest.stackSetName))) continue;
+        await stopCommand(each.spec, each.ctx);
+      }
+      return EXIT.ok;
+    }
     const result = await applyRollout(spec, ctx);
     if (result.failures.length > 0) {
       console.error(`stackset: failed:\n  ${result.failures.join('\n  ')}`);

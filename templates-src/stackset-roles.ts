@@ -28,8 +28,10 @@
 //    the platform's secrets.
 // Where the resource stays `*` and why: docs/stacksets.md.
 import { ENVIRONMENT_PARAMETER, policyDocument, type IamAction, type PolicyStatement } from './layers/common.js';
+import { PLATFORM } from './config.js';
 import { AWS, Ref, Sub } from './core/intrinsics.js';
-import { Template } from './core/template.js';
+import { Template, type Exception } from './core/template.js';
+import { ASSIGNED_IDS, NO_PLATFORM_RESOURCE, PARLIAMENT_RESOURCE_GAPS, UNCONDITIONED_GLOBAL_WRITES, serviceReference, typeScope, type PlatformResource } from './stackset-role-scopes.js';
 
 export interface StackSetRoleConfig {
   /** IAM actions per resource type the platform uses (CloudFormation handler permissions, plus dependent actions). */
@@ -42,6 +44,12 @@ export interface StackSetRoleConfig {
   readonly serviceLinkedRoles: readonly string[];
   /** AWS services that use KMS keys on the caller's behalf while CloudFormation creates the platform (kms:ViaService). */
   readonly kmsViaServices: readonly string[];
+  /** Each action's resource types (the Service Authorization Reference; none: no resource-level permissions). */
+  readonly resourceTypes: Readonly<Record<string, readonly string[]>>;
+  /** Actions parliament's IAM data does not know (UNKNOWN_ACTION; it stops checking a statement there). */
+  readonly unknownToParliament: readonly string[];
+  /** The platform's resources (every layer and standalone template), whose names scope the statements. */
+  readonly resources: readonly PlatformResource[];
 }
 
 export const ADMINISTRATION_ROLE_NAME = 'payment-stackset-administration';
@@ -68,10 +76,19 @@ const STACK_ACTIONS: IamAction[] = [
   'cloudformation:UpdateTerminationProtection', 'cloudformation:SetStackPolicy', 'cloudformation:DetectStackDrift',
   'cloudformation:DetectStackResourceDrift', 'cloudformation:DescribeStackResourceDrifts',
 ];
-/** CloudFormation actions without resource-level permissions. */
+/** CloudFormation actions on "*": no resource-level permissions, or (GetTemplateSummary) called with a template rather than a stack. */
 const ACCOUNT_LEVEL_CFN_ACTIONS: IamAction[] = [
   'cloudformation:ValidateTemplate', 'cloudformation:GetTemplateSummary', 'cloudformation:DescribeStackDriftDetectionStatus', 'cloudformation:ListExports',
 ];
+/** Why CloudFormationAccountLevel is on "*". */
+const CFN_ACCOUNT_LEVEL_REASON: StatementFindings = {
+  parliament: { RESOURCE_STAR: 'cloudformation:GetTemplateSummary summarises a template given by URL or body, which has no ARN (its stack and stack set resource types apply only when it names one); the other actions have no resource-level permissions' },
+};
+/** What the read-only role calls for the preflight, beyond the handlers' reads. */
+const PREFLIGHT_ACTIONS: IamAction[] = ['acm:DescribeCertificate', 'ec2:DescribeManagedPrefixLists'];
+
+/** Actions the role templates grant beyond the handlers' (their resource types are generated with the handlers': gen-permissions.ts). */
+export const ROLE_OWN_ACTIONS: readonly string[] = [...STACK_ACTIONS, ...ACCOUNT_LEVEL_CFN_ACTIONS, ...PREFLIGHT_ACTIONS];
 
 /**
  * Role actions that take the iam:PermissionsBoundary condition: allowed only when the role ends up
@@ -87,35 +104,19 @@ const KMS_CRYPTO = new Set(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey',
 const KMS_KEY_CONTROL = new Set(['kms:PutKeyPolicy', 'kms:CreateGrant', 'kms:RetireGrant', 'kms:RevokeGrant', 'kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:EnableKey']);
 /** Object reads of S3: only the packaged templates. */
 const S3_OBJECT_READS = new Set(['s3:GetObject', 's3:GetObjectVersion']);
-/** Lambda actions without resource-level permissions. */
-const LAMBDA_ACCOUNT_LEVEL = /^lambda:(List|GetAccountSettings)/;
 
 const serviceOf = (action: string): string => action.slice(0, action.indexOf(':'));
 const isMetadataRead = (action: string): boolean => /^[a-z0-9-]+:(Describe|List)/.test(action);
 
-/**
- * Per service: Describe…/List… collapse into `service:Describe*` / `service:List*` (metadata
- * reads; keeps the policy under IAM's size limit); every other action stays by name — Get…
- * included, since s3:GetObject or secretsmanager:GetSecretValue read data.
- */
-export function compactActions(actions: readonly string[]): string[] {
-  const out = new Set<string>();
-  for (const action of actions) {
-    if (isMetadataRead(action)) out.add(action.replace(/:(Describe|List).*$/, ':$1*'));
-    else out.add(action);
-  }
-  return [...out].sort();
-}
-
 /** Chunks statements into policy documents that each stay under IAM's managed policy size limit. */
-export function chunkStatements<S extends { Sid?: string }>(statements: readonly S[], budget = POLICY_BUDGET): S[][] {
-  const size = (s: S): number => JSON.stringify(s).length;
+export function chunkStatements<S>(statements: readonly S[], budget = POLICY_BUDGET, statementOf: (s: S) => { Sid?: string } = (s) => s as { Sid?: string }): S[][] {
+  const size = (s: S): number => JSON.stringify(statementOf(s)).length;
   const chunks: S[][] = [];
   let current: S[] = [];
   let used = 0;
   for (const statement of statements) {
     const n = size(statement);
-    if (n > budget) throw new Error(`policy statement ${statement.Sid} is ${n} characters, over the ${budget} budget of one managed policy`);
+    if (n > budget) throw new Error(`policy statement ${statementOf(statement).Sid} is ${n} characters, over the ${budget} budget of one managed policy`);
     if (used + n > budget && current.length > 0) {
       chunks.push(current);
       current = [];
@@ -184,7 +185,7 @@ function scopeParameters(t: Template): void {
   t.parameter('ReadRoleName', { Type: 'String', Description: 'Name of the read-only role (the manifest\'s permissions.readRoleName): drift of every layer, failure reasons, previews, preflight.', Default: READ_ROLE_NAME, AllowedPattern: ROLE_NAME_PATTERN }, 'Roles');
   t.parameter('PermissionsBoundaryName', { Type: 'String', Description: 'Name of the managed policy every role of the platform carries as its permissions boundary (the templates\' PermissionsBoundaryName).', Default: PERMISSIONS_BOUNDARY_NAME, AllowedPattern: '^[\\w+=,.@-]{1,128}$' }, 'Roles');
   t.parameter('StackSetNamePrefix', { Type: 'String', Description: 'Stack sets these roles serve: their names start with this (instance stacks are StackSet-<name>-<id>).', Default: 'payment-', AllowedPattern: '^[a-zA-Z][-a-zA-Z0-9]{0,127}$' }, 'Scope');
-  t.parameter('ResourceNamePrefix', { Type: 'String', Description: 'Prefix of the names the platform gives its buckets, secrets and aliases (payment-<thing>-<env>).', Default: 'payment-', AllowedPattern: '^[a-z][a-z0-9-]{0,30}$' }, 'Scope');
+  t.parameter('SsmParameterPath', { Type: 'String', Description: 'Path of the SSM parameters the account fills for the platform (certificate ARNs, prefix list, DR region); the read-only role reads only these.', Default: `/${PLATFORM.namePrefix}/`, AllowedPattern: '^/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*/$' }, 'Scope');
   t.parameter('ArtifactBucketName', { Type: 'String', Description: 'Artifact bucket holding the packaged templates (may end in *).', Default: 'payment-cfn-artifacts-*', AllowedPattern: '^[a-z0-9*][a-z0-9.*-]{1,62}$' }, 'Scope');
   t.parameter('TruststoreBucketName', { Type: 'String', Description: 'Bucket of the mutual-TLS truststores (may end in *): API Gateway reads them with the caller\'s permissions.', Default: 'payment-pki-*', AllowedPattern: '^[a-z0-9*][a-z0-9.*-]{1,62}$' }, 'Scope');
   t.parameter('TargetRegions', { Type: 'CommaDelimitedList', Description: 'Regions the stack sets deploy to in this account; regional API calls elsewhere are refused.' }, 'Scope');
@@ -202,53 +203,146 @@ const ofTheseStacks = { StringLike: { 'aws:ResourceTag/aws:cloudformation:stack-
 /** Statement with NotAction (the boundary); the shared PolicyStatement type has Action only. */
 type BoundaryStatement = Omit<PolicyStatement, 'Action'> & { readonly Action?: PolicyStatement['Action']; readonly NotAction?: readonly IamAction[] };
 
+/** Findings a statement makes scanners report, each with the reason: written beside the policy that holds it. */
+export interface StatementFindings {
+  readonly parliament?: Readonly<Record<string, string>>;
+  readonly checkov?: Readonly<Record<string, string>>;
+}
+
+/** A policy statement and the scanner findings it causes. */
+export interface ScopedStatement {
+  readonly statement: PolicyStatement;
+  readonly findings?: StatementFindings;
+}
+
+const plain = (...statements: PolicyStatement[]): ScopedStatement[] => statements.map((statement) => ({ statement }));
+
+/**
+ * One service's actions as statements: on the ARNs of the platform's names where every platform
+ * resource type an action reaches is named (stackset-role-scopes.ts), on "*" where the action has
+ * no resource-level permissions, and on "*" with the reason where the ARNs cannot be known.
+ */
+export function serviceStatements(service: string, actions: readonly string[], config: StackSetRoleConfig, suffix = ''): ScopedStatement[] {
+  const Sid = `${sidOf(service)}${suffix}`;
+  const global = GLOBAL_SERVICES.has(service);
+  const condition = global ? {} : { Condition: inTargetRegions };
+  const accountLevel: string[] = [];
+  const named = new Map<string, string[]>();
+  const unnamed: string[] = [];
+  const reasons = new Set<string>();
+  for (const action of actions) {
+    const types = config.resourceTypes[action];
+    if (types === undefined) throw new Error(`${action}: its resource types are unknown; run npx tsx scripts/lib/stackset/gen-permissions.ts (stacksets/handler-permissions.json resourceTypes)`);
+    if (types.length === 0) {
+      accountLevel.push(action);
+      continue;
+    }
+    if (ASSIGNED_IDS[service] !== undefined) {
+      unnamed.push(action);
+      reasons.add(ASSIGNED_IDS[service]);
+      continue;
+    }
+    const scopes = types.map((type) => ({ type, scope: typeScope(`${service}:${type}`, config.resources) })).filter((s) => s.scope.kind !== 'absent');
+    if (scopes.length === 0) {
+      const why = NO_PLATFORM_RESOURCE[action];
+      if (!why) {
+        throw new Error(
+          `${action} acts on ${types.join(', ')}, none of which the platform creates: name the type in RESOURCE_ARNS or AWS_OWNED, or the action in NO_PLATFORM_RESOURCE (templates-src/stackset-role-scopes.ts), or leave it out with a reason (EXCLUDED, scripts/lib/stackset/gen-permissions.ts)`,
+        );
+      }
+      unnamed.push(action);
+      reasons.add(`${action} ${why}`);
+      continue;
+    }
+    const unknown = scopes.filter((s) => s.scope.kind === 'unknown');
+    if (unknown.length > 0) {
+      unnamed.push(action);
+      for (const u of unknown) reasons.add(`${u.type}: ${(u.scope as { why: string }).why}`);
+      continue;
+    }
+    named.set(action, scopes.flatMap((s) => (s.scope as { arns: readonly string[] }).arns));
+  }
+  const out: ScopedStatement[] = [];
+  if (named.size > 0) {
+    const arns = [...new Set([...named.values()].flat())].sort();
+    const gap = PARLIAMENT_RESOURCE_GAPS[service];
+    out.push({ statement: { Sid: `${Sid}OnThePlatformsNames`, Effect: 'Allow', Action: sorted(named.keys()), Resource: arns.map((a) => Sub(a)), ...condition }, ...(gap ? { findings: { parliament: { RESOURCE_MISMATCH: gap } } } : {}) });
+  }
+  if (accountLevel.length > 0) {
+    // No resource-level permissions: AWS documents only "*" for these.
+    out.push({ statement: { Sid: `${Sid}WithoutResourceLevelPermissions`, Effect: 'Allow', Action: sorted(accountLevel), Resource: '*', ...condition } });
+  }
+  if (unnamed.length > 0) {
+    const where = global ? '' : '; limited to the target regions (aws:RequestedRegion)';
+    const reason = `CloudFormation creates these resources, and their ARNs cannot be written before: ${[...reasons].sort().join('; ')}${where}`;
+    const checkov = global && UNCONDITIONED_GLOBAL_WRITES[service] ? { checkov: { CKV_AWS_111: UNCONDITIONED_GLOBAL_WRITES[service] } } : {};
+    out.push({ statement: { Sid: `${Sid}OnResourcesNamedByAws`, Effect: 'Allow', Action: sorted(unnamed), Resource: '*', ...condition }, findings: { parliament: { RESOURCE_STAR: reason }, ...checkov } });
+  }
+  return out;
+}
+
+/** ARNs of the platform's own secrets (the names its templates give them), without the RDS-managed ones. */
+const platformSecretArns = (config: StackSetRoleConfig): string[] => {
+  const scope = typeScope('secretsmanager:Secret', config.resources.filter((r) => r.type === 'AWS::SecretsManager::Secret'));
+  return scope.kind === 'named' ? [...scope.arns] : [];
+};
+
+/** IAM reads: the stack sets' roles and policies, the service-linked roles the handlers look for, the boundary. */
+function iamReadStatements(actions: readonly string[], config: StackSetRoleConfig, suffix: string): ScopedStatement[] {
+  const of = (type: string) => actions.filter((a) => (config.resourceTypes[a] ?? []).includes(type));
+  const roles = of('role');
+  const policies = of('policy').filter((a) => !roles.includes(a));
+  const rest = actions.filter((a) => !roles.includes(a) && !policies.includes(a));
+  const other = rest.filter((a) => (config.resourceTypes[a] ?? []).length > 0);
+  if (other.length > 0) throw new Error(`${other.join(', ')}: IAM reads of resources the platform has none of (users, groups …); leave them out (EXCLUDED, scripts/lib/stackset/gen-permissions.ts)`);
+  return plain(
+    ...(roles.length > 0 ? [{ Sid: `IamRoles${suffix}`, Effect: 'Allow' as const, Action: sorted(roles), Resource: [stackRoles, Sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/*')] }] : []),
+    ...(policies.length > 0 ? [{ Sid: `IamPolicies${suffix}`, Effect: 'Allow' as const, Action: sorted(policies), Resource: [stackPolicies, boundaryArn] }] : []),
+    ...(rest.length > 0 ? [{ Sid: `Iam${suffix}WithoutResourceLevelPermissions`, Effect: 'Allow' as const, Action: sorted(rest), Resource: '*' }] : []),
+  );
+}
+
 /** What StackSets needs in a target account: the execution role's policy statements. */
-export function executionStatements(config: StackSetRoleConfig): PolicyStatement[] {
+export function executionStatements(config: StackSetRoleConfig): ScopedStatement[] {
   const all = [...new Set(Object.values(config.actionsByType).flat())].sort();
   const cfnFromHandlers = all.filter((a) => serviceOf(a) === 'cloudformation') as IamAction[];
+  const onStacks = cfnFromHandlers.filter((a) => (config.resourceTypes[a] ?? ['stack']).length > 0 && !ACCOUNT_LEVEL_CFN_ACTIONS.includes(a));
+  const cfnAccountLevel = [...ACCOUNT_LEVEL_CFN_ACTIONS, ...cfnFromHandlers.filter((a) => !onStacks.includes(a))];
   const iam = all.filter((a) => serviceOf(a) === 'iam' && !NEVER.has(a));
-  const iamReads = compactActions(iam.filter((a) => isMetadataRead(a) || /^iam:Get/.test(a))) as IamAction[];
+  const iamReads = iam.filter((a) => isMetadataRead(a) || /^iam:Get/.test(a));
   const iamWrites = iam.filter((a) => !isMetadataRead(a) && !/^iam:Get/.test(a) && a !== 'iam:PassRole' && a !== 'iam:CreateServiceLinkedRole');
+  // The boundary's ARN is an ARN-typed condition key: ArnEquals (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html#awsidentityandaccessmanagementiam-policy-keys).
+  const withTheBoundary = { ArnEquals: { 'iam:PermissionsBoundary': boundaryArn } };
 
-  const statements: PolicyStatement[] = [
-    { Sid: 'PlatformStacks', Effect: 'Allow', Action: sorted([...STACK_ACTIONS, ...cfnFromHandlers.filter((a) => !ACCOUNT_LEVEL_CFN_ACTIONS.includes(a))]), Resource: platformStacks },
-    { Sid: 'CloudFormationAccountLevel', Effect: 'Allow', Action: ACCOUNT_LEVEL_CFN_ACTIONS, Resource: '*' },
-    // Object reads, the only ones: the packaged templates, and the mutual-TLS truststores API Gateway reads as the caller.
-    { Sid: 'ReadPackagedTemplatesAndTruststores', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: [templateObjects, Sub('arn:${AWS::Partition}:s3:::${TruststoreBucketName}/truststores/*')] },
-    {
-      Sid: 'PlatformRolesOnlyWithTheBoundary',
-      Effect: 'Allow',
-      Action: sorted(iamWrites.filter((a) => BOUNDED_ROLE_ACTIONS.has(a))),
-      Resource: stackRoles,
-      Condition: { StringEquals: { 'iam:PermissionsBoundary': boundaryArn } },
-    },
-    { Sid: 'PlatformRolesAndPolicies', Effect: 'Allow', Action: sorted(iamWrites.filter((a) => !BOUNDED_ROLE_ACTIONS.has(a))), Resource: [stackRoles, stackPolicies] },
-    {
-      Sid: 'PassPlatformRolesToTheirServices',
-      Effect: 'Allow',
-      Action: 'iam:PassRole',
-      Resource: stackRoles,
-      Condition: { StringEquals: { 'iam:PassedToService': [...config.passRoleServices].sort() } },
-    },
-    {
-      Sid: 'ServiceLinkedRolesOfThePlatformsServices',
-      Effect: 'Allow',
-      Action: 'iam:CreateServiceLinkedRole',
-      Resource: Sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/*'),
-      Condition: { StringEquals: { 'iam:AWSServiceName': [...config.serviceLinkedRoles].sort() } },
-    },
-    { Sid: 'IamRead', Effect: 'Allow', Action: iamReads, Resource: '*' },
-    // Explicit denies: whatever another policy of the role allows, the boundary stays.
-    { Sid: 'NoBoundaryRemoval', Effect: 'Deny', Action: ['iam:DeleteRolePermissionsBoundary'], Resource: '*' },
-    {
-      Sid: 'NoOtherBoundary',
-      Effect: 'Deny',
-      Action: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary'],
-      Resource: '*',
-      Condition: { StringNotEquals: { 'iam:PermissionsBoundary': boundaryArn } },
-    },
-    { Sid: 'NoChangeToTheBoundaryPolicy', Effect: 'Deny', Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion'], Resource: boundaryArn },
+  const statements: ScopedStatement[] = [
+    ...plain({ Sid: 'PlatformStacks', Effect: 'Allow', Action: sorted([...STACK_ACTIONS, ...onStacks]), Resource: platformStacks }),
+    { statement: { Sid: 'CloudFormationAccountLevel', Effect: 'Allow', Action: sorted(cfnAccountLevel), Resource: '*' }, findings: CFN_ACCOUNT_LEVEL_REASON },
   ];
+  statements.push(
+    ...plain(
+      // Object reads, the only ones: the packaged templates, and the mutual-TLS truststores API Gateway reads as the caller.
+      { Sid: 'ReadPackagedTemplatesAndTruststores', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: [templateObjects, Sub('arn:${AWS::Partition}:s3:::${TruststoreBucketName}/truststores/*')] },
+      { Sid: 'PlatformRolesOnlyWithTheBoundary', Effect: 'Allow', Action: sorted(iamWrites.filter((a) => BOUNDED_ROLE_ACTIONS.has(a))), Resource: stackRoles, Condition: withTheBoundary },
+      { Sid: 'PlatformRolesAndPolicies', Effect: 'Allow', Action: sorted(iamWrites.filter((a) => !BOUNDED_ROLE_ACTIONS.has(a))), Resource: [stackRoles, stackPolicies] },
+      { Sid: 'PassPlatformRolesToTheirServices', Effect: 'Allow', Action: 'iam:PassRole', Resource: stackRoles, Condition: { StringEquals: { 'iam:PassedToService': [...config.passRoleServices].sort() } } },
+      {
+        Sid: 'ServiceLinkedRolesOfThePlatformsServices',
+        Effect: 'Allow',
+        Action: 'iam:CreateServiceLinkedRole',
+        Resource: Sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/*'),
+        Condition: { StringEquals: { 'iam:AWSServiceName': [...config.serviceLinkedRoles].sort() } },
+      },
+    ),
+  );
+  statements.push(...iamReadStatements(iamReads, config, 'Read'));
+  statements.push(
+    ...plain(
+      // Explicit denies: whatever another policy of the role allows, the boundary stays.
+      { Sid: 'NoBoundaryRemoval', Effect: 'Deny', Action: ['iam:DeleteRolePermissionsBoundary'], Resource: '*' },
+      { Sid: 'NoOtherBoundary', Effect: 'Deny', Action: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary'], Resource: '*', Condition: { ArnNotEquals: { 'iam:PermissionsBoundary': boundaryArn } } },
+      { Sid: 'NoChangeToTheBoundaryPolicy', Effect: 'Deny', Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion'], Resource: boundaryArn },
+    ),
+  );
 
   const byService = new Map<string, string[]>();
   for (const action of all) {
@@ -256,109 +350,108 @@ export function executionStatements(config: StackSetRoleConfig): PolicyStatement
     if (service === 'cloudformation' || service === 'iam') continue;
     byService.set(service, [...(byService.get(service) ?? []), action]);
   }
-  const regional = (service: string) => (GLOBAL_SERVICES.has(service) ? {} : { Condition: inTargetRegions });
   for (const [service, actions] of [...byService].sort(([a], [b]) => (a < b ? -1 : 1))) {
     let rest = actions;
-    const Sid = sidOf(service);
     if (service === 'kms') {
       const crypto = rest.filter((a) => KMS_CRYPTO.has(a));
       const control = rest.filter((a) => KMS_KEY_CONTROL.has(a));
       rest = rest.filter((a) => !KMS_CRYPTO.has(a) && !KMS_KEY_CONTROL.has(a));
       if (crypto.length > 0) {
         const via = config.kmsViaServices.map((s) => Sub(`${s}.\${AWS::Region}.amazonaws.com`));
-        statements.push({ Sid: 'KmsOnlyThroughTheServicesThatNeedIt', Effect: 'Allow', Action: sorted(crypto), Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': Ref('TargetRegions'), 'kms:ViaService': via } } });
+        statements.push({
+          statement: { Sid: 'KmsOnlyThroughTheServicesThatNeedIt', Effect: 'Allow', Action: sorted(crypto), Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': Ref('TargetRegions'), 'kms:ViaService': via } } },
+          findings: { parliament: { RESOURCE_STAR: `KMS assigns key IDs when CloudFormation creates the keys; data keys only through ${config.kmsViaServices.join(', ')} (kms:ViaService), in the target regions` } },
+        });
       }
-      if (control.length > 0) statements.push({ Sid: 'KmsKeyControlOnlyOnTheseStacksKeys', Effect: 'Allow', Action: sorted(control), Resource: '*', Condition: { ...inTargetRegions, ...ofTheseStacks } });
+      if (control.length > 0) {
+        statements.push({
+          statement: { Sid: 'KmsKeyControlOnlyOnTheseStacksKeys', Effect: 'Allow', Action: sorted(control), Resource: '*', Condition: { ...inTargetRegions, ...ofTheseStacks } },
+          findings: { parliament: { RESOURCE_STAR: "KMS assigns key IDs; only keys that CloudFormation tagged with these stacks' names (aws:ResourceTag/aws:cloudformation:stack-name, a tag nobody can set by hand), in the target regions" } },
+        });
+      }
     }
-    if (service === 's3') rest = rest.filter((a) => !S3_OBJECT_READS.has(a)); // object reads: the packaged templates only (ReadPackagedTemplates)
+    if (service === 's3') rest = rest.filter((a) => !S3_OBJECT_READS.has(a)); // object reads: the packaged templates only (ReadPackagedTemplatesAndTruststores)
     if (service === 'secretsmanager' && rest.includes('secretsmanager:GetSecretValue')) {
       rest = rest.filter((a) => a !== 'secretsmanager:GetSecretValue');
       // The Secret handler's read and update call it; only CloudFormation itself, only on the platform's secrets.
-      statements.push({
-        Sid: 'SecretValuesOnlyForCloudFormationsSecretHandler',
-        Effect: 'Allow',
-        Action: 'secretsmanager:GetSecretValue',
-        Resource: Sub('arn:${AWS::Partition}:secretsmanager:*:${AWS::AccountId}:secret:${ResourceNamePrefix}*'),
-        Condition: { ...inTargetRegions, 'ForAnyValue:StringEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' } },
-      });
+      statements.push(
+        ...plain({
+          Sid: 'SecretValuesOnlyForCloudFormationsSecretHandler',
+          Effect: 'Allow',
+          Action: 'secretsmanager:GetSecretValue',
+          Resource: platformSecretArns(config).map((a) => Sub(a)),
+          Condition: { ...inTargetRegions, 'ForAnyValue:StringEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' } },
+        }),
+      );
     }
-    if (service === 'lambda') {
-      const functionLevel = rest.filter((a) => !LAMBDA_ACCOUNT_LEVEL.test(a));
-      rest = rest.filter((a) => LAMBDA_ACCOUNT_LEVEL.test(a));
-      statements.push({
-        Sid: 'LambdaOnlyTheseStacksFunctions',
-        Effect: 'Allow',
-        Action: compactActions(functionLevel) as IamAction[],
-        // CloudFormation names a function <stack name>-<logical ID>-<random>, truncated to 64 characters: the prefix survives.
-        Resource: Sub('arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:function:StackSet-${StackSetNamePrefix}*'),
-        Condition: inTargetRegions,
-      });
-    }
-    if (rest.length === 0) continue;
-    statements.push({
-      Sid: `${Sid}ForPlatformResources`,
-      Effect: 'Allow',
-      Action: compactActions(rest) as IamAction[],
-      // CloudFormation names these resources at create time: no ARN is known in advance (docs/stacksets.md).
-      Resource: '*',
-      ...regional(service),
-    });
+    statements.push(...serviceStatements(service, rest, config));
   }
   return statements;
 }
 
-/** The read-only role's statements: read CloudFormation and what drift detection calls; previews as change sets that are never executed. */
-export function readStatements(config: StackSetRoleConfig): PolicyStatement[] {
-  const reads = [...new Set(Object.values(config.readActionsByType).flat())]
-    .filter((a) => !['secretsmanager:GetSecretValue', 's3:GetObject', 's3:GetObjectVersion', 'kms:Decrypt'].includes(a) && serviceOf(a) !== 'cloudformation')
-    .sort();
-  return [
-    {
-      Sid: 'ReadThePlatformStacks',
-      Effect: 'Allow',
-      Action: sorted([
-        'cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStackResource', 'cloudformation:DescribeStackResources',
-        'cloudformation:ListStackResources', 'cloudformation:GetTemplate', 'cloudformation:DetectStackDrift', 'cloudformation:DetectStackResourceDrift',
-        'cloudformation:DescribeStackResourceDrifts', 'cloudformation:DescribeChangeSet', 'cloudformation:ListChangeSets', 'cloudformation:DeleteChangeSet',
-      ]),
-      Resource: platformStacks,
-    },
-    {
-      Sid: 'PreviewChangeSetsOnly',
-      Effect: 'Allow',
-      Action: 'cloudformation:CreateChangeSet',
-      Resource: platformStacks,
-      Condition: { StringLike: { 'cloudformation:ChangeSetName': `${PREVIEW_CHANGE_SET_PREFIX}*` } },
-    },
-    { Sid: 'NeverExecute', Effect: 'Deny', Action: ['cloudformation:ExecuteChangeSet', 'cloudformation:UpdateStack', 'cloudformation:DeleteStack', 'cloudformation:CreateStack'], Resource: '*' },
-    { Sid: 'CloudFormationAccountLevel', Effect: 'Allow', Action: ACCOUNT_LEVEL_CFN_ACTIONS, Resource: '*' },
-    // A change set reads the packaged templates with the caller's credentials; the preflight checks they are readable.
-    { Sid: 'ReadPackagedTemplates', Effect: 'Allow', Action: ['s3:GetObject'], Resource: templateObjects },
-    // SSM-typed parameters (certificate ARN, …) are resolved with the caller's credentials; preflight reads them.
-    { Sid: 'ReadThePlatformsParameters', Effect: 'Allow', Action: ['ssm:GetParameters', 'ssm:GetParameter'], Resource: Sub('arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:parameter/${ResourceNamePrefix}*') },
-    { Sid: 'PreflightLookups', Effect: 'Allow', Action: ['acm:DescribeCertificate', 'ec2:DescribeManagedPrefixLists'], Resource: '*', Condition: inTargetRegions },
-    ...chunkByService(reads, 'DriftReads'),
-  ];
-}
+/** Read verbs: what the read-only role may call of the handlers' read permissions (some schemas list writes there). */
+const READ_ACTION = /^[a-z0-9-]+:(Describe|List|Get|BatchGet)|^apigateway:GET$/;
 
-function chunkByService(actions: readonly string[], suffix: string): PolicyStatement[] {
+/** The read-only role's statements: read CloudFormation and what drift detection calls; previews as change sets that are never executed. */
+export function readStatements(config: StackSetRoleConfig): ScopedStatement[] {
+  const reads = [...new Set(Object.values(config.readActionsByType).flat())]
+    .filter((a) => READ_ACTION.test(a) && !['secretsmanager:GetSecretValue', 's3:GetObject', 's3:GetObjectVersion', 'kms:Decrypt'].includes(a) && serviceOf(a) !== 'cloudformation')
+    .sort();
+  const statements: ScopedStatement[] = [
+    ...plain(
+      {
+        Sid: 'ReadThePlatformStacks',
+        Effect: 'Allow',
+        Action: sorted([
+          'cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStackResource', 'cloudformation:DescribeStackResources',
+          'cloudformation:ListStackResources', 'cloudformation:GetTemplate', 'cloudformation:DetectStackDrift', 'cloudformation:DetectStackResourceDrift',
+          'cloudformation:DescribeStackResourceDrifts', 'cloudformation:DescribeChangeSet', 'cloudformation:ListChangeSets', 'cloudformation:DeleteChangeSet',
+        ]),
+        Resource: platformStacks,
+      },
+      {
+        Sid: 'PreviewChangeSetsOnly',
+        Effect: 'Allow',
+        Action: 'cloudformation:CreateChangeSet',
+        Resource: platformStacks,
+        Condition: { StringLike: { 'cloudformation:ChangeSetName': `${PREVIEW_CHANGE_SET_PREFIX}*` } },
+      },
+      { Sid: 'NeverExecute', Effect: 'Deny', Action: ['cloudformation:ExecuteChangeSet', 'cloudformation:UpdateStack', 'cloudformation:DeleteStack', 'cloudformation:CreateStack'], Resource: '*' },
+    ),
+    { statement: { Sid: 'CloudFormationAccountLevel', Effect: 'Allow', Action: ACCOUNT_LEVEL_CFN_ACTIONS, Resource: '*' }, findings: CFN_ACCOUNT_LEVEL_REASON },
+    ...plain(
+      // A change set reads the packaged templates with the caller's credentials; the preflight checks they are readable.
+      { Sid: 'ReadPackagedTemplates', Effect: 'Allow', Action: ['s3:GetObject'], Resource: templateObjects },
+      // SSM-typed parameters (certificate ARN, DR region, …) are resolved with the caller's credentials; preflight reads them.
+      { Sid: 'ReadThePlatformsParameters', Effect: 'Allow', Action: ['ssm:GetParameters', 'ssm:GetParameter'], Resource: Sub('arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:parameter${SsmParameterPath}*') },
+    ),
+  ];
+  for (const action of PREFLIGHT_ACTIONS) statements.push(...serviceStatements(serviceOf(action), [action], config, 'Preflight'));
   const byService = new Map<string, string[]>();
-  for (const a of actions) byService.set(serviceOf(a), [...(byService.get(serviceOf(a)) ?? []), a]);
-  return [...byService]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([service, list]) => ({ Sid: `${sidOf(service)}${suffix}`, Effect: 'Allow' as const, Action: compactActions(list) as IamAction[], Resource: '*', ...(GLOBAL_SERVICES.has(service) ? {} : { Condition: inTargetRegions }) }));
+  for (const a of reads) byService.set(serviceOf(a), [...(byService.get(serviceOf(a)) ?? []), a]);
+  for (const [service, actions] of [...byService].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    statements.push(...(service === 'iam' ? iamReadStatements(actions, config, 'DriftRead') : serviceStatements(service, actions, config, 'DriftRead')));
+  }
+  return statements;
 }
 
 /**
  * The permissions boundary of every role the platform creates: whatever their own policies say,
- * none of them can touch IAM (beyond reading it, which AWS Config records), the organization or
- * the account, turn the audit trail or AWS Config off, or rewrite a key policy. It is a ceiling,
- * not a grant: the roles' own policies stay least privilege.
+ * none of them can change IAM, the organization or the account (reading them, which AWS Config
+ * records, stays), assume another role, turn the audit trail or AWS Config off, or rewrite a key
+ * policy. It is a ceiling, not a grant: the roles' own policies stay least privilege
+ * (test/stackset-boundary.test.ts checks that it covers what they grant).
  */
 export function boundaryStatements(): BoundaryStatement[] {
   return [
     { Sid: 'EverythingButIdentityAndOrganization', Effect: 'Allow', NotAction: ['iam:*', 'organizations:*', 'account:*', 'sts:*'] as IamAction[], Resource: '*' },
-    { Sid: 'ReadIdentity', Effect: 'Allow', Action: ['iam:Get*', 'iam:List*', 'iam:GenerateCredentialReport', 'iam:GenerateServiceLastAccessedDetails'] as IamAction[], Resource: '*' },
+    // Reads only: AWS Config's recorder (AWS_ConfigRole) records IAM, the organization's structure and the account's contacts.
+    {
+      Sid: 'ReadIdentityAndOrganization',
+      Effect: 'Allow',
+      Action: ['iam:Get*', 'iam:List*', 'iam:GenerateCredentialReport', 'iam:GenerateServiceLastAccessedDetails', 'organizations:Describe*', 'organizations:List*', 'account:GetAlternateContact', 'sts:GetCallerIdentity'] as IamAction[],
+      Resource: '*',
+    },
     {
       Sid: 'NoTamperingWithAudit',
       Effect: 'Deny',
@@ -368,29 +461,50 @@ export function boundaryStatements(): BoundaryStatement[] {
   ];
 }
 
+/** The scanners' findings of one managed policy: what its statements cause, with their reasons, and the actions parliament does not know. */
+function policySuppressions(chunk: readonly ScopedStatement[], config: StackSetRoleConfig, always: Record<string, Exception> = {}): { parliament?: Record<string, Exception>; checkov?: Record<string, Exception> } {
+  const merged = (scanner: 'parliament' | 'checkov'): Record<string, Exception> => {
+    const byId = new Map<string, string[]>();
+    for (const { statement, findings } of chunk) for (const [id, reason] of Object.entries(findings?.[scanner] ?? {})) byId.set(id, [...(byId.get(id) ?? []), `${statement.Sid}: ${reason}`]);
+    return Object.fromEntries([...byId].map(([id, reasons]) => [id, { reason: reasons.join(' | '), requirement: '7.2.1', compensatingControl: 'The statements are limited to the target regions and to the platform\'s names wherever AWS allows it; test/stackset-roles.test.ts checks every named resource is covered and nothing else is granted.' }]));
+  };
+  const parliament: Record<string, Exception> = { ...always, ...merged('parliament') };
+  const actions = new Set(chunk.flatMap(({ statement }) => [statement.Action].flat() as string[]));
+  const unknown = config.unknownToParliament.filter((a) => actions.has(a));
+  if (unknown.length > 0) {
+    const pages = [...new Set(unknown.map((a) => serviceReference(a.slice(0, a.indexOf(':')))))];
+    parliament.UNKNOWN_ACTION = {
+      reason: `parliament's IAM action data predates ${unknown.join(', ')}: AWS documents them in the Service Authorization Reference (${pages.join(', ')}) and the platform's resource handlers call them (stacksets/handler-permissions.json)`,
+      requirement: '7.2.1',
+      compensatingControl: 'cfn-lint checks every action name against its current IAM data (W3037); stacksets/handler-permissions.json lists each action with its resource types.',
+    };
+  }
+  const checkov = merged('checkov');
+  return { ...(Object.keys(parliament).length > 0 ? { parliament } : {}), ...(Object.keys(checkov).length > 0 ? { checkov } : {}) };
+}
+
+const ESCALATION: Record<string, Exception> = {
+  PRIVILEGE_ESCALATION: {
+    reason:
+      'CloudFormation needs iam:PassRole, cloudformation:CreateStack and lambda:CreateFunction/InvokeFunction for the platform; PassRole is limited to the stack set\'s roles and to the services they trust (not cloudformation), every such role carries the permissions boundary, and Lambda writes only reach the platform\'s functions (by name)',
+    requirement: '7.2.2',
+    compensatingControl: 'Only the administration role may assume this role; every role it creates must carry the permissions boundary it cannot remove (test/stackset-roles.test.ts).',
+  },
+  PERMISSIONS_MANAGEMENT_ACTIONS: {
+    reason: 'the platform\'s roles are created by CloudFormation; only roles named StackSet-<prefix>* and only with the permissions boundary',
+    requirement: '7.2.2',
+    compensatingControl: 'IAM writes are limited by name and by the iam:PermissionsBoundary condition; boundary removal is denied.',
+  },
+};
+
 function targetRoleResources(t: Template, config: StackSetRoleConfig, executionRole: { logicalId: string; ref: unknown }): void {
-  chunkStatements(executionStatements(config)).forEach((chunk, i) => {
+  const statementOf = (s: ScopedStatement) => s.statement;
+  chunkStatements(executionStatements(config), undefined, statementOf).forEach((chunk, i) => {
     t.resource(
       `ExecutionPolicy${i + 1}`,
       'AWS::IAM::ManagedPolicy',
-      { Description: `StackSet execution permissions for the payment platform (part ${i + 1})`, PolicyDocument: policyDocument(...chunk), Roles: [executionRole.ref as never] },
-      {
-        suppress: {
-          parliament: {
-            PRIVILEGE_ESCALATION: {
-              reason:
-                'CloudFormation needs iam:PassRole, cloudformation:CreateStack and lambda:CreateFunction/InvokeFunction for the platform; PassRole is limited to the stack set\'s roles and to the services they trust (not cloudformation), every such role carries the permissions boundary, and Lambda writes only reach the stack set\'s functions',
-              requirement: '7.2.2',
-              compensatingControl: 'Only the administration role may assume this role; every role it creates must carry the permissions boundary it cannot remove (test/stackset-roles.test.ts).',
-            },
-            PERMISSIONS_MANAGEMENT_ACTIONS: {
-              reason: 'the platform\'s roles are created by CloudFormation; only roles named StackSet-<prefix>* and only with the permissions boundary',
-              requirement: '7.2.2',
-              compensatingControl: 'IAM writes are limited by name and by the iam:PermissionsBoundary condition; boundary removal is denied.',
-            },
-          },
-        },
-      },
+      { Description: `StackSet execution permissions for the payment platform (part ${i + 1})`, PolicyDocument: policyDocument(...chunk.map(statementOf)), Roles: [executionRole.ref as never] },
+      { suppress: policySuppressions(chunk, config, ESCALATION) },
     );
   });
   const readRole = t.resource('ReadRole', 'AWS::IAM::Role', {
@@ -398,8 +512,13 @@ function targetRoleResources(t: Template, config: StackSetRoleConfig, executionR
     Description: 'Assumed by make stackset in the administration account to read the platform stacks below their root: drift of every layer, failure reasons, previews (change sets never executed), preflight.',
     AssumeRolePolicyDocument: policyDocument({ Effect: 'Allow', Principal: { AWS: Sub('arn:${AWS::Partition}:iam::${AdministrationAccountId}:root') }, Action: 'sts:AssumeRole' }),
   });
-  chunkStatements(readStatements(config)).forEach((chunk, i) => {
-    t.resource(`ReadPolicy${i + 1}`, 'AWS::IAM::ManagedPolicy', { Description: `Read-only access to the payment platform stacks (part ${i + 1})`, PolicyDocument: policyDocument(...chunk), Roles: [readRole.ref as never] });
+  chunkStatements(readStatements(config), undefined, statementOf).forEach((chunk, i) => {
+    t.resource(
+      `ReadPolicy${i + 1}`,
+      'AWS::IAM::ManagedPolicy',
+      { Description: `Read-only access to the payment platform stacks (part ${i + 1})`, PolicyDocument: policyDocument(...chunk.map(statementOf)), Roles: [readRole.ref as never] },
+      { suppress: policySuppressions(chunk, config) },
+    );
   });
   t.resource(
     'PermissionsBoundary',
@@ -418,6 +537,17 @@ function targetRoleResources(t: Template, config: StackSetRoleConfig, executionR
             compensatingControl: 'The boundary only limits; what a role may do is what its own policy grants (PCI-IAM-001/002 check those).',
           },
         },
+        checkov: Object.fromEntries(
+          (['CKV_AWS_107', 'CKV_AWS_108', 'CKV_AWS_109', 'CKV_AWS_110', 'CKV_AWS_111'] as const).map((id) => [
+            id,
+            {
+              reason:
+                'checkov reads this managed policy as a grant; it is the permissions boundary of the platform\'s roles, which grants nothing: a role may do what its own policy allows and the boundary does not exclude (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html)',
+              requirement: '7.2.1',
+              compensatingControl: 'No role or user has this policy attached as a permissions policy (only as PermissionsBoundary); test/stackset-boundary.test.ts checks what it excludes.',
+            },
+          ]),
+        ),
       },
     },
   );

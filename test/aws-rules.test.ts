@@ -9,7 +9,7 @@ import { GENERATED, ROOT } from '../scripts/lib/paths.js';
 
 const rules = await loadAwsRules();
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'aws-rules');
-const GENERATED_DIRS = ['templates', 'standalone'].map((d) => join(GENERATED, d));
+const GENERATED_DIRS = ['templates', 'standalone', 'stacksets'].map((d) => join(GENERATED, d));
 
 test('every check names AWS documentation and has a fixture', () => {
   assert.ok(rules.length > 0, 'no checks found');

@@ -102,24 +102,32 @@ describe('the SDK seam: members the SDK lacks, pages', () => {
 });
 
 describe('16.1 SERVICE_MANAGED with nested stacks: the custom execution role template', () => {
-  test('CreateStackSet carries the project\'s execution role template, the stacksets-exec-custom- name, CAPABILITY_NAMED_IAM and CAPABILITY_AUTO_EXPAND, and an output bucket (stacksets-custom-execution-role.html)', async () => {
+  test('CreateStackSet carries the project\'s execution role template (ExecutionRoleTemplateUrl), the stacksets-exec-custom- name, CAPABILITY_NAMED_IAM and CAPABILITY_AUTO_EXPAND, and an output bucket (stacksets-custom-execution-role.html, API_CreateStackSet)', async () => {
     const fake = fakeStackSetAws(orgSpec, { extra: organization });
     const result = await applyRollout(orgSpec, fake.ctx);
     assert.deepEqual(result.failures, [], fake.logLines.join('\n'));
-    const [create] = fake.aws.callsOf('CreateStackSet');
+    const [vaultCreate, create] = fake.aws.callsOf('CreateStackSet');
+    assert.equal(vaultCreate.input.StackSetName, 'payment-platform-staging-org-dr-vault', 'the DR vault stack set first');
+    assert.equal(formFields(vaultCreate.body).ExecutionRoleName, undefined, "no nested stacks: StackSets' default execution role");
+    assert.equal(create.input.StackSetName, 'payment-platform-staging-org');
     const fields = formFields(create.body);
     assert.equal(fields.PermissionModel, 'SERVICE_MANAGED');
     assert.equal(fields.CallAs, 'DELEGATED_ADMIN');
     assert.equal(fields.ExecutionRoleName, 'stacksets-exec-custom-payment');
     assert.deepEqual([fields['Capabilities.member.2'], fields['Capabilities.member.3']], ['CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND']);
     assert.equal(fields.StackSetOutputBucket, 'payment-cfn-artifacts-123456789012-us-east-1');
-    const role = JSON.parse(fields.ExecutionRoleTemplateBody);
+    // Over ExecutionRoleTemplateBody's 51,200 bytes: uploaded to the artifact bucket, content-addressed, and sent as ExecutionRoleTemplateUrl.
+    assert.equal(fields.ExecutionRoleTemplateBody, undefined, 'not inline');
+    const [upload] = fake.aws.callsOf('PutObject', 's3').filter((c) => c.account === undefined);
+    assert.match(upload.input.Key, /^stackset-roles\/[0-9a-f]{16}\.json$/);
+    assert.equal(fields.ExecutionRoleTemplateUrl, `https://payment-cfn-artifacts-123456789012-us-east-1.s3.us-east-1.amazonaws.com/${upload.input.Key}`);
+    assert.ok(Buffer.byteLength(upload.input.Body) > 51_200 && Buffer.byteLength(upload.input.Body) < 1_000_000, 'too big to send inline, within the 1 MB of a template in S3');
+    const role = JSON.parse(upload.input.Body);
     assert.equal(role.Parameters.ExecutionRoleName.Default, 'stacksets-exec-custom-payment', 'the role StackSets creates has the stack set\'s ExecutionRoleName');
     assert.equal(role.Parameters.ManagementAccountId.Default, '999900001111', 'trusts the management account\'s StackSets role (from AWS Organizations)');
     assert.equal(role.Parameters.AdministrationAccountId.Default, ADMIN_ACCOUNT, 'and the delegated administrator\'s');
     assert.equal(role.Parameters.StackSetNamePrefix.Default, 'payment-platform-staging-org-', 'serves this stack set\'s stacks only');
-    assert.ok(Buffer.byteLength(fields.ExecutionRoleTemplateBody) <= 51_200, 'within the inline template limit');
-    const creates = fake.aws.callsOf('CreateStackInstances');
+    const creates = fake.aws.callsOf('CreateStackInstances').filter((c) => c.input.StackSetName === 'payment-platform-staging-org');
     assert.deepEqual(creates[0].input.DeploymentTargets, { OrganizationalUnitIds: ['ou-ab12-90ab12cd'], Accounts: ['555566667777'], AccountFilterType: 'INTERSECTION' }, 'the canary: one account of its OU (API_DeploymentTargets)');
     assert.deepEqual(creates[1].input.DeploymentTargets, { OrganizationalUnitIds: ['ou-ab12-78ef90ab'] }, 'then the other OU in one operation');
   });
@@ -127,7 +135,7 @@ describe('16.1 SERVICE_MANAGED with nested stacks: the custom execution role tem
   test('the plan compares the role template with the copy CloudFormation keeps at StackSetOutputBucketPath', async () => {
     const base = fakeStackSetAws(orgSpec, { extra: organization });
     await applyRollout(orgSpec, base.ctx);
-    const sent = formFields(base.aws.callsOf('CreateStackSet')[0].body).ExecutionRoleTemplateBody;
+    const sent = base.aws.callsOf('PutObject', 's3').find((c) => c.account === undefined)!.input.Body as string;
     const stackSet = { ...deployedOf(orgSpec), PermissionModel: 'SERVICE_MANAGED', ExecutionRoleName: 'stacksets-exec-custom-payment', AdministrationRoleARN: undefined, AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: true }, StackSetOutputBucketPath: 'payment-cfn-artifacts-123456789012-us-east-1/stackset-role/template.json' };
     for (const [body, expected] of [[sent, []], [sent.replace('payment-stackset-read', 'someone-else'), ['template: execution role template: differs from the deployed one (payment-cfn-artifacts-123456789012-us-east-1/stackset-role/template.json)']]] as const) {
       const fake = fakeStackSetAws(orgSpec, { stackSet, extra: { ...organization, s3: { GetObject: { Body: body } } } });

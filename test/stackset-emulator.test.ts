@@ -13,8 +13,10 @@
 //  - the full platform from stacksets/payments-prod.yaml (2 accounts × 2 regions, no per-instance
 //    value: certificates, prefix list and DR region from each account's SSM parameters, set by the
 //    emulator set-up): the canary first, then one operation for the other 3 instances → every
-//    instance CURRENT with the root and every layer stack CREATE_COMPLETE; unchanged → no
-//    operation; one account's NatGatewayCount in one region → only that instance's stacks updated.
+//    instance CURRENT with the root and every layer stack CREATE_COMPLETE, the DR vault stack set
+//    first (a vault stack in every account × region, each region's DR region the other one);
+//    unchanged → no operation; one account's NatGatewayCount in one region → only that instance's
+//    stacks updated.
 //
 // Stack set names and account IDs are unique per run: the emulator keeps state between runs.
 import assert from 'node:assert/strict';
@@ -94,9 +96,10 @@ async function stacksIn(account: string, region: string): Promise<Stack[]> {
   for await (const page of paginateDescribeStacks({ client: inAccount(account, region).cloudformation }, {})) out.push(...(page.Stacks ?? []));
   return out;
 }
+/** Is this the stack of an instance of stack set `name`: StackSet-<name>-<UUID> (not <name>-dr-vault's, nor a nested stack)? */
+const isInstanceStackOf = (name: string) => (s: Stack): boolean => !s.ParentId && new RegExp(`^StackSet-${name}-[0-9a-f]{8}-[0-9a-f]{4}-`).test(s.StackName!);
 /** The stack set's own stack in a target account (not its nested stacks). */
-const instanceStack = async (name: string, account: string, region: string): Promise<Stack | undefined> =>
-  (await stacksIn(account, region)).find((s) => !s.ParentId && s.StackName!.startsWith(`StackSet-${name}-`));
+const instanceStack = async (name: string, account: string, region: string): Promise<Stack | undefined> => (await stacksIn(account, region)).find(isInstanceStackOf(name));
 const parametersOf = (stack: Stack): Record<string, string> => Object.fromEntries((stack.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]));
 
 describe('make stackset on the emulator: 3 accounts × 2 regions', () => {
@@ -304,7 +307,7 @@ describe('make stackset on the emulator: the full platform (stacksets/payments-p
     for (const account of [p1, p2]) {
       for (const region of regions) {
         const stacks = await stacksIn(account, region);
-        const own = stacks.find((s) => !s.ParentId && s.StackName!.startsWith(`StackSet-${name}-`));
+        const own = stacks.find(isInstanceStackOf(name));
         assert.equal(own?.StackStatus, 'CREATE_COMPLETE', `${account} ${region}`);
         const nested = stacks.filter((s) => s.ParentId === own.StackId);
         assert.equal(nested.length, layers, `${account} ${region}: every layer`);
@@ -318,6 +321,21 @@ describe('make stackset on the emulator: the full platform (stacksets/payments-p
       }
     }
     assert.match(output, /^emulator: \d+ SSM parameters the instances resolve set in their target accounts/m);
+    // The DR vault stack set went first: a vault in every account × region, where the other region's copies go.
+    const vaultName = `${name}-dr-vault`;
+    assert.ok((result as { drVault?: ApplyResult }).drVault?.rows.every((r) => r.status === 'CURRENT/SUCCEEDED'), output);
+    for (const account of [p1, p2]) {
+      for (const region of regions) {
+        const vaultStack = await instanceStack(vaultName, account, region);
+        assert.equal(vaultStack?.StackStatus, 'CREATE_COMPLETE', `${account} ${region}: the DR vault stack`);
+        const vaults: string[] = [];
+        for await (const page of paginateListStackResources({ client: inAccount(account, region).cloudformation }, { StackName: vaultStack!.StackId })) vaults.push(...(page.StackResourceSummaries ?? []).filter((r) => r.ResourceType === 'AWS::Backup::BackupVault').map((r) => r.PhysicalResourceId!));
+        assert.deepEqual(vaults, ['payment-backup-dr-prod'], `${account} ${region}: the vault the other region copies to`);
+        const dr = (await inAccount(account, region).ssm.send(new GetParameterCommand({ Name: '/payment/backup/dr-region' }))).Parameter?.Value;
+        assert.equal(dr, regions.find((r) => r !== region), `${account} ${region}: the emulator's DR region is the other region of the vault stack set`);
+      }
+    }
+    assert.ok(output.indexOf(`stack set ${vaultName} created`) < output.indexOf(`stack set ${name} created`), 'the vault stack set before the platform');
     assert.equal(parametersOf((await instanceStack(name, p2, 'eu-central-1'))!).Environment, 'prod', "the stack set's parameter file");
     // moto's /moto-api/data.json fails once a Lambda function exists; the emulator's health check must not.
     assert.equal(spawnSync('bash', [join(ROOT, 'scripts', 'emulator', 'emulator.sh'), 'status']).status, 0, 'emulator.sh status answers with Lambda functions deployed');

@@ -191,6 +191,7 @@ describe('the manifests in stacksets/ are valid', () => {
     assert.equal(spec.parameters.Environment, 'prod');
     assert.equal(spec.parameters.KeyRotationPeriodDays, '365', 'defaults fill in what the parameter file leaves out');
     for (const name of ['CertificateArnParameter', 'S3PrefixListIdParameter', 'DrRegionParameter']) assert.ok(spec.ssmParameters.includes(name), `${name}: resolved in the target account`);
+    assert.equal(spec.parameters.PermissionsBoundaryName, 'payment-platform-boundary', 'every platform role carries the boundary the execution role requires');
   });
 
   test('payments-prod-control-tower: stack set parameters (for every instance), no overrides', () => {
@@ -339,6 +340,20 @@ describe('what AWS binds to a region or an account, and what must have one owner
     const { code, stderr } = await runWith(t, serviceManaged.replace('  executionRoleName: stacksets-exec-custom-payment\n', ''), 'plan');
     assert.equal(code, EXIT.invalid, stderr);
     assert.match(stderr, /: permissions\.executionRoleName: missing: the template nests stacks, which the default SERVICE_MANAGED execution role cannot provision; allowed: a name beginning with stacksets-exec-custom-/);
+  });
+
+  test('a platform rollout without PermissionsBoundaryName: the execution role creates no role without the boundary (access_policies_boundaries)', async (t) => {
+    const prod = readFileSync(join(ROOT, 'stacksets', 'payments-prod.yaml'), 'utf8');
+    const without = prod.replace(/^parameters:\n  PermissionsBoundaryName: payment-platform-boundary\n/m, '');
+    assert.notEqual(without, prod, 'payments-prod.yaml sets the boundary as a stack set parameter');
+    const { code, stderr, requests } = await runWith(t, without, 'plan');
+    assert.equal(code, EXIT.invalid, stderr);
+    assert.match(stderr, /generated\/templates\/root\.yaml: Parameters\.PermissionsBoundaryName\.Default: empty for 210987654321 eu-west-1, 321098765432 eu-west-1, 210987654321 eu-central-1, 321098765432 eu-central-1: the StackSet execution role creates no IAM role without the permissions boundary/);
+    assert.match(stderr, /allowed: the name of the boundary policy the execution role templates create in each target account \(\S+: parameters\.PermissionsBoundaryName: payment-platform-boundary\)/);
+    assert.equal(requests, 0);
+    const overridden = prod.replace("  - account: '321098765432' # cards UK", "  - account: '321098765432' # cards UK\n    parameters: {PermissionsBoundaryName: ''}");
+    const one = await runWith(t, overridden, 'plan');
+    assert.match(one.stderr, /: targets\[1\]\.parameters\.PermissionsBoundaryName: empty for 321098765432 eu-west-1, 321098765432 eu-central-1:/, 'an override names its own path');
   });
 
   test('a custom execution role name without the stacksets-exec-custom- prefix AWS requires', async (t) => {

@@ -36,11 +36,10 @@ export function renderParameterFile(root: Template, values: Readonly<Record<stri
 export function renderAll(platform: Platform = buildPlatform()): Map<string, string> {
   const files = new Map<string, string>();
   for (const template of [platform.root, ...platform.layers]) files.set(`${TEMPLATES_DIR}/${template.name}.yaml`, renderTemplate(template));
-  for (const build of STANDALONE_TEMPLATES) {
-    const template = build(PLATFORM);
-    files.set(`${STANDALONE_DIR}/${template.name}.yaml`, renderTemplate(template));
-  }
-  for (const template of buildStackSetRoleTemplates(stackSetRoleConfig([platform.root, ...platform.layers]))) {
+  const standalone = STANDALONE_TEMPLATES.map((build) => build(PLATFORM));
+  for (const template of standalone) files.set(`${STANDALONE_DIR}/${template.name}.yaml`, renderTemplate(template));
+  // The execution role deploys the standalone templates too (the DR vault stack set).
+  for (const template of buildStackSetRoleTemplates(stackSetRoleConfig([platform.root, ...platform.layers, ...standalone]))) {
     files.set(`${STACKSETS_DIR}/${template.name}.yaml`, renderTemplate(template));
   }
   for (const env of ENVIRONMENTS) {

@@ -25,6 +25,7 @@ import {
   serviceOnlyAssumeRolePolicy,
   ssmValueParameter,
   stringParameter,
+  platformRole,
 } from './common.js';
 
 export const STAGE_NAME = 'v1';
@@ -114,9 +115,8 @@ export function buildApi(config: PlatformConfig): Template {
   const hasTruststoreVersion = t.condition('HasMtlsTruststoreVersion', Not(Equals(truststoreVersion.ref, '')));
 
   // Execution logging needs the account-level CloudWatch role.
-  const cloudWatchRole = t.resource(
+  const cloudWatchRole = platformRole(t,
     'ApiGatewayCloudWatchRole',
-    'AWS::IAM::Role',
     {
       Description: 'Lets API Gateway write execution logs to CloudWatch Logs',
       AssumeRolePolicyDocument: serviceOnlyAssumeRolePolicy('apigateway.amazonaws.com'),

@@ -26,6 +26,7 @@ import {
   logRetentionParameter,
   policyDocument,
   stringParameter,
+  platformRole,
 } from './common.js';
 
 /** AWS Config managed rules (conformance pack "Operational Best Practices for PCI DSS" subset that applies here). */
@@ -147,9 +148,8 @@ export function buildAudit(config: PlatformConfig): Template {
   const auditBucketName = bucketName(config, 'audit');
   const configBucketName = bucketName(config, 'config');
   const s3Arn = (name: Value<string>, suffix = '') => Sub(`arn:\${AWS::Partition}:s3:::\${Name}${suffix}`, { Name: name });
-  const replicationRole = t.resource(
+  const replicationRole = platformRole(t,
     'LogArchiveReplicationRole',
-    'AWS::IAM::Role',
     {
       Description: 'S3 replication of the CloudTrail and Config buckets to the central log archive',
       AssumeRolePolicyDocument: assumeRolePolicy('s3.amazonaws.com'),
@@ -318,9 +318,8 @@ export function buildAudit(config: PlatformConfig): Template {
 
   // --- CloudTrail --------------------------------------------------------------------------------
   const trailLogs = encryptedLogGroup(t, 'TrailLogGroup', Sub(`/${config.namePrefix}/\${Environment}/cloudtrail`), logsKey, retention, { Condition: trailOn });
-  const trailRole = t.resource(
+  const trailRole = platformRole(t,
     'TrailLogsRole',
-    'AWS::IAM::Role',
     {
       Description: 'Lets CloudTrail deliver events to its log group',
       AssumeRolePolicyDocument: policyDocument({ Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceArn': trailArn } } }),
@@ -393,9 +392,8 @@ export function buildAudit(config: PlatformConfig): Template {
   }
 
   // --- AWS Config ----------------------------------------------------------------------------------
-  const configRole = t.resource(
+  const configRole = platformRole(t,
     'ConfigRole',
-    'AWS::IAM::Role',
     {
       Description: 'AWS Config recorder role',
       AssumeRolePolicyDocument: policyDocument({ Effect: 'Allow', Principal: { Service: 'config.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': AWS.AccountId } } }),

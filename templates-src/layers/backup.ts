@@ -9,7 +9,7 @@ import type { PlatformConfig } from '../config.js';
 import { AWS, Equals, If, Not, Sub } from '../core/intrinsics.js';
 import type { Template } from '../core/template.js';
 import { KEY_POLICY_RESOURCE_STAR, KEY_USES, keyPolicy } from './kms.js';
-import { RETAIN_ON_DELETE, UNBOUND_SERVICE_TRUST, keyArnParameter, layerTemplate, policyDocument, serviceOnlyAssumeRolePolicy, ssmValueParameter } from './common.js';
+import { RETAIN_ON_DELETE, UNBOUND_SERVICE_TRUST, keyArnParameter, layerTemplate, policyDocument, serviceOnlyAssumeRolePolicy, ssmValueParameter, platformRole } from './common.js';
 
 const vaultName = (config: PlatformConfig, suffix = ''): ReturnType<typeof Sub> => Sub(`${config.namePrefix}-backup${suffix}-\${Environment}`);
 
@@ -55,9 +55,8 @@ export function buildBackup(config: PlatformConfig): Template {
     },
     RETAIN_ON_DELETE,
   );
-  const role = t.resource(
+  const role = platformRole(t,
     'BackupRole',
-    'AWS::IAM::Role',
     {
       Description: 'AWS Backup service role of the payment platform (backup and restore of the selected resources)',
       AssumeRolePolicyDocument: serviceOnlyAssumeRolePolicy('backup.amazonaws.com'),

@@ -1,8 +1,9 @@
 // Pieces every layer uses: its template with the Environment parameter and the required tags,
 // naming, stateful-resource policies, parameter specs shared across layers and IAM documents.
 import { ENVIRONMENTS, PLATFORM, type DataClassification } from '../config.js';
-import { AWS, If, Ref, Sub, type Intrinsic, type Named, type Value } from '../core/intrinsics.js';
+import { AWS, Equals, If, Not, Ref, Sub, type Intrinsic, type Named, type Value } from '../core/intrinsics.js';
 import { Template, type ParameterHandle, type ParameterSpec, type ResourceHandle, type ResourceOptions } from '../core/template.js';
+import type { ResourceTypes } from '../spec-types/index.js';
 
 /** A layer's template: Environment parameter plus PCICompliant / DataClassification / Environment tags on every taggable resource. */
 export function layerTemplate(name: string, description: string, dataClassification: DataClassification): Template {
@@ -154,6 +155,41 @@ export const policyDocument = (...statements: PolicyStatement[]) => ({ Version: 
 
 /** The account's root principal: delegates to IAM policies in this account. */
 export const ACCOUNT_ROOT = Sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:root');
+
+/**
+ * The permissions boundary every role of the platform carries when PermissionsBoundaryName is set
+ * (StackSet rollouts: payment-platform-boundary, the managed policy of the execution role
+ * templates, generated/stacksets/): the execution role may create a role only with it
+ * (iam:PermissionsBoundary), and a role's effective permissions are the intersection of its own
+ * policies and the boundary. Empty (make deploy's default): no boundary.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+ */
+export const PERMISSIONS_BOUNDARY_PARAMETER = 'PermissionsBoundaryName';
+export const HAS_PERMISSIONS_BOUNDARY = 'HasPermissionsBoundary';
+export const PERMISSIONS_BOUNDARY_NAME_PATTERN = '^$|^[\\w+=,.@-]{1,128}$';
+const PERMISSIONS_BOUNDARY_SPEC: ParameterSpec = {
+  Type: 'String',
+  Description: 'Name of the managed policy in this account that every IAM role of the platform carries as its permissions boundary (StackSet rollouts: payment-platform-boundary). Empty: no boundary.',
+  Default: '',
+  AllowedPattern: PERMISSIONS_BOUNDARY_NAME_PATTERN,
+  ConstraintDescription: 'must be empty or an IAM policy name (letters, digits and +=,.@-_, at most 128)',
+};
+
+type RoleProperties = Omit<ResourceTypes['AWS::IAM::Role']['props'], 'PermissionsBoundary'>;
+
+/**
+ * The only way a layer creates an IAM role: with the permissions boundary (above). The first role
+ * of a template declares the PermissionsBoundaryName parameter and its condition.
+ * AWS-IAM-001 (scripts/lib/validate/aws-rules/) fails any role of generated/ without it.
+ */
+export function platformRole(t: Template, logicalId: string, properties: RoleProperties, options: ResourceOptions = {}): ResourceHandle<'AWS::IAM::Role'> {
+  if (!t.parameterNames.includes(PERMISSIONS_BOUNDARY_PARAMETER)) {
+    t.parameter(PERMISSIONS_BOUNDARY_PARAMETER, PERMISSIONS_BOUNDARY_SPEC, 'IAM');
+    t.condition(HAS_PERMISSIONS_BOUNDARY, Not(Equals(Ref(PERMISSIONS_BOUNDARY_PARAMETER), '')));
+  }
+  const boundary = If(HAS_PERMISSIONS_BOUNDARY, Sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/\${${PERMISSIONS_BOUNDARY_PARAMETER}}`), AWS.NoValue);
+  return t.resource(logicalId, 'AWS::IAM::Role', { ...properties, PermissionsBoundary: boundary } as ResourceTypes['AWS::IAM::Role']['props'], options);
+}
 
 /** Trust policy for a service role, confused-deputy protected by the source account. */
 export const assumeRolePolicy = (service: string) =>

@@ -28,6 +28,7 @@ import {
   ssmValueParameter,
   stringParameter,
   subnetsParameter,
+  platformRole,
 } from './common.js';
 
 /** Fargate task sizes (valid CPU/memory pairs). */
@@ -146,9 +147,8 @@ export function buildCompute(config: PlatformConfig): Template {
     },
   });
   const secretArns = [p.cacheAuthSecret.ref, p.signingKeySecret.ref];
-  const executionRole = t.resource(
+  const executionRole = platformRole(t,
     'TaskExecutionRole',
-    'AWS::IAM::Role',
     {
     Description: 'ECS agent: pulls the image, writes the task logs, injects the two application secrets',
     AssumeRolePolicyDocument: ecsTrust,
@@ -223,7 +223,7 @@ export function buildCompute(config: PlatformConfig): Template {
     // X-Ray trace APIs have no resource-level permissions: AWS accepts only "*".
     { Sid: 'SendTraces', Effect: 'Allow', Action: ['xray:GetSamplingRules', 'xray:GetSamplingStatisticSummaries', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
   ];
-  const taskRole = t.resource('TaskRole', 'AWS::IAM::Role', {
+  const taskRole = platformRole(t,'TaskRole', {
     Description: 'Payment service: publishes events, connects to PostgreSQL as the app user, mounts its EFS access point, uses its bucket',
     AssumeRolePolicyDocument: ecsTrust,
     Policies: [{ PolicyName: 'payment-service', PolicyDocument: policyDocument(...taskStatements) }],

@@ -18,6 +18,7 @@ import {
   SNAPSHOT_ON_DELETE,
   stringParameter,
   subnetsParameter,
+  platformRole,
 } from './common.js';
 
 export const DB_INSTANCE_CLASSES = [
@@ -76,7 +77,7 @@ export function buildDatabase(config: PlatformConfig): Template {
       log_min_duration_statement: '1000',
     },
   });
-  const monitoringRole = t.resource('DbMonitoringRole', 'AWS::IAM::Role', {
+  const monitoringRole = platformRole(t,'DbMonitoringRole', {
     Description: 'Lets RDS enhanced monitoring publish OS metrics',
     AssumeRolePolicyDocument: assumeRolePolicy('monitoring.rds.amazonaws.com'),
     ManagedPolicyArns: [Sub('arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole')],

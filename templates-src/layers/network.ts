@@ -18,6 +18,7 @@ import {
   policyDocument,
   ssmValueParameter,
   stringParameter,
+  platformRole,
 } from './common.js';
 
 const AZ_INDEXES = [0, 1, 2] as const;
@@ -178,7 +179,7 @@ export function buildNetwork(config: PlatformConfig): Template {
 
   // Flow logs: every accepted and rejected flow, to an encrypted group kept ≥ 12 months.
   const flowLogGroup = encryptedLogGroup(t, 'FlowLogGroup', Sub(`/${config.namePrefix}/\${Environment}/vpc-flow-logs`), logsKey, retention);
-  const flowLogRole = t.resource('FlowLogRole', 'AWS::IAM::Role', {
+  const flowLogRole = platformRole(t,'FlowLogRole', {
     Description: 'Lets VPC Flow Logs write to the flow log group only',
     AssumeRolePolicyDocument: assumeRolePolicy('vpc-flow-logs.amazonaws.com'),
     Policies: [

@@ -26,6 +26,7 @@ import {
   serviceOnlyAssumeRolePolicy,
   subnetsParameter,
   UNBOUND_SERVICE_TRUST,
+  platformRole,
 } from './common.js';
 
 interface GeneratedSecret {
@@ -105,7 +106,7 @@ export function buildSecrets(config: PlatformConfig): Template {
   // The rotation function: in the private tier, reaching only AWS APIs.
   const functionName = envName('secret-rotation');
   const logGroup = encryptedLogGroup(t, 'RotationFunctionLogGroup', Sub(`/aws/lambda/${config.namePrefix}-secret-rotation-\${Environment}`), logsKey, retention);
-  const role = t.resource('RotationFunctionRole', 'AWS::IAM::Role', {
+  const role = platformRole(t,'RotationFunctionRole', {
     Description: 'Rotates the generated application secrets (and the Redis AUTH token) of this environment',
     AssumeRolePolicyDocument: serviceOnlyAssumeRolePolicy('lambda.amazonaws.com'),
     ManagedPolicyArns: [

@@ -2,13 +2,14 @@
 // parameter file names a certificate of a real account; the emulator's ACM has none, so the
 // TLS listener would fail (as it would in AWS). For TARGET=local only, such a parameter is pointed
 // at a certificate the emulator issues for the same host name, and the deploy says so.
-// `make stackset` does the same per target account and region (scripts/lib/stackset/emulator-certificates.ts).
+// The SSM parameters the stack resolves get emulator values too (scripts/lib/emulator-ssm.ts, shared with make stackset).
 import { ACMClient, paginateListCertificates, RequestCertificateCommand } from '@aws-sdk/client-acm';
-import { EC2Client, paginateDescribeManagedPrefixLists } from '@aws-sdk/client-ec2';
-import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { awsClients, isAwsError, type AwsTarget } from '../aws.js';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { awsClients, type AwsTarget } from '../aws.js';
 import type { ParameterConstraints } from '../../../templates-src/core/parameters.js';
-import { SSM_PARAMETER_NAME } from '../../../templates-src/layers/common.js';
+import { fillSsmParameters, ssmParameters } from '../emulator-ssm.js';
+import { NO_DR } from './dr-vault.js';
 import type { RootTemplate } from './inputs.js';
 
 const isCertificateParameter = (name: string, pattern: string | undefined): boolean => /CertificateArn$/.test(name) || /:acm:/.test(pattern ?? '');
@@ -84,61 +85,16 @@ export async function localCertificates(target: AwsTarget, root: RootTemplate, v
 // Values each real account and region keeps in SSM (certificate ARNs, the S3 prefix list, the DR
 // region: templates-src/layers/common.ts ssmValueParameter) are read by CloudFormation when the
 // stack is created; the emulator's SSM has none of them. For TARGET=local only, a missing one is
-// put there with what the emulator holds: a certificate it issues for the host name, its S3
-// managed prefix list, no DR copy. Every value put is printed.
-// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-supplied-parameter-types.html#aws-ssm-parameter-types
-
-const SSM_VALUE_TYPE = 'AWS::SSM::Parameter::Value<String>';
-
-/**
- * The parameters read from SSM: parameter → SSM parameter name. The root passes such names on as
- * Strings (the layer resolves them), recognisable by the SSM-name pattern (templates-src/platform.ts rootSpec).
- */
-export function ssmParameters(parameters: Readonly<Record<string, ParameterConstraints>>, values: ReadonlyMap<string, string>): Map<string, string> {
-  return new Map(
-    Object.entries(parameters)
-      .filter(([, spec]) => spec.Type === SSM_VALUE_TYPE || spec.AllowedPattern === SSM_PARAMETER_NAME)
-      .map(([name, spec]) => [name, values.get(name) ?? String(spec.Default ?? '')]),
-  );
-}
-
-async function emulatorValue(target: AwsTarget, parameter: string, parameters: Readonly<Record<string, ParameterConstraints>>, values: ReadonlyMap<string, string>): Promise<string> {
-  const clients = awsClients(target);
-  if (/CertificateArn/.test(parameter)) {
-    const hostParameter = parameter.startsWith('Api') ? 'ApiDomainName' : 'BackendHostname';
-    const host = values.get(hostParameter) ?? (typeof parameters[hostParameter]?.Default === 'string' ? String(parameters[hostParameter].Default) : 'backend.emulator.invalid');
-    const acm = clients.of(ACMClient);
-    for await (const page of paginateListCertificates({ client: acm }, {})) {
-      const held = page.CertificateSummaryList?.find((c) => c.DomainName === host)?.CertificateArn;
-      if (held) return held;
-    }
-    return (await acm.send(new RequestCertificateCommand({ DomainName: host }))).CertificateArn!;
-  }
-  if (/PrefixList/.test(parameter)) {
-    const s3List = `com.amazonaws.${target.region}.s3`;
-    for await (const page of paginateDescribeManagedPrefixLists({ client: clients.of(EC2Client) }, {})) {
-      const found = page.PrefixLists?.find((l) => l.PrefixListName === s3List)?.PrefixListId;
-      if (found) return found;
-    }
-    return 'pl-0000000000000000e';
-  }
-  if (/DrRegion/.test(parameter)) return 'none';
-  throw new Error(`deploy: local emulator: no emulator value for the SSM parameter type ${parameter}; add one in scripts/lib/deploy/local.ts`);
-}
+// put there with the emulator's value (scripts/lib/emulator-ssm.ts; the DR region: none, no DR
+// copy, so make deploy deploys no DR vault stack). Every value put is printed.
 
 /** Puts every missing SSM parameter the stack reads into the emulator (TARGET=local only). */
 export async function localSsmParameters(target: AwsTarget, parameters: Readonly<Record<string, ParameterConstraints>>, values: ReadonlyMap<string, string>, log: (line: string) => void): Promise<void> {
   if (target.kind !== 'local') return;
-  const ssm = awsClients(target).of(SSMClient);
-  for (const [parameter, name] of ssmParameters(parameters, values)) {
-    try {
-      await ssm.send(new GetParameterCommand({ Name: name }));
-      continue;
-    } catch (error) {
-      if (!isAwsError(error, 'ParameterNotFound')) throw error;
-    }
-    const value = await emulatorValue(target, parameter, parameters, values);
-    await ssm.send(new PutParameterCommand({ Name: name, Type: 'String', Value: value }));
-    log(`deploy: local emulator: ${parameter} reads SSM parameter ${name}, which a real account fills; put the emulator's value there: ${value}`);
+  const clients = awsClients(target);
+  const all = Object.fromEntries(Object.entries(parameters).map(([name, spec]) => [name, values.get(name) ?? (spec.Default === undefined ? '' : String(spec.Default))]));
+  const account = { region: target.region, ssm: clients.of(SSMClient), acm: clients.of(ACMClient), ec2: clients.of(EC2Client) };
+  for (const s of await fillSsmParameters(account, ssmParameters(parameters, all), { values: all, drRegion: NO_DR }, true)) {
+    log(`deploy: local emulator: ${s.parameter} reads SSM parameter ${s.name}, which a real account fills; put the emulator's value there: ${s.value}`);
   }
 }

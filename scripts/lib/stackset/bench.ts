@@ -2,7 +2,7 @@
 // bench's own emulator (EMULATOR_BENCH_PORT, default 5099):
 //   benchStacksetUnchanged: make stackset of the platform with nothing to change (3 accounts × 2
 //     regions of payments-prod.yaml: packaging, reading the stack set and its 6 instances, the
-//     emulator set-up, preflight, durations — and no operation);
+//     emulator set-up, preflight, durations — and no operation), its DR vault stack set included;
 //   benchStacksetPlan: make stackset-plan of the same 6 instances.
 // The first run of a process-fresh emulator deploys the stack set once (not what is measured:
 // the median of the runs is the unchanged case).
@@ -14,6 +14,7 @@ import { ROOT } from '../paths.js';
 import { resolveTarget } from '../aws.js';
 import { StackSetApi } from './api.js';
 import { stackSetClients } from './clients.js';
+import { drVaultSpec } from './dr-vault.js';
 import { loadManifest } from './manifest.js';
 import { applyRollout, planRollout, type RolloutContext } from './rollout.js';
 import { alreadyPackaged } from './template-source.js';
@@ -44,7 +45,9 @@ async function deployed(ctx: RolloutContext, file: string): Promise<void> {
   const spec = loadManifest(file);
   const existing = await ctx.api.describeStackSet(spec.manifest.stackSetName);
   const current = existing && alreadyPackaged(spec, ctx.target, await ctx.api.callerAccount(), existing.TemplateBody);
-  if (current && (await ctx.api.listStackInstances(spec.manifest.stackSetName)).every((i) => i.Status === 'CURRENT')) return;
+  const allCurrent = async (name: string) => (await ctx.api.describeStackSet(name)) !== undefined && (await ctx.api.listStackInstances(name)).every((i) => i.Status === 'CURRENT');
+  const vault = drVaultSpec(spec);
+  if (current && (await allCurrent(spec.manifest.stackSetName)) && (!vault || (await allCurrent(vault.manifest.stackSetName)))) return;
   const result = await applyRollout(spec, { ...ctx, packager: undefined });
   if (result.failures.length > 0) throw new Error(`bench: the stack set could not be deployed: ${result.failures.join('; ')}`);
 }

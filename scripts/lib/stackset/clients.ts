@@ -6,6 +6,7 @@
 // administration account's credentials, cached per account and renewed before they expire.
 import { ACMClient } from '@aws-sdk/client-acm';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
@@ -17,6 +18,8 @@ export interface AccountClients {
   readonly s3: S3Client;
   readonly ssm: SSMClient;
   readonly acm: ACMClient;
+  /** For the emulator's own set-up (its managed prefix lists); the read path does not use it. */
+  readonly ec2?: EC2Client;
 }
 
 export interface StackSetClients {
@@ -73,6 +76,7 @@ export function stackSetClients(target: AwsTarget): StackSetClients {
         s3: new S3Client({ ...config, forcePathStyle: target.kind === 'local' }),
         ssm: new SSMClient(config),
         acm: new ACMClient(config),
+        ec2: new EC2Client(config),
       };
       made.set(key, clients);
       return clients;

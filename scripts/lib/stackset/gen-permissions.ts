@@ -10,6 +10,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from '../paths.js';
+import { ROLE_OWN_ACTIONS } from '../../../templates-src/stackset-roles.js';
 
 export const PERMISSIONS_FILE = join(ROOT, 'stacksets', 'handler-permissions.json');
 
@@ -30,6 +31,19 @@ export const EXCLUDED: Readonly<Record<string, string>> = {
   'vpc-lattice:': 'VPC Lattice service-network endpoints: the platform creates interface and gateway endpoints only',
   'vpce:AllowMultiRegion': 'cross-region VPC endpoints: not used',
   's3:REST.PUT.OBJECT': 'not an IAM action (an S3 REST operation name listed in the AWS::Logs::LogGroup schema)',
+  'ec2:AssociateVerifiedAccessInstanceWebAcl': 'WAF web ACL association with Verified Access: the platform associates its web ACL with the API Gateway stage only',
+  'ec2:DisassociateVerifiedAccessInstanceWebAcl': 'WAF web ACL association with Verified Access: not used',
+  'ec2:GetVerifiedAccessInstanceWebAcl': 'WAF web ACL association with Verified Access: not used',
+  'elasticloadbalancing:CreateWebACLAssociation': 'WAF web ACL association with Application Load Balancers: the platform has a Network Load Balancer, which WAF does not protect',
+  'elasticloadbalancing:DeleteWebACLAssociation': 'WAF web ACL association with Application Load Balancers: not used',
+  'elasticloadbalancing:GetLoadBalancerWebACL': 'WAF web ACL association with Application Load Balancers: not used',
+  'elasticloadbalancing:SetWebACL': 'WAF web ACL association with Application Load Balancers: not used',
+  'elasticloadbalancing:ModifyIpPools': 'IPAM pools of Application Load Balancers: the platform\'s load balancer is a Network Load Balancer',
+  'wafv2:GetPermissionPolicy': 'permission policies of WAF rule groups (sharing them with other accounts): the platform has no rule group of its own, its web ACL uses AWS Managed Rules',
+  'wafv2:PutPermissionPolicy': 'permission policies of WAF rule groups: the platform has no rule group of its own',
+  'lambda:GetLayerVersion': 'Lambda layers: the platform\'s function uses none',
+  'lambda:GetCodeSigningConfig': 'Lambda code signing configurations: the platform\'s function has none',
+  'lambda:PassCapacityProvider': 'Lambda Managed Instances capacity providers: the platform\'s function runs on Lambda\'s default compute',
   'iam:AttachGroupPolicy': 'the platform creates no IAM groups',
   'iam:DeleteGroupPolicy': 'the platform creates no IAM groups',
   'iam:DetachGroupPolicy': 'the platform creates no IAM groups',
@@ -198,20 +212,55 @@ export function handlerPermissions(types: readonly string[]): {
   return { version, permissions, readPermissions, withoutHandlers, notIamActions };
 }
 
+/**
+ * The resource types of each action (the Service Authorization Reference as cfn-lint bundles it,
+ * AdditionalSpecs/Policies.json): which ARNs a statement must name to allow it; none means the
+ * action has no resource-level permissions and takes Resource "*".
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
+ */
+export function actionResourceTypes(actions: Iterable<string>, schemasDir = cfnLintSchemas().dir): Record<string, string[]> {
+  const policies = JSON.parse(readFileSync(join(schemasDir, '..', 'AdditionalSpecs', 'Policies.json'), 'utf8')) as Record<string, { Actions?: Record<string, { Resources?: string[] }> }>;
+  const out: Record<string, string[]> = {};
+  for (const action of [...new Set(actions)].sort()) {
+    const [service, name] = action.split(':');
+    out[action] = [...(policies[service]?.Actions?.[name.toLowerCase()]?.Resources ?? [])].sort();
+  }
+  return out;
+}
+
+/**
+ * Actions parliament's IAM data (pinned in requirements.txt) does not know: it reports them as
+ * UNKNOWN_ACTION and stops checking the statement there, so the role templates say so beside the
+ * policies that hold them.
+ */
+export function unknownToParliament(actions: Iterable<string>): string[] {
+  const lib = join(ROOT, '.venv', 'lib');
+  const python = readdirSync(lib).find((d) => d.startsWith('python'));
+  const file = join(lib, python ?? 'python3', 'site-packages', 'parliament', 'iam_definition.json');
+  const services = JSON.parse(readFileSync(file, 'utf8')) as { prefix: string; privileges: { privilege: string }[] }[];
+  const known = new Set(services.flatMap((s) => s.privileges.map((p) => `${s.prefix}:${p.privilege}`.toLowerCase())));
+  return [...new Set(actions)].filter((a) => !known.has(a.toLowerCase())).sort();
+}
+
 export function renderPermissionsFile(types: readonly string[]): string {
   const { version, permissions, readPermissions, withoutHandlers, notIamActions } = handlerPermissions(types);
+  const dependent = Object.fromEntries(Object.entries(DEPENDENT).filter(([type]) => types.includes(type)));
+  const every = [...Object.values(permissions), ...Object.values(readPermissions), ...Object.values(dependent).flatMap((ds) => ds.map((d) => d.actions)), ROLE_OWN_ACTIONS].flat();
   const document = {
     $comment:
       'GENERATED by scripts/lib/stackset/gen-permissions.ts from the CloudFormation provider schemas bundled with cfn-lint (handlers.*.permissions, us-east-1). ' +
       'Do not edit: add the type to templates-src/resource-types.json and run the script. Types without handlers are managed by CloudFormation itself; ' +
-      'notIamActions lists names in the schemas that are not IAM actions (cfn-lint AdditionalSpecs/Policies.json), left out; dependent lists what the schemas miss (with the documentation); readPermissions is what drift detection calls (handlers.read).',
+      'notIamActions lists names in the schemas that are not IAM actions (cfn-lint AdditionalSpecs/Policies.json), left out; dependent lists what the schemas miss (with the documentation); readPermissions is what drift detection calls (handlers.read); ' +
+      'resourceTypes is each action\'s resource types (the Service Authorization Reference, cfn-lint AdditionalSpecs/Policies.json); unknownToParliament lists the actions parliament\'s data lacks.',
     source: `cfn-lint ${version}`,
     excluded: EXCLUDED,
     withoutHandlers,
     notIamActions,
-    dependent: Object.fromEntries(Object.entries(DEPENDENT).filter(([type]) => types.includes(type))),
+    dependent,
     permissions,
     readPermissions,
+    resourceTypes: actionResourceTypes(every),
+    unknownToParliament: unknownToParliament(every),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

@@ -19,12 +19,15 @@
 // Singletons and account-global names (kind 5): the platform is evaluated with each instance's
 // effective parameters; every resource that is unique per account or per account and region, or
 // whose name must be unique there (or across all of S3), must have exactly one owner in its
-// scope — across the manifest's instances and the DR vault stacks their backups copy to.
+// scope — across the manifest's instances and the instances of its DR vault stack set.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildContexts } from '../check/evaluated-platform.js';
 import { loadInputs, type ParameterSet } from '../check/inputs.js';
 import { GENERATED, ROOT } from '../paths.js';
+import { PERMISSIONS_BOUNDARY_PARAMETER } from '../../../templates-src/layers/common.js';
+import { PERMISSIONS_BOUNDARY_NAME } from '../../../templates-src/stackset-roles.js';
+import { drVaultSpec } from './dr-vault.js';
 import { cfnLintSchemas } from './gen-permissions.js';
 import type { DeploymentUnit, Manifest, ParameterValues, StackSetSpec } from './manifest.js';
 
@@ -261,7 +264,7 @@ export function ownedResources(spec: StackSetSpec, instances: readonly InstanceV
       }
     }
   }
-  owned.push(...drVaultResources(spec, instances, notes));
+  owned.push(...drVaultResources(spec, notes));
   return { owned, needs, notes: [...new Set(notes)] };
 }
 
@@ -272,30 +275,33 @@ export interface Need {
   readonly region: string;
 }
 
-/** The DR vault stacks: generated/standalone/dr-backup-vault.yaml in (account, DrRegion) of every instance that copies there. */
-function drVaultResources(spec: StackSetSpec, instances: readonly InstanceValues[], notes: string[]): OwnedResource[] {
-  const dr = spec.templateParameters.DrRegion ? 'DrRegion' : undefined;
-  if (!spec.hasNestedStacks) return [];
-  if (!dr) {
-    if (spec.templateParameters.DrRegionParameter) notes.push('DR region resolved in each target account (DrRegionParameter): the DR vault stacks are not checked before deploy');
-    return [];
-  }
-  const inputs = loadInputs(join(GENERATED, 'standalone', 'dr-backup-vault.yaml'));
+/**
+ * The DR vault stack set's resources (dr-vault.ts): generated/standalone/dr-backup-vault.yaml in
+ * every target account and every region of the vault stack set, evaluated with its parameters.
+ * Each account and region has one instance of it, whatever DR region each account names.
+ */
+function drVaultResources(spec: StackSetSpec, notes: string[]): OwnedResource[] {
+  const vault = drVaultSpec(spec);
+  if (!vault) return [];
+  const inputs = loadInputs(join(ROOT, vault.template));
   const out: OwnedResource[] = [];
-  const seen = new Set<string>();
-  for (const instance of instances) {
-    const region = instance.values.get(dr)?.value;
-    if (!region || region === 'none' || instance.unit.kind !== 'account') continue;
-    const key = `${instance.unit.id}|${region}`;
-    if (seen.has(key)) continue; // one DR vault stack per account and DR region serves every instance that copies there
-    seen.add(key);
-    const values = Object.fromEntries([...instance.values].map(([k, v]) => [k, v.value]));
-    const [context] = buildContexts({ ...inputs, parameterSets: [{ name: 'dr', file: spec.file, values }] }).filter((c) => c.name === 'dr');
-    for (const layer of context?.layers ?? []) {
+  const sets = new Map<string, ReturnType<typeof buildContexts>[number] | undefined>();
+  for (const instance of vault.instances) {
+    const values = { ...vault.parameters, ...instance.overrides };
+    const key = JSON.stringify(values);
+    if (!sets.has(key)) sets.set(key, buildContexts({ ...inputs, parameterSets: [{ name: 'dr', file: spec.file, values }] }).find((c) => c.name === 'dr'));
+    const account = instance.unit.kind === 'account' ? instance.unit.id : `(each account of ${instance.unit.id})`;
+    for (const layer of sets.get(key)?.layers ?? []) {
       for (const r of layer.resources.values()) {
         const property = nameProperty(r.type);
-        const name = property ? concreteName(r.properties[property], { account: instance.unit.id, region, partition: 'aws' }) : undefined;
-        if (name) out.push({ type: r.type, scope: nameScope(r.type, r.properties), name, account: instance.unit.id, region, owner: { where: `DR vault stack of ${instance.unit.id} (${region})`, layer: 'dr-backup-vault', logicalId: r.logicalId } });
+        const raw = property ? r.properties[property] : undefined;
+        if (raw === undefined) continue;
+        const name = concreteName(raw, { account, region: instance.region, partition: 'aws' });
+        if (name === undefined) {
+          notes.push(`${r.type} ${vault.manifest.stackSetName}/${r.logicalId}: its ${property} is not known before deploy; not checked for uniqueness`);
+          continue;
+        }
+        out.push({ type: r.type, scope: nameScope(r.type, r.properties), name, account, region: instance.region, owner: { where: `${vault.manifest.stackSetName} ${instance.unit.id} ${instance.region}`, layer: 'dr-backup-vault', logicalId: r.logicalId } });
       }
     }
   }
@@ -329,10 +335,35 @@ export function checkOwners(file: string, owned: readonly OwnedResource[], needs
   }
 }
 
-/** Both checks over a validated manifest; problems are refusals, notes are printed by the plan. */
+/**
+ * The StackSet execution role creates a role only with the platform's permissions boundary
+ * (iam:PermissionsBoundary), so every instance of a template whose roles take one
+ * (PermissionsBoundaryName, templates-src/layers/common.ts platformRole) must name it: without it
+ * the first role of the rollout is refused (AccessDenied) in every account.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+ */
+export function checkPermissionsBoundary(spec: Pick<StackSetSpec, 'file' | 'templateParameters'>, instances: readonly InstanceValues[], problems: string[]): void {
+  if (!(PERMISSIONS_BOUNDARY_PARAMETER in spec.templateParameters)) return;
+  const without = new Map<string, string[]>();
+  for (const instance of instances) {
+    const value = instance.values.get(PERMISSIONS_BOUNDARY_PARAMETER);
+    if (value && value.value !== '') continue;
+    const at = value?.at ?? `${spec.file}: parameters.${PERMISSIONS_BOUNDARY_PARAMETER}`;
+    without.set(at, [...(without.get(at) ?? []), `${instance.unit.id} ${instance.region}`]);
+  }
+  for (const [at, where] of without) {
+    problems.push(
+      `${at}: empty for ${where.join(', ')}: the StackSet execution role creates no IAM role without the permissions boundary, so the rollout would fail on the first role; ` +
+        `allowed: the name of the boundary policy the execution role templates create in each target account (${spec.file}: parameters.${PERMISSIONS_BOUNDARY_PARAMETER}: ${PERMISSIONS_BOUNDARY_NAME})`,
+    );
+  }
+}
+
+/** The checks over a validated manifest; problems are refusals, notes are printed by the plan. */
 export function checkInstances(spec: StackSetSpec, fileValues: ReadonlySet<string>, problems: string[], notes: string[] = []): void {
   const instances = sourcedInstances(spec, spec.regionOrder, fileValues);
   checkBoundValues(instances, spec.ssmParameters, problems);
+  checkPermissionsBoundary(spec, instances, problems);
   const { owned, needs, notes: ownNotes } = ownedResources(spec, instances);
   notes.push(...ownNotes);
   checkOwners(spec.file, owned, needs, problems, notes);

@@ -10,6 +10,7 @@ import { checkParameterValues, ParameterFileError, type ParameterConstraints } f
 import { parseTemplate } from '../../../templates-src/core/yaml.js';
 import { DeployInputError, readParameterFile } from '../deploy/inputs.js';
 import { ROOT } from '../paths.js';
+import { DR_VAULT_FILE, DR_VAULT_SUFFIX, drVaultStackSetName, hasDrVault } from './dr-vault.js';
 import { checkInstances } from './instance-checks.js';
 import { describeSchemaErrors } from './schema-errors.js';
 
@@ -65,6 +66,8 @@ export interface Manifest {
   readonly permissions: SelfManagedPermissions | ServiceManagedPermissions;
   readonly targets: readonly ManifestTarget[];
   readonly regions: readonly string[];
+  /** Regions beyond `regions` where the DR vault stack set also gets instances (dr-vault.ts). */
+  readonly drRegions?: readonly string[];
   /** Stack set parameters over the parameter file (every instance, auto-deployed accounts included). */
   readonly parameters?: ParameterValues;
   readonly regionParameters?: Readonly<Record<string, ParameterValues>>;
@@ -178,6 +181,7 @@ export function checkManifest(document: unknown, file: string): StackSetSpec {
     at('template', `${template} has nested stacks; only ${DEFAULT_TEMPLATE} is packaged to S3 (make package); allowed: ${DEFAULT_TEMPLATE} or a template without nested stacks`);
   }
   if (loaded?.hasNestedStacks) checkCustomExecutionRole(manifest, at);
+  if (loaded) checkDrRegions(manifest, loaded, at);
   let parameters: Record<string, string> = {};
   let fileNames = new Set<string>();
   if (loaded) {
@@ -242,6 +246,20 @@ function checkCustomExecutionRole(manifest: Manifest, at: Report): void {
     `missing: the template nests stacks, which the default SERVICE_MANAGED execution role cannot provision; allowed: a name beginning with ${CUSTOM_EXECUTION_ROLE_PREFIX} ` +
       `(e.g. ${CUSTOM_EXECUTION_ROLE_PREFIX}payment), for the project's execution role template that make stackset sends with the stack set`,
   );
+}
+
+/**
+ * drRegions extend the DR vault stack set of a platform manifest (dr-vault.ts): only a template
+ * that copies backups to one has it, and a region of `regions` holds a vault already.
+ */
+function checkDrRegions(manifest: Manifest, template: LoadedTemplate, at: Report): void {
+  const vault = hasDrVault({ hasNestedStacks: template.hasNestedStacks, templateParameters: template.parameters });
+  if (manifest.drRegions && !vault) at('drRegions', `${manifest.template ?? DEFAULT_TEMPLATE} copies no backups to a DR vault; allowed: drRegions only with the platform (${DEFAULT_TEMPLATE}) and ${DR_VAULT_FILE} built`);
+  (manifest.drRegions ?? []).forEach((region, i) => {
+    if (manifest.regions.includes(region)) at(`drRegions[${i}]`, `${region} is in regions, whose every region holds a vault already; allowed: a region outside regions (${manifest.regions.join(', ')})`);
+  });
+  const name = drVaultStackSetName(manifest.stackSetName);
+  if (vault && name.length > 128) at('stackSetName', `${manifest.stackSetName}: the DR vault stack set ${name} would be over 128 characters; allowed: at most ${128 - DR_VAULT_SUFFIX.length} characters`);
 }
 
 /**

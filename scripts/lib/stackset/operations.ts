@@ -128,10 +128,17 @@ export interface LoggedOperation {
  * resume waiting on. An operation leaves the log when it has ended.
  */
 export class OperationLog {
-  constructor(readonly file: string) {}
+  /** `prefix`: the file name without the stack set's name, for the logs of the run's other stack sets. */
+  constructor(readonly file: string, private readonly prefix?: string) {}
 
   static for(account: string, region: string, stackSetName: string, dir = join(ROOT, '.local', 'stackset')): OperationLog {
-    return new OperationLog(join(dir, `${account}-${region}-${stackSetName}.json`));
+    const prefix = join(dir, `${account}-${region}-`);
+    return new OperationLog(`${prefix}${stackSetName}.json`, prefix);
+  }
+
+  /** The log of another stack set of the same account and region (the DR vault stack set); undefined for a log made from a file. */
+  forStackSet(stackSetName: string): OperationLog | undefined {
+    return this.prefix === undefined ? undefined : new OperationLog(`${this.prefix}${stackSetName}.json`, this.prefix);
   }
 
   list(): LoggedOperation[] {

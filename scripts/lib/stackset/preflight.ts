@@ -9,6 +9,7 @@
 //  3. what the instance resolves in its own account: every AWS::SSM::Parameter::Value parameter
 //     exists there, and a certificate it names is ISSUED in that account and region (ELB accepts
 //     only those: https://docs.aws.amazon.com/elasticloadbalancing/latest/network/create-tls-listener.html);
+//     and the DR region it names is one where the DR vault stack set has an instance (dr-vault.ts);
 //  4. the deployability checks of make validate (scripts/lib/validate/aws-rules/, when present)
 //     over the instance's effective parameters.
 // The manifest's own region- and account-bound values are refused earlier, without AWS
@@ -31,6 +32,8 @@ import type { StackSetClients } from './clients.js';
 import { readRoleOf, type DesiredInstance, type StackSetSpec } from './manifest.js';
 import type { Plan } from './reconcile.js';
 import type { TemplateSource } from './template-source.js';
+import { DR_REGION_SSM_PARAMETER } from '../deploy/dr-vault.js';
+import { drRegionProblem, hasDrVault } from './dr-vault.js';
 
 export interface PreflightResult {
   readonly problems: string[];
@@ -136,6 +139,11 @@ export async function preflight(spec: StackSetSpec, plan: Plan, observed: { read
       else problems.push(`${where}: the read-only role ${readRole} cannot be used (${reason}); deploy generated/stacksets/stackset-execution-role.yaml there`);
       return;
     }
+    // The DR region the account names: a region of the DR vault stack set, else every daily copy job fails.
+    const drName = hasDrVault(spec) ? values[DR_REGION_SSM_PARAMETER] : undefined;
+    const drRegion = drName ? resolved.get(drName) : undefined;
+    const drWhy = drRegion ? drRegionProblem(drRegion, instance.region, spec.manifest) : undefined;
+    if (drWhy) problems.push(`${where}: SSM parameter ${drName} names DR region ${drRegion}: ${drWhy}`);
     const certificates = [...Object.entries(values).map(([, v]) => v), ...resolved.values()].filter((v) => CERTIFICATE.test(v));
     for (const arn of new Set(certificates)) {
       try {

@@ -36,7 +36,9 @@ export interface PreviewContext {
   readonly allowReplace?: string;
 }
 
-export async function previewRollout(spec: StackSetSpec, templateUrl: string, ctx: PreviewContext): Promise<InstancePreview[]> {
+/** `template`: the packaged root's URL, or { body } of a template the stack set holds inline (the DR vault's). */
+export async function previewRollout(spec: StackSetSpec, template: string | { readonly body: string }, ctx: PreviewContext): Promise<InstancePreview[]> {
+  const source = typeof template === 'string' ? { templateUrl: template } : { templateBody: template.body };
   const name = spec.manifest.stackSetName;
   if (!(await ctx.api.describeStackSet(name))) {
     throw new PreviewError(`${spec.file}: stackSetName: stack set ${name} does not exist, so there is nothing to preview; run make stackset MANIFEST=${spec.file} first (no change set was created)`);
@@ -52,7 +54,7 @@ export async function previewRollout(spec: StackSetSpec, templateUrl: string, ct
     const parameters = toParameterList({ ...spec.parameters, ...(desired?.overrides ?? {}) });
     try {
       const cfn = ctx.clients.inAccount(account, region, readRole).cloudformation;
-      const { changes, note } = await previewInstance(cfn, { stackId: s.StackId!, templateUrl, parameters, changeSetName, pollMs: ctx.pollMs });
+      const { changes, note } = await previewInstance(cfn, { stackId: s.StackId!, ...source, parameters, changeSetName, pollMs: ctx.pollMs });
       const blocked = changes.filter((c) => loses(c) && !allowances.some((a) => allows(a, c.layer, [c.logicalId])));
       return { account, region, changes, note, blocked };
     } catch (e) {

@@ -179,7 +179,9 @@ async function changesOf(cfn: CloudFormationClient, changeSetId: string): Promis
 
 export interface PreviewInput {
   readonly stackId: string;
-  readonly templateUrl: string;
+  /** The packaged template's URL, or the body of a template sent inline (the DR vault's). */
+  readonly templateUrl?: string;
+  readonly templateBody?: string;
   readonly parameters: readonly Parameter[];
   readonly changeSetName: string;
   readonly pollMs: number;
@@ -197,7 +199,7 @@ export async function previewInstance(cfn: CloudFormationClient, input: PreviewI
       StackName: input.stackId,
       ChangeSetName: input.changeSetName,
       ChangeSetType: 'UPDATE',
-      TemplateURL: input.templateUrl,
+      ...(input.templateBody !== undefined ? { TemplateBody: input.templateBody } : { TemplateURL: input.templateUrl }),
       Parameters: [...input.parameters],
       Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
       IncludeNestedStacks: true,

@@ -1,7 +1,8 @@
 // What the StackSet role templates are built from: the resource types the platform really uses
 // (read from its rendered templates), the handler permissions of those types and the dependent
 // actions their schemas miss (stacksets/handler-permissions.json), the services the platform's
-// own roles trust, the service-linked roles and the KMS-using services of those types.
+// own roles trust, the service-linked roles and the KMS-using services of those types, each
+// action's resource types, and the platform's resources (their names scope the statements).
 import { readFileSync } from 'node:fs';
 import type { Template } from '../../../templates-src/core/template.js';
 import { Intrinsic } from '../../../templates-src/core/intrinsics.js';
@@ -10,6 +11,8 @@ import { KMS_VIA_SERVICE, PERMISSIONS_FILE, SERVICE_LINKED_ROLES } from './gen-p
 
 interface PermissionsFile {
   readonly permissions: Readonly<Record<string, readonly string[]>>;
+  readonly resourceTypes?: Readonly<Record<string, readonly string[]>>;
+  readonly unknownToParliament?: readonly string[];
   readonly readPermissions?: Readonly<Record<string, readonly string[]>>;
   readonly dependent?: Readonly<Record<string, readonly { readonly actions: readonly string[] }[]>>;
 }
@@ -26,12 +29,14 @@ function trustedServices(document: any): string[] {
 }
 
 export function stackSetRoleConfig(templates: readonly Template[], permissionsFile = PERMISSIONS_FILE): StackSetRoleConfig {
-  const { permissions, readPermissions = {}, dependent = {} } = JSON.parse(readFileSync(permissionsFile, 'utf8')) as PermissionsFile;
+  const { permissions, readPermissions = {}, dependent = {}, resourceTypes = {}, unknownToParliament = [] } = JSON.parse(readFileSync(permissionsFile, 'utf8')) as PermissionsFile;
   const types = new Set<string>();
   const services = new Set<string>();
+  const resources: { type: string; properties: Record<string, unknown> }[] = [];
   for (const template of templates) {
     for (const resource of Object.values(template.render().Resources ?? {})) {
       types.add(resource.Type);
+      resources.push({ type: resource.Type, properties: (resource.Properties ?? {}) as Record<string, unknown> });
       const trust = resource.Properties?.AssumeRolePolicyDocument;
       if (resource.Type === 'AWS::IAM::Role' && !Intrinsic.is(trust)) for (const s of trustedServices(trust)) services.add(s);
     }
@@ -61,5 +66,8 @@ export function stackSetRoleConfig(templates: readonly Template[], permissionsFi
     passRoleServices: [...services].sort(),
     serviceLinkedRoles: [...serviceLinkedRoles].sort(),
     kmsViaServices: [...kmsViaServices].sort(),
+    resourceTypes,
+    unknownToParliament,
+    resources,
   };
 }

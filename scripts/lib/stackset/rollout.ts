@@ -7,6 +7,10 @@ import type { AwsTarget } from '../aws.js';
 import { ACTIVE_OPERATION, mapLimited, type CustomExecutionRole, type DescribedStackSet, type StackInstanceSummary, type StackSetApi } from './api.js';
 import { grantTemplateReaders } from './artifact-readers.js';
 import { partitionOf, type StackSetClients } from './clients.js';
+import { DR_VAULT_FILE, drVaultSpec } from './dr-vault.js';
+
+/** A DR vault stack (a KMS key and a backup vault) takes a few minutes. */
+const DR_VAULT_MINUTES_PER_STACK = 3;
 import { prepareEmulatorTargets } from './emulator-targets.js';
 import {
   estimateOperations,
@@ -169,6 +173,7 @@ export function minutesPerStack(spec: StackSetSpec, measured?: { minutes: number
       assumption: `measured: ${formatDuration(measured.minutes)} per stack instance, the longest last create/update of ${measured.instances} instance${measured.instances === 1 ? '' : 's'} (their stack events)${own !== undefined ? `; estimate.minutesPerStack ${own} not used` : ''}`,
     };
   }
+  if (spec.template === DR_VAULT_FILE) return { minutes: DR_VAULT_MINUTES_PER_STACK, assumption: `assumed ${DR_VAULT_MINUTES_PER_STACK} min per DR vault stack (a KMS key and a backup vault; not measured here)` };
   if (own !== undefined) return { minutes: own, assumption: `assumed ${own} min per stack instance (estimate.minutesPerStack in ${spec.file})` };
   return { minutes: PLATFORM_MINUTES_PER_STACK, assumption: PLATFORM_MINUTES_ASSUMPTION };
 }
@@ -239,8 +244,37 @@ export function operationTimeoutMs(spec: StackSetSpec, shape: { units: number; r
 
 // --- the plan --------------------------------------------------------------------------------------
 
-/** `make stackset-plan`: the plan, read-only (describe/list calls and S3 reads only). */
-export async function planRollout(spec: StackSetSpec, ctx: RolloutContext): Promise<{ plan: Plan; problems: string[] }> {
+/** The run's stack sets in order: the DR vault stack set first (its vaults receive the copies), then the platform's. */
+function stackSetsOf(spec: StackSetSpec, ctx: RolloutContext): { spec: StackSetSpec; ctx: RolloutContext }[] {
+  const vault = drVaultSpec(spec);
+  const vaultCtx = vault ? { ...ctx, operationLog: ctx.operationLog?.forStackSet(vault.manifest.stackSetName) } : undefined;
+  return [...(vault ? [{ spec: vault, ctx: vaultCtx! }] : []), { spec, ctx }];
+}
+
+const drVaultIntro = (vault: StackSetSpec, spec: StackSetSpec): string =>
+  `DR vault stack set ${vault.manifest.stackSetName}: the vault the daily backup copies of ${spec.manifest.stackSetName} go to, in every target and region ${vault.regionOrder.join(', ')} (first)`;
+
+export interface PlanResult {
+  readonly plan: Plan;
+  readonly problems: string[];
+  /** The DR vault stack set's plan (platform manifests). */
+  readonly drVault?: { readonly plan: Plan; readonly problems: string[] };
+}
+
+/** `make stackset-plan`: the plans of the DR vault stack set and the stack set, read-only (describe/list calls and S3 reads only). */
+export async function planRollout(spec: StackSetSpec, ctx: RolloutContext): Promise<PlanResult> {
+  const results = [];
+  for (const each of stackSetsOf(spec, ctx)) {
+    if (results.length > 0) ctx.log('');
+    if (each.spec !== spec) ctx.log(drVaultIntro(each.spec, spec));
+    results.push(await planStackSet(each.spec, each.ctx));
+  }
+  const main = results.at(-1)!;
+  const drVault = results.length > 1 ? results[0] : undefined;
+  return { plan: main.plan, problems: [...(drVault?.problems ?? []), ...main.problems], ...(drVault ? { drVault } : {}) };
+}
+
+async function planStackSet(spec: StackSetSpec, ctx: RolloutContext): Promise<{ plan: Plan; problems: string[] }> {
   await prepareEmulatorTargets(spec, ctx, false);
   const observed = await observe(spec, ctx);
   const active = observed.existing ? (await ctx.api.listOperations(spec.manifest.stackSetName)).filter((o) => ACTIVE_OPERATION.has(o.Status ?? '')) : [];
@@ -394,8 +428,24 @@ async function canaryVerdictIn(spec: StackSetSpec, ctx: RolloutContext, account:
   }
 }
 
-/** `make stackset`: brings the stack set and its instances to the manifest. */
-export async function applyRollout(spec: StackSetSpec, ctx: RolloutContext): Promise<ApplyResult> {
+/**
+ * `make stackset`: brings the DR vault stack set (platform manifests), then the stack set and
+ * their instances to the manifest; the platform's operations start only when the vault's succeeded.
+ */
+export async function applyRollout(spec: StackSetSpec, ctx: RolloutContext): Promise<ApplyResult & { readonly drVault?: ApplyResult }> {
+  const [first, second] = stackSetsOf(spec, ctx);
+  if (!second) return applyStackSet(first.spec, first.ctx);
+  ctx.log(drVaultIntro(first.spec, spec));
+  const drVault = await applyStackSet(first.spec, first.ctx);
+  if (drVault.failures.length > 0) {
+    return { plan: drVault.plan, operations: drVault.operations, rows: [], failures: [`DR vault stack set ${first.spec.manifest.stackSetName}: nothing of ${spec.manifest.stackSetName} started:`, ...drVault.failures], drVault };
+  }
+  ctx.log('');
+  const main = await applyStackSet(second.spec, second.ctx);
+  return { ...main, operations: drVault.operations + main.operations, drVault };
+}
+
+async function applyStackSet(spec: StackSetSpec, ctx: RolloutContext): Promise<ApplyResult> {
   const { api, log } = ctx;
   await prepareEmulatorTargets(spec, ctx, true);
   const name = spec.manifest.stackSetName;
@@ -434,7 +484,9 @@ export async function applyRollout(spec: StackSetSpec, ctx: RolloutContext): Pro
   const timeoutOf = (units: number, regions: readonly string[]): number | undefined => (process.env.STACKSET_TIMEOUT_MINUTES ? undefined : operationTimeoutMs(spec, { units, regions }, minutes));
   const targetsByRegion = countBy(spec.instances, (i) => i.region);
   const runner = new PhaseRunner(api, name, prefs, targetsByRegion, waitOptions, ctx.operationLog);
-  const role: CustomExecutionRole = await executionRoleFor(spec, observed.adminAccount, source.bucket, ctx);
+  // Uploaded only when the stack set is created or updated (SERVICE_MANAGED with nested stacks).
+  let customRole: Promise<CustomExecutionRole> | undefined;
+  const roleOf = (): Promise<CustomExecutionRole> => (customRole ??= executionRoleFor(spec, observed.adminAccount, source.bucket, ctx));
   const canary = canaryOf(spec, observed.organization);
   const isCanary = canary ? isCanaryOf(canary) : () => false;
 
@@ -486,10 +538,12 @@ export async function applyRollout(spec: StackSetSpec, ctx: RolloutContext): Pro
       ok = await runner.runOne('UPDATE', { regions: spec.regionOrder, start: (OperationId) => api.updateStackSet({ ...managedExecutionInput(spec, observed.existing!.Parameters ?? [], change.to), OperationId }) });
     }
     if (ok && plan.stackSet === 'create') {
+      const role = await roleOf();
       await api.createStackSet({ ...stackSetInput(spec, observed.desired, source), PermissionModel: observed.desired.permissionModel, ManagedExecution: { Active: observed.desired.managedExecution } }, role);
-      log(`stack set ${name} created${role.ExecutionRoleTemplateBody ? ` with the custom execution role template (${spec.manifest.permissions.executionRoleName})` : ''}`);
+      log(`stack set ${name} created${role.ExecutionRoleTemplateUrl ? ` with the custom execution role template (${spec.manifest.permissions.executionRoleName}, ${role.ExecutionRoleTemplateUrl})` : ''}`);
     }
     if (ok && plan.stackSet === 'update') {
+      const role = await roleOf();
       const input = { ...stackSetInput(spec, observed.desired, source), OperationPreferences: operationPreferences(prefs) };
       const deployedRegions = canary ? canary.regions.filter((r) => observed.actual.some((a) => isCanary(a) && a.region === r)) : [];
       if (canary && deployedRegions.length > 0) {

@@ -10,6 +10,8 @@ interface ArnForm {
   readonly region: 'required' | 'empty';
   readonly account: 'required' | 'empty';
   readonly resource: RegExp;
+  /** Resource types of a regional service whose ARN has no region (CloudWatch dashboards are global). */
+  readonly regionless?: RegExp;
   readonly doc: string;
 }
 
@@ -24,14 +26,14 @@ const FORMS: Readonly<Record<string, ArnForm>> = {
   'rds-db': { region: 'required', account: 'required', resource: /^dbuser:[^/]+\/.+$/, doc: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.IAMPolicy.html' },
   rds: { region: 'required', account: 'required', resource: /^(db|cluster|snapshot|cluster-snapshot|pg|cluster-pg|subgrp|og|es|ri|secgrp|proxy|db-proxy|target-group):.+$/, doc: `${SAR}/list_amazonrds.html` },
   ecr: { region: 'required', account: 'required', resource: /^repository\/.+$/, doc: `${SAR}/list_amazonelasticcontainerregistry.html` },
-  ecs: { region: 'required', account: 'required', resource: /^(cluster|service|task|task-definition|container-instance|capacity-provider|task-set)\/.+$|^\*$/, doc: `${SAR}/list_amazonelasticcontainerservice.html` },
+  ecs: { region: 'required', account: 'required', resource: /^(cluster|service|service-deployment|service-revision|task|task-definition|container-instance|capacity-provider|task-set)\/.+$|^\*$/, doc: `${SAR}/list_amazonelasticcontainerservice.html` },
   elasticfilesystem: { region: 'required', account: 'required', resource: /^(file-system|access-point)\/.+$/, doc: `${SAR}/list_amazonelasticfilesystem.html` },
   kms: { region: 'required', account: 'required', resource: /^(key|alias)\/.+$/, doc: `${SAR}/list_awskeymanagementservice.html` },
   secretsmanager: { region: 'required', account: 'required', resource: /^secret:.+$/, doc: `${SAR}/list_awssecretsmanager.html` },
   sns: { region: 'required', account: 'required', resource: /^[^:/]+$/, doc: `${SAR}/list_amazonsns.html` },
   kinesis: { region: 'required', account: 'required', resource: /^stream\/.+$/, doc: `${SAR}/list_amazonkinesis.html` },
   lambda: { region: 'required', account: 'required', resource: /^function:.+$/, doc: `${SAR}/list_awslambda.html` },
-  cloudwatch: { region: 'required', account: 'required', resource: /^(alarm:.+|dashboard\/.+)$/, doc: `${SAR}/list_amazoncloudwatch.html` },
+  cloudwatch: { region: 'required', account: 'required', resource: /^(alarm:.+|dashboard\/.+)$/, regionless: /^dashboard\//, doc: `${SAR}/list_amazoncloudwatch.html` },
   s3: { region: 'empty', account: 'empty', resource: /^[^/]+(\/.*)?$/, doc: `${SAR}/list_amazons3.html` },
   iam: { region: 'empty', account: 'required', resource: /^(root|(role|policy|user|group|instance-profile|oidc-provider|saml-provider|server-certificate|mfa)\/.+)$/, doc: `${SAR}/list_awsidentityandaccessmanagementiam.html` },
 };
@@ -46,7 +48,8 @@ export function arnProblem(text: string): string | undefined {
   const form = FORMS[service];
   if (!form) return undefined;
   if (form.region === 'empty' && region !== '') return `${service} ARNs have no region: "${text}" (${form.doc})`;
-  if (form.region === 'required' && region === '') return `${service} ARNs need the region: "${text}" (${form.doc})`;
+  if (form.region === 'required' && region === '' && !form.regionless?.test(resource)) return `${service} ARNs need the region: "${text}" (${form.doc})`;
+  if (form.regionless?.test(resource) && region !== '') return `${service} ${resource.split('/')[0]} ARNs have no region: "${text}" (${form.doc})`;
   if (form.account === 'empty' && account !== '') return `${service} ARNs have no account: "${text}" (${form.doc})`;
   if (form.account === 'required' && account === '' && !(service === 'iam' && resource.startsWith('policy/') )) return `${service} ARNs need the account: "${text}" (${form.doc})`;
   if (!form.resource.test(resource)) return `the resource part "${resource}" is not a documented ${service} resource type: "${text}" (${form.doc})`;
