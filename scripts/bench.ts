@@ -26,7 +26,13 @@ export const STEPS: readonly Step[] = [
   { name: 'package-again', what: 'package, nothing changed', module: 'scripts/lib/deploy/bench.ts', fn: 'benchPackageUnchanged', runs: 3 },
   { name: 'deploy', what: 'make deploy ENV=dev, whole platform from nothing', module: 'scripts/lib/deploy/bench.ts', fn: 'benchDeploy', runs: 3 },
   { name: 'deploy-again', what: 'make deploy ENV=dev, nothing to change (target ≤ 3 s)', module: 'scripts/lib/deploy/bench.ts', fn: 'benchDeployUnchanged', runs: 3 },
-  { name: 'stackset-again', what: 'make stackset, nothing to change: the platform in 3 accounts × 2 regions', module: 'scripts/lib/stackset/bench.ts', fn: 'benchStacksetUnchanged', runs: 3 },
+  {
+    name: 'stackset-again',
+    what: 'make stackset, nothing to change: the platform in 3 accounts × 2 regions',
+    module: 'scripts/lib/stackset/bench.ts',
+    fn: 'benchStacksetUnchanged',
+    runs: 3,
+  },
   { name: 'stackset-plan', what: 'make stackset-plan of those 6 instances', module: 'scripts/lib/stackset/bench.ts', fn: 'benchStacksetPlan', runs: 3 },
   { name: 'validate-all', what: 'ajv + integrity + cfn-lint (2 processes; their memory not counted)', module: 'scripts/lib/validate/bench.ts', fn: 'validateWithCfnLint', runs: 3 },
 ];

@@ -54,14 +54,20 @@ export function parseArgs(argv: readonly string[]): Args {
 /** A plain-text table with aligned columns. */
 export function textTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 export function summary(run: CheckRun): string {
   const out: string[] = [];
   const total = run.timings.loadMs + run.timings.contextsMs + run.timings.rulesMs;
-  out.push(`check: ${run.rules.length} rules × ${run.contextNames.length} contexts (${run.contextNames.join(', ')}) over ${run.inputs.templates.length} templates in ${total.toFixed(0)} ms (rules ${run.timings.rulesMs.toFixed(0)} ms)`);
+  out.push(
+    `check: ${run.rules.length} rules × ${run.contextNames.length} contexts (${run.contextNames.join(', ')}) over ${run.inputs.templates.length} templates in ${total.toFixed(0)} ms (rules ${run.timings.rulesMs.toFixed(0)} ms)`,
+  );
   const count = (s: string): number => run.results.filter((r) => r.status === s).length;
   out.push(`  pass ${count('pass')} · fail ${count('fail')} · suppressed ${count('suppressed')} · not applicable ${count('not-applicable')} (rule × context)`);
   // Failing resources, merged across contexts when the message is the same.
@@ -93,7 +99,14 @@ export function summary(run: CheckRun): string {
     const count = broken > 0 ? ` (${broken} violation${broken > 1 ? 's' : ''}${excepted ? `, accepted in the register of exceptions under ${SEGMENTATION_RULES[p.id]}` : ''})` : '';
     out.push(`  ${mark} ${p.title}${p.note ? ` — ${p.note}` : ''}${count}`);
   }
-  out.push('', `Allowed flows (${primary}):`, textTable(['source', 'destination', 'port', 'protocol', 'via'], seg.flows.map((f) => [f.source, f.destination, f.port, f.protocol, f.via])));
+  out.push(
+    '',
+    `Allowed flows (${primary}):`,
+    textTable(
+      ['source', 'destination', 'port', 'protocol', 'via'],
+      seg.flows.map((f) => [f.source, f.destination, f.port, f.protocol, f.via]),
+    ),
+  );
   return out.join('\n');
 }
 

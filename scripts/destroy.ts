@@ -10,7 +10,12 @@ function envArgument(argv: readonly string[]): string | undefined {
   return index >= 0 ? argv[index + 1] : process.env.ENV;
 }
 
-destroyPlatform({ env: envArgument(process.argv.slice(2)) ?? '', confirm: process.env.CONFIRM, deleteRetained: process.env.DELETE_RETAINED === '1', ask: terminalQuestion() }).catch((error: unknown) => {
+destroyPlatform({
+  env: envArgument(process.argv.slice(2)) ?? '',
+  confirm: process.env.CONFIRM,
+  deleteRetained: process.env.DELETE_RETAINED === '1',
+  ask: terminalQuestion(),
+}).catch((error: unknown) => {
   if (error instanceof DeployFailedError) {
     console.error(error.message);
     process.exit(1);

@@ -96,9 +96,7 @@ class Generator {
       const prop = props[name];
       if (prop.deprecated === 'IGNORE') continue;
       const doc = summary(prop.documentation);
-      const notes = [doc, prop.causesReplacement === 'yes' ? 'Changing it replaces the resource.' : undefined]
-        .filter(Boolean)
-        .join(' ');
+      const notes = [doc, prop.causesReplacement === 'yes' ? 'Changing it replaces the resource.' : undefined].filter(Boolean).join(' ');
       if (notes) lines.push(`${indent}/** ${notes} */`);
       lines.push(`${indent}readonly ${propertyKey(name)}${prop.required ? '' : '?'}: ${this.valueType(prop.type)};`);
     }

@@ -8,7 +8,9 @@ import { ROOT } from './lib/paths.js';
 
 function readersFromEnvironment(environment: NodeJS.ProcessEnv): ArtifactReaders | undefined {
   const organizationId = environment.ARTIFACT_READERS_ORG?.trim() || undefined;
-  const accounts = environment.ARTIFACT_READERS_ACCOUNTS?.split(',').map((a) => a.trim()).filter(Boolean);
+  const accounts = environment.ARTIFACT_READERS_ACCOUNTS?.split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   return organizationId || accounts?.length ? { organizationId, accounts } : undefined;
 }
 
@@ -18,7 +20,9 @@ async function main(): Promise<void> {
   await callerIdentity(target);
   const result = await packageTemplates({ target, bucket: process.env.ARTIFACT_BUCKET?.trim() || undefined, readers: readersFromEnvironment(process.env) });
   for (const key of result.uploaded) console.log(`package: uploaded s3://${result.bucket}/${key}`);
-  console.log(`package: ${result.uploaded.length} uploaded, ${result.skipped.length} unchanged (already in s3://${result.bucket}) in ${(performance.now() - started).toFixed(0)} ms`);
+  console.log(
+    `package: ${result.uploaded.length} uploaded, ${result.skipped.length} unchanged (already in s3://${result.bucket}) in ${(performance.now() - started).toFixed(0)} ms`,
+  );
   console.log(`package: packaged root ${relative(ROOT, result.rootTemplatePath)} (${result.rootTemplateUrl})`);
 }
 

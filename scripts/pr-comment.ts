@@ -17,7 +17,10 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<vo
     console.error(`pr-comment: PR_NUMBER=${env.PR_NUMBER}: not a pull-request number`);
     process.exit(2);
   }
-  const result = await upsertReviewComment({ apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com', repository: env.GITHUB_REPOSITORY!, pullRequest, token: env.GITHUB_TOKEN! }, readFileSync(file, 'utf8'));
+  const result = await upsertReviewComment(
+    { apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com', repository: env.GITHUB_REPOSITORY!, pullRequest, token: env.GITHUB_TOKEN! },
+    readFileSync(file, 'utf8'),
+  );
   console.log(`pr-comment: ${result.action} comment ${result.id} on ${env.GITHUB_REPOSITORY}#${pullRequest}`);
 }
 

@@ -33,8 +33,19 @@ async function main(): Promise<void> {
   const bucket = packaged.bucket ?? defaultBucketName(identity.account, target.region);
   const keys = new Map(planPackage(GENERATED_TEMPLATES, (key) => templateUrl(bucket, key, target)).map((t) => [`${t.name}.yaml`, t.key]));
   const apply = process.env.APPLY === '1';
-  const run = await runRefactor(awsClients(target).cloudformation(), plan, stackOf, (t) => templateUrl(bucket, keys.get(t)!, target), apply, (line) => console.log(line));
-  console.log(apply ? `refactor: ${run.id} ${run.status}: make deploy ENV=${env} now has nothing to replace` : `refactor: ${run.id} planned, not executed: APPLY=1 make refactor ENV=${env} runs it`);
+  const run = await runRefactor(
+    awsClients(target).cloudformation(),
+    plan,
+    stackOf,
+    (t) => templateUrl(bucket, keys.get(t)!, target),
+    apply,
+    (line) => console.log(line),
+  );
+  console.log(
+    apply
+      ? `refactor: ${run.id} ${run.status}: make deploy ENV=${env} now has nothing to replace`
+      : `refactor: ${run.id} planned, not executed: APPLY=1 make refactor ENV=${env} runs it`,
+  );
 }
 
 main().catch((error: unknown) => {

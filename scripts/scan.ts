@@ -15,7 +15,8 @@ import { policyDocuments } from './lib/scan/policy-documents.js';
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const DIRS = ['templates', 'standalone', 'stacksets'].map((d) => join(GENERATED, d));
-const show = (f: ScanFinding) => `  ${f.scanner} ${f.id} [${f.severity}] ${f.file}: ${f.logicalId}: ${f.where}: ${f.message}${f.suppressedBecause ? `\n      suppressed: ${f.suppressedBecause}` : ''}`;
+const show = (f: ScanFinding) =>
+  `  ${f.scanner} ${f.id} [${f.severity}] ${f.file}: ${f.logicalId}: ${f.where}: ${f.message}${f.suppressedBecause ? `\n      suppressed: ${f.suppressedBecause}` : ''}`;
 
 let failing = 0;
 if (values.only !== 'checkov') {
@@ -23,7 +24,9 @@ if (values.only !== 'checkov') {
   const findings = runParliament(documents);
   const open = findings.filter((f) => !f.suppressedBecause);
   const high = findings.filter((f) => /^(HIGH|CRITICAL)$/.test(f.severity));
-  console.log(`parliament: ${documents.length} policy documents (all environments), ${findings.length} finding(s): ${findings.length - open.length} suppressed with a reason, ${open.length} open, ${high.length} HIGH/CRITICAL`);
+  console.log(
+    `parliament: ${documents.length} policy documents (all environments), ${findings.length} finding(s): ${findings.length - open.length} suppressed with a reason, ${open.length} open, ${high.length} HIGH/CRITICAL`,
+  );
   for (const f of [...open, ...high.filter((h) => h.suppressedBecause)]) console.log(show(f));
   failing += open.length + high.filter((h) => h.suppressedBecause).length;
   if (process.env.SCAN_VERBOSE) for (const f of findings.filter((x) => x.suppressedBecause)) console.log(show(f));

@@ -39,7 +39,10 @@ class UsageError extends Error {}
 
 function committedManifests(): string[] {
   try {
-    return readdirSync(join(ROOT, 'stacksets')).filter((f) => f.endsWith('.yaml')).sort().map((f) => `stacksets/${f}`);
+    return readdirSync(join(ROOT, 'stacksets'))
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()
+      .map((f) => `stacksets/${f}`);
   } catch {
     return [];
   }
@@ -64,7 +67,14 @@ function parseCommandLine(argv: string[]) {
   if (!values.manifest && !(command === 'check' && values.all)) {
     throw new UsageError(`MANIFEST is required, e.g. make stackset MANIFEST=stacksets/payments-prod.yaml; available: ${committedManifests().join(', ') || '(none)'}`);
   }
-  return { command, manifest: values.manifest, all: values.all, deleteStacks: values['delete-stacks'] || process.env.DELETE_STACKS === '1', accounts: values.accounts, regions: values.regions };
+  return {
+    command,
+    manifest: values.manifest,
+    all: values.all,
+    deleteStacks: values['delete-stacks'] || process.env.DELETE_STACKS === '1',
+    accounts: values.accounts,
+    regions: values.regions,
+  };
 }
 
 const log = (line: string): void => console.log(line);
@@ -103,7 +113,11 @@ function estimateCommand(spec: StackSetSpec, accountsOption?: string, regionsOpt
   const regionCount = positiveInteger(regionsOption, 'regions', spec.regionOrder.length);
   const regions = Array.from({ length: regionCount }, (_, i) => spec.regionOrder[i] ?? `region-${i + 1}`);
   const { minutes, assumption } = minutesPerStack(spec);
-  const estimate = estimateRollout(spec.manifest.operationPreferences ?? {}, regions.map((region) => ({ region, targets: accounts })), minutes);
+  const estimate = estimateRollout(
+    spec.manifest.operationPreferences ?? {},
+    regions.map((region) => ({ region, targets: accounts })),
+    minutes,
+  );
   const title = `${accounts} targets × ${regionCount} regions, operation preferences of ${spec.file}, targets sharing one set of overrides (one operation)`;
   for (const line of formatEstimate(title, estimate, assumption)) log(line);
 }
@@ -112,7 +126,10 @@ function estimateCommand(spec: StackSetSpec, accountsOption?: string, regionsOpt
 export async function stopCommand(spec: StackSetSpec, ctx: RolloutContext): Promise<number> {
   const name = spec.manifest.stackSetName;
   if (!(await ctx.api.describeStackSet(name))) throw new StackSetMissing(`${spec.file}: stack set ${name} does not exist: nothing to stop`);
-  const ids = new Set([...(await ctx.api.listOperations(name)).filter((o) => ACTIVE_OPERATION.has(o.Status ?? '')).map((o) => o.OperationId!), ...(ctx.operationLog?.list() ?? []).map((o) => o.operationId)]);
+  const ids = new Set([
+    ...(await ctx.api.listOperations(name)).filter((o) => ACTIVE_OPERATION.has(o.Status ?? '')).map((o) => o.OperationId!),
+    ...(ctx.operationLog?.list() ?? []).map((o) => o.operationId),
+  ]);
   if (ids.size === 0) {
     log(`stack set ${name}: no operation is running or queued`);
     return EXIT.ok;
@@ -156,7 +173,10 @@ function checkCommand(manifests: readonly string[]): number {
 function onInterrupt(ctx: RolloutContext): () => void {
   const handler = (): void => {
     const running = ctx.operationLog?.list() ?? [];
-    const which = running.length > 0 ? `operation${running.length === 1 ? '' : 's'} ${running.map((o) => o.operationId).join(', ')} go${running.length === 1 ? 'es' : ''} on in AWS (kept in ${ctx.operationLog!.file})` : 'no operation was running';
+    const which =
+      running.length > 0
+        ? `operation${running.length === 1 ? '' : 's'} ${running.map((o) => o.operationId).join(', ')} go${running.length === 1 ? 'es' : ''} on in AWS (kept in ${ctx.operationLog!.file})`
+        : 'no operation was running';
     console.error(`\nstackset: interrupted; ${which}. make stackset resumes waiting on them; make stackset-stop MANIFEST=… stops them.`);
     process.exit(EXIT.interrupted);
   };
@@ -190,7 +210,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     const ctx = await rolloutContext(spec, options.deleteStacks);
     stopListening = onInterrupt(ctx);
-    log(`stack set ${spec.manifest.stackSetName} (${spec.manifest.permissions.model}) from ${spec.file} → ${ctx.target.kind === 'local' ? `emulator ${ctx.target.endpoint}` : 'AWS'} ${ctx.target.region}`);
+    log(
+      `stack set ${spec.manifest.stackSetName} (${spec.manifest.permissions.model}) from ${spec.file} → ${ctx.target.kind === 'local' ? `emulator ${ctx.target.endpoint}` : 'AWS'} ${ctx.target.region}`,
+    );
     // The DR vault stack set of a platform manifest (dr-vault.ts) is the run's too: previews, drift and stop reach it as well.
     const vault = drVaultSpec(spec);
     const all = [...(vault ? [{ spec: vault, ctx: { ...ctx, operationLog: ctx.operationLog?.forStackSet(vault.manifest.stackSetName) } }] : []), { spec, ctx }];

@@ -47,7 +47,7 @@ export const LAYERS: readonly LayerDefinition[] = [
 export const STANDALONE_TEMPLATES: readonly ((config: PlatformConfig) => Template)[] = [buildDrBackupVault];
 
 /** Outputs of the root: [output name, layer id, layer output, description]. Nothing secret. */
-export const ROOT_OUTPUTS: readonly (readonly [string, string, string, string])[] = [
+const ROOT_OUTPUTS: readonly (readonly [string, string, string, string])[] = [
   ['ApiUrl', 'Api', 'ApiUrl', 'Invoke URL of the payment API (the only way in: WAF, API key, throttling).'],
   ['LoadBalancerDnsName', 'Compute', 'LoadBalancerDnsName', 'Internal NLB DNS name (private; reached only through the API VPC link).'],
   ['AlarmTopicArn', 'Observability', 'AlarmTopicArn', 'SNS topic every alarm notifies.'],
@@ -66,7 +66,7 @@ export interface Platform {
   readonly layers: readonly Template[];
 }
 
-export const stackId = (layerId: string): string => `${layerId}Stack`;
+const stackId = (layerId: string): string => `${layerId}Stack`;
 
 /**
  * The root's spec of a layer parameter. An SSM parameter type is resolved where it is declared:
@@ -93,20 +93,27 @@ function referencedParameters(value: unknown, out: string[] = []): string[] {
  * output by two earlier layers is ambiguous, one output only by a later layer
  * is in the wrong order: both are build errors, never a silent root parameter.
  */
-export function wiringSources(layers: readonly LayerDefinition[], built: ReadonlyMap<string, Template>): Map<string, Map<string, string>> {
+function wiringSources(layers: readonly LayerDefinition[], built: ReadonlyMap<string, Template>): Map<string, Map<string, string>> {
   const result = new Map<string, Map<string, string>>();
   layers.forEach((layer, index) => {
     const template = built.get(layer.id)!;
     const wired = new Map<string, string>();
     for (const name of template.parameterNames) {
-      const earlier = layers.slice(0, index).filter((l) => built.get(l.id)!.outputNames.includes(name)).map((l) => l.id);
+      const earlier = layers
+        .slice(0, index)
+        .filter((l) => built.get(l.id)!.outputNames.includes(name))
+        .map((l) => l.id);
       if (earlier.length > 1) throw new TemplateError(`layer ${layer.id}: parameter ${name} is an output of several earlier layers (${earlier.join(', ')}); rename one output`);
       if (earlier.length === 1) {
         wired.set(name, earlier[0]);
         continue;
       }
-      const later = layers.slice(index + 1).filter((l) => built.get(l.id)!.outputNames.includes(name)).map((l) => l.id);
-      if (later.length > 0) throw new TemplateError(`layer ${layer.id}: parameter ${name} is an output of ${later.join(', ')}, which is not an earlier layer; move ${layer.id} after it in LAYERS`);
+      const later = layers
+        .slice(index + 1)
+        .filter((l) => built.get(l.id)!.outputNames.includes(name))
+        .map((l) => l.id);
+      if (later.length > 0)
+        throw new TemplateError(`layer ${layer.id}: parameter ${name} is an output of ${later.join(', ')}, which is not an earlier layer; move ${layer.id} after it in LAYERS`);
     }
     result.set(layer.id, wired);
   });
@@ -165,7 +172,13 @@ export function buildPlatform(config: PlatformConfig = PLATFORM, layers: readonl
       { TemplateURL: `${template.name}.yaml`, Parameters: parameters as unknown as Record<string, string> },
       {
         suppress: {
-          cfnLint: { W3002: { reason: 'Local TemplateURL on purpose: cfn-lint follows it to check the wiring; scripts/package.ts uploads the layer and rewrites it to its S3 URL.', requirement: '6.5.1', compensatingControl: 'None needed: the packaged root that is deployed names each layer by its content-addressed S3 URL.' } },
+          cfnLint: {
+            W3002: {
+              reason: 'Local TemplateURL on purpose: cfn-lint follows it to check the wiring; scripts/package.ts uploads the layer and rewrites it to its S3 URL.',
+              requirement: '6.5.1',
+              compensatingControl: 'None needed: the packaged root that is deployed names each layer by its content-addressed S3 URL.',
+            },
+          },
         },
       },
     );

@@ -42,9 +42,16 @@ export const RESOURCE_ARNS: Readonly<Record<string, readonly ArnSource[]>> = {
   'secretsmanager:Secret': [
     { type: 'AWS::SecretsManager::Secret', name: 'Name', arn: here('secretsmanager', 'secret:{name}-??????') },
     // ManageMasterUserPassword: RDS creates and manages the master secret (rds!db-<id>) with the caller's permissions.
-    { type: 'AWS::RDS::DBInstance', arn: here('secretsmanager', 'secret:rds!db-*'), docs: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html#rds-secrets-manager-permissions' },
+    {
+      type: 'AWS::RDS::DBInstance',
+      arn: here('secretsmanager', 'secret:rds!db-*'),
+      docs: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html#rds-secrets-manager-permissions',
+    },
   ],
-  'logs:log-group': [{ type: 'AWS::Logs::LogGroup', name: 'LogGroupName', arn: here('logs', 'log-group:{name}') }, { type: 'AWS::Logs::LogGroup', name: 'LogGroupName', arn: here('logs', 'log-group:{name}:*') }],
+  'logs:log-group': [
+    { type: 'AWS::Logs::LogGroup', name: 'LogGroupName', arn: here('logs', 'log-group:{name}') },
+    { type: 'AWS::Logs::LogGroup', name: 'LogGroupName', arn: here('logs', 'log-group:{name}:*') },
+  ],
   'logs:log-stream': [{ type: 'AWS::Logs::LogGroup', name: 'LogGroupName', arn: here('logs', 'log-group:{name}:log-stream:*') }],
   'sns:topic': [{ type: 'AWS::SNS::Topic', name: 'TopicName', arn: here('sns', '{name}') }],
   'kinesis:stream': [{ type: 'AWS::Kinesis::Stream', name: 'Name', arn: here('kinesis', 'stream/{name}') }],
@@ -85,7 +92,7 @@ export const RESOURCE_ARNS: Readonly<Record<string, readonly ArnSource[]>> = {
 };
 
 /** Resources of AWS's own that the platform's resources use: their ARNs are AWS's, so the statement stays on "*". */
-export const AWS_OWNED: Readonly<Record<string, string>> = {
+const AWS_OWNED: Readonly<Record<string, string>> = {
   'ecs:capacity-provider': "FARGATE and FARGATE_SPOT, AWS's capacity providers of the cluster",
   'rds:og': "the engine's default option group, AWS's",
   'wafv2:managedruleset': 'the AWS Managed Rules rule groups the web ACL references',
@@ -102,7 +109,7 @@ export const ASSIGNED_IDS: Readonly<Record<string, string>> = {
   route53: "private DNS of an interface endpoint associates the VPC with the endpoint service's private hosted zone, which AWS owns and whose ID is unknown",
   autoscaling: 'reads only (Describe…), for Application Auto Scaling of the ECS service',
   'backup-storage': 'the storage capsule of a new vault, created by AWS Backup',
-  acm: 'ACM assigns certificate IDs; the certificates are the target account\'s own (SSM parameters name them)',
+  acm: "ACM assigns certificate IDs; the certificates are the target account's own (SSM parameters name them)",
 };
 
 /** Why a global service's write on "*" has no condition (checkov CKV_AWS_111 reads a condition as the constraint). */
@@ -113,7 +120,7 @@ export const UNCONDITIONED_GLOBAL_WRITES: Readonly<Record<string, string>> = {
 /** Actions that reach none of the platform's resource types, yet a handler calls: they stay on "*", for this reason. */
 export const NO_PLATFORM_RESOURCE: Readonly<Record<string, string>> = {
   'cloudwatch:GetMetricData': 'reads metric data for Application Auto Scaling; the dataset resource type it also lists is not used by the platform',
-  'rds:DescribeDBClusters': 'the DB instance handler reads the cluster of an instance that belongs to one (the platform\'s belongs to none); metadata only',
+  'rds:DescribeDBClusters': "the DB instance handler reads the cluster of an instance that belongs to one (the platform's belongs to none); metadata only",
   'rds:DescribeDBClusterSnapshots': 'the DB instance handler reads cluster snapshots when restoring into a cluster (the platform does not); metadata only',
 };
 
@@ -124,17 +131,25 @@ export const NO_PLATFORM_RESOURCE: Readonly<Record<string, string>> = {
  */
 export const PARLIAMENT_RESOURCE_GAPS: Readonly<Record<string, string>> = {
   elasticloadbalancing:
-    "the Service Authorization Reference lists the listeners of Application, Network and Gateway Load Balancers as alternative resource types of DeleteListener/ModifyListener(Attributes); parliament wants an ARN of each kind, and the platform has one Network Load Balancer (listener/net/…)",
+    'the Service Authorization Reference lists the listeners of Application, Network and Gateway Load Balancers as alternative resource types of DeleteListener/ModifyListener(Attributes); parliament wants an ARN of each kind, and the platform has one Network Load Balancer (listener/net/…)',
   sns: "parliament's data gives Get/SetSubscriptionAttributes and Unsubscribe no resource type; the Service Authorization Reference authorizes them on the topic, and a subscription ARN (the topic's ARN and an ID) matches the topic pattern",
 };
 
 /** The Service Authorization Reference page of a service, for the scanners' notes (unknown actions). */
 export function serviceReference(service: string): string {
   const pages: Record<string, string> = {
-    s3: 'list_amazons3', kinesis: 'list_amazonkinesisdatastreams', ecs: 'list_amazonelasticcontainerservice', lambda: 'list_awslambda', logs: 'list_amazoncloudwatchlogs',
-    ec2: 'list_amazonec2', elasticloadbalancing: 'list_awselasticloadbalancingv2', cloudtrail: 'list_awscloudtrail',
+    s3: 'list_amazons3',
+    kinesis: 'list_amazonkinesisdatastreams',
+    ecs: 'list_amazonelasticcontainerservice',
+    lambda: 'list_awslambda',
+    logs: 'list_amazoncloudwatchlogs',
+    ec2: 'list_amazonec2',
+    elasticloadbalancing: 'list_awselasticloadbalancingv2',
+    cloudtrail: 'list_awscloudtrail',
   };
-  return pages[service] ? `https://docs.aws.amazon.com/service-authorization/latest/reference/${pages[service]}.html` : `https://servicereference.us-east-1.amazonaws.com/v1/${service}/${service}.json`;
+  return pages[service]
+    ? `https://docs.aws.amazon.com/service-authorization/latest/reference/${pages[service]}.html`
+    : `https://servicereference.us-east-1.amazonaws.com/v1/${service}/${service}.json`;
 }
 
 /** A resource of the rendered platform, as the role builder sees it. */
@@ -148,7 +163,7 @@ export interface PlatformResource {
  * ${AWS::AccountId}; the region, the environment and any other parameter become *. Undefined when
  * the name is not set (CloudFormation generates one) or is a whole parameter (unknown in advance).
  */
-export function namePattern(value: unknown): string | undefined {
+function namePattern(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (!Intrinsic.is(value) || value.fn !== 'Fn::Sub') return undefined;
   const [text, variables] = typeof value.args === 'string' ? [value.args, {}] : (value.args as [string, Record<string, unknown>]);
@@ -179,7 +194,11 @@ export function typeScope(key: string, resources: readonly PlatformResource[]): 
     }
     for (const r of own) {
       const name = namePattern(r.properties[source.name]);
-      if (name === undefined) return { kind: 'unknown', why: `CloudFormation generates the name of ${source.type} ${r.properties[source.name] === undefined ? `(no ${source.name})` : `(${source.name} is a parameter)`}` };
+      if (name === undefined)
+        return {
+          kind: 'unknown',
+          why: `CloudFormation generates the name of ${source.type} ${r.properties[source.name] === undefined ? `(no ${source.name})` : `(${source.name} is a parameter)`}`,
+        };
       arns.push(source.arn!.replace('{name}', name));
     }
   }

@@ -31,7 +31,15 @@ import { ENVIRONMENT_PARAMETER, policyDocument, type IamAction, type PolicyState
 import { PLATFORM } from './config.js';
 import { AWS, Ref, Sub } from './core/intrinsics.js';
 import { Template, type Exception } from './core/template.js';
-import { ASSIGNED_IDS, NO_PLATFORM_RESOURCE, PARLIAMENT_RESOURCE_GAPS, UNCONDITIONED_GLOBAL_WRITES, serviceReference, typeScope, type PlatformResource } from './stackset-role-scopes.js';
+import {
+  ASSIGNED_IDS,
+  NO_PLATFORM_RESOURCE,
+  PARLIAMENT_RESOURCE_GAPS,
+  UNCONDITIONED_GLOBAL_WRITES,
+  serviceReference,
+  typeScope,
+  type PlatformResource,
+} from './stackset-role-scopes.js';
 
 export interface StackSetRoleConfig {
   /** IAM actions per resource type the platform uses (CloudFormation handler permissions, plus dependent actions). */
@@ -52,10 +60,10 @@ export interface StackSetRoleConfig {
   readonly resources: readonly PlatformResource[];
 }
 
-export const ADMINISTRATION_ROLE_NAME = 'payment-stackset-administration';
-export const EXECUTION_ROLE_NAME = 'payment-stackset-execution';
-export const CUSTOM_EXECUTION_ROLE_NAME = 'stacksets-exec-custom-payment';
-export const READ_ROLE_NAME = 'payment-stackset-read';
+const ADMINISTRATION_ROLE_NAME = 'payment-stackset-administration';
+const EXECUTION_ROLE_NAME = 'payment-stackset-execution';
+const CUSTOM_EXECUTION_ROLE_NAME = 'stacksets-exec-custom-payment';
+const READ_ROLE_NAME = 'payment-stackset-read';
 export const PERMISSIONS_BOUNDARY_NAME = 'payment-platform-boundary';
 /** The name prefix of the change sets the read-only role may create (previews). */
 export const PREVIEW_CHANGE_SET_PREFIX = 'payment-preview-';
@@ -69,20 +77,40 @@ const GLOBAL_SERVICES = new Set(['iam', 'organizations', 'sts', 'route53']);
 
 /** What StackSets itself calls as the execution role on each instance's stack (and on nested stacks). */
 const STACK_ACTIONS: IamAction[] = [
-  'cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:DeleteStack', 'cloudformation:DescribeStacks',
-  'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStackResource', 'cloudformation:DescribeStackResources',
-  'cloudformation:ListStackResources', 'cloudformation:GetTemplate', 'cloudformation:CreateChangeSet', 'cloudformation:DescribeChangeSet',
-  'cloudformation:ExecuteChangeSet', 'cloudformation:DeleteChangeSet', 'cloudformation:TagResource', 'cloudformation:UntagResource',
-  'cloudformation:UpdateTerminationProtection', 'cloudformation:SetStackPolicy', 'cloudformation:DetectStackDrift',
-  'cloudformation:DetectStackResourceDrift', 'cloudformation:DescribeStackResourceDrifts',
+  'cloudformation:CreateStack',
+  'cloudformation:UpdateStack',
+  'cloudformation:DeleteStack',
+  'cloudformation:DescribeStacks',
+  'cloudformation:DescribeStackEvents',
+  'cloudformation:DescribeStackResource',
+  'cloudformation:DescribeStackResources',
+  'cloudformation:ListStackResources',
+  'cloudformation:GetTemplate',
+  'cloudformation:CreateChangeSet',
+  'cloudformation:DescribeChangeSet',
+  'cloudformation:ExecuteChangeSet',
+  'cloudformation:DeleteChangeSet',
+  'cloudformation:TagResource',
+  'cloudformation:UntagResource',
+  'cloudformation:UpdateTerminationProtection',
+  'cloudformation:SetStackPolicy',
+  'cloudformation:DetectStackDrift',
+  'cloudformation:DetectStackResourceDrift',
+  'cloudformation:DescribeStackResourceDrifts',
 ];
 /** CloudFormation actions on "*": no resource-level permissions, or (GetTemplateSummary) called with a template rather than a stack. */
 const ACCOUNT_LEVEL_CFN_ACTIONS: IamAction[] = [
-  'cloudformation:ValidateTemplate', 'cloudformation:GetTemplateSummary', 'cloudformation:DescribeStackDriftDetectionStatus', 'cloudformation:ListExports',
+  'cloudformation:ValidateTemplate',
+  'cloudformation:GetTemplateSummary',
+  'cloudformation:DescribeStackDriftDetectionStatus',
+  'cloudformation:ListExports',
 ];
 /** Why CloudFormationAccountLevel is on "*". */
 const CFN_ACCOUNT_LEVEL_REASON: StatementFindings = {
-  parliament: { RESOURCE_STAR: 'cloudformation:GetTemplateSummary summarises a template given by URL or body, which has no ARN (its stack and stack set resource types apply only when it names one); the other actions have no resource-level permissions' },
+  parliament: {
+    RESOURCE_STAR:
+      'cloudformation:GetTemplateSummary summarises a template given by URL or body, which has no ARN (its stack and stack set resource types apply only when it names one); the other actions have no resource-level permissions',
+  },
 };
 /** What the read-only role calls for the preflight, beyond the handlers' reads. */
 const PREFLIGHT_ACTIONS: IamAction[] = ['acm:DescribeCertificate', 'ec2:DescribeManagedPrefixLists'];
@@ -95,7 +123,14 @@ export const ROLE_OWN_ACTIONS: readonly string[] = [...STACK_ACTIONS, ...ACCOUNT
  * with the platform's boundary (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html,
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html).
  */
-const BOUNDED_ROLE_ACTIONS = new Set(['iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRolePolicy', 'iam:PutRolePermissionsBoundary']);
+const BOUNDED_ROLE_ACTIONS = new Set([
+  'iam:CreateRole',
+  'iam:PutRolePolicy',
+  'iam:AttachRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:PutRolePermissionsBoundary',
+]);
 /** Never allowed: removing a boundary is the way out of it. */
 const NEVER: ReadonlySet<string> = new Set(['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary']);
 /** Data reads of KMS: only through the service that needs them (kms:ViaService). */
@@ -109,7 +144,7 @@ const serviceOf = (action: string): string => action.slice(0, action.indexOf(':'
 const isMetadataRead = (action: string): boolean => /^[a-z0-9-]+:(Describe|List)/.test(action);
 
 /** Chunks statements into policy documents that each stay under IAM's managed policy size limit. */
-export function chunkStatements<S>(statements: readonly S[], budget = POLICY_BUDGET, statementOf: (s: S) => { Sid?: string } = (s) => s as { Sid?: string }): S[][] {
+function chunkStatements<S>(statements: readonly S[], budget = POLICY_BUDGET, statementOf: (s: S) => { Sid?: string } = (s) => s as { Sid?: string }): S[][] {
   const size = (s: S): number => JSON.stringify(statementOf(s)).length;
   const chunks: S[][] = [];
   let current: S[] = [];
@@ -140,13 +175,26 @@ function roleTemplate(name: string, description: string): Template {
 
 const ROLE_NAME_PATTERN = '^[\\w+=,.@-]{1,64}$';
 
-export function buildAdministrationRoleTemplate(): Template {
+function buildAdministrationRoleTemplate(): Template {
   const t = roleTemplate(
     'stackset-administration-role',
     'PCI payment platform - StackSet administration role (administration account): CloudFormation may only assume the execution role in target accounts.',
   );
-  const roleName = t.parameter('AdministrationRoleName', { Type: 'String', Description: 'Name of this role (the manifest\'s permissions.administrationRoleName).', Default: ADMINISTRATION_ROLE_NAME, AllowedPattern: ROLE_NAME_PATTERN }, 'Roles');
-  t.parameter('ExecutionRoleName', { Type: 'String', Description: 'Name of the execution role in the target accounts (the manifest\'s permissions.executionRoleName).', Default: EXECUTION_ROLE_NAME, AllowedPattern: ROLE_NAME_PATTERN }, 'Roles');
+  const roleName = t.parameter(
+    'AdministrationRoleName',
+    { Type: 'String', Description: "Name of this role (the manifest's permissions.administrationRoleName).", Default: ADMINISTRATION_ROLE_NAME, AllowedPattern: ROLE_NAME_PATTERN },
+    'Roles',
+  );
+  t.parameter(
+    'ExecutionRoleName',
+    {
+      Type: 'String',
+      Description: "Name of the execution role in the target accounts (the manifest's permissions.executionRoleName).",
+      Default: EXECUTION_ROLE_NAME,
+      AllowedPattern: ROLE_NAME_PATTERN,
+    },
+    'Roles',
+  );
   const role = t.resource('AdministrationRole', 'AWS::IAM::Role', {
     RoleName: roleName.ref,
     Description: 'Assumed by CloudFormation StackSets of this account to reach the target accounts.',
@@ -173,7 +221,10 @@ export function buildAdministrationRoleTemplate(): Template {
       },
     ],
   });
-  t.output('AdministrationRoleArn', { Value: role.getAtt('Arn'), Description: 'ARN the execution role trusts (AdministrationAccountId + AdministrationRoleName of stackset-execution-role).' });
+  t.output('AdministrationRoleArn', {
+    Value: role.getAtt('Arn'),
+    Description: 'ARN the execution role trusts (AdministrationAccountId + AdministrationRoleName of stackset-execution-role).',
+  });
   return t;
 }
 
@@ -181,13 +232,76 @@ export function buildAdministrationRoleTemplate(): Template {
 
 /** The parameters every target-account role template has (names, scope). */
 function scopeParameters(t: Template): void {
-  t.parameter('AdministrationAccountId', { Type: 'String', Description: 'Account that runs make stackset (holds the stack sets: the administration account, or the delegated administrator).', AllowedPattern: '^[0-9]{12}$', ConstraintDescription: 'must be a 12-digit account ID' }, 'Roles');
-  t.parameter('ReadRoleName', { Type: 'String', Description: 'Name of the read-only role (the manifest\'s permissions.readRoleName): drift of every layer, failure reasons, previews, preflight.', Default: READ_ROLE_NAME, AllowedPattern: ROLE_NAME_PATTERN }, 'Roles');
-  t.parameter('PermissionsBoundaryName', { Type: 'String', Description: 'Name of the managed policy every role of the platform carries as its permissions boundary (the templates\' PermissionsBoundaryName).', Default: PERMISSIONS_BOUNDARY_NAME, AllowedPattern: '^[\\w+=,.@-]{1,128}$' }, 'Roles');
-  t.parameter('StackSetNamePrefix', { Type: 'String', Description: 'Stack sets these roles serve: their names start with this (instance stacks are StackSet-<name>-<id>).', Default: 'payment-', AllowedPattern: '^[a-zA-Z][-a-zA-Z0-9]{0,127}$' }, 'Scope');
-  t.parameter('SsmParameterPath', { Type: 'String', Description: 'Path of the SSM parameters the account fills for the platform (certificate ARNs, prefix list, DR region); the read-only role reads only these.', Default: `/${PLATFORM.namePrefix}/`, AllowedPattern: '^/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*/$' }, 'Scope');
-  t.parameter('ArtifactBucketName', { Type: 'String', Description: 'Artifact bucket holding the packaged templates (may end in *).', Default: 'payment-cfn-artifacts-*', AllowedPattern: '^[a-z0-9*][a-z0-9.*-]{1,62}$' }, 'Scope');
-  t.parameter('TruststoreBucketName', { Type: 'String', Description: 'Bucket of the mutual-TLS truststores (may end in *): API Gateway reads them with the caller\'s permissions.', Default: 'payment-pki-*', AllowedPattern: '^[a-z0-9*][a-z0-9.*-]{1,62}$' }, 'Scope');
+  t.parameter(
+    'AdministrationAccountId',
+    {
+      Type: 'String',
+      Description: 'Account that runs make stackset (holds the stack sets: the administration account, or the delegated administrator).',
+      AllowedPattern: '^[0-9]{12}$',
+      ConstraintDescription: 'must be a 12-digit account ID',
+    },
+    'Roles',
+  );
+  t.parameter(
+    'ReadRoleName',
+    {
+      Type: 'String',
+      Description: "Name of the read-only role (the manifest's permissions.readRoleName): drift of every layer, failure reasons, previews, preflight.",
+      Default: READ_ROLE_NAME,
+      AllowedPattern: ROLE_NAME_PATTERN,
+    },
+    'Roles',
+  );
+  t.parameter(
+    'PermissionsBoundaryName',
+    {
+      Type: 'String',
+      Description: "Name of the managed policy every role of the platform carries as its permissions boundary (the templates' PermissionsBoundaryName).",
+      Default: PERMISSIONS_BOUNDARY_NAME,
+      AllowedPattern: '^[\\w+=,.@-]{1,128}$',
+    },
+    'Roles',
+  );
+  t.parameter(
+    'StackSetNamePrefix',
+    {
+      Type: 'String',
+      Description: 'Stack sets these roles serve: their names start with this (instance stacks are StackSet-<name>-<id>).',
+      Default: 'payment-',
+      AllowedPattern: '^[a-zA-Z][-a-zA-Z0-9]{0,127}$',
+    },
+    'Scope',
+  );
+  t.parameter(
+    'SsmParameterPath',
+    {
+      Type: 'String',
+      Description: 'Path of the SSM parameters the account fills for the platform (certificate ARNs, prefix list, DR region); the read-only role reads only these.',
+      Default: `/${PLATFORM.namePrefix}/`,
+      AllowedPattern: '^/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*/$',
+    },
+    'Scope',
+  );
+  t.parameter(
+    'ArtifactBucketName',
+    {
+      Type: 'String',
+      Description: 'Artifact bucket holding the packaged templates (may end in *).',
+      Default: 'payment-cfn-artifacts-*',
+      AllowedPattern: '^[a-z0-9*][a-z0-9.*-]{1,62}$',
+    },
+    'Scope',
+  );
+  t.parameter(
+    'TruststoreBucketName',
+    {
+      Type: 'String',
+      Description: "Bucket of the mutual-TLS truststores (may end in *): API Gateway reads them with the caller's permissions.",
+      Default: 'payment-pki-*',
+      AllowedPattern: '^[a-z0-9*][a-z0-9.*-]{1,62}$',
+    },
+    'Scope',
+  );
   t.parameter('TargetRegions', { Type: 'CommaDelimitedList', Description: 'Regions the stack sets deploy to in this account; regional API calls elsewhere are refused.' }, 'Scope');
 }
 
@@ -204,13 +318,13 @@ const ofTheseStacks = { StringLike: { 'aws:ResourceTag/aws:cloudformation:stack-
 type BoundaryStatement = Omit<PolicyStatement, 'Action'> & { readonly Action?: PolicyStatement['Action']; readonly NotAction?: readonly IamAction[] };
 
 /** Findings a statement makes scanners report, each with the reason: written beside the policy that holds it. */
-export interface StatementFindings {
+interface StatementFindings {
   readonly parliament?: Readonly<Record<string, string>>;
   readonly checkov?: Readonly<Record<string, string>>;
 }
 
 /** A policy statement and the scanner findings it causes. */
-export interface ScopedStatement {
+interface ScopedStatement {
   readonly statement: PolicyStatement;
   readonly findings?: StatementFindings;
 }
@@ -222,7 +336,7 @@ const plain = (...statements: PolicyStatement[]): ScopedStatement[] => statement
  * resource type an action reaches is named (stackset-role-scopes.ts), on "*" where the action has
  * no resource-level permissions, and on "*" with the reason where the ARNs cannot be known.
  */
-export function serviceStatements(service: string, actions: readonly string[], config: StackSetRoleConfig, suffix = ''): ScopedStatement[] {
+function serviceStatements(service: string, actions: readonly string[], config: StackSetRoleConfig, suffix = ''): ScopedStatement[] {
   const Sid = `${sidOf(service)}${suffix}`;
   const global = GLOBAL_SERVICES.has(service);
   const condition = global ? {} : { Condition: inTargetRegions };
@@ -232,7 +346,8 @@ export function serviceStatements(service: string, actions: readonly string[], c
   const reasons = new Set<string>();
   for (const action of actions) {
     const types = config.resourceTypes[action];
-    if (types === undefined) throw new Error(`${action}: its resource types are unknown; run npx tsx scripts/lib/stackset/gen-permissions.ts (stacksets/handler-permissions.json resourceTypes)`);
+    if (types === undefined)
+      throw new Error(`${action}: its resource types are unknown; run npx tsx scripts/lib/stackset/gen-permissions.ts (stacksets/handler-permissions.json resourceTypes)`);
     if (types.length === 0) {
       accountLevel.push(action);
       continue;
@@ -260,13 +375,19 @@ export function serviceStatements(service: string, actions: readonly string[], c
       for (const u of unknown) reasons.add(`${u.type}: ${(u.scope as { why: string }).why}`);
       continue;
     }
-    named.set(action, scopes.flatMap((s) => (s.scope as { arns: readonly string[] }).arns));
+    named.set(
+      action,
+      scopes.flatMap((s) => (s.scope as { arns: readonly string[] }).arns),
+    );
   }
   const out: ScopedStatement[] = [];
   if (named.size > 0) {
     const arns = [...new Set([...named.values()].flat())].sort();
     const gap = PARLIAMENT_RESOURCE_GAPS[service];
-    out.push({ statement: { Sid: `${Sid}OnThePlatformsNames`, Effect: 'Allow', Action: sorted(named.keys()), Resource: arns.map((a) => Sub(a)), ...condition }, ...(gap ? { findings: { parliament: { RESOURCE_MISMATCH: gap } } } : {}) });
+    out.push({
+      statement: { Sid: `${Sid}OnThePlatformsNames`, Effect: 'Allow', Action: sorted(named.keys()), Resource: arns.map((a) => Sub(a)), ...condition },
+      ...(gap ? { findings: { parliament: { RESOURCE_MISMATCH: gap } } } : {}),
+    });
   }
   if (accountLevel.length > 0) {
     // No resource-level permissions: AWS documents only "*" for these.
@@ -276,14 +397,20 @@ export function serviceStatements(service: string, actions: readonly string[], c
     const where = global ? '' : '; limited to the target regions (aws:RequestedRegion)';
     const reason = `CloudFormation creates these resources, and their ARNs cannot be written before: ${[...reasons].sort().join('; ')}${where}`;
     const checkov = global && UNCONDITIONED_GLOBAL_WRITES[service] ? { checkov: { CKV_AWS_111: UNCONDITIONED_GLOBAL_WRITES[service] } } : {};
-    out.push({ statement: { Sid: `${Sid}OnResourcesNamedByAws`, Effect: 'Allow', Action: sorted(unnamed), Resource: '*', ...condition }, findings: { parliament: { RESOURCE_STAR: reason }, ...checkov } });
+    out.push({
+      statement: { Sid: `${Sid}OnResourcesNamedByAws`, Effect: 'Allow', Action: sorted(unnamed), Resource: '*', ...condition },
+      findings: { parliament: { RESOURCE_STAR: reason }, ...checkov },
+    });
   }
   return out;
 }
 
 /** ARNs of the platform's own secrets (the names its templates give them), without the RDS-managed ones. */
 const platformSecretArns = (config: StackSetRoleConfig): string[] => {
-  const scope = typeScope('secretsmanager:Secret', config.resources.filter((r) => r.type === 'AWS::SecretsManager::Secret'));
+  const scope = typeScope(
+    'secretsmanager:Secret',
+    config.resources.filter((r) => r.type === 'AWS::SecretsManager::Secret'),
+  );
   return scope.kind === 'named' ? [...scope.arns] : [];
 };
 
@@ -294,16 +421,26 @@ function iamReadStatements(actions: readonly string[], config: StackSetRoleConfi
   const policies = of('policy').filter((a) => !roles.includes(a));
   const rest = actions.filter((a) => !roles.includes(a) && !policies.includes(a));
   const other = rest.filter((a) => (config.resourceTypes[a] ?? []).length > 0);
-  if (other.length > 0) throw new Error(`${other.join(', ')}: IAM reads of resources the platform has none of (users, groups …); leave them out (EXCLUDED, scripts/lib/stackset/gen-permissions.ts)`);
+  if (other.length > 0)
+    throw new Error(`${other.join(', ')}: IAM reads of resources the platform has none of (users, groups …); leave them out (EXCLUDED, scripts/lib/stackset/gen-permissions.ts)`);
   return plain(
-    ...(roles.length > 0 ? [{ Sid: `IamRoles${suffix}`, Effect: 'Allow' as const, Action: sorted(roles), Resource: [stackRoles, Sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/*')] }] : []),
+    ...(roles.length > 0
+      ? [
+          {
+            Sid: `IamRoles${suffix}`,
+            Effect: 'Allow' as const,
+            Action: sorted(roles),
+            Resource: [stackRoles, Sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/*')],
+          },
+        ]
+      : []),
     ...(policies.length > 0 ? [{ Sid: `IamPolicies${suffix}`, Effect: 'Allow' as const, Action: sorted(policies), Resource: [stackPolicies, boundaryArn] }] : []),
     ...(rest.length > 0 ? [{ Sid: `Iam${suffix}WithoutResourceLevelPermissions`, Effect: 'Allow' as const, Action: sorted(rest), Resource: '*' }] : []),
   );
 }
 
 /** What StackSets needs in a target account: the execution role's policy statements. */
-export function executionStatements(config: StackSetRoleConfig): ScopedStatement[] {
+function executionStatements(config: StackSetRoleConfig): ScopedStatement[] {
   const all = [...new Set(Object.values(config.actionsByType).flat())].sort();
   const cfnFromHandlers = all.filter((a) => serviceOf(a) === 'cloudformation') as IamAction[];
   const onStacks = cfnFromHandlers.filter((a) => (config.resourceTypes[a] ?? ['stack']).length > 0 && !ACCOUNT_LEVEL_CFN_ACTIONS.includes(a));
@@ -321,10 +458,27 @@ export function executionStatements(config: StackSetRoleConfig): ScopedStatement
   statements.push(
     ...plain(
       // Object reads, the only ones: the packaged templates, and the mutual-TLS truststores API Gateway reads as the caller.
-      { Sid: 'ReadPackagedTemplatesAndTruststores', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: [templateObjects, Sub('arn:${AWS::Partition}:s3:::${TruststoreBucketName}/truststores/*')] },
-      { Sid: 'PlatformRolesOnlyWithTheBoundary', Effect: 'Allow', Action: sorted(iamWrites.filter((a) => BOUNDED_ROLE_ACTIONS.has(a))), Resource: stackRoles, Condition: withTheBoundary },
+      {
+        Sid: 'ReadPackagedTemplatesAndTruststores',
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:GetObjectVersion'],
+        Resource: [templateObjects, Sub('arn:${AWS::Partition}:s3:::${TruststoreBucketName}/truststores/*')],
+      },
+      {
+        Sid: 'PlatformRolesOnlyWithTheBoundary',
+        Effect: 'Allow',
+        Action: sorted(iamWrites.filter((a) => BOUNDED_ROLE_ACTIONS.has(a))),
+        Resource: stackRoles,
+        Condition: withTheBoundary,
+      },
       { Sid: 'PlatformRolesAndPolicies', Effect: 'Allow', Action: sorted(iamWrites.filter((a) => !BOUNDED_ROLE_ACTIONS.has(a))), Resource: [stackRoles, stackPolicies] },
-      { Sid: 'PassPlatformRolesToTheirServices', Effect: 'Allow', Action: 'iam:PassRole', Resource: stackRoles, Condition: { StringEquals: { 'iam:PassedToService': [...config.passRoleServices].sort() } } },
+      {
+        Sid: 'PassPlatformRolesToTheirServices',
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: stackRoles,
+        Condition: { StringEquals: { 'iam:PassedToService': [...config.passRoleServices].sort() } },
+      },
       {
         Sid: 'ServiceLinkedRolesOfThePlatformsServices',
         Effect: 'Allow',
@@ -339,8 +493,19 @@ export function executionStatements(config: StackSetRoleConfig): ScopedStatement
     ...plain(
       // Explicit denies: whatever another policy of the role allows, the boundary stays.
       { Sid: 'NoBoundaryRemoval', Effect: 'Deny', Action: ['iam:DeleteRolePermissionsBoundary'], Resource: '*' },
-      { Sid: 'NoOtherBoundary', Effect: 'Deny', Action: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary'], Resource: '*', Condition: { ArnNotEquals: { 'iam:PermissionsBoundary': boundaryArn } } },
-      { Sid: 'NoChangeToTheBoundaryPolicy', Effect: 'Deny', Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion'], Resource: boundaryArn },
+      {
+        Sid: 'NoOtherBoundary',
+        Effect: 'Deny',
+        Action: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary'],
+        Resource: '*',
+        Condition: { ArnNotEquals: { 'iam:PermissionsBoundary': boundaryArn } },
+      },
+      {
+        Sid: 'NoChangeToTheBoundaryPolicy',
+        Effect: 'Deny',
+        Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion'],
+        Resource: boundaryArn,
+      },
     ),
   );
 
@@ -359,14 +524,29 @@ export function executionStatements(config: StackSetRoleConfig): ScopedStatement
       if (crypto.length > 0) {
         const via = config.kmsViaServices.map((s) => Sub(`${s}.\${AWS::Region}.amazonaws.com`));
         statements.push({
-          statement: { Sid: 'KmsOnlyThroughTheServicesThatNeedIt', Effect: 'Allow', Action: sorted(crypto), Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': Ref('TargetRegions'), 'kms:ViaService': via } } },
-          findings: { parliament: { RESOURCE_STAR: `KMS assigns key IDs when CloudFormation creates the keys; data keys only through ${config.kmsViaServices.join(', ')} (kms:ViaService), in the target regions` } },
+          statement: {
+            Sid: 'KmsOnlyThroughTheServicesThatNeedIt',
+            Effect: 'Allow',
+            Action: sorted(crypto),
+            Resource: '*',
+            Condition: { StringEquals: { 'aws:RequestedRegion': Ref('TargetRegions'), 'kms:ViaService': via } },
+          },
+          findings: {
+            parliament: {
+              RESOURCE_STAR: `KMS assigns key IDs when CloudFormation creates the keys; data keys only through ${config.kmsViaServices.join(', ')} (kms:ViaService), in the target regions`,
+            },
+          },
         });
       }
       if (control.length > 0) {
         statements.push({
           statement: { Sid: 'KmsKeyControlOnlyOnTheseStacksKeys', Effect: 'Allow', Action: sorted(control), Resource: '*', Condition: { ...inTargetRegions, ...ofTheseStacks } },
-          findings: { parliament: { RESOURCE_STAR: "KMS assigns key IDs; only keys that CloudFormation tagged with these stacks' names (aws:ResourceTag/aws:cloudformation:stack-name, a tag nobody can set by hand), in the target regions" } },
+          findings: {
+            parliament: {
+              RESOURCE_STAR:
+                "KMS assigns key IDs; only keys that CloudFormation tagged with these stacks' names (aws:ResourceTag/aws:cloudformation:stack-name, a tag nobody can set by hand), in the target regions",
+            },
+          },
         });
       }
     }
@@ -393,7 +573,7 @@ export function executionStatements(config: StackSetRoleConfig): ScopedStatement
 const READ_ACTION = /^[a-z0-9-]+:(Describe|List|Get|BatchGet)|^apigateway:GET$/;
 
 /** The read-only role's statements: read CloudFormation and what drift detection calls; previews as change sets that are never executed. */
-export function readStatements(config: StackSetRoleConfig): ScopedStatement[] {
+function readStatements(config: StackSetRoleConfig): ScopedStatement[] {
   const reads = [...new Set(Object.values(config.readActionsByType).flat())]
     .filter((a) => READ_ACTION.test(a) && !['secretsmanager:GetSecretValue', 's3:GetObject', 's3:GetObjectVersion', 'kms:Decrypt'].includes(a) && serviceOf(a) !== 'cloudformation')
     .sort();
@@ -403,9 +583,18 @@ export function readStatements(config: StackSetRoleConfig): ScopedStatement[] {
         Sid: 'ReadThePlatformStacks',
         Effect: 'Allow',
         Action: sorted([
-          'cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStackResource', 'cloudformation:DescribeStackResources',
-          'cloudformation:ListStackResources', 'cloudformation:GetTemplate', 'cloudformation:DetectStackDrift', 'cloudformation:DetectStackResourceDrift',
-          'cloudformation:DescribeStackResourceDrifts', 'cloudformation:DescribeChangeSet', 'cloudformation:ListChangeSets', 'cloudformation:DeleteChangeSet',
+          'cloudformation:DescribeStacks',
+          'cloudformation:DescribeStackEvents',
+          'cloudformation:DescribeStackResource',
+          'cloudformation:DescribeStackResources',
+          'cloudformation:ListStackResources',
+          'cloudformation:GetTemplate',
+          'cloudformation:DetectStackDrift',
+          'cloudformation:DetectStackResourceDrift',
+          'cloudformation:DescribeStackResourceDrifts',
+          'cloudformation:DescribeChangeSet',
+          'cloudformation:ListChangeSets',
+          'cloudformation:DeleteChangeSet',
         ]),
         Resource: platformStacks,
       },
@@ -416,14 +605,24 @@ export function readStatements(config: StackSetRoleConfig): ScopedStatement[] {
         Resource: platformStacks,
         Condition: { StringLike: { 'cloudformation:ChangeSetName': `${PREVIEW_CHANGE_SET_PREFIX}*` } },
       },
-      { Sid: 'NeverExecute', Effect: 'Deny', Action: ['cloudformation:ExecuteChangeSet', 'cloudformation:UpdateStack', 'cloudformation:DeleteStack', 'cloudformation:CreateStack'], Resource: '*' },
+      {
+        Sid: 'NeverExecute',
+        Effect: 'Deny',
+        Action: ['cloudformation:ExecuteChangeSet', 'cloudformation:UpdateStack', 'cloudformation:DeleteStack', 'cloudformation:CreateStack'],
+        Resource: '*',
+      },
     ),
     { statement: { Sid: 'CloudFormationAccountLevel', Effect: 'Allow', Action: ACCOUNT_LEVEL_CFN_ACTIONS, Resource: '*' }, findings: CFN_ACCOUNT_LEVEL_REASON },
     ...plain(
       // A change set reads the packaged templates with the caller's credentials; the preflight checks they are readable.
       { Sid: 'ReadPackagedTemplates', Effect: 'Allow', Action: ['s3:GetObject'], Resource: templateObjects },
       // SSM-typed parameters (certificate ARN, DR region, …) are resolved with the caller's credentials; preflight reads them.
-      { Sid: 'ReadThePlatformsParameters', Effect: 'Allow', Action: ['ssm:GetParameters', 'ssm:GetParameter'], Resource: Sub('arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:parameter${SsmParameterPath}*') },
+      {
+        Sid: 'ReadThePlatformsParameters',
+        Effect: 'Allow',
+        Action: ['ssm:GetParameters', 'ssm:GetParameter'],
+        Resource: Sub('arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:parameter${SsmParameterPath}*'),
+      },
     ),
   ];
   for (const action of PREFLIGHT_ACTIONS) statements.push(...serviceStatements(serviceOf(action), [action], config, 'Preflight'));
@@ -449,24 +648,58 @@ export function boundaryStatements(): BoundaryStatement[] {
     {
       Sid: 'ReadIdentityAndOrganization',
       Effect: 'Allow',
-      Action: ['iam:Get*', 'iam:List*', 'iam:GenerateCredentialReport', 'iam:GenerateServiceLastAccessedDetails', 'organizations:Describe*', 'organizations:List*', 'account:GetAlternateContact', 'sts:GetCallerIdentity'] as IamAction[],
+      Action: [
+        'iam:Get*',
+        'iam:List*',
+        'iam:GenerateCredentialReport',
+        'iam:GenerateServiceLastAccessedDetails',
+        'organizations:Describe*',
+        'organizations:List*',
+        'account:GetAlternateContact',
+        'sts:GetCallerIdentity',
+      ] as IamAction[],
       Resource: '*',
     },
     {
       Sid: 'NoTamperingWithAudit',
       Effect: 'Deny',
-      Action: ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:PutEventSelectors', 'config:StopConfigurationRecorder', 'config:DeleteConfigurationRecorder', 'config:DeleteDeliveryChannel', 'kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion'],
+      Action: [
+        'cloudtrail:StopLogging',
+        'cloudtrail:DeleteTrail',
+        'cloudtrail:UpdateTrail',
+        'cloudtrail:PutEventSelectors',
+        'config:StopConfigurationRecorder',
+        'config:DeleteConfigurationRecorder',
+        'config:DeleteDeliveryChannel',
+        'kms:PutKeyPolicy',
+        'kms:ScheduleKeyDeletion',
+      ],
       Resource: '*',
     },
   ];
 }
 
 /** The scanners' findings of one managed policy: what its statements cause, with their reasons, and the actions parliament does not know. */
-function policySuppressions(chunk: readonly ScopedStatement[], config: StackSetRoleConfig, always: Record<string, Exception> = {}): { parliament?: Record<string, Exception>; checkov?: Record<string, Exception> } {
+function policySuppressions(
+  chunk: readonly ScopedStatement[],
+  config: StackSetRoleConfig,
+  always: Record<string, Exception> = {},
+): { parliament?: Record<string, Exception>; checkov?: Record<string, Exception> } {
   const merged = (scanner: 'parliament' | 'checkov'): Record<string, Exception> => {
     const byId = new Map<string, string[]>();
-    for (const { statement, findings } of chunk) for (const [id, reason] of Object.entries(findings?.[scanner] ?? {})) byId.set(id, [...(byId.get(id) ?? []), `${statement.Sid}: ${reason}`]);
-    return Object.fromEntries([...byId].map(([id, reasons]) => [id, { reason: reasons.join(' | '), requirement: '7.2.1', compensatingControl: 'The statements are limited to the target regions and to the platform\'s names wherever AWS allows it; test/stackset-roles.test.ts checks every named resource is covered and nothing else is granted.' }]));
+    for (const { statement, findings } of chunk)
+      for (const [id, reason] of Object.entries(findings?.[scanner] ?? {})) byId.set(id, [...(byId.get(id) ?? []), `${statement.Sid}: ${reason}`]);
+    return Object.fromEntries(
+      [...byId].map(([id, reasons]) => [
+        id,
+        {
+          reason: reasons.join(' | '),
+          requirement: '7.2.1',
+          compensatingControl:
+            "The statements are limited to the target regions and to the platform's names wherever AWS allows it; test/stackset-roles.test.ts checks every named resource is covered and nothing else is granted.",
+        },
+      ]),
+    );
   };
   const parliament: Record<string, Exception> = { ...always, ...merged('parliament') };
   const actions = new Set(chunk.flatMap(({ statement }) => [statement.Action].flat() as string[]));
@@ -486,12 +719,13 @@ function policySuppressions(chunk: readonly ScopedStatement[], config: StackSetR
 const ESCALATION: Record<string, Exception> = {
   PRIVILEGE_ESCALATION: {
     reason:
-      'CloudFormation needs iam:PassRole, cloudformation:CreateStack and lambda:CreateFunction/InvokeFunction for the platform; PassRole is limited to the stack set\'s roles and to the services they trust (not cloudformation), every such role carries the permissions boundary, and Lambda writes only reach the platform\'s functions (by name)',
+      "CloudFormation needs iam:PassRole, cloudformation:CreateStack and lambda:CreateFunction/InvokeFunction for the platform; PassRole is limited to the stack set's roles and to the services they trust (not cloudformation), every such role carries the permissions boundary, and Lambda writes only reach the platform's functions (by name)",
     requirement: '7.2.2',
-    compensatingControl: 'Only the administration role may assume this role; every role it creates must carry the permissions boundary it cannot remove (test/stackset-roles.test.ts).',
+    compensatingControl:
+      'Only the administration role may assume this role; every role it creates must carry the permissions boundary it cannot remove (test/stackset-roles.test.ts).',
   },
   PERMISSIONS_MANAGEMENT_ACTIONS: {
-    reason: 'the platform\'s roles are created by CloudFormation; only roles named StackSet-<prefix>* and only with the permissions boundary',
+    reason: "the platform's roles are created by CloudFormation; only roles named StackSet-<prefix>* and only with the permissions boundary",
     requirement: '7.2.2',
     compensatingControl: 'IAM writes are limited by name and by the iam:PermissionsBoundary condition; boundary removal is denied.',
   },
@@ -503,13 +737,18 @@ function targetRoleResources(t: Template, config: StackSetRoleConfig, executionR
     t.resource(
       `ExecutionPolicy${i + 1}`,
       'AWS::IAM::ManagedPolicy',
-      { Description: `StackSet execution permissions for the payment platform (part ${i + 1})`, PolicyDocument: policyDocument(...chunk.map(statementOf)), Roles: [executionRole.ref as never] },
+      {
+        Description: `StackSet execution permissions for the payment platform (part ${i + 1})`,
+        PolicyDocument: policyDocument(...chunk.map(statementOf)),
+        Roles: [executionRole.ref as never],
+      },
       { suppress: policySuppressions(chunk, config, ESCALATION) },
     );
   });
   const readRole = t.resource('ReadRole', 'AWS::IAM::Role', {
     RoleName: Ref('ReadRoleName'),
-    Description: 'Assumed by make stackset in the administration account to read the platform stacks below their root: drift of every layer, failure reasons, previews (change sets never executed), preflight.',
+    Description:
+      'Assumed by make stackset in the administration account to read the platform stacks below their root: drift of every layer, failure reasons, previews (change sets never executed), preflight.',
     AssumeRolePolicyDocument: policyDocument({ Effect: 'Allow', Principal: { AWS: Sub('arn:${AWS::Partition}:iam::${AdministrationAccountId}:root') }, Action: 'sts:AssumeRole' }),
   });
   chunkStatements(readStatements(config), undefined, statementOf).forEach((chunk, i) => {
@@ -532,7 +771,7 @@ function targetRoleResources(t: Template, config: StackSetRoleConfig, executionR
       suppress: {
         parliament: {
           RESOURCE_STAR: {
-            reason: 'a permissions boundary is a ceiling over every resource; the roles\' own policies name their resources',
+            reason: "a permissions boundary is a ceiling over every resource; the roles' own policies name their resources",
             requirement: '7.2.1',
             compensatingControl: 'The boundary only limits; what a role may do is what its own policy grants (PCI-IAM-001/002 check those).',
           },
@@ -542,9 +781,10 @@ function targetRoleResources(t: Template, config: StackSetRoleConfig, executionR
             id,
             {
               reason:
-                'checkov reads this managed policy as a grant; it is the permissions boundary of the platform\'s roles, which grants nothing: a role may do what its own policy allows and the boundary does not exclude (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html)',
+                "checkov reads this managed policy as a grant; it is the permissions boundary of the platform's roles, which grants nothing: a role may do what its own policy allows and the boundary does not exclude (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html)",
               requirement: '7.2.1',
-              compensatingControl: 'No role or user has this policy attached as a permissions policy (only as PermissionsBoundary); test/stackset-boundary.test.ts checks what it excludes.',
+              compensatingControl:
+                'No role or user has this policy attached as a permissions policy (only as PermissionsBoundary); test/stackset-boundary.test.ts checks what it excludes.',
             },
           ]),
         ),
@@ -552,17 +792,25 @@ function targetRoleResources(t: Template, config: StackSetRoleConfig, executionR
     },
   );
   t.output('ReadRoleArn', { Value: readRole.getAtt('Arn'), Description: 'The read-only role make stackset assumes in this account.' });
-  t.output('PermissionsBoundaryArn', { Value: boundaryArn, Description: 'The boundary every platform role must carry (the templates\' PermissionsBoundaryName).' });
+  t.output('PermissionsBoundaryArn', { Value: boundaryArn, Description: "The boundary every platform role must carry (the templates' PermissionsBoundaryName)." });
 }
 
-export function buildExecutionRoleTemplate(config: StackSetRoleConfig): Template {
+function buildExecutionRoleTemplate(config: StackSetRoleConfig): Template {
   const t = roleTemplate(
     'stackset-execution-role',
     'PCI payment platform - StackSet execution role, read-only role and permissions boundary (every target account, SELF_MANAGED).',
   );
   scopeParameters(t);
-  t.parameter('AdministrationRoleName', { Type: 'String', Description: 'Name of the administration role in that account.', Default: ADMINISTRATION_ROLE_NAME, AllowedPattern: ROLE_NAME_PATTERN }, 'Roles');
-  const roleName = t.parameter('ExecutionRoleName', { Type: 'String', Description: 'Name of this role (the manifest\'s permissions.executionRoleName).', Default: EXECUTION_ROLE_NAME, AllowedPattern: ROLE_NAME_PATTERN }, 'Roles');
+  t.parameter(
+    'AdministrationRoleName',
+    { Type: 'String', Description: 'Name of the administration role in that account.', Default: ADMINISTRATION_ROLE_NAME, AllowedPattern: ROLE_NAME_PATTERN },
+    'Roles',
+  );
+  const roleName = t.parameter(
+    'ExecutionRoleName',
+    { Type: 'String', Description: "Name of this role (the manifest's permissions.executionRoleName).", Default: EXECUTION_ROLE_NAME, AllowedPattern: ROLE_NAME_PATTERN },
+    'Roles',
+  );
   const role = t.resource('ExecutionRole', 'AWS::IAM::Role', {
     RoleName: roleName.ref,
     Description: 'Assumed by the StackSet administration role to deploy the payment platform stacks in this account.',
@@ -583,18 +831,37 @@ export function buildExecutionRoleTemplate(config: StackSetRoleConfig): Template
  * set's ExecutionRoleName, which must begin with stacksets-exec-custom-. make stackset fills the
  * parameters' defaults from the manifest before it sends the body (StackSets passes no values).
  */
-export function buildCustomExecutionRoleTemplate(config: StackSetRoleConfig): Template {
+function buildCustomExecutionRoleTemplate(config: StackSetRoleConfig): Template {
   const t = roleTemplate(
     'stackset-custom-execution-role',
     'PCI payment platform - custom execution role template for SERVICE_MANAGED stack sets (sent by make stackset), read-only role and permissions boundary.',
   );
   scopeParameters(t);
-  t.parameter('ManagementAccountId', { Type: 'String', Description: 'The organization\'s management account (its StackSets service-linked role may assume this role too).', AllowedPattern: '^[0-9]{12}$', ConstraintDescription: 'must be a 12-digit account ID' }, 'Roles');
-  const roleName = t.parameter('ExecutionRoleName', { Type: 'String', Description: 'Name of this role: the stack set\'s ExecutionRoleName, beginning with stacksets-exec-custom-.', Default: CUSTOM_EXECUTION_ROLE_NAME, AllowedPattern: '^stacksets-exec-custom-[\\w+=,.@-]{1,42}$' }, 'Roles');
-  const stackSetsServiceRole = (account: string) => Sub(`arn:\${AWS::Partition}:iam::\${${account}}:role/aws-service-role/stacksets.cloudformation.amazonaws.com/AWSServiceRoleForCloudFormationStackSetsOrgAdmin`);
+  t.parameter(
+    'ManagementAccountId',
+    {
+      Type: 'String',
+      Description: "The organization's management account (its StackSets service-linked role may assume this role too).",
+      AllowedPattern: '^[0-9]{12}$',
+      ConstraintDescription: 'must be a 12-digit account ID',
+    },
+    'Roles',
+  );
+  const roleName = t.parameter(
+    'ExecutionRoleName',
+    {
+      Type: 'String',
+      Description: "Name of this role: the stack set's ExecutionRoleName, beginning with stacksets-exec-custom-.",
+      Default: CUSTOM_EXECUTION_ROLE_NAME,
+      AllowedPattern: '^stacksets-exec-custom-[\\w+=,.@-]{1,42}$',
+    },
+    'Roles',
+  );
+  const stackSetsServiceRole = (account: string) =>
+    Sub(`arn:\${AWS::Partition}:iam::\${${account}}:role/aws-service-role/stacksets.cloudformation.amazonaws.com/AWSServiceRoleForCloudFormationStackSetsOrgAdmin`);
   const role = t.resource('ExecutionRole', 'AWS::IAM::Role', {
     RoleName: roleName.ref,
-    Description: 'Assumed by CloudFormation StackSets (the organization\'s service-linked role) to deploy the payment platform stacks in this account.',
+    Description: "Assumed by CloudFormation StackSets (the organization's service-linked role) to deploy the payment platform stacks in this account.",
     AssumeRolePolicyDocument: policyDocument({
       Effect: 'Allow',
       Principal: { AWS: [Sub('arn:${AWS::Partition}:iam::${ManagementAccountId}:root'), Sub('arn:${AWS::Partition}:iam::${AdministrationAccountId}:root')] },

@@ -14,7 +14,10 @@ const GENERATED_DIRS = ['templates', 'standalone', 'stacksets'].map((d) => join(
 test('every check names AWS documentation and has a fixture', () => {
   assert.ok(rules.length > 0, 'no checks found');
   for (const rule of rules) {
-    assert.ok(rule.docs.every((url) => url.startsWith('https://')), `${rule.id}: docs must be URLs`);
+    assert.ok(
+      rule.docs.every((url) => url.startsWith('https://')),
+      `${rule.id}: docs must be URLs`,
+    );
     assert.ok(existsSync(join(FIXTURES, rule.id)), `${rule.id}: no fixture test/fixtures/aws-rules/${rule.id}/`);
   }
 });
@@ -23,10 +26,17 @@ for (const rule of rules) {
   test(`${rule.id} fails its fixture and passes the generated templates`, () => {
     const broken = runAwsRules([rule], awsRuleInput(join(FIXTURES, rule.id)));
     assert.ok(broken.length > 0, `${rule.id} found nothing in its fixture: the check cannot fail`);
-    assert.ok(broken.every((f) => f.rule.startsWith(rule.id) && !f.rule.includes('crashed')), `${rule.id}: ${broken.map((f) => f.rule).join('\n')}`);
+    assert.ok(
+      broken.every((f) => f.rule.startsWith(rule.id) && !f.rule.includes('crashed')),
+      `${rule.id}: ${broken.map((f) => f.rule).join('\n')}`,
+    );
     for (const dir of GENERATED_DIRS) {
       const found = runAwsRules([rule], awsRuleInput(dir));
-      assert.deepEqual(found.map((f) => `${f.file}: ${f.logicalId}: ${f.path}: ${f.rule}`), [], `${rule.id} fails on ${dir}`);
+      assert.deepEqual(
+        found.map((f) => `${f.file}: ${f.logicalId}: ${f.path}: ${f.rule}`),
+        [],
+        `${rule.id} fails on ${dir}`,
+      );
     }
   });
 }

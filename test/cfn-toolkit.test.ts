@@ -35,11 +35,19 @@ test('Fn::Sub: ${Name}, ${Name.Attr} (attributes with dots), ${AWS::X}; ${!Liter
 });
 
 test('substitute: complete gives the plain string; incomplete keeps a Sub string, literals escaped again', () => {
-  assert.deepEqual(substitute('${Env}-${!Literal}', (v) => (v.name === 'Env' ? 'dev' : undefined)), { text: 'dev-${Literal}', complete: true }, 'all known');
-  assert.deepEqual(substitute('${Env}-${!Literal}-${Other}', (v) => (v.name === 'Env' ? 'a${b' : undefined)), { text: 'a${!b-${!Literal}-${Other}', complete: false }, 'still a Sub');
+  assert.deepEqual(
+    substitute('${Env}-${!Literal}', (v) => (v.name === 'Env' ? 'dev' : undefined)),
+    { text: 'dev-${Literal}', complete: true },
+    'all known',
+  );
+  assert.deepEqual(
+    substitute('${Env}-${!Literal}-${Other}', (v) => (v.name === 'Env' ? 'a${b' : undefined)),
+    { text: 'a${!b-${!Literal}-${Other}', complete: false },
+    'still a Sub',
+  );
 });
 
-test('the walker: every kind of reference with its path, in long form and on the model\'s Intrinsic objects alike', () => {
+test("the walker: every kind of reference with its path, in long form and on the model's Intrinsic objects alike", () => {
   const longForm = {
     A: { Ref: 'P' },
     B: { 'Fn::GetAtt': 'Res.Arn' },
@@ -63,19 +71,41 @@ test('the walker: every kind of reference with its path, in long form and on the
     ],
     'long form',
   );
-  assert.deepEqual(references({ Condition: 'Other' }, { inConditions: true }).map((r) => r.kind), ['Condition'], '{Condition: X} inside Conditions');
+  assert.deepEqual(
+    references({ Condition: 'Other' }, { inConditions: true }).map((r) => r.kind),
+    ['Condition'],
+    '{Condition: X} inside Conditions',
+  );
   const model = { A: Ref('P'), B: GetAtt('Res', 'Arn'), C: Sub('${Res}'), D: If('IsProd', 1, 2) };
-  assert.deepEqual(references(model).map((r) => `${r.kind} ${r.target}`), ['Ref P', 'GetAtt Res', 'Sub Res', 'Condition IsProd'], 'Intrinsic objects');
+  assert.deepEqual(
+    references(model).map((r) => `${r.kind} ${r.target}`),
+    ['Ref P', 'GetAtt Res', 'Sub Res', 'Condition IsProd'],
+    'Intrinsic objects',
+  );
   assert.equal(intrinsicOf({ 'Fn::Unknown': 1 })?.fn, 'Fn::Unknown', 'an unknown Fn:: is a call (CloudFormation rejects it)');
   assert.equal(intrinsicOf({ Ref: 'A', Other: 1 }), undefined, 'two keys are data');
 });
 
 test('the loader: a template needs Resources and every resource a Type, named in the error with the file', () => {
-  assert.throws(() => loadTemplate('Resources:\n  Broken: { Properties: {} }\n', 'root.yaml'), (e: unknown) => e instanceof TemplateShapeError && /^root\.yaml: Resources\.Broken: a resource needs a Type/.test((e as Error).message), 'no Type');
+  assert.throws(
+    () => loadTemplate('Resources:\n  Broken: { Properties: {} }\n', 'root.yaml'),
+    (e: unknown) => e instanceof TemplateShapeError && /^root\.yaml: Resources\.Broken: a resource needs a Type/.test((e as Error).message),
+    'no Type',
+  );
   assert.throws(() => loadTemplate('Parameters: {}\n', 'x.yaml'), /x\.yaml: Resources: a template needs a Resources section/, 'no Resources');
   assert.throws(() => loadTemplate('Resources: [\n', 'y.yaml'), /y\.yaml: unexpected end/, 'not YAML: the file is named');
-  const template = loadTemplate('Resources:\n  Net: { Type: AWS::CloudFormation::Stack, Properties: { TemplateURL: network.yaml } }\n  Far: { Type: AWS::CloudFormation::Stack, Properties: { TemplateURL: "https://b.s3.amazonaws.com/k" } }\n', 'root.yaml');
-  assert.deepEqual(nestedStacks(template).map((s) => [s.logicalId, s.localFile]), [['Net', 'network.yaml'], ['Far', undefined]], 'nested stacks, local or packaged');
+  const template = loadTemplate(
+    'Resources:\n  Net: { Type: AWS::CloudFormation::Stack, Properties: { TemplateURL: network.yaml } }\n  Far: { Type: AWS::CloudFormation::Stack, Properties: { TemplateURL: "https://b.s3.amazonaws.com/k" } }\n',
+    'root.yaml',
+  );
+  assert.deepEqual(
+    nestedStacks(template).map((s) => [s.logicalId, s.localFile]),
+    [
+      ['Net', 'network.yaml'],
+      ['Far', undefined],
+    ],
+    'nested stacks, local or packaged',
+  );
 });
 
 test('did you mean: the nearest name within a third of its length, any letter case; nothing when far', () => {

@@ -18,7 +18,12 @@ function verdicts(text: string): Map<string, string> {
   try {
     writeFileSync(join(dir, 'template.yaml'), text);
     const run = runChecks({ templates: join(dir, 'template.yaml'), rules: [rule] });
-    return new Map(run.results.flatMap((r) => r.resources).filter((r) => r.type === 'AWS::RDS::DBInstance').map((r) => [r.logicalId, r.status]));
+    return new Map(
+      run.results
+        .flatMap((r) => r.resources)
+        .filter((r) => r.type === 'AWS::RDS::DBInstance')
+        .map((r) => [r.logicalId, r.status]),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -42,7 +42,8 @@ test('the Markdown lists requirement → rules → resources per context and the
 
 test('the diagrams are drawn from the templates: subnets, tiers, data stores and their keys', () => {
   const files = real();
-  for (const text of ['PublicSubnet1', 'IsolatedSubnet3', '>Isolated<', 'RDS Database :5432', 'NAT NatGateway1', 'API Gateway RestApi']) assert.ok(files['network.svg'].includes(text), `network.svg shows ${text}`);
+  for (const text of ['PublicSubnet1', 'IsolatedSubnet3', '>Isolated<', 'RDS Database :5432', 'NAT NatGateway1', 'API Gateway RestApi'])
+    assert.ok(files['network.svg'].includes(text), `network.svg shows ${text}`);
   assert.match(files['data-flow.svg'], /at rest: Database CMK/);
   assert.match(files['data-flow.svg'], /TLS \(rds\.force_ssl\)/);
 });
@@ -71,7 +72,11 @@ test('the diagrams draw the real paths: gateway endpoints, every AZ, the VPC lin
   const tls = /SecurityPolicy: (TLS_1_2|SecurityPolicy_TLS1[23]_\S+)/.test(readFileSync(join(ROOT, 'generated', 'templates', 'api.yaml'), 'utf8'));
   assert.ok(net.includes(tls ? 'HTTPS 443 (TLS 1.2+)' : 'HTTPS 443 (TLS 1.0+ accepted)'), 'front-door TLS label follows the template');
   // The data-flow diagram includes the copy of every recovery point to the DR region, and fits the report.
-  assert.match(files['data-flow.svg'], />DR vault \(region in<\/text>\n<text [^>]*>SSM<\/text>/, 'the DR copy is drawn, its region named by where it is kept (SSM in the target account)');
+  assert.match(
+    files['data-flow.svg'],
+    />DR vault \(region in<\/text>\n<text [^>]*>SSM<\/text>/,
+    'the DR copy is drawn, its region named by where it is kept (SSM in the target account)',
+  );
   assert.ok(Number(/width="(\d+)"/.exec(files['data-flow.svg'])![1]) <= 1330, 'data-flow.svg fits the report at its own size');
   assert.doesNotMatch(files['report.html'], /[\u{1F300}-\u{1FAFF}\u2705\u274C\u26A0\u2796]/u, 'no emoji status glyphs');
 });

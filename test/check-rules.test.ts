@@ -38,7 +38,11 @@ test('every rule has a fixture that violates it', () => {
   const covered = new Set(fixtures.filter((f) => f.fails.length > 0).map((f) => f.rule));
   const missing = RULES.map((r) => r.id).filter((id) => !covered.has(id));
   assert.deepEqual(missing, [], `rules without a violating fixture under test/fixtures/check: ${missing.join(', ')}`);
-  for (const f of fixtures) assert.ok(RULES.some((r) => r.id === f.rule), `${f.file}: names unknown rule ${f.rule}`);
+  for (const f of fixtures)
+    assert.ok(
+      RULES.some((r) => r.id === f.rule),
+      `${f.file}: names unknown rule ${f.rule}`,
+    );
 });
 
 for (const rule of RULES) {
@@ -47,7 +51,10 @@ for (const rule of RULES) {
       const run = runChecks({ templates: fixture.file, rules: [rule] });
       const resources = run.results.flatMap((r) => r.resources);
       const status = (id: string): string | undefined => resources.find((r) => r.logicalId === id)?.status;
-      const failing = resources.filter((r) => r.status === 'fail').map((r) => r.logicalId).sort();
+      const failing = resources
+        .filter((r) => r.status === 'fail')
+        .map((r) => r.logicalId)
+        .sort();
       assert.deepEqual(failing, [...fixture.fails].sort(), `${fixture.file}: failing resources`);
       for (const id of fixture.passes) assert.equal(status(id), 'pass', `${fixture.file}: ${id} should pass`);
       for (const id of fixture.suppressed) assert.equal(status(id), 'suppressed', `${fixture.file}: ${id} should be suppressed`);
@@ -67,7 +74,11 @@ test('a suppression with a written reason turns a failure into "suppressed" with
   assert.match(suppressed.reason!, /server access logging/);
   const gov = runChecks({ templates: join(FIXTURES, 'rules', 'PCI-GOV-001.yaml'), rules: [rule] });
   assert.equal(gov.results[0].resources.find((r) => r.logicalId === 'ReasonlessBucket')!.status, 'fail', 'an empty reason does not suppress');
-  assert.equal(gov.results[0].resources.find((r) => r.logicalId === 'ReasonOnlyBucket')!.status, 'suppressed', 'a written reason suppresses the finding (PCI-GOV-001 then asks for the requirement and the compensating control)');
+  assert.equal(
+    gov.results[0].resources.find((r) => r.logicalId === 'ReasonOnlyBucket')!.status,
+    'suppressed',
+    'a written reason suppresses the finding (PCI-GOV-001 then asks for the requirement and the compensating control)',
+  );
 });
 
 test('parameters resolve per context: defaults (enumerated), each environment file, stack outputs wired through the root', () => {
@@ -76,7 +87,10 @@ test('parameters resolve per context: defaults (enumerated), each environment fi
   const run = runChecks({ templates: join(platform, 'templates'), parameters: join(platform, 'parameters'), rules });
   assert.deepEqual(run.contextNames, ['defaults', 'dev', 'prod']);
   // Environment has no default and decides a condition: the defaults context runs once per allowed value.
-  assert.deepEqual(run.groups[0].map((c) => c.variant), ['defaults (Environment=dev)', 'defaults (Environment=prod)']);
+  assert.deepEqual(
+    run.groups[0].map((c) => c.variant),
+    ['defaults (Environment=dev)', 'defaults (Environment=prod)'],
+  );
   const result = (rule: string, context: string, id: string) => run.results.find((r) => r.ruleId === rule && r.context === context)!.resources.find((r) => r.logicalId === id);
   // KmsKeyId is a Ref to a parameter wired from KmsStack.Outputs.LogsKeyArn: the Logs CMK of the kms layer.
   assert.match(result('PCI-ENC-006', 'dev', 'AppLogGroup')!.message, /Logs customer-managed key \(kms\/LogsKey\)/);

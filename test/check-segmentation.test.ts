@@ -33,14 +33,18 @@ test('baseline: all three properties hold, with the front door chain and app-tie
     'App SG [ECS service Service] → Database SG [RDS Database] tcp/5432',
     'App SG [ECS service Service] → Cache SG [ElastiCache Cache] tcp/6379',
     'App SG [ECS service Service] → Efs SG [EFS FileSystem (1 mount targets)] tcp/2049',
-  ]) assert.ok(flows.includes(expected), `missing flow ${expected} in:\n${flows.join('\n')}`);
+  ])
+    assert.ok(flows.includes(expected), `missing flow ${expected} in:\n${flows.join('\n')}`);
   assert.match(s.flows.find((f) => f.kind === 'front-door')!.via, /WAF WebAcl on stage Stage/);
   assert.equal(s.flows.filter((f) => f.source.startsWith('internet')).length, 1, 'only the front door is reachable from the internet');
 });
 
 test('an open port to 0.0.0.0/0 is caught by property 1 only', () => {
   const s = segmentation(join(DIR, 'open-port.yaml'));
-  assert.deepEqual(violations(s, 'internet-ingress').map((v) => v.split(':')[0]), ['OpenSsh']);
+  assert.deepEqual(
+    violations(s, 'internet-ingress').map((v) => v.split(':')[0]),
+    ['OpenSsh'],
+  );
   assert.match(violations(s, 'internet-ingress')[0], /tcp\/22 from 0\.0\.0\.0\/0.*exposes ECS service Service/);
   assert.deepEqual(violations(s, 'data-store-ingress'), []);
   assert.deepEqual(violations(s, 'isolated-tier'), []);
@@ -48,7 +52,10 @@ test('an open port to 0.0.0.0/0 is caught by property 1 only', () => {
 
 test('a CIDR-wide (whole VPC) database rule is caught by property 2 only', () => {
   const s = segmentation(join(DIR, 'cidr-wide-db.yaml'));
-  assert.deepEqual(violations(s, 'data-store-ingress').map((v) => v.split(':')[0]), ['Database']);
+  assert.deepEqual(
+    violations(s, 'data-store-ingress').map((v) => v.split(':')[0]),
+    ['Database'],
+  );
   assert.match(violations(s, 'data-store-ingress')[0], /VpcToDatabase admits tcp\/5432 from whole VPC \(10\.0\.0\.0\/16\)/);
   assert.deepEqual(violations(s, 'internet-ingress'), []);
   assert.deepEqual(violations(s, 'isolated-tier'), []);
@@ -56,7 +63,10 @@ test('a CIDR-wide (whole VPC) database rule is caught by property 2 only', () =>
 
 test('a route from the isolated tier to a NAT gateway is caught by property 3 only', () => {
   const s = segmentation(join(DIR, 'isolated-nat-route.yaml'));
-  assert.deepEqual(violations(s, 'isolated-tier').map((v) => v.split(':')[0]), ['IsolatedNatRoute']);
+  assert.deepEqual(
+    violations(s, 'isolated-tier').map((v) => v.split(':')[0]),
+    ['IsolatedNatRoute'],
+  );
   assert.match(violations(s, 'isolated-tier')[0], /routes 0\.0\.0\.0\/0 to NAT gateway Nat/);
   assert.deepEqual(violations(s, 'internet-ingress'), []);
   assert.deepEqual(violations(s, 'data-store-ingress'), []);
@@ -64,16 +74,29 @@ test('a route from the isolated tier to a NAT gateway is caught by property 3 on
 
 test('a flow the isolated-tier NACL does not admit is not in the allowed-flows table', () => {
   const dir = mkdtempSync(join(tmpdir(), 'check-nacl-'));
-  const text = readFileSync(join(DIR, 'baseline.yaml'), 'utf8').split('\n').filter((line) => !line.startsWith('  IsolatedAclRedis:')).join('\n');
+  const text = readFileSync(join(DIR, 'baseline.yaml'), 'utf8')
+    .split('\n')
+    .filter((line) => !line.startsWith('  IsolatedAclRedis:'))
+    .join('\n');
   writeFileSync(join(dir, 'baseline.yaml'), text);
   const flows = flowKeys(segmentation(join(dir, 'baseline.yaml')));
   assert.ok(!flows.some((f) => f.includes('Cache SG')), 'App → Redis is blocked by the NACL');
-  assert.ok(flows.some((f) => f.includes('Database SG')), 'App → Postgres is still allowed');
+  assert.ok(
+    flows.some((f) => f.includes('Database SG')),
+    'App → Postgres is still allowed',
+  );
 });
 
 test('the CLI fails on each segmentation fixture and prints the flow table', () => {
-  for (const [fixture, rule] of [['open-port', 'PCI-SEG-001'], ['cidr-wide-db', 'PCI-SEG-002'], ['isolated-nat-route', 'PCI-SEG-003']]) {
-    const out = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'check.ts'), '--templates', join(DIR, `${fixture}.yaml`), '--no-report'], { encoding: 'utf8', cwd: ROOT });
+  for (const [fixture, rule] of [
+    ['open-port', 'PCI-SEG-001'],
+    ['cidr-wide-db', 'PCI-SEG-002'],
+    ['isolated-nat-route', 'PCI-SEG-003'],
+  ]) {
+    const out = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'check.ts'), '--templates', join(DIR, `${fixture}.yaml`), '--no-report'], {
+      encoding: 'utf8',
+      cwd: ROOT,
+    });
     assert.equal(out.status, 1, `${fixture}: exit code\n${out.stderr}`);
     assert.match(out.stdout, new RegExp(`FAIL ${rule}`));
     assert.match(out.stdout, /Allowed flows \(defaults\):\nsource +destination +port +protocol +via/);
@@ -93,8 +116,15 @@ test('the real templates hold all three properties in every context, with the fr
     for (const id of ['internet-ingress', 'isolated-tier'] as const) assert.deepEqual(violations(s, id), [], `${context}: ${id}`);
     // The one data-store flow besides the app tier, registered as an exception beside the cache
     // (PCI-SEG-002 suppressed with its reason): the rotation function tests the new Redis AUTH token.
-    assert.deepEqual(violations(s, 'data-store-ingress'), ['CacheReplicationGroup: ElastiCache CacheReplicationGroup: RotationToCacheIngress admits Rotation SG, which is not the app tier'], `${context}: data-store-ingress`);
+    assert.deepEqual(
+      violations(s, 'data-store-ingress'),
+      ['CacheReplicationGroup: ElastiCache CacheReplicationGroup: RotationToCacheIngress admits Rotation SG, which is not the app tier'],
+      `${context}: data-store-ingress`,
+    );
     const fromInternet = s.flows.filter((f) => f.source.startsWith('internet'));
-    assert.ok(fromInternet.every((f) => f.kind === 'front-door' && f.port === '443' && /WAF/.test(f.via)), `${context}: ${JSON.stringify(fromInternet)}`);
+    assert.ok(
+      fromInternet.every((f) => f.kind === 'front-door' && f.port === '443' && /WAF/.test(f.via)),
+      `${context}: ${JSON.stringify(fromInternet)}`,
+    );
   }
 });

@@ -33,19 +33,41 @@ function recorded(name: string): { describe: DescribeChangeSet; calls: string[] 
 }
 
 const ROOT_ID = (name: string): string => Object.keys(JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')))[0]!;
-const platform = (): TemplateSet => ({ label: 'new', templates: new Map([['root.yaml', generated('root') as CfnTemplate], ['database.yaml', generated('database') as CfnTemplate]]) });
+const platform = (): TemplateSet => ({
+  label: 'new',
+  templates: new Map([
+    ['root.yaml', generated('root') as CfnTemplate],
+    ['database.yaml', generated('database') as CfnTemplate],
+  ]),
+});
 
 test('a renamed database: the nested change set is read whole, the removal blocks, the summary shows the layer', async () => {
   const { describe, calls } = recorded('rename-database.json');
   const tree = await readChangeSetTree(describe, ROOT_ID('rename-database.json'));
-  assert.deepEqual(calls, ['make-deploy-preview-20261201120000', 'make-deploy-preview-20261201120000-DatabaseStack-X1', 'make-deploy-preview-20261201120000-DatabaseStack-X1 page-2'], 'every page of every change set');
+  assert.deepEqual(
+    calls,
+    ['make-deploy-preview-20261201120000', 'make-deploy-preview-20261201120000-DatabaseStack-X1', 'make-deploy-preview-20261201120000-DatabaseStack-X1 page-2'],
+    'every page of every change set',
+  );
   assert.deepEqual([...tree.children.keys()], ['DatabaseStack']);
   const gate = deployGate(tree, platform(), []);
-  assert.deepEqual(gate.blocked.map((f) => [f.template, f.logicalId, f.effect]), [['database.yaml', 'Database', 'deleted after a snapshot']]);
+  assert.deepEqual(
+    gate.blocked.map((f) => [f.template, f.logicalId, f.effect]),
+    [['database.yaml', 'Database', 'deleted after a snapshot']],
+  );
   const summary = formatLayerChanges(gate.changes);
-  assert.ok(summary.some((l) => /^ {2}DatabaseStack \(database\.yaml\):$/.test(l)), summary.join('\n'));
-  assert.ok(summary.some((l) => /Remove +Database +AWS::RDS::DBInstance +deleted after a snapshot +\[Snapshot\]/.test(l)), summary.join('\n'));
-  assert.ok(summary.some((l) => /Add +PaymentsDatabase +AWS::RDS::DBInstance +added/.test(l)), summary.join('\n'));
+  assert.ok(
+    summary.some((l) => /^ {2}DatabaseStack \(database\.yaml\):$/.test(l)),
+    summary.join('\n'),
+  );
+  assert.ok(
+    summary.some((l) => /Remove +Database +AWS::RDS::DBInstance +deleted after a snapshot +\[Snapshot\]/.test(l)),
+    summary.join('\n'),
+  );
+  assert.ok(
+    summary.some((l) => /Add +PaymentsDatabase +AWS::RDS::DBInstance +added/.test(l)),
+    summary.join('\n'),
+  );
 });
 
 test('ALLOW_REPLACE names exactly what may go: the old ID, the template-qualified ID, or the new ID of a rename', async () => {
@@ -55,9 +77,13 @@ test('ALLOW_REPLACE names exactly what may go: the old ID, the template-qualifie
     assert.deepEqual(gate.blocked, [], allowance);
     assert.equal(gate.findings[0]!.allowedBy, allowance);
   }
-  assert.equal(deployGate(tree, platform(), parseAllowList('PaymentsDatabase', 'ALLOW_REPLACE'), new Map([['PaymentsDatabase', 'Database']])).blocked.length, 0, 'a rename allowed by its new name');
+  assert.equal(
+    deployGate(tree, platform(), parseAllowList('PaymentsDatabase', 'ALLOW_REPLACE'), new Map([['PaymentsDatabase', 'Database']])).blocked.length,
+    0,
+    'a rename allowed by its new name',
+  );
   const wrong = deployGate(tree, platform(), parseAllowList('cache.yaml:Database,Cache', 'ALLOW_REPLACE'));
-  assert.equal(wrong.blocked.length, 1, 'another template\'s Database does not allow this one');
+  assert.equal(wrong.blocked.length, 1, "another template's Database does not allow this one");
   assert.deepEqual(wrong.unusedAllowances, ['cache.yaml:Database', 'Cache']);
 });
 
@@ -65,7 +91,10 @@ test('Multi-AZ in place passes; a modified nested stack without a nested change 
   const tree = await readChangeSetTree(recorded('multi-az.json').describe, ROOT_ID('multi-az.json'));
   const gate = deployGate(tree, platform(), []);
   assert.ok(!gate.findings.some((f) => f.logicalId === 'Database'), 'Database is modified in place: no finding');
-  assert.deepEqual(gate.blocked.map((f) => [f.logicalId, f.effect]), [['CacheStack', 'not visible']]);
+  assert.deepEqual(
+    gate.blocked.map((f) => [f.logicalId, f.effect]),
+    [['CacheStack', 'not visible']],
+  );
 });
 
 test('removals and replacements by PolicyAction and Replacement; stateless resources never block', () => {
@@ -105,14 +134,22 @@ test("CloudFormation's answer against the prediction: every disagreement is repo
   const after: TemplateSet = { ...platform(), parameters: new Map([['dev', new Map([['DbMultiAz', 'true']])]]) };
   const report = buildReport(before, after, []);
   const verdicts = report.gate.findings.map((f) => f.verdict);
-  assert.deepEqual(compareWithPrediction(gate.changes, verdicts, before).filter((d) => d.logicalId === 'Database'), [], 'switching to Multi-AZ is predicted in place, as CloudFormation says');
+  assert.deepEqual(
+    compareWithPrediction(gate.changes, verdicts, before).filter((d) => d.logicalId === 'Database'),
+    [],
+    'switching to Multi-AZ is predicted in place, as CloudFormation says',
+  );
   // A prediction that said "may be replaced" is reported as a disagreement.
   const cautious = [{ template: 'database.yaml', logicalId: 'Database', type: 'AWS::RDS::DBInstance', stateful: true, fate: 'may-replace' as const, causes: [] }];
-  assert.deepEqual(compareWithPrediction(gate.changes, cautious, before).filter((d) => d.logicalId === 'Database'), [
-    { template: 'database.yaml', logicalId: 'Database', type: 'AWS::RDS::DBInstance', predicted: 'maybe', cloudFormation: 'in place or unchanged' },
-  ]);
+  assert.deepEqual(
+    compareWithPrediction(gate.changes, cautious, before).filter((d) => d.logicalId === 'Database'),
+    [{ template: 'database.yaml', logicalId: 'Database', type: 'AWS::RDS::DBInstance', predicted: 'maybe', cloudFormation: 'in place or unchanged' }],
+  );
   // And one the prediction missed: CloudFormation replaces what the prediction thought unchanged.
   const renamed = await readChangeSetTree(recorded('rename-database.json').describe, ROOT_ID('rename-database.json'));
   const missed = compareWithPrediction(deployGate(renamed, platform(), []).changes, [], before);
-  assert.deepEqual(missed.map((d) => [d.logicalId, d.predicted, d.cloudFormation]), [['Database', 'in place or unchanged', 'remove']]);
+  assert.deepEqual(
+    missed.map((d) => [d.logicalId, d.predicted, d.cloudFormation]),
+    [['Database', 'in place or unchanged', 'remove']],
+  );
 });

@@ -65,7 +65,12 @@ test('an added resource is listed, and the gate passes', async () => {
   const { exitCode, output } = await diffCase('added-resource');
   assert.equal(exitCode, 0);
   assert.ok(lines(output).includes('[+] AWS::SNS::Topic AlarmTopic'), output);
-  assert.ok(lines(output).some((l) => l.startsWith('[+] Output AlarmTopicArn')), output);
+  assert.ok(
+    lines(output).some((l) => l.startsWith('[+] Output AlarmTopicArn')),
+    output,
+  );
+  // The terminal shows the compliance delta too, right after the gate: the new topic has no CMK.
+  assert.match(output, /Compliance delta \(PCI DSS rules, base -> head\):\n {2}NOW FAILING PCI-ENC-007 /, 'the text report names the PCI rule the change turns to failing');
   assert.match(lastLine(output), GATE_PASSED);
 });
 
@@ -98,7 +103,9 @@ test('a renamed logical ID of a bucket fires the gate, naming both IDs, even wit
   const { exitCode, output } = await diffCase('bucket-rename');
   assert.equal(exitCode, 1);
   assert.ok(
-    lines(output).some((l) => l.startsWith('  [BLOCKED] storage.yaml: DataBucket (AWS::S3::Bucket) logical ID renamed DataBucket -> PaymentDataBucket: PaymentDataBucket is created new and empty')),
+    lines(output).some((l) =>
+      l.startsWith('  [BLOCKED] storage.yaml: DataBucket (AWS::S3::Bucket) logical ID renamed DataBucket -> PaymentDataBucket: PaymentDataBucket is created new and empty'),
+    ),
     output,
   );
   // The TLS-only Deny moved to the new bucket: following a rename broadens nothing.
@@ -119,7 +126,10 @@ test('an IAM broadening prints a warning block, without failing', async () => {
 test('ALLOW_REPLACE accepts the replacement by logical ID or template:LogicalId, and only that', async () => {
   const byEnv = await diffCase('rds-replace', [], { ALLOW_REPLACE: 'Database' });
   assert.equal(byEnv.exitCode, 0);
-  assert.ok(lines(byEnv.output).some((l) => l.startsWith('  [ALLOWED by Database] database.yaml: Database (AWS::RDS::DBInstance) will be REPLACED')), byEnv.output);
+  assert.ok(
+    lines(byEnv.output).some((l) => l.startsWith('  [ALLOWED by Database] database.yaml: Database (AWS::RDS::DBInstance) will be REPLACED')),
+    byEnv.output,
+  );
   assert.match(lastLine(byEnv.output), /^DATA-LOSS GATE: passed .*\(1 allowed\)/);
 
   const byFlag = await diffCase('rds-replace', ['--allow-replace', 'database:Database']);
@@ -139,7 +149,9 @@ test('a deleted log group with DeletionPolicy Retain is reported as retained and
   const { exitCode, output } = await diffCase('retained-log-group');
   assert.equal(exitCode, 0);
   assert.ok(
-    lines(output).some((l) => l.startsWith('  [RETAINED] observability.yaml: LegacyAuditLogGroup (AWS::Logs::LogGroup) is removed from the stack but RETAINED by DeletionPolicy Retain')),
+    lines(output).some((l) =>
+      l.startsWith('  [RETAINED] observability.yaml: LegacyAuditLogGroup (AWS::Logs::LogGroup) is removed from the stack but RETAINED by DeletionPolicy Retain'),
+    ),
     output,
   );
   assert.match(lastLine(output), /^DATA-LOSS GATE: passed .*\(1 retained\)/);
@@ -182,7 +194,10 @@ test('a nested layer added shows as a new template and a new nested stack, and p
   assert.equal(exitCode, 0);
   assert.equal(lines(output)[1], '3 templates: 1 changed (root.yaml), 1 added (storage.yaml), 0 removed, 1 unchanged');
   assert.ok(lines(output).includes('[+] AWS::CloudFormation::Stack StorageStack'), output);
-  assert.ok(lines(output).some((l) => l.startsWith('---- storage.yaml (added template)')), output);
+  assert.ok(
+    lines(output).some((l) => l.startsWith('---- storage.yaml (added template)')),
+    output,
+  );
   assert.ok(lines(output).includes('[+] AWS::S3::Bucket DataBucket'), output);
   assert.ok(lines(output).includes('Unchanged: kms.yaml'), output);
   const order = ['---- root.yaml', '---- storage.yaml'].map((p) => lines(output).findIndex((l) => l.startsWith(p)));
@@ -240,12 +255,21 @@ test('across layers: a re-created KMS key changes an output the root passes on, 
   const { exitCode, output } = compare({ 'root.yaml': root, 'kms.yaml': kms, 'database.yaml': database }, { 'root.yaml': root, 'kms.yaml': renamedKms, 'database.yaml': database });
   assert.equal(exitCode, 1);
   assert.match(output, /\[BLOCKED\] kms\.yaml: StorageKey \(AWS::KMS::Key\) logical ID renamed StorageKey -> StorageKeyV2/);
-  assert.ok(lines(output).some((l) => l.startsWith('  [BLOCKED] database.yaml: Database (AWS::RDS::DBInstance) will be REPLACED')), output);
-  assert.ok(lines(output).includes('      - KmsKeyId: requires replacement per the resource specification (unchanged, but its input changes: DbKeyArn <- kms.yaml output StorageKeyArn)'), output);
+  assert.ok(
+    lines(output).some((l) => l.startsWith('  [BLOCKED] database.yaml: Database (AWS::RDS::DBInstance) will be REPLACED')),
+    output,
+  );
+  assert.ok(
+    lines(output).includes('      - KmsKeyId: requires replacement per the resource specification (unchanged, but its input changes: DbKeyArn <- kms.yaml output StorageKeyArn)'),
+    output,
+  );
   assert.equal(lines(output)[1], '3 templates: 1 changed (kms.yaml), 0 added, 0 removed, 2 unchanged', 'the database template itself did not change');
 
   // Allowing the key alone does not let the database go.
-  assert.equal(compare({ 'root.yaml': root, 'kms.yaml': kms, 'database.yaml': database }, { 'root.yaml': root, 'kms.yaml': renamedKms, 'database.yaml': database }, 'StorageKey').exitCode, 1);
+  assert.equal(
+    compare({ 'root.yaml': root, 'kms.yaml': kms, 'database.yaml': database }, { 'root.yaml': root, 'kms.yaml': renamedKms, 'database.yaml': database }, 'StorageKey').exitCode,
+    1,
+  );
 });
 
 test('a property that may force replacement blocks as MAY BE REPLACED', () => {
@@ -286,7 +310,10 @@ test('a parameter value that forces replacement (through the root into a layer) 
   const { exitCode, output } = await diffCase('parameter-value');
   assert.equal(exitCode, 1);
   assert.equal(lines(output)[1], '2 templates: 0 changed, 0 added, 0 removed, 2 unchanged');
-  assert.ok(lines(output).some((l) => l.startsWith('  [BLOCKED] database.yaml: Database (AWS::RDS::DBInstance) will be REPLACED')), output);
+  assert.ok(
+    lines(output).some((l) => l.startsWith('  [BLOCKED] database.yaml: Database (AWS::RDS::DBInstance) will be REPLACED')),
+    output,
+  );
   assert.ok(lines(output).includes('      - DBName: requires replacement per the resource specification (parameter value prod: DbName "payments" -> "payments_v2")'), output);
   const section = lines(output).indexOf('Parameter values (per environment file, else the root default):');
   assert.deepEqual(lines(output).slice(section + 1, section + 3), ['  prod: DbName "payments" -> "payments_v2"', '      -> database.yaml:Database DBName (requires replacement)']);
@@ -296,13 +323,40 @@ test('a parameter value that forces replacement (through the root into a layer) 
 test('a changed root default reaches every environment that does not set the value; a condition flip is followed', () => {
   const root = load('parameter-value', 'before', 'root.yaml');
   const database = load('parameter-value', 'before', 'database.yaml');
-  const values = new Map([['dev', new Map([['Environment', 'dev']])], ['prod', new Map([['Environment', 'prod'], ['DbName', 'payments']])]]);
+  const values = new Map([
+    ['dev', new Map([['Environment', 'dev']])],
+    [
+      'prod',
+      new Map([
+        ['Environment', 'prod'],
+        ['DbName', 'payments'],
+      ]),
+    ],
+  ]);
   const newRoot = structuredClone(root);
   newRoot.Parameters!.DbName!.Default = 'ledger';
-  const before: TemplateSet = { label: 'before', templates: new Map([['root.yaml', root], ['database.yaml', database]]), parameters: values };
-  const after: TemplateSet = { label: 'after', templates: new Map([['root.yaml', newRoot], ['database.yaml', database]]), parameters: values };
+  const before: TemplateSet = {
+    label: 'before',
+    templates: new Map([
+      ['root.yaml', root],
+      ['database.yaml', database],
+    ]),
+    parameters: values,
+  };
+  const after: TemplateSet = {
+    label: 'after',
+    templates: new Map([
+      ['root.yaml', newRoot],
+      ['database.yaml', database],
+    ]),
+    parameters: values,
+  };
   const report = buildReport(before, after, []);
-  assert.deepEqual(report.parameterChanges!.map((c) => `${c.change.env}:${c.change.name}:${c.change.to}`), ['dev:DbName:ledger'], 'prod sets its own value');
+  assert.deepEqual(
+    report.parameterChanges!.map((c) => `${c.change.env}:${c.change.name}:${c.change.to}`),
+    ['dev:DbName:ledger'],
+    'prod sets its own value',
+  );
   assert.equal(exitCodeOf(report), 1);
 
   // A condition in the layer that depends on the parameter decides whether the database exists.
@@ -311,8 +365,20 @@ test('a changed root default reaches every environment that does not set the val
   conditional.Resources!.Database!.Condition = 'IsLedger';
   conditional.Resources!.Database!.Properties!.DBName = 'fixed';
   const flipped = buildReport(
-    { ...before, templates: new Map([['root.yaml', root], ['database.yaml', conditional]]) },
-    { ...after, templates: new Map([['root.yaml', newRoot], ['database.yaml', conditional]]) },
+    {
+      ...before,
+      templates: new Map([
+        ['root.yaml', root],
+        ['database.yaml', conditional],
+      ]),
+    },
+    {
+      ...after,
+      templates: new Map([
+        ['root.yaml', newRoot],
+        ['database.yaml', conditional],
+      ]),
+    },
     [],
   );
   const text = renderText(flipped, { color: false });
@@ -486,49 +552,55 @@ test('STACK: the deployed root and its nested stacks, mapped to layer files by l
   assert.match(run.output, /---- kms\.yaml \(changed\)/, 'the deployed kms layer lacks the DeletionPolicy the new one has');
 });
 
-test('STACK against the local emulator: a deployed root with a nested stack, read through the AWS CLI', { skip: emulatorUp ? false : `no emulator at ${EMULATOR} (make local-up)` }, async () => {
-  const target = resolveTarget({ ...process.env, TARGET: 'local' });
-  const suffix = `${process.pid}-${Date.now()}`;
-  const bucket = `diff-test-${suffix}`;
-  const stack = `diff-test-${suffix}`;
-  const dir = mkdtempSync(join(tmpdir(), 'diff-stack-'));
-  try {
-    // A fresh log group name per run: the group is retained when the stack goes.
-    const layer = readFileSync(join(fixture('retained-log-group', 'before'), 'observability.yaml'), 'utf8').replace('/payment/legacy-audit', `/diff-test/${suffix}`);
-    writeFileSync(join(dir, 'observability.yaml'), layer);
-    writeFileSync(
-      join(dir, 'root.yaml'),
-      `Resources:\n  ObservabilityStack:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: https://${bucket}.s3.amazonaws.com/obs.yaml\n`,
-    );
-    const { s3, cloudformation } = { s3: awsClients(target).s3(), cloudformation: awsClients(target).cloudformation() };
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'obs.yaml', Body: readFileSync(join(dir, 'observability.yaml'), 'utf8') }));
-    await cloudformation.send(new CreateStackCommand({ StackName: stack, TemplateBody: readFileSync(join(dir, 'root.yaml'), 'utf8') }));
-    await waitUntilStackCreateComplete({ client: cloudformation, minDelay: 1, maxWaitTime: 60 }, { StackName: stack });
-
-    // The new side: the same root with a local TemplateURL, the layer without the legacy log group.
-    const after = join(dir, 'after');
-    mkdirSync(after);
-    writeFileSync(join(after, 'root.yaml'), 'Resources:\n  ObservabilityStack:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: observability.yaml\n');
-    cpSync(join(fixture('retained-log-group', 'after'), 'observability.yaml'), join(after, 'observability.yaml'));
-    const run = await runDiff(['--stack', stack, '--after-dir', after], environment(after, { ...process.env, TARGET: 'local' }));
-    assert.equal(run.exitCode, 0, run.output);
-    assert.match(lines(run.output)[0]!, new RegExp(`against deployed stack ${stack} \\(local emulator\\)$`));
-    assert.match(run.output, /\[RETAINED\] observability\.yaml: LegacyAuditLogGroup/);
-    assert.ok(lines(run.output).includes('Unchanged: root.yaml'), run.output);
-    // CloudFormation's own change set (IncludeNestedStacks): the nested stack's removal keeps the group.
-    assert.match(run.output, /---- CloudFormation's change set for diff-test-/, run.output);
-    assert.match(run.output, /Remove +LegacyAuditLogGroup +AWS::Logs::LogGroup +retained \(no longer managed\) +\[Retain\]/, run.output);
-    assert.match(run.output, /DATA-LOSS GATE \(CloudFormation's change set\): passed/, run.output);
-  } finally {
+test(
+  'STACK against the local emulator: a deployed root with a nested stack, read through the AWS CLI',
+  { skip: emulatorUp ? false : `no emulator at ${EMULATOR} (make local-up)` },
+  async () => {
+    const target = resolveTarget({ ...process.env, TARGET: 'local' });
+    const suffix = `${process.pid}-${Date.now()}`;
+    const bucket = `diff-test-${suffix}`;
+    const stack = `diff-test-${suffix}`;
+    const dir = mkdtempSync(join(tmpdir(), 'diff-stack-'));
     try {
-      await awsClients(target).cloudformation().send(new DeleteStackCommand({ StackName: stack }));
-    } catch {
-      // best effort: the emulator state is throwaway
+      // A fresh log group name per run: the group is retained when the stack goes.
+      const layer = readFileSync(join(fixture('retained-log-group', 'before'), 'observability.yaml'), 'utf8').replace('/payment/legacy-audit', `/diff-test/${suffix}`);
+      writeFileSync(join(dir, 'observability.yaml'), layer);
+      writeFileSync(
+        join(dir, 'root.yaml'),
+        `Resources:\n  ObservabilityStack:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: https://${bucket}.s3.amazonaws.com/obs.yaml\n`,
+      );
+      const { s3, cloudformation } = { s3: awsClients(target).s3(), cloudformation: awsClients(target).cloudformation() };
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'obs.yaml', Body: readFileSync(join(dir, 'observability.yaml'), 'utf8') }));
+      await cloudformation.send(new CreateStackCommand({ StackName: stack, TemplateBody: readFileSync(join(dir, 'root.yaml'), 'utf8') }));
+      await waitUntilStackCreateComplete({ client: cloudformation, minDelay: 1, maxWaitTime: 60 }, { StackName: stack });
+
+      // The new side: the same root with a local TemplateURL, the layer without the legacy log group.
+      const after = join(dir, 'after');
+      mkdirSync(after);
+      writeFileSync(join(after, 'root.yaml'), 'Resources:\n  ObservabilityStack:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: observability.yaml\n');
+      cpSync(join(fixture('retained-log-group', 'after'), 'observability.yaml'), join(after, 'observability.yaml'));
+      const run = await runDiff(['--stack', stack, '--after-dir', after], environment(after, { ...process.env, TARGET: 'local' }));
+      assert.equal(run.exitCode, 0, run.output);
+      assert.match(lines(run.output)[0]!, new RegExp(`against deployed stack ${stack} \\(local emulator\\)$`));
+      assert.match(run.output, /\[RETAINED\] observability\.yaml: LegacyAuditLogGroup/);
+      assert.ok(lines(run.output).includes('Unchanged: root.yaml'), run.output);
+      // CloudFormation's own change set (IncludeNestedStacks): the nested stack's removal keeps the group.
+      assert.match(run.output, /---- CloudFormation's change set for diff-test-/, run.output);
+      assert.match(run.output, /Remove +LegacyAuditLogGroup +AWS::Logs::LogGroup +retained \(no longer managed\) +\[Retain\]/, run.output);
+      assert.match(run.output, /DATA-LOSS GATE \(CloudFormation's change set\): passed/, run.output);
+    } finally {
+      try {
+        await awsClients(target)
+          .cloudformation()
+          .send(new DeleteStackCommand({ StackName: stack }));
+      } catch {
+        // best effort: the emulator state is throwaway
+      }
+      rmSync(dir, { recursive: true, force: true });
     }
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  },
+);
 
 // ---- the real templates ------------------------------------------------------------------------
 
@@ -536,14 +608,20 @@ test('generated/: every template parses; compared with itself nothing changes; r
   const generated = templatesFromDir(GENERATED_TEMPLATES, 'generated');
   const same = buildReport(generated, generated, []);
   assert.equal(exitCodeOf(same), 0);
-  assert.ok(same.templates.every((t) => t.status === 'unchanged'), 'every template of a set compared with itself is unchanged');
+  assert.ok(
+    same.templates.every((t) => t.status === 'unchanged'),
+    'every template of a set compared with itself is unchanged',
+  );
 
   const gone = buildReport(generated, { label: 'nothing', templates: new Map() }, []);
   assert.equal(exitCodeOf(gone), 1);
   for (const [name, template] of generated.templates) {
     for (const [id, resource] of Object.entries(template.Resources ?? {})) {
       if (['AWS::KMS::Key', 'AWS::RDS::DBInstance', 'AWS::S3::Bucket', 'AWS::Logs::LogGroup', 'AWS::CloudFormation::Stack'].includes(resource.Type)) {
-        assert.ok(gone.gate.findings.some((f) => f.verdict.template === name && f.verdict.logicalId === id), `${name}: ${id} missing from the gate`);
+        assert.ok(
+          gone.gate.findings.some((f) => f.verdict.template === name && f.verdict.logicalId === id),
+          `${name}: ${id} missing from the gate`,
+        );
       }
     }
   }
@@ -586,16 +664,29 @@ test('replacement facts: RESOURCE_INFO for top-level properties, the specificati
 });
 
 test('renames pair removed and added resources of one type by shared properties', () => {
-  const bucket = (versioning: string, name: string): CfnResource => ({ Type: 'AWS::S3::Bucket', Properties: { BucketName: name, VersioningConfiguration: { Status: versioning }, OwnershipControls: 'x' } });
+  const bucket = (versioning: string, name: string): CfnResource => ({
+    Type: 'AWS::S3::Bucket',
+    Properties: { BucketName: name, VersioningConfiguration: { Status: versioning }, OwnershipControls: 'x' },
+  });
   const renames = findRenames(
-    new Map([['Logs', bucket('Enabled', 'logs')], ['Data', bucket('Suspended', 'data')]]),
-    new Map<string, CfnResource>([['DataV2', bucket('Suspended', 'data')], ['Topic', { Type: 'AWS::SNS::Topic', Properties: {} }]]),
+    new Map([
+      ['Logs', bucket('Enabled', 'logs')],
+      ['Data', bucket('Suspended', 'data')],
+    ]),
+    new Map<string, CfnResource>([
+      ['DataV2', bucket('Suspended', 'data')],
+      ['Topic', { Type: 'AWS::SNS::Topic', Properties: {} }],
+    ]),
   );
-  assert.deepEqual(renames.map((r) => `${r.from}->${r.to}`), ['Data->DataV2']);
+  assert.deepEqual(
+    renames.map((r) => `${r.from}->${r.to}`),
+    ['Data->DataV2'],
+  );
 });
 
 test('the CLI process exits 1 when the gate fires and 2 on a usage error', () => {
-  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'diff.ts'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'diff.ts'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   const blocked = cli('--before-dir', fixture('rds-replace', 'before'), '--after-dir', fixture('rds-replace', 'after'));
   assert.equal(blocked.status, 1, blocked.stderr);
   assert.match(blocked.stdout, /\[BLOCKED\] database\.yaml: Database \(AWS::RDS::DBInstance\) will be REPLACED/);

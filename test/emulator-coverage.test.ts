@@ -68,7 +68,9 @@ function attributeOutputs(logicalId: string, type: string): Record<string, unkno
   for (const attribute of attributes) {
     if (attributes.some((other) => other.startsWith(`${attribute}.`))) continue;
     const value = { 'Fn::GetAtt': [logicalId, attribute] };
-    outputs[`${logicalId}${attribute.replace(/[^A-Za-z0-9]/g, '')}`] = { Value: /List$|Ips$|Zones$|Entries$|InterfaceIds$|Arns$|Blocks$|Associations$/.test(attribute) ? { 'Fn::Join': [',', value] } : value };
+    outputs[`${logicalId}${attribute.replace(/[^A-Za-z0-9]/g, '')}`] = {
+      Value: /List$|Ips$|Zones$|Entries$|InterfaceIds$|Arns$|Blocks$|Associations$/.test(attribute) ? { 'Fn::Join': [',', value] } : value,
+    };
   }
   return outputs;
 }
@@ -78,8 +80,8 @@ before(async () => {
   await forgetRegion(target); // a rerun on a running emulator starts from nothing too
 });
 
-describe('emulator coverage of the platform\'s resource types', () => {
-  test('docs/emulator.md has the launcher\'s current coverage table, and it covers every listed type', () => {
+describe("emulator coverage of the platform's resource types", () => {
+  test("docs/emulator.md has the launcher's current coverage table, and it covers every listed type", () => {
     const table = coverageTable();
     const emulation = emulationByType(table);
     for (const type of listed) assert.ok(emulation.has(type), `${type} is in the coverage table`);
@@ -91,7 +93,9 @@ describe('emulator coverage of the platform\'s resource types', () => {
     const emulation = emulationByType(coverageTable());
     const placeholders = listed.filter((type) => emulation.get(type)?.startsWith('accepted only'));
     assert.ok(placeholders.length > 0, 'some types are accepted only (placeholders)');
-    const modelled = parseTemplate(readFileSync(join(ROOT, 'test', 'fixtures', 'deploy', 'types', 'modelled.yaml'), 'utf8'), 'modelled.yaml') as { Resources: Record<string, { Type: string }> };
+    const modelled = parseTemplate(readFileSync(join(ROOT, 'test', 'fixtures', 'deploy', 'types', 'modelled.yaml'), 'utf8'), 'modelled.yaml') as {
+      Resources: Record<string, { Type: string }>;
+    };
     const resources: Record<string, unknown> = { ...modelled.Resources };
     for (const type of placeholders) resources[type.replace(/::/g, '').replace(/^AWS/, '')] = { Type: type, Properties: PLACEHOLDER_PROPERTIES };
     const outputs: Record<string, unknown> = {};
@@ -103,11 +107,30 @@ describe('emulator coverage of the platform\'s resource types', () => {
     writeFileSync(
       join(dir, 'root.yaml'),
       // JSON is YAML: CloudFormation and the packager read it as it is.
-      JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', Parameters: { Environment: { Type: 'String', AllowedValues: ['dev', 'staging', 'prod'] } }, Resources: resources, Outputs: outputs }, null, 1),
+      JSON.stringify(
+        {
+          AWSTemplateFormatVersion: '2010-09-09',
+          Parameters: { Environment: { Type: 'String', AllowedValues: ['dev', 'staging', 'prod'] } },
+          Resources: resources,
+          Outputs: outputs,
+        },
+        null,
+        1,
+      ),
     );
     writeFileSync(join(work, 'params.json'), JSON.stringify([{ ParameterKey: 'Environment', ParameterValue: 'dev' }]));
     const lines: string[] = [];
-    const result = await deployPlatform({ env: 'dev', target, stackName: 'coverage-types', templatesDir: dir, standaloneDir: null, parametersFile: join(work, 'params.json'), outDir: join(work, 'out'), log: (line) => lines.push(line), pollMs: 300 });
+    const result = await deployPlatform({
+      env: 'dev',
+      target,
+      stackName: 'coverage-types',
+      templatesDir: dir,
+      standaloneDir: null,
+      parametersFile: join(work, 'params.json'),
+      outDir: join(work, 'out'),
+      log: (line) => lines.push(line),
+      pollMs: 300,
+    });
     assert.equal(result.status, 'CREATE_COMPLETE', lines.slice(-10).join('\n'));
     for (const name of Object.keys(outputs)) {
       const value = result.outputs[name];
@@ -115,7 +138,10 @@ describe('emulator coverage of the platform\'s resource types', () => {
     }
     for (const type of placeholders) {
       const logicalId = type.replace(/::/g, '').replace(/^AWS/, '');
-      assert.ok(lines.some((line) => line.includes(` ${logicalId} `) && line.includes('CREATE_COMPLETE')), `${type} was created`);
+      assert.ok(
+        lines.some((line) => line.includes(` ${logicalId} `) && line.includes('CREATE_COMPLETE')),
+        `${type} was created`,
+      );
     }
 
     // The types the launcher models on moto's services exist there, as their own APIs show.
@@ -123,11 +149,17 @@ describe('emulator coverage of the platform\'s resource types', () => {
     const clients = awsClients(target);
     const topic = physical.get('Topic')!;
     const subscriptions = (await clients.of(SNSClient).send(new ListSubscriptionsByTopicCommand({ TopicArn: topic }))).Subscriptions ?? [];
-    assert.deepEqual(subscriptions.map((s) => [s.Protocol, s.Endpoint]), [['email', 'coverage@example.com']]);
+    assert.deepEqual(
+      subscriptions.map((s) => [s.Protocol, s.Endpoint]),
+      [['email', 'coverage@example.com']],
+    );
     assert.equal(subscriptions[0]!.SubscriptionArn, physical.get('Subscription'));
     assert.match((await clients.of(SNSClient).send(new GetTopicAttributesCommand({ TopicArn: topic }))).Attributes?.Policy ?? '', /CoverageCloudWatchPublishes/);
     const filters = (await clients.of(CloudWatchLogsClient).send(new DescribeMetricFiltersCommand({ logGroupName: physical.get('Group')! }))).metricFilters ?? [];
-    assert.deepEqual(filters.map((f) => f.metricTransformations?.[0]?.metricName), ['AccessDenied']);
+    assert.deepEqual(
+      filters.map((f) => f.metricTransformations?.[0]?.metricName),
+      ['AccessDenied'],
+    );
     const alarm = (await clients.of(CloudWatchClient).send(new DescribeAlarmsCommand({ AlarmNames: ['coverage-alarm'] }))).MetricAlarms?.[0];
     assert.deepEqual(alarm?.AlarmActions, [topic]);
     const secret = JSON.parse((await clients.of(SecretsManagerClient).send(new GetSecretValueCommand({ SecretId: physical.get('Secret')! }))).SecretString ?? '{}');

@@ -42,7 +42,10 @@ const root = parseTemplate(readFileSync(join(GENERATED_TEMPLATES, 'root.yaml'), 
   Outputs?: Record<string, unknown>;
   Parameters: Record<string, { AllowedValues?: unknown[] }>;
 };
-const layers = Object.entries(root.Resources).filter(([, r]) => r.Type === 'AWS::CloudFormation::Stack').map(([id]) => id).sort();
+const layers = Object.entries(root.Resources)
+  .filter(([, r]) => r.Type === 'AWS::CloudFormation::Stack')
+  .map(([id]) => id)
+  .sort();
 const devParameters = JSON.parse(readFileSync(join(GENERATED_PARAMETERS, 'dev.json'), 'utf8')) as { ParameterKey: string; ParameterValue: string }[];
 /** Where the root reads the DR region (DrRegionParameter's default): each account fills it per region. */
 const DR_REGION_SSM = String((root.Parameters.DrRegionParameter as { Default?: unknown }).Default);
@@ -60,7 +63,15 @@ function parameterFile(name: string, changes: Record<string, string> = {}): stri
   return file;
 }
 
-const options = (overrides: Partial<DeployOptions> = {}): DeployOptions => ({ env: 'dev', target, parametersFile: parameterFile('dev'), outDir: join(work, 'packaged'), log: (line) => lines.push(line), pollMs: 500, ...overrides });
+const options = (overrides: Partial<DeployOptions> = {}): DeployOptions => ({
+  env: 'dev',
+  target,
+  parametersFile: parameterFile('dev'),
+  outDir: join(work, 'packaged'),
+  log: (line) => lines.push(line),
+  pollMs: 500,
+  ...overrides,
+});
 
 async function natGateways(vpcId: string): Promise<number> {
   const answer = await clients.of(EC2Client).send(new DescribeNatGatewaysCommand({ Filter: [{ Name: 'vpc-id', Values: [vpcId] }] }));
@@ -71,7 +82,9 @@ async function natGateways(vpcId: string): Promise<number> {
 function renamedDatabase(name: string, identifier?: string): string {
   const dir = join(work, name);
   cpSync(GENERATED_TEMPLATES, dir, { recursive: true });
-  let text = readFileSync(join(dir, 'database.yaml'), 'utf8').replace(/^ {2}Database:$/m, '  PaymentsDatabase:').replace(/(!Ref |!GetAtt )Database\b/g, '$1PaymentsDatabase');
+  let text = readFileSync(join(dir, 'database.yaml'), 'utf8')
+    .replace(/^ {2}Database:$/m, '  PaymentsDatabase:')
+    .replace(/(!Ref |!GetAtt )Database\b/g, '$1PaymentsDatabase');
   if (identifier) text = text.replace(/DBInstanceIdentifier: !Sub payment-db-\$\{Environment\}/, `DBInstanceIdentifier: !Sub ${identifier}-\${Environment}`);
   writeFileSync(join(dir, 'database.yaml'), text);
   return dir;
@@ -100,7 +113,10 @@ describe(`the whole platform (${layers.length} layers) on the emulator`, () => {
     assert.deepEqual([...nested.keys()].sort(), layers);
     for (const [layer, id] of nested) assert.equal((await describeStack(target, id))?.StackStatus, 'CREATE_COMPLETE', layer);
     // The DR vault stack, in the DR region, before the root; the progress count ends where it said.
-    assert.deepEqual(result.before.map((b) => [b.stackName, b.region, b.status]), [[drVaultStackName('dev'), DR_REGION, 'CREATE_COMPLETE']]);
+    assert.deepEqual(
+      result.before.map((b) => [b.stackName, b.region, b.status]),
+      [[drVaultStackName('dev'), DR_REGION, 'CREATE_COMPLETE']],
+    );
     assert.ok(lines.findIndex((l) => l.includes(drVaultStackName('dev'))) < lines.findIndex((l) => l.includes('packaged:')), 'the vault is deployed before the root');
     const progress = lines.map((l) => /^\d\d:\d\d:\d\d \[ *(\d+)\/(\d+)\] /.exec(l)).filter((m) => m !== null);
     const counted = Math.max(...progress.map((m) => Number(m[1])));
@@ -114,7 +130,8 @@ describe(`the whole platform (${layers.length} layers) on the emulator`, () => {
       layerTemplates().reduce((count, template) => count + Object.values(template.Resources).filter((r) => r.Type === type && !r.Condition).length, 0);
     const secrets = (await clients.of(SecretsManagerClient).send(new ListSecretsCommand({}))).SecretList ?? [];
     assert.ok(secrets.length >= declared('AWS::SecretsManager::Secret'), `${secrets.length} secrets for ${declared('AWS::SecretsManager::Secret')} declared`);
-    for (const secret of secrets) assert.ok((await clients.of(SecretsManagerClient).send(new GetSecretValueCommand({ SecretId: secret.ARN }))).SecretString, `${secret.ARN} has a value`);
+    for (const secret of secrets)
+      assert.ok((await clients.of(SecretsManagerClient).send(new GetSecretValueCommand({ SecretId: secret.ARN }))).SecretString, `${secret.ARN} has a value`);
     const alarms = (await clients.of(CloudWatchClient).send(new DescribeAlarmsCommand({}))).MetricAlarms ?? [];
     assert.ok(alarms.length >= declared('AWS::CloudWatch::Alarm'), `${alarms.length} alarms for ${declared('AWS::CloudWatch::Alarm')} declared`);
     if (outputs.DataBucketName && declared('AWS::S3::BucketPolicy') > 0) {
@@ -151,8 +168,15 @@ describe(`the whole platform (${layers.length} layers) on the emulator`, () => {
     const result = await deployPlatform(options({ parametersFile: parameterFile('dev-multi-az', { DbMultiAz: 'true' }) }));
     assert.equal(result.status, 'UPDATE_COMPLETE', lines.slice(-20).join('\n'));
     assert.deepEqual(result.gate?.blocked, []);
-    assert.ok(result.gate?.changes.some((c) => c.logicalId === 'Database' && c.effect === 'updated in place'), 'the change set modifies Database in place');
-    assert.deepEqual(result.disagreements?.filter((d) => d.logicalId === 'Database'), [], 'the prediction says in place too');
+    assert.ok(
+      result.gate?.changes.some((c) => c.logicalId === 'Database' && c.effect === 'updated in place'),
+      'the change set modifies Database in place',
+    );
+    assert.deepEqual(
+      result.disagreements?.filter((d) => d.logicalId === 'Database'),
+      [],
+      'the prediction says in place too',
+    );
     assert.deepEqual(await databases(), before, 'the same instance');
     devParameters.splice(0, devParameters.length, ...devParameters.map((p) => (p.ParameterKey === 'DbMultiAz' ? { ...p, ParameterValue: 'true' } : p)));
   });
@@ -162,8 +186,14 @@ describe(`the whole platform (${layers.length} layers) on the emulator`, () => {
     const renamed = renamedDatabase('renamed');
     const blocked = await deployPlatform(options({ templatesDir: renamed })).catch((e: unknown) => e);
     assert.ok(blocked instanceof DeployBlockedError, blocked instanceof Error ? blocked.stack : JSON.stringify(blocked));
-    assert.deepEqual(blocked.gate.blocked.map((f) => [f.template, f.logicalId]), [['database.yaml', 'Database']]);
-    assert.ok(lines.some((l) => /Add +PaymentsDatabase +AWS::RDS::DBInstance/.test(l)), 'the layer\'s changes are shown, not one Modify DatabaseStack');
+    assert.deepEqual(
+      blocked.gate.blocked.map((f) => [f.template, f.logicalId]),
+      [['database.yaml', 'Database']],
+    );
+    assert.ok(
+      lines.some((l) => /Add +PaymentsDatabase +AWS::RDS::DBInstance/.test(l)),
+      "the layer's changes are shown, not one Modify DatabaseStack",
+    );
     assert.equal((await describeStack(target, STACK))?.StackStatus, 'UPDATE_COMPLETE', 'nothing was executed');
     assert.deepEqual(await databases(), before, 'nothing was deleted');
 
@@ -177,7 +207,10 @@ describe(`the whole platform (${layers.length} layers) on the emulator`, () => {
 
     const result = await deployPlatform(options({ templatesDir: renamedDatabase('renamed-new-id', 'payment-ledger'), allowReplace: 'PaymentsDatabase' }));
     assert.equal(result.status, 'UPDATE_COMPLETE', lines.slice(-20).join('\n'));
-    assert.deepEqual(result.gate?.findings.map((f) => [f.logicalId, f.allowedBy]), [['Database', 'PaymentsDatabase']]);
+    assert.deepEqual(
+      result.gate?.findings.map((f) => [f.logicalId, f.allowedBy]),
+      [['Database', 'PaymentsDatabase']],
+    );
     assert.deepEqual(await databases(), ['payment-ledger-dev']);
     // Back to the project's templates: the original name again (allowed), so the rest runs on generated/.
     const back = await deployPlatform(options({ allowReplace: 'PaymentsDatabase,Database' }));
@@ -186,10 +219,25 @@ describe(`the whole platform (${layers.length} layers) on the emulator`, () => {
   });
 
   test('destroy + deploy again (DELETE_RETAINED=1: what destroy kept is deleted too, listed and confirmed): CREATE_COMPLETE', async () => {
-    const cleaned = await destroyPlatform({ env: 'dev', target, confirm: 'dev', deleteRetained: true, parametersFile: parameterFile('dev'), log: (line) => lines.push(line), pollMs: 500 });
+    const cleaned = await destroyPlatform({
+      env: 'dev',
+      target,
+      confirm: 'dev',
+      deleteRetained: true,
+      parametersFile: parameterFile('dev'),
+      log: (line) => lines.push(line),
+      pollMs: 500,
+    });
     assert.equal(cleaned.status, 'DELETE_COMPLETE', lines.slice(-20).join('\n'));
-    assert.ok(cleaned.removed.some((r) => r.resource.resourceType === 'AWS::Logs::LogGroup' && r.deleted), 'the retained log groups were deleted');
-    assert.deepEqual(cleaned.removed.filter((r) => !r.deleted && r.note.startsWith('not deleted')).map((r) => r.note), [], 'every deletion went through');
+    assert.ok(
+      cleaned.removed.some((r) => r.resource.resourceType === 'AWS::Logs::LogGroup' && r.deleted),
+      'the retained log groups were deleted',
+    );
+    assert.deepEqual(
+      cleaned.removed.filter((r) => !r.deleted && r.note.startsWith('not deleted')).map((r) => r.note),
+      [],
+      'every deletion went through',
+    );
     const again = await deployPlatform(options());
     assert.equal(again.status, 'CREATE_COMPLETE', lines.slice(-20).join('\n'));
     outputs = again.outputs;
@@ -202,7 +250,15 @@ describe(`the whole platform (${layers.length} layers) on the emulator`, () => {
     assert.equal(await describeStack(target, drVaultStackName('dev'), DR_REGION), undefined, 'the DR vault stack is deleted too');
     const keys = result.kept.filter((k) => k.resourceType === 'AWS::KMS::Key');
     assert.ok(keys.length > 0, 'the KMS keys are retained');
-    for (const key of keys) assert.equal((await awsClients(target).of(KMSClient, key.region).send(new DescribeKeyCommand({ KeyId: key.physicalId }))).KeyMetadata?.KeyId, key.physicalId);
+    for (const key of keys)
+      assert.equal(
+        (
+          await awsClients(target)
+            .of(KMSClient, key.region)
+            .send(new DescribeKeyCommand({ KeyId: key.physicalId }))
+        ).KeyMetadata?.KeyId,
+        key.physicalId,
+      );
     if (outputs.VpcId) {
       const vpcs = ((await clients.of(EC2Client).send(new DescribeVpcsCommand({}))).Vpcs ?? []).map((v) => v.VpcId);
       assert.ok(!vpcs.includes(outputs.VpcId), 'the VPC is deleted');
@@ -212,5 +268,4 @@ describe(`the whole platform (${layers.length} layers) on the emulator`, () => {
     assert.deepEqual((await clients.of(APIGatewayClient).send(new GetRestApisCommand({}))).items ?? [], []);
     assert.deepEqual((await clients.of(ECSClient).send(new ListTaskDefinitionsCommand({ status: 'ACTIVE' }))).taskDefinitionArns ?? [], []);
   });
-
 });

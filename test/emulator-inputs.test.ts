@@ -31,7 +31,8 @@ function withValue(key: string, value: string): string {
   return file(`${key}.json`, JSON.stringify(devParameters.map((p) => (p.ParameterKey === key ? { ...p, ParameterValue: value } : p))));
 }
 
-const deploy = (overrides: Partial<DeployOptions>): Promise<unknown> => deployPlatform({ env: 'dev', target, stackName: 'inputs-never-created', outDir: join(work, 'packaged'), log: () => {}, ...overrides });
+const deploy = (overrides: Partial<DeployOptions>): Promise<unknown> =>
+  deployPlatform({ env: 'dev', target, stackName: 'inputs-never-created', outDir: join(work, 'packaged'), log: () => {}, ...overrides });
 
 async function assertNothingChanged(): Promise<void> {
   const clients = awsClients(target);
@@ -54,26 +55,47 @@ describe('make deploy refuses bad input before any change', () => {
   });
 
   test('a missing parameter file', async () => {
-    await assert.rejects(deploy({ parametersFile: join(work, 'absent.json') }), (e: unknown) => e instanceof DeployInputError && /absent\.json: parameter file not found/.test(e.message));
+    await assert.rejects(
+      deploy({ parametersFile: join(work, 'absent.json') }),
+      (e: unknown) => e instanceof DeployInputError && /absent\.json: parameter file not found/.test(e.message),
+    );
     await assertNothingChanged();
   });
 
   test('a malformed parameter file: not JSON, not the CloudFormation shape', async () => {
-    await assert.rejects(deploy({ parametersFile: file('broken.json', '[{"ParameterKey": "Environment",') }), (e: unknown) => e instanceof DeployInputError && /broken\.json: not valid JSON/.test(e.message));
-    await assert.rejects(deploy({ parametersFile: file('object.json', '{"Environment": "dev"}') }), (e: unknown) => e instanceof DeployInputError && /object\.json: must be a JSON array/.test(e.message));
-    await assert.rejects(deploy({ parametersFile: file('number.json', '[{"ParameterKey": "NatGatewayCount", "ParameterValue": 2}]') }), (e: unknown) => e instanceof DeployInputError && /number\.json: \[0\]\.ParameterValue \(NatGatewayCount\): must be a string/.test(e.message));
+    await assert.rejects(
+      deploy({ parametersFile: file('broken.json', '[{"ParameterKey": "Environment",') }),
+      (e: unknown) => e instanceof DeployInputError && /broken\.json: not valid JSON/.test(e.message),
+    );
+    await assert.rejects(
+      deploy({ parametersFile: file('object.json', '{"Environment": "dev"}') }),
+      (e: unknown) => e instanceof DeployInputError && /object\.json: must be a JSON array/.test(e.message),
+    );
+    await assert.rejects(
+      deploy({ parametersFile: file('number.json', '[{"ParameterKey": "NatGatewayCount", "ParameterValue": 2}]') }),
+      (e: unknown) => e instanceof DeployInputError && /number\.json: \[0\]\.ParameterValue \(NatGatewayCount\): must be a string/.test(e.message),
+    );
     await assertNothingChanged();
   });
 
   test('a key the root template does not declare', async () => {
     const path = file('unknown.json', JSON.stringify([...devParameters, { ParameterKey: 'VpcCidrr', ParameterValue: '10.0.0.0/16' }]));
-    await assert.rejects(deploy({ parametersFile: path }), (e: unknown) => e instanceof DeployInputError && /unknown\.json: \[\d+\] VpcCidrr: unknown parameter; the template declares: /.test(e.message));
+    await assert.rejects(
+      deploy({ parametersFile: path }),
+      (e: unknown) => e instanceof DeployInputError && /unknown\.json: \[\d+\] VpcCidrr: unknown parameter; the template declares: /.test(e.message),
+    );
     await assertNothingChanged();
   });
 
   test('a value that breaks AllowedPattern, one that breaks AllowedValues', async () => {
-    await assert.rejects(deploy({ parametersFile: withValue('VpcCidr', '10.0.0.0/8') }), (e: unknown) => e instanceof DeployInputError && /VpcCidr\.json: \[\d+\] VpcCidr: "10\.0\.0\.0\/8" does not match the pattern .*private \/16/.test(e.message));
-    await assert.rejects(deploy({ parametersFile: withValue('NatGatewayCount', '5') }), (e: unknown) => e instanceof DeployInputError && /NatGatewayCount: "5" is not allowed; allowed values: 1, 2, 3/.test(e.message));
+    await assert.rejects(
+      deploy({ parametersFile: withValue('VpcCidr', '10.0.0.0/8') }),
+      (e: unknown) => e instanceof DeployInputError && /VpcCidr\.json: \[\d+\] VpcCidr: "10\.0\.0\.0\/8" does not match the pattern .*private \/16/.test(e.message),
+    );
+    await assert.rejects(
+      deploy({ parametersFile: withValue('NatGatewayCount', '5') }),
+      (e: unknown) => e instanceof DeployInputError && /NatGatewayCount: "5" is not allowed; allowed values: 1, 2, 3/.test(e.message),
+    );
     await assertNothingChanged();
   });
 
@@ -94,19 +116,26 @@ describe('make deploy refuses bad input before any change', () => {
 
   test('the real parameter files pass the same checks', () => {
     const root = readRootTemplate(GENERATED_TEMPLATES);
-    for (const env of ['dev', 'staging', 'prod']) assert.ok(readParameterFile(join(GENERATED_PARAMETERS, `${env}.json`), root).size > 0, `generated/parameters/${env}.json gives values`);
+    for (const env of ['dev', 'staging', 'prod'])
+      assert.ok(readParameterFile(join(GENERATED_PARAMETERS, `${env}.json`), root).size > 0, `generated/parameters/${env}.json gives values`);
   });
 });
 
 describe('make destroy asks before deleting', () => {
   test('prod needs CONFIRM=prod, even on a terminal', async () => {
-    await assert.rejects(confirmDestroy('prod', 'payment-platform-prod', undefined, async () => 'prod'), /refusing to destroy prod .* without CONFIRM=prod/);
+    await assert.rejects(
+      confirmDestroy('prod', 'payment-platform-prod', undefined, async () => 'prod'),
+      /refusing to destroy prod .* without CONFIRM=prod/,
+    );
     await confirmDestroy('prod', 'payment-platform-prod', 'prod', undefined);
   });
 
   test('no terminal and no CONFIRM: refused; a terminal answer must be the environment name', async () => {
     await assert.rejects(confirmDestroy('dev', 'payment-platform-dev', undefined, undefined), /no terminal to ask for confirmation; run with CONFIRM=dev/);
-    await assert.rejects(confirmDestroy('dev', 'payment-platform-dev', undefined, async () => 'yes'), /not confirmed/);
+    await assert.rejects(
+      confirmDestroy('dev', 'payment-platform-dev', undefined, async () => 'yes'),
+      /not confirmed/,
+    );
     await confirmDestroy('dev', 'payment-platform-dev', undefined, async () => 'dev');
   });
 });

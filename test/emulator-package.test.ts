@@ -38,7 +38,10 @@ describe('packaging plan (no AWS)', () => {
     assert.ok(stacks.length >= 2, 'the root and at least one nested stack');
     for (const stack of stacks) {
       const key = stack.Properties.TemplateURL.replace('https://bucket.s3.amazonaws.com/', '');
-      assert.ok(plan.slice(0, -1).some((t) => t.key === key), `${stack.Properties.TemplateURL} is one of the uploads`);
+      assert.ok(
+        plan.slice(0, -1).some((t) => t.key === key),
+        `${stack.Properties.TemplateURL} is one of the uploads`,
+      );
     }
     assert.deepEqual(localTemplateReferences(packaged, 'packaged root'), []);
   });
@@ -49,7 +52,10 @@ describe('packaging plan (no AWS)', () => {
     writeFileSync(join(copy, 'network.yaml'), `${readFileSync(join(copy, 'network.yaml'), 'utf8')}# changed\n`);
     const before = new Map(planPackage(GENERATED_TEMPLATES, urlOf).map((t) => [t.name, t.key]));
     const after = new Map(planPackage(copy, urlOf).map((t) => [t.name, t.key]));
-    const changed = [...after].filter(([name, key]) => before.get(name) !== key).map(([name]) => name).sort();
+    const changed = [...after]
+      .filter(([name, key]) => before.get(name) !== key)
+      .map(([name]) => name)
+      .sort();
     assert.deepEqual(changed, ['network', 'root']);
   });
 
@@ -62,7 +68,10 @@ describe('packaging plan (no AWS)', () => {
 
   test('the bucket policy: TLS only; StackSet readers by organization or account list', () => {
     const plain = artifactBucketPolicy('b') as { Statement: { Sid: string; Effect: string; Condition?: unknown }[] };
-    assert.deepEqual(plain.Statement.map((s) => [s.Sid, s.Effect]), [['DenyInsecureTransport', 'Deny']]);
+    assert.deepEqual(
+      plain.Statement.map((s) => [s.Sid, s.Effect]),
+      [['DenyInsecureTransport', 'Deny']],
+    );
     const shared = JSON.stringify(artifactBucketPolicy('b', { organizationId: 'o-abcdefghij', accounts: ['222222222222', '111111111111'] }));
     assert.match(shared, /"aws:PrincipalOrgID":"o-abcdefghij"/);
     assert.match(shared, /"arn:aws:iam::111111111111:root","arn:aws:iam::222222222222:root"/);

@@ -31,7 +31,13 @@ function parameters(name: string, values: Record<string, string>): string {
 }
 
 const stackPolicyOf = async (stack: string): Promise<{ Statement: { Resource: unknown }[] }> =>
-  JSON.parse((await awsClients(target).cloudformation().send(new GetStackPolicyCommand({ StackName: stack }))).StackPolicyBody ?? '{}');
+  JSON.parse(
+    (
+      await awsClients(target)
+        .cloudformation()
+        .send(new GetStackPolicyCommand({ StackName: stack }))
+    ).StackPolicyBody ?? '{}',
+  );
 
 const options = (values: Record<string, string>, allowReplace?: string): DeployOptions => ({
   allowReplace,
@@ -40,7 +46,12 @@ const options = (values: Record<string, string>, allowReplace?: string): DeployO
   target,
   stackName: STACK,
   templatesDir: join(ROOT, 'test', 'fixtures', 'deploy', 'small'),
-  parametersFile: parameters(Object.values(values).join('-').replace(/[^a-z0-9-]/gi, '_'), { Environment: 'prod', ...values }),
+  parametersFile: parameters(
+    Object.values(values)
+      .join('-')
+      .replace(/[^a-z0-9-]/gi, '_'),
+    { Environment: 'prod', ...values },
+  ),
   outDir: join(work, 'packaged'),
   log: (line) => lines.push(line),
   pollMs: 300,
@@ -71,7 +82,10 @@ describe('prod safeguards on the emulator', () => {
   test('an update that would replace the retained log group: blocked by the gate; allowed by name, denied by the stack policy and rolled back', async () => {
     const blocked = await deployPlatform(options({ SubnetCidr: '10.50.1.0/24', Label: 'second' })).catch((error: unknown) => error);
     assert.ok(blocked instanceof DeployBlockedError, String(blocked));
-    assert.deepEqual(blocked.gate.blocked.map((f) => f.logicalId), ['KeptLogGroup']);
+    assert.deepEqual(
+      blocked.gate.blocked.map((f) => f.logicalId),
+      ['KeptLogGroup'],
+    );
     const failed = await deployPlatform(options({ SubnetCidr: '10.50.1.0/24', Label: 'second' }, 'KeptLogGroup')).catch((error: unknown) => error);
     assert.ok(failed instanceof DeployFailedError, String(failed));
     assert.equal(failed.status, 'UPDATE_ROLLBACK_COMPLETE');
@@ -87,16 +101,25 @@ describe('prod safeguards on the emulator', () => {
   });
 
   test('destroy: refused without CONFIRM=prod (even typed on a terminal); the API refuses a protected stack; CONFIRM=prod deletes it', async () => {
-    await assert.rejects(destroyPlatform({ env: 'prod', target, stackName: STACK, parametersFile: null, ask: async () => 'prod', log: () => {} }), (e: unknown) => e instanceof DeployInputError && /CONFIRM=prod/.test(e.message));
+    await assert.rejects(
+      destroyPlatform({ env: 'prod', target, stackName: STACK, parametersFile: null, ask: async () => 'prod', log: () => {} }),
+      (e: unknown) => e instanceof DeployInputError && /CONFIRM=prod/.test(e.message),
+    );
     await assert.rejects(
       destroyPlatform({ env: 'prod', target, stackName: STACK, parametersFile: null, confirm: 'prod', deleteRetained: true, log: () => {} }),
       (e: unknown) => e instanceof DeployInputError && /DELETE_RETAINED is refused for prod/.test(e.message),
     );
-    const direct = await awsClients(target).cloudformation().send(new DeleteStackCommand({ StackName: STACK })).catch((error: unknown) => error);
+    const direct = await awsClients(target)
+      .cloudformation()
+      .send(new DeleteStackCommand({ StackName: STACK }))
+      .catch((error: unknown) => error);
     assert.match(String((direct as Error).message), /cannot be deleted while TerminationProtection is enabled/);
     const result = await destroyPlatform({ env: 'prod', target, stackName: STACK, parametersFile: null, confirm: 'prod', log: (line) => lines.push(line), pollMs: 300 });
     assert.equal(result.status, 'DELETE_COMPLETE');
-    assert.ok(lines.some((line) => /turning termination protection off/.test(line)), 'destroy says it turns termination protection off');
+    assert.ok(
+      lines.some((line) => /turning termination protection off/.test(line)),
+      'destroy says it turns termination protection off',
+    );
   });
 });
 
@@ -107,26 +130,51 @@ describe('prod destroy with deletion protection on the database: refused before 
     templatesDir: join(ROOT, 'test', 'fixtures', 'deploy', 'protected'),
     parametersFile: parameters(`protected-${values.DeletionProtection}`, { Environment: 'prod', ...values }),
   });
-  const database = async (id: string) => (await awsClients(target).of(RDSClient).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances?.[0];
+  const database = async (id: string) =>
+    (
+      await awsClients(target)
+        .of(RDSClient)
+        .send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))
+    ).DBInstances?.[0];
 
   test('CONFIRM=prod: the destroy names the protected database and deletes nothing; with protection off it goes through', async () => {
     const deployed = await deployPlatform(protectedFixture({ DeletionProtection: 'true' }));
     assert.equal(deployed.status, 'CREATE_COMPLETE', lines.slice(-10).join('\n'));
     const id = deployed.outputs.DatabaseId!;
     assert.equal((await database(id))?.DeletionProtection, true);
-    const refused = await destroyPlatform({ env: 'prod', target, stackName: 'fixture-protected-prod', parametersFile: null, confirm: 'prod', log: (line) => lines.push(line), pollMs: 300 }).catch((e: unknown) => e);
+    const refused = await destroyPlatform({
+      env: 'prod',
+      target,
+      stackName: 'fixture-protected-prod',
+      parametersFile: null,
+      confirm: 'prod',
+      log: (line) => lines.push(line),
+      pollMs: 300,
+    }).catch((e: unknown) => e);
     assert.ok(refused instanceof DestroyRefusedError, String(refused));
-    assert.deepEqual(refused.blockers.map((b) => [b.stack, b.logicalId, b.resourceType]), [['DatabaseStack', 'Database', 'AWS::RDS::DBInstance']]);
+    assert.deepEqual(
+      refused.blockers.map((b) => [b.stack, b.logicalId, b.resourceType]),
+      [['DatabaseStack', 'Database', 'AWS::RDS::DBInstance']],
+    );
     assert.match(refused.message, /nothing deleted.*DeletionProtection=false/);
     const root = await describeStack(target, 'fixture-protected-prod');
     assert.equal(root?.StackStatus, 'CREATE_COMPLETE', 'the root is untouched');
     assert.equal(root?.EnableTerminationProtection, true, 'termination protection was not turned off');
-    for (const [, child] of await nestedStacks(target, root!.StackId)) assert.equal((await describeStack(target, child))?.StackStatus, 'CREATE_COMPLETE', 'every layer is still there');
+    for (const [, child] of await nestedStacks(target, root!.StackId))
+      assert.equal((await describeStack(target, child))?.StackStatus, 'CREATE_COMPLETE', 'every layer is still there');
     assert.equal((await database(id))?.DBInstanceIdentifier, id, 'the database is still there');
 
     const off = await deployPlatform(protectedFixture({ DeletionProtection: 'false' }));
     assert.equal(off.status, 'UPDATE_COMPLETE', lines.slice(-10).join('\n'));
-    const result = await destroyPlatform({ env: 'prod', target, stackName: 'fixture-protected-prod', parametersFile: null, confirm: 'prod', log: (line) => lines.push(line), pollMs: 300 });
+    const result = await destroyPlatform({
+      env: 'prod',
+      target,
+      stackName: 'fixture-protected-prod',
+      parametersFile: null,
+      confirm: 'prod',
+      log: (line) => lines.push(line),
+      pollMs: 300,
+    });
     assert.equal(result.status, 'DELETE_COMPLETE');
   });
 });

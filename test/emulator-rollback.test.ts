@@ -63,7 +63,10 @@ describe('deploy and destroy of a nested fixture on the emulator', () => {
     assert.match(result.outputs.Label, /^first-/);
     const [layer] = [...(await nestedStacks(target, (await describeStack(target, STACK))!.StackId)).values()];
     assert.equal((await describeStack(target, layer))?.StackStatus, 'CREATE_COMPLETE');
-    assert.ok(lines.some((line) => /LayerStack\s+Subnet\s+AWS::EC2::Subnet\s+CREATE_COMPLETE/.test(line)), 'the nested stack\'s events were streamed');
+    assert.ok(
+      lines.some((line) => /LayerStack\s+Subnet\s+AWS::EC2::Subnet\s+CREATE_COMPLETE/.test(line)),
+      "the nested stack's events were streamed",
+    );
     created = result.outputs;
   });
 
@@ -80,9 +83,15 @@ describe('deploy and destroy of a nested fixture on the emulator', () => {
     const label = parameters('label', { Environment: 'dev', SubnetCidr: '10.50.1.0/24', Label: 'second' });
     const blocked = await deployPlatform(options({ parametersFile: label })).catch((error: unknown) => error);
     assert.ok(blocked instanceof DeployBlockedError, `expected a DeployBlockedError, got ${String(blocked)}`);
-    assert.deepEqual(blocked.gate.blocked.map((f) => [f.template, f.logicalId, f.effect, f.change.PolicyAction]), [['layer.yaml', 'KeptLogGroup', 'replaced', 'ReplaceAndRetain']]);
+    assert.deepEqual(
+      blocked.gate.blocked.map((f) => [f.template, f.logicalId, f.effect, f.change.PolicyAction]),
+      [['layer.yaml', 'KeptLogGroup', 'replaced', 'ReplaceAndRetain']],
+    );
     assert.match(blocked.message, /ALLOW_REPLACE=layer\.yaml:KeptLogGroup/);
-    assert.ok(lines.some((line) => /LayerStack \(layer\.yaml\):/.test(line)), 'the summary shows the layer\'s own changes');
+    assert.ok(
+      lines.some((line) => /LayerStack \(layer\.yaml\):/.test(line)),
+      "the summary shows the layer's own changes",
+    );
     assert.deepEqual(outputsOf(await describeStack(target, STACK)), created, 'nothing was executed');
     assert.equal((await describeStack(target, STACK))?.StackStatus, 'CREATE_COMPLETE');
 
@@ -90,7 +99,10 @@ describe('deploy and destroy of a nested fixture on the emulator', () => {
     assert.equal(result.status, 'UPDATE_COMPLETE');
     assert.match(result.outputs.Label, /^second-/);
     assert.equal(result.outputs.SubnetId, created.SubnetId, 'the subnet is untouched');
-    assert.deepEqual(result.gate?.findings.map((f) => f.allowedBy), ['layer.yaml:KeptLogGroup']);
+    assert.deepEqual(
+      result.gate?.findings.map((f) => f.allowedBy),
+      ['layer.yaml:KeptLogGroup'],
+    );
     created = result.outputs;
   });
 
@@ -108,8 +120,14 @@ describe('deploy and destroy of a nested fixture on the emulator', () => {
   });
 
   test('destroy refuses without a confirmation, and with one for another environment', async () => {
-    await assert.rejects(destroyPlatform({ env: 'dev', target, stackName: STACK, parametersFile: null, log: () => {} }), (error: unknown) => error instanceof DeployInputError && /CONFIRM=dev/.test(error.message));
-    await assert.rejects(destroyPlatform({ env: 'dev', target, stackName: STACK, confirm: 'staging', parametersFile: null, log: () => {} }), (error: unknown) => error instanceof DeployInputError && /does not match/.test(error.message));
+    await assert.rejects(
+      destroyPlatform({ env: 'dev', target, stackName: STACK, parametersFile: null, log: () => {} }),
+      (error: unknown) => error instanceof DeployInputError && /CONFIRM=dev/.test(error.message),
+    );
+    await assert.rejects(
+      destroyPlatform({ env: 'dev', target, stackName: STACK, confirm: 'staging', parametersFile: null, log: () => {} }),
+      (error: unknown) => error instanceof DeployInputError && /does not match/.test(error.message),
+    );
     await assert.rejects(destroyPlatform({ env: 'dev', target, stackName: STACK, ask: async () => 'no', parametersFile: null, log: () => {} }), DeployInputError);
     assert.equal((await describeStack(target, STACK))?.StackStatus, 'UPDATE_ROLLBACK_COMPLETE', 'nothing was deleted');
   });
@@ -117,7 +135,10 @@ describe('deploy and destroy of a nested fixture on the emulator', () => {
   test('destroy with CONFIRM deletes the stack and lists, then keeps, the retained log group', async () => {
     const result = await destroyPlatform({ env: 'dev', target, stackName: STACK, confirm: 'dev', parametersFile: null, log: (line) => lines.push(line), pollMs: 300 });
     assert.equal(result.status, 'DELETE_COMPLETE');
-    assert.deepEqual(result.kept.map((k) => [k.stack, k.logicalId, k.policy]), [['LayerStack', 'KeptLogGroup', 'Retain']]);
+    assert.deepEqual(
+      result.kept.map((k) => [k.stack, k.logicalId, k.policy]),
+      [['LayerStack', 'KeptLogGroup', 'Retain']],
+    );
     assert.equal(await describeStack(target, STACK), undefined);
     const groups = ((await awsClients(target).of(CloudWatchLogsClient).send(new DescribeLogGroupsCommand({}))).logGroups ?? []).map((g) => g.logGroupName);
     assert.ok(groups.includes(result.kept[0].physicalId), `the retained log group ${result.kept[0].physicalId} still exists`);
@@ -130,7 +151,10 @@ describe('deploy and destroy of a nested fixture on the emulator', () => {
     assert.ok(failed instanceof DeployFailedError, `a DeployFailedError, got ${String(failed)}`);
     assert.equal(failed.status, 'ROLLBACK_COMPLETE');
     assert.equal(failed.failure?.logicalId, 'Subnet');
-    await assert.rejects(deployPlatform(options({ stackName: name })), (error: unknown) => error instanceof DeployInputError && /ROLLBACK_COMPLETE.*make destroy/.test(error.message));
+    await assert.rejects(
+      deployPlatform(options({ stackName: name })),
+      (error: unknown) => error instanceof DeployInputError && /ROLLBACK_COMPLETE.*make destroy/.test(error.message),
+    );
     const cleaned = await destroyPlatform({ env: 'dev', target, stackName: name, confirm: 'dev', parametersFile: null, log: () => {}, pollMs: 300 });
     assert.equal(cleaned.status, 'DELETE_COMPLETE');
   });

@@ -15,8 +15,16 @@ const WIDTH = 1400;
 function assertLegible(svg: SvgMeasure, what: string): void {
   assert.ok(svg.texts.length > 10, `${what}: has labels`);
   const cut = cutOffTexts(svg);
-  assert.deepEqual(cut.map((t) => t.text), [], `${what}: labels cut off at the edge (${svg.width}×${svg.height})`);
-  assert.deepEqual(overflowingTexts(svg).map((t) => t.text), [], `${what}: labels that run out of their box`);
+  assert.deepEqual(
+    cut.map((t) => t.text),
+    [],
+    `${what}: labels cut off at the edge (${svg.width}×${svg.height})`,
+  );
+  assert.deepEqual(
+    overflowingTexts(svg).map((t) => t.text),
+    [],
+    `${what}: labels that run out of their box`,
+  );
   const overlaps = overlappingTexts(svg.texts).map(([a, b]) => `"${a.text}" × "${b.text}"`);
   assert.deepEqual(overlaps, [], `${what}: overlapping labels`);
 }
@@ -42,9 +50,16 @@ for (const name of ['network.svg', 'data-flow.svg']) {
 }
 
 test('the measurement finds what it looks for (an SVG made to fail)', { skip }, () => {
-  const bad = '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="100" viewBox="0 0 300 100"><rect x="5" y="60" width="40" height="20"/><text x="8" y="74" font-size="12">too long for its box</text><text x="10" y="20" font-size="12">first label here</text><text x="20" y="24" font-size="12">second label</text><text x="250" y="60" font-size="12">cut off at the edge</text></svg>';
+  const bad =
+    '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="100" viewBox="0 0 300 100"><rect x="5" y="60" width="40" height="20"/><text x="8" y="74" font-size="12">too long for its box</text><text x="10" y="20" font-size="12">first label here</text><text x="20" y="24" font-size="12">second label</text><text x="250" y="60" font-size="12">cut off at the edge</text></svg>';
   const [svg] = measurePage(bad, WIDTH).svgs;
   assert.equal(overlappingTexts(svg.texts).length, 1, 'the two overlapping labels are found');
-  assert.deepEqual(cutOffTexts(svg).map((t) => t.text), ['cut off at the edge']);
-  assert.deepEqual(overflowingTexts(svg).map((t) => t.text), ['too long for its box']);
+  assert.deepEqual(
+    cutOffTexts(svg).map((t) => t.text),
+    ['cut off at the edge'],
+  );
+  assert.deepEqual(
+    overflowingTexts(svg).map((t) => t.text),
+    ['too long for its box'],
+  );
 });

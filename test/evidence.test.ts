@@ -32,12 +32,26 @@ test('the bundle is byte-stable and holds every export beside the report', () =>
   const again = evidenceBundle(runChecks(OPTIONS), OPTIONS);
   assert.deepEqual(Object.keys(again), Object.keys(bundle()), 'same files');
   for (const name of Object.keys(again)) assert.ok(again[name] === bundle()[name], `${name} is byte-identical across runs`);
-  for (const name of ['report.md', 'report.html', 'network.svg', 'data-flow.svg', 'results.json', 'results.schema.json', 'requirements.csv', 'oscal-component-definition.json', 'oscal-assessment-results.json', 'provenance.json']) assert.ok(name in again, `${name} in the bundle`);
+  for (const name of [
+    'report.md',
+    'report.html',
+    'network.svg',
+    'data-flow.svg',
+    'results.json',
+    'results.schema.json',
+    'requirements.csv',
+    'oscal-component-definition.json',
+    'oscal-assessment-results.json',
+    'provenance.json',
+  ])
+    assert.ok(name in again, `${name} in the bundle`);
   for (const [name, text] of Object.entries(again)) assert.doesNotMatch(text, /20\d\d-\d\d-\d\dT\d\d:\d\d/, `${name} carries no wall-clock timestamp`);
 });
 
 test('the committed generated/compliance is the bundle of the committed inputs', () => {
-  const stale = Object.entries(bundle()).filter(([name, text]) => !existsSync(join(ROOT, 'generated', 'compliance', name)) || readFileSync(join(ROOT, 'generated', 'compliance', name), 'utf8') !== text).map(([name]) => name);
+  const stale = Object.entries(bundle())
+    .filter(([name, text]) => !existsSync(join(ROOT, 'generated', 'compliance', name)) || readFileSync(join(ROOT, 'generated', 'compliance', name), 'utf8') !== text)
+    .map(([name]) => name);
   assert.deepEqual(stale, [], 'generated/compliance is stale: run make check');
 });
 
@@ -76,7 +90,11 @@ test('the coverage map accounts for every requirement of all twelve principal re
   const overclaim = { ...RULES[0], id: 'PCI-XXX-001', requirements: ['12.1.1'] };
   assert.throws(() => checkCatalogue([...RULES, overclaim]), CoverageError, 'a rule may not evidence an entity requirement without the map saying so');
   assert.throws(() => checkCatalogue([...RULES, { ...overclaim, requirements: ['13.1.1'] }]), /not a PCI DSS v4\.0\.1 requirement/);
-  assert.match(bundle()['report.md'].split('\n').slice(0, 4).join('\n'), /\*\*Coverage\.\*\* Of the \d+ PCI DSS v4\.0\.1 requirements .* \d+ are evaluated here/, 'the coverage figure opens the report');
+  assert.match(
+    bundle()['report.md'].split('\n').slice(0, 4).join('\n'),
+    /\*\*Coverage\.\*\* Of the \d+ PCI DSS v4\.0\.1 requirements .* \d+ are evaluated here/,
+    'the coverage figure opens the report',
+  );
   assert.match(bundle()['report.html'].slice(0, 6000), /<section class="coverage" id="coverage"><div class="figure">\d+ of \d+ PCI DSS v4\.0\.1 requirements evaluated here/);
 });
 
@@ -86,7 +104,11 @@ test('requirements.csv has one row per requirement and a status column per conte
   assert.equal(lines.length, CATALOGUE.length + 1);
   const row = lines.find((l) => l.startsWith('"3.5.1",'))!;
   assert.match(row, /^"3\.5\.1","Stored PAN rendered unreadable","evaluated","[^"]*PCI-ENC-001[^"]*","(pass|fail|suppressed)",/);
-  assert.match(lines.find((l) => l.startsWith('"9.2.1",'))!, /"aws","","","","",""/, 'no status where nothing is evaluated');
+  assert.match(
+    lines.find((l) => l.startsWith('"9.2.1",'))!,
+    /"aws","","","","",""/,
+    'no status where nothing is evaluated',
+  );
 });
 
 test('the OSCAL component definition and assessment results validate with compliance-trestle', { skip: existsSync(PYTHON) ? false : 'no .venv (make install)' }, () => {
@@ -126,12 +148,19 @@ test('a bundle verifies against the checkout and a commit, and says what differs
     assert.equal(ok.ok, true, ok.lines.join('\n'));
     assert.match(ok.lines[0], /matches the checkout/);
     const atHead = verifyBundle(dir, 'HEAD');
-    assert.equal(atHead.ok, execFileSync('git', ['status', '--porcelain', '--', 'scripts', 'templates-src', 'test/fixtures'], { cwd: ROOT, encoding: 'utf8' }).trim() === '', atHead.lines.join('\n'));
+    assert.equal(
+      atHead.ok,
+      execFileSync('git', ['status', '--porcelain', '--', 'scripts', 'templates-src', 'test/fixtures'], { cwd: ROOT, encoding: 'utf8' }).trim() === '',
+      atHead.lines.join('\n'),
+    );
     // A bundle file edited after the fact.
     writeFileSync(join(dir, 'report.md'), `${readFileSync(join(dir, 'report.md'), 'utf8')}edited\n`);
     const edited = verifyBundle(dir);
     assert.equal(edited.ok, false);
-    assert.ok(edited.lines.some((l) => l === 'bundle file report.md: changed since it was written'), edited.lines.join('\n'));
+    assert.ok(
+      edited.lines.some((l) => l === 'bundle file report.md: changed since it was written'),
+      edited.lines.join('\n'),
+    );
     // An input that is not what the bundle was made from.
     const manifest = JSON.parse(readFileSync(join(dir, 'provenance.json'), 'utf8')) as BundleManifest;
     const template = manifest.provenance.inputs.find((i) => i.kind === 'template')!;
@@ -142,7 +171,11 @@ test('a bundle verifies against the checkout and a commit, and says what differs
     const cli = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'check.ts'), '--verify', dir], { encoding: 'utf8', cwd: ROOT });
     assert.equal(cli.status, 1, 'make check VERIFY=… exits 1 on a mismatch');
     assert.match(cli.stdout, /does NOT match the checkout/);
-    assert.equal(spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'check.ts'), '--verify', join(dir, 'nowhere')], { encoding: 'utf8', cwd: ROOT }).status, 2, 'not a bundle: exit 2');
+    assert.equal(
+      spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'check.ts'), '--verify', join(dir, 'nowhere')], { encoding: 'utf8', cwd: ROOT }).status,
+      2,
+      'not a bundle: exit 2',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -150,14 +183,17 @@ test('a bundle verifies against the checkout and a commit, and says what differs
 
 test('provenance names each input directory by the git tree id a commit gives it', () => {
   const trees = results().provenance.trees as Record<string, string>;
-  assert.ok('generated/templates' in trees && 'generated/parameters' in trees && 'scripts/lib/check' in trees, 'the bundle names the tree of the templates, the parameters and the rule set');
+  assert.ok(
+    'generated/templates' in trees && 'generated/parameters' in trees && 'scripts/lib/check' in trees,
+    'the bundle names the tree of the templates, the parameters and the rule set',
+  );
   for (const [dir, id] of Object.entries(trees)) {
     const clean = execFileSync('git', ['status', '--porcelain', '--', dir], { cwd: ROOT, encoding: 'utf8' }).trim() === '';
     if (clean) assert.equal(id, execFileSync('git', ['rev-parse', `HEAD:${dir}`], { cwd: ROOT, encoding: 'utf8' }).trim(), `${dir}: git tree id`);
   }
 });
 
-test('the register of exceptions holds every suppression, with each tool\'s metadata written from it, and the report lists them', () => {
+test("the register of exceptions holds every suppression, with each tool's metadata written from it, and the report lists them", () => {
   const register = results().exceptions as { layer: string; logicalId: string; tool: string; id: string; requirement?: string; compensatingControl?: string }[];
   const run = runChecks(OPTIONS);
   const prod = run.groups.find((g) => g[0].name === 'prod')![0];
@@ -165,7 +201,11 @@ test('the register of exceptions holds every suppression, with each tool\'s meta
   for (const r of prod.allResources()) {
     const lint = ((r.metadata['cfn-lint'] as { config?: { ignore_checks?: string[] } } | undefined)?.config?.ignore_checks ?? []).sort();
     const checkov = ((r.metadata.checkov as { skip?: { id: string }[] } | undefined)?.skip ?? []).map((s) => s.id).sort();
-    const mine = (tool: string) => register.filter((e) => e.layer === r.layer && e.logicalId === r.logicalId && e.tool === tool).map((e) => e.id).sort();
+    const mine = (tool: string) =>
+      register
+        .filter((e) => e.layer === r.layer && e.logicalId === r.logicalId && e.tool === tool)
+        .map((e) => e.id)
+        .sort();
     assert.deepEqual(lint, mine('cfn-lint'), `${r.layer}/${r.logicalId}: cfn-lint metadata from the register`);
     assert.deepEqual(checkov, mine('checkov'), `${r.layer}/${r.logicalId}: checkov metadata from the register`);
     scanners += lint.length + checkov.length;

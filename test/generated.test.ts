@@ -34,7 +34,10 @@ test('an environment file with an unknown parameter or a disallowed value is a b
     () => renderParameterFile(root, { Environment: 'qa' }, 'templates-src/environments/qa.ts'),
     /templates-src\/environments\/qa\.ts: Environment: "qa" is not allowed; allowed values: dev, staging, prod/,
   );
-  assert.throws(() => renderParameterFile(root, { Environment: 'dev', VpcCidr: '10.0.0.0/24' }, 'f.ts'), /f\.ts: VpcCidr: "10\.0\.0\.0\/24" does not match the pattern .* \(must be a private \/16/);
+  assert.throws(
+    () => renderParameterFile(root, { Environment: 'dev', VpcCidr: '10.0.0.0/24' }, 'f.ts'),
+    /f\.ts: VpcCidr: "10\.0\.0\.0\/24" does not match the pattern .* \(must be a private \/16/,
+  );
   assert.throws(() => renderParameterFile(root, { VpcCidr: '10.1.0.0/16' }, 'f.ts'), /f\.ts: Environment: required \(the parameter has no default\)/);
 });
 
@@ -50,12 +53,29 @@ test('the build evaluates the template rules on every parameter file: staging an
   const { root } = buildPlatform();
   const rules = root.render().Rules as Record<string, unknown>;
   assert.ok(rules.ObservabilityAlarmSubscriberOutsideDev && rules.AuditCentralLogArchiveOutsideDev, `root rules: ${Object.keys(rules).join(', ')}`);
-  const staging = { Environment: 'staging', BackendHostname: 'backend.staging.payments.example.com', ApiDomainName: 'api.staging.payments.example.com', MtlsTruststoreUri: 's3://pki/ca.pem', ContainerImageDigest: `sha256:${'0'.repeat(64)}`, XRayDaemonImageDigest: `sha256:${'0'.repeat(64)}` };
+  const staging = {
+    Environment: 'staging',
+    BackendHostname: 'backend.staging.payments.example.com',
+    ApiDomainName: 'api.staging.payments.example.com',
+    MtlsTruststoreUri: 's3://pki/ca.pem',
+    ContainerImageDigest: `sha256:${'0'.repeat(64)}`,
+    XRayDaemonImageDigest: `sha256:${'0'.repeat(64)}`,
+  };
   assert.throws(() => renderParameterFile(root, staging, 'staging.ts'), /staging\.ts: Rules\.ObservabilityAlarmSubscriberOutsideDev: staging and prod need AlarmEmail/);
-  assert.throws(() => renderParameterFile(root, { ...staging, AlarmEmail: 'oncall@example.com' }, 'staging.ts'), /staging\.ts: Rules\.AuditCentralLogArchiveOutsideDev: staging and prod need LogArchiveBucketArn/);
-  const archive = { LogArchiveBucketArn: 'arn:aws:s3:::log-archive', LogArchiveAccountId: '999988887777', LogArchiveKmsKeyArn: `arn:aws:kms:us-east-1:999988887777:key/${'9'.repeat(8)}-9999-4999-8999-${'9'.repeat(12)}` };
+  assert.throws(
+    () => renderParameterFile(root, { ...staging, AlarmEmail: 'oncall@example.com' }, 'staging.ts'),
+    /staging\.ts: Rules\.AuditCentralLogArchiveOutsideDev: staging and prod need LogArchiveBucketArn/,
+  );
+  const archive = {
+    LogArchiveBucketArn: 'arn:aws:s3:::log-archive',
+    LogArchiveAccountId: '999988887777',
+    LogArchiveKmsKeyArn: `arn:aws:kms:us-east-1:999988887777:key/${'9'.repeat(8)}-9999-4999-8999-${'9'.repeat(12)}`,
+  };
   assert.doesNotThrow(() => renderParameterFile(root, { ...staging, ...archive, AlarmEmail: 'oncall@example.com' }, 'staging.ts'));
-  assert.throws(() => renderParameterFile(root, { ...staging, Environment: 'prod', AlarmEmail: 'oncall@example.com' }, 'prod.ts'), /prod\.ts: Rules\.AuditCentralLogArchiveOutsideDev: staging and prod need LogArchiveBucketArn/);
+  assert.throws(
+    () => renderParameterFile(root, { ...staging, Environment: 'prod', AlarmEmail: 'oncall@example.com' }, 'prod.ts'),
+    /prod\.ts: Rules\.AuditCentralLogArchiveOutsideDev: staging and prod need LogArchiveBucketArn/,
+  );
 });
 
 test('a layer parameter of an SSM parameter type is passed on by name: the root declares it as a String, the layer resolves it', () => {

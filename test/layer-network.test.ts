@@ -32,7 +32,10 @@ test('the isolated tier has no route out of the VPC', () => {
     }
   };
   passesAndCatches(check, net, (t) => {
-    t.Resources.IsolatedNatRoute = { Type: 'AWS::EC2::Route', Properties: { RouteTableId: { Ref: 'IsolatedRouteTable' }, DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: { Ref: 'NatGateway1' } } };
+    t.Resources.IsolatedNatRoute = {
+      Type: 'AWS::EC2::Route',
+      Properties: { RouteTableId: { Ref: 'IsolatedRouteTable' }, DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: { Ref: 'NatGateway1' } },
+    };
   });
 });
 
@@ -42,9 +45,15 @@ test('the isolated tier NACL admits only the data ports from the private tier an
     assert.ok(entries.length > 0, 'the isolated NACL has entries');
     for (const e of entries) {
       assert.notEqual(e.CidrBlock, '0.0.0.0/0', 'no NACL rule for the internet');
-      if (!e.Egress && e.Protocol === 6) assert.ok([5432, 6379].includes(e.PortRange.From) && e.PortRange.From === e.PortRange.To, `isolated NACL ingress TCP only on 5432 or 6379, one port per entry (got ${e.PortRange.From}-${e.PortRange.To})`);
+      if (!e.Egress && e.Protocol === 6)
+        assert.ok(
+          [5432, 6379].includes(e.PortRange.From) && e.PortRange.From === e.PortRange.To,
+          `isolated NACL ingress TCP only on 5432 or 6379, one port per entry (got ${e.PortRange.From}-${e.PortRange.To})`,
+        );
     }
-    const associated = resourcesOfType(t, 'AWS::EC2::SubnetNetworkAclAssociation').map(([, a]) => ref(a.Properties.SubnetId)).sort();
+    const associated = resourcesOfType(t, 'AWS::EC2::SubnetNetworkAclAssociation')
+      .map(([, a]) => ref(a.Properties.SubnetId))
+      .sort();
     assert.deepEqual(associated, ['IsolatedSubnet1', 'IsolatedSubnet2', 'IsolatedSubnet3']);
   };
   passesAndCatches(check, net, (t) => (t.Resources.IsolatedNaclInPostgresFromPrivate.Properties.CidrBlock = '0.0.0.0/0'));
@@ -74,13 +83,26 @@ test('no security group admits 0.0.0.0/0, and the data tiers admit only the app 
       for (const rule of rules) assert.deepEqual([rule.FromPort, rule.ToPort], [port, port], `${group}: port ${port} only`);
     }
   };
-  passesAndCatches(check, net, (t) => (t.Resources.AppToDatabaseIngress.Properties = { ...t.Resources.AppToDatabaseIngress.Properties, SourceSecurityGroupId: undefined, CidrIp: { 'Fn::GetAtt': ['Vpc', 'CidrBlock'] } }));
+  passesAndCatches(
+    check,
+    net,
+    (t) =>
+      (t.Resources.AppToDatabaseIngress.Properties = {
+        ...t.Resources.AppToDatabaseIngress.Properties,
+        SourceSecurityGroupId: undefined,
+        CidrIp: { 'Fn::GetAtt': ['Vpc', 'CidrBlock'] },
+      }),
+  );
   passesAndCatches(check, net, (t) => (t.Resources.AppSecurityGroup.Properties.SecurityGroupIngress = [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '0.0.0.0/0' }]));
 });
 
 test('every security group starts with no egress (default allow-all replaced)', () => {
   for (const [id, sg] of resourcesOfType(net, 'AWS::EC2::SecurityGroup')) {
-    assert.deepEqual(sg.Properties.SecurityGroupEgress.map((r: any) => r.CidrIp), ['255.255.255.255/32'], id);
+    assert.deepEqual(
+      sg.Properties.SecurityGroupEgress.map((r: any) => r.CidrIp),
+      ['255.255.255.255/32'],
+      id,
+    );
   }
 });
 

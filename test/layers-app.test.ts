@@ -18,7 +18,14 @@ test('front door: the WAF web ACL is associated with the API stage ARN', () => {
     assert.equal(t.Resources[vars.Api.Ref].Type, 'AWS::ApiGateway::RestApi');
     assert.equal(t.Resources[vars.Stage.Ref].Type, 'AWS::ApiGateway::Stage');
   };
-  passesAndCatches(check, api, (t) => (t.Resources.WebAclAssociation.Properties.ResourceArn = { 'Fn::Sub': ['arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*', { Api: { Ref: 'RestApi' } }] }));
+  passesAndCatches(
+    check,
+    api,
+    (t) =>
+      (t.Resources.WebAclAssociation.Properties.ResourceArn = {
+        'Fn::Sub': ['arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*', { Api: { Ref: 'RestApi' } }],
+      }),
+  );
 });
 
 test('front door: WAF has the managed common, known-bad-inputs and SQLi groups, a per-IP rate rule, and logs (redacted) to an encrypted group', () => {
@@ -26,9 +33,15 @@ test('front door: WAF has the managed common, known-bad-inputs and SQLi groups, 
     const rules = t.Resources.WebAcl.Properties.Rules;
     const groups = rules.map((r: any) => r.Statement.ManagedRuleGroupStatement?.Name).filter(Boolean);
     for (const g of ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesSQLiRuleSet']) assert.ok(groups.includes(g), g);
-    assert.ok(rules.some((r: any) => r.Statement.RateBasedStatement?.AggregateKeyType === 'IP' && r.Action.Block), 'rate rule per IP');
+    assert.ok(
+      rules.some((r: any) => r.Statement.RateBasedStatement?.AggregateKeyType === 'IP' && r.Action.Block),
+      'rate rule per IP',
+    );
     const [[, logging]] = resourcesOfType(t, 'AWS::WAFv2::LoggingConfiguration');
-    assert.ok(logging.Properties.RedactedFields.some((f: any) => f.SingleHeader?.Name === 'authorization'), 'the WAF log redacts the authorization header');
+    assert.ok(
+      logging.Properties.RedactedFields.some((f: any) => f.SingleHeader?.Name === 'authorization'),
+      'the WAF log redacts the authorization header',
+    );
     assert.ok(t.Resources.WafLogGroup.Properties.KmsKeyId, 'the WAF log group is KMS-encrypted');
   };
   passesAndCatches(check, api, (t) => (t.Resources.WebAcl.Properties.Rules = t.Resources.WebAcl.Properties.Rules.filter((r: any) => r.Name !== 'AWSManagedRulesSQLiRuleSet')));
@@ -105,7 +118,11 @@ test('task definition: pinned image, read-only root, non-root, unprivileged, sec
     // Built from this region's registry (no internet egress), pinned by digest.
     assert.equal(app.Image['Fn::Sub'][0], '${Account}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/${Repository}@${Digest}');
     assert.deepEqual(app.Image['Fn::Sub'][1].Digest, { Ref: 'ContainerImageDigest' });
-    assert.match(xray.Image['Fn::Sub'][0], /^\$\{AWS::AccountId\}\.dkr\.ecr\.\$\{AWS::Region\}\.\$\{AWS::URLSuffix\}\/\$\{Prefix\}\/xray\/aws-xray-daemon@\$\{Digest\}$/, 'X-Ray daemon through the ECR Public pull-through cache');
+    assert.match(
+      xray.Image['Fn::Sub'][0],
+      /^\$\{AWS::AccountId\}\.dkr\.ecr\.\$\{AWS::Region\}\.\$\{AWS::URLSuffix\}\/\$\{Prefix\}\/xray\/aws-xray-daemon@\$\{Digest\}$/,
+      'X-Ray daemon through the ECR Public pull-through cache',
+    );
     assert.equal(xray.Name, 'xray-daemon');
     for (const s of app.Secrets) assert.match(s.ValueFrom.Ref, /SecretArn$/);
     for (const e of app.Environment) assert.doesNotMatch(e.Name, /SECRET|PASSWORD|TOKEN|KEY$/, `${e.Name} looks like a secret in an environment variable`);
@@ -126,7 +143,9 @@ test('service: private subnets, no public IP, circuit breaker with rollback, tar
     assert.equal(s.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp, 'DISABLED');
     assert.deepEqual(s.NetworkConfiguration.AwsvpcConfiguration.Subnets, { Ref: 'PrivateSubnetIds' });
     assert.deepEqual(s.DeploymentConfiguration.DeploymentCircuitBreaker, { Enable: true, Rollback: true });
-    const metrics = resourcesOfType(t, 'AWS::ApplicationAutoScaling::ScalingPolicy').map(([, p]) => p.Properties.TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType);
+    const metrics = resourcesOfType(t, 'AWS::ApplicationAutoScaling::ScalingPolicy').map(
+      ([, p]) => p.Properties.TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType,
+    );
     assert.deepEqual(metrics.sort(), ['ECSServiceAverageCPUUtilization', 'ECSServiceAverageMemoryUtilization']);
     assert.equal(t.Resources.Cluster.Properties.ClusterSettings[0].Name, 'containerInsights');
   };
@@ -154,9 +173,18 @@ test('task and execution roles are scoped to the exact secret, stream, key, file
 
 test('observability: encrypted topic; every required alarm exists and notifies the topic; a dashboard', () => {
   const required: [string, string][] = [
-    ['AWS/ECS', 'CPUUtilization'], ['AWS/ECS', 'MemoryUtilization'], ['AWS/NetworkELB', 'UnHealthyHostCount'], ['AWS/RDS', 'CPUUtilization'],
-    ['AWS/RDS', 'FreeStorageSpace'], ['AWS/RDS', 'DatabaseConnections'], ['AWS/ElastiCache', 'EngineCPUUtilization'], ['AWS/ElastiCache', 'Evictions'],
-    ['AWS/Kinesis', 'GetRecords.IteratorAgeMilliseconds'], ['AWS/ApiGateway', '4XXError'], ['AWS/ApiGateway', '5XXError'], ['AWS/ApiGateway', 'Latency'],
+    ['AWS/ECS', 'CPUUtilization'],
+    ['AWS/ECS', 'MemoryUtilization'],
+    ['AWS/NetworkELB', 'UnHealthyHostCount'],
+    ['AWS/RDS', 'CPUUtilization'],
+    ['AWS/RDS', 'FreeStorageSpace'],
+    ['AWS/RDS', 'DatabaseConnections'],
+    ['AWS/ElastiCache', 'EngineCPUUtilization'],
+    ['AWS/ElastiCache', 'Evictions'],
+    ['AWS/Kinesis', 'GetRecords.IteratorAgeMilliseconds'],
+    ['AWS/ApiGateway', '4XXError'],
+    ['AWS/ApiGateway', '5XXError'],
+    ['AWS/ApiGateway', 'Latency'],
   ];
   const check = (t: CfnTemplate) => {
     assert.ok(t.Resources.AlarmTopic.Properties.KmsMasterKeyId, 'the alarm topic is KMS-encrypted');
@@ -201,7 +229,14 @@ test('audit: Config recorder and delivery channel are optional; the PCI rules ar
       assert.deepEqual(r.DependsOn, ['ConfigRecorderReady']);
     }
     const ids = rules.map(([, r]) => r.Properties.Source.SourceIdentifier);
-    for (const id of ['RDS_STORAGE_ENCRYPTED', 'S3_BUCKET_SSL_REQUESTS_ONLY', 'CW_LOGGROUP_RETENTION_PERIOD_CHECK', 'API_GW_ASSOCIATED_WITH_WAF', 'ELASTICACHE_REPL_GRP_ENCRYPTED_IN_TRANSIT']) assert.ok(ids.includes(id), id);
+    for (const id of [
+      'RDS_STORAGE_ENCRYPTED',
+      'S3_BUCKET_SSL_REQUESTS_ONLY',
+      'CW_LOGGROUP_RETENTION_PERIOD_CHECK',
+      'API_GW_ASSOCIATED_WITH_WAF',
+      'ELASTICACHE_REPL_GRP_ENCRYPTED_IN_TRANSIT',
+    ])
+      assert.ok(ids.includes(id), id);
   };
   passesAndCatches(check, audit, (t) => delete t.Resources.ConfigRecorder.Condition);
   passesAndCatches(check, audit, (t) => (t.Resources.RdsStorageEncryptedRule.Condition = 'IsConfigRecorderCreated'));

@@ -95,7 +95,7 @@ test('secrets: generated, KMS-encrypted, account-only, rotated at most every 30 
     assert.equal(schedules.length, 2, 'every generated secret has a rotation schedule');
     for (const [id, s] of schedules) {
       const days = s.Properties.RotationRules.AutomaticallyAfterDays;
-      const spec = (days.Ref ? (t.Parameters![days.Ref] ?? cacheT.Parameters![days.Ref]) : { MaxValue: days });
+      const spec = days.Ref ? (t.Parameters![days.Ref] ?? cacheT.Parameters![days.Ref]) : { MaxValue: days };
       assert.ok(spec.MaxValue <= 30, `${id} can rotate less often than every 30 days`);
       assert.equal(s.Properties.HostedRotationLambda, undefined, `${id} uses the SecretsManager transform`);
     }
@@ -118,8 +118,14 @@ test('storage: EFS encrypted, TLS and mount-target access only, backups on; moun
     assert.equal(fs.Encrypted, true);
     assert.equal(fs.BackupPolicy.Status, 'ENABLED');
     const statements = fs.FileSystemPolicy.Statement;
-    assert.ok(statements.some((s: any) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false'), 'denies non-TLS');
-    assert.ok(statements.every((s: any) => s.Effect === 'Deny' || s.Condition?.Bool?.['elasticfilesystem:AccessedViaMountTarget'] === 'true'), 'grants only through mount targets');
+    assert.ok(
+      statements.some((s: any) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false'),
+      'denies non-TLS',
+    );
+    assert.ok(
+      statements.every((s: any) => s.Effect === 'Deny' || s.Condition?.Bool?.['elasticfilesystem:AccessedViaMountTarget'] === 'true'),
+      'grants only through mount targets',
+    );
     for (const [, mt] of resourcesOfType(t, 'AWS::EFS::MountTarget')) assert.deepEqual(mt.Properties.SecurityGroups, [{ Ref: 'EfsSecurityGroupId' }]);
     assert.equal(t.Resources.AppAccessPoint.Properties.PosixUser.Uid, '1000');
   };

@@ -13,7 +13,12 @@ function sample(): Template {
   t.mapping('Sizes', { dev: { Class: 'small' }, prod: { Class: 'large' } });
   const isProd = t.condition('IsProd', fn.Equals(env.ref, 'prod'));
   t.condition('NotProd', fn.Not(fn.ConditionRef(isProd)));
-  const key = t.resource('Key', 'AWS::KMS::Key', { EnableKeyRotation: true, Description: fn.FindInMap('Sizes', env.ref, 'Class') }, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Condition: isProd, DependsOn: ['Vpc'], Metadata: { Note: 'n' } });
+  const key = t.resource(
+    'Key',
+    'AWS::KMS::Key',
+    { EnableKeyRotation: true, Description: fn.FindInMap('Sizes', env.ref, 'Class') },
+    { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Condition: isProd, DependsOn: ['Vpc'], Metadata: { Note: 'n' } },
+  );
   t.resource('Vpc', 'AWS::EC2::VPC', { CidrBlock: fn.Select(0, fn.Cidr('10.0.0.0/16', 2, 8)), EnableDnsSupport: fn.If(isProd, true, fn.AWS.NoValue) });
   t.resource('Topic', 'AWS::SNS::Topic', {
     DisplayName: fn.Join('-', [fn.AWS.StackName, fn.Select(0, fn.Split(',', 'a,b')), fn.Select(0, fn.GetAZs(''))]),
@@ -33,14 +38,14 @@ test('every intrinsic renders in short form', () => {
     'Description: !FindInMap\n        - Sizes\n        - !Ref Env\n        - Class',
     'CidrBlock: !Select\n        - 0\n        - !Cidr\n          - 10.0.0.0/16\n          - 2\n          - 8',
     'EnableDnsSupport: !If\n        - IsProd\n        - true\n        - !Ref AWS::NoValue',
-    '- !Select\n            - 0\n            - !Split\n              - \',\'\n              - a,b',
-    '- !GetAZs \'\'',
+    "- !Select\n            - 0\n            - !Split\n              - ','\n              - a,b",
+    "- !GetAZs ''",
     'TopicName: !Sub\n        - t-${Env}-${Thing}\n        - Thing: !ImportValue shared-thing',
     'KmsMasterKeyId: !GetAtt Key.Arn',
     'Fn::Base64: !Sub ${AWS::Region}',
     '- !And\n        - !Equals',
     '- !Or\n          - !Equals',
-    'DisplayName: !Join\n        - \'-\'\n        - - !Ref AWS::StackName',
+    "DisplayName: !Join\n        - '-'\n        - - !Ref AWS::StackName",
   ]) {
     assert.ok(yaml.includes(expected), `missing:\n${expected}\n--- in ---\n${yaml}`);
   }
@@ -82,7 +87,14 @@ test('taggable resources get the template tags; others do not', () => {
 const dangling: [string, (t: Template) => void, RegExp][] = [
   ['Ref', (t) => t.resource('Vpc', 'AWS::EC2::VPC', { CidrBlock: fn.Ref('Missing') }), /Resources\.Vpc\.Properties\.CidrBlock: Ref to "Missing"/],
   ['GetAtt', (t) => t.resource('Vpc', 'AWS::EC2::VPC', { CidrBlock: fn.GetAtt('Ghost', 'CidrBlock') }), /Fn::GetAtt on "Ghost"/],
-  ['GetAtt attribute', (t) => { t.resource('Other', 'AWS::EC2::VPC', {}); t.resource('Vpc', 'AWS::EC2::VPC', { CidrBlock: fn.GetAtt('Other', 'Nope') }); }, /AWS::EC2::VPC has no attribute "Nope"/],
+  [
+    'GetAtt attribute',
+    (t) => {
+      t.resource('Other', 'AWS::EC2::VPC', {});
+      t.resource('Vpc', 'AWS::EC2::VPC', { CidrBlock: fn.GetAtt('Other', 'Nope') });
+    },
+    /AWS::EC2::VPC has no attribute "Nope"/,
+  ],
   ['Sub variable', (t) => t.resource('Vpc', 'AWS::EC2::VPC', { CidrBlock: fn.Sub('${Nowhere}') }), /Fn::Sub \$\{Nowhere\}.*Ref to "Nowhere"/],
   ['DependsOn', (t) => t.resource('Vpc', 'AWS::EC2::VPC', {}, { DependsOn: ['Ghost'] }), /Resources\.Vpc\.DependsOn: "Ghost" is not a resource/],
   ['Condition', (t) => t.resource('Vpc', 'AWS::EC2::VPC', {}, { Condition: 'NoSuchCondition' }), /Resources\.Vpc\.Condition: condition "NoSuchCondition" is not declared/],
@@ -93,7 +105,10 @@ for (const [what, mistake, message] of dangling) {
   test(`a dangling ${what} is a build error naming the template and the logical ID`, () => {
     const t = new Template({ name: 'broken', description: 'broken' });
     mistake(t);
-    assert.throws(() => t.render(), (e: Error) => e instanceof TemplateError && /template "broken"/.test(e.message) && message.test(e.message));
+    assert.throws(
+      () => t.render(),
+      (e: Error) => e instanceof TemplateError && /template "broken"/.test(e.message) && message.test(e.message),
+    );
   });
 }
 

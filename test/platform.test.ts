@@ -4,17 +4,18 @@ import assert from 'node:assert/strict';
 import { RESOURCE_INFO } from '../templates-src/spec-types/resource-info.js';
 import { LAYERS as LAYER_DEFINITIONS, buildPlatform, type LayerDefinition } from '../templates-src/platform.js';
 import { Template } from '../templates-src/core/template.js';
+import { DATA_TYPES } from '../scripts/lib/diff/stateful.js';
 import { generated, passesAndCatches, resourcesOfType, keyClassOf, wiring, LAYERS, type CfnTemplate } from './lib/templates.js';
 
 const templates = Object.fromEntries(LAYERS.map((l) => [l, generated(l)])) as Record<string, CfnTemplate>;
-const STATEFUL = new Set([
-  'AWS::RDS::DBInstance', 'AWS::ElastiCache::ReplicationGroup', 'AWS::EFS::FileSystem', 'AWS::S3::Bucket', 'AWS::KMS::Key',
-  'AWS::Kinesis::Stream', 'AWS::SecretsManager::Secret', 'AWS::Logs::LogGroup', 'AWS::Backup::BackupVault',
-]);
+// The data-holding types of the data-loss gate (issue #7's list).
+const STATEFUL = DATA_TYPES;
 
 test('the root nests every layer and wires each from the previous ones', () => {
   const root = generated('root');
-  const stacks = resourcesOfType(root, 'AWS::CloudFormation::Stack').map(([, r]) => r.Properties.TemplateURL).sort();
+  const stacks = resourcesOfType(root, 'AWS::CloudFormation::Stack')
+    .map(([, r]) => r.Properties.TemplateURL)
+    .sort();
   assert.deepEqual(stacks, LAYERS.map((l) => `${l}.yaml`).sort());
   assert.equal(wiring('database', 'DatabaseKeyArn'), 'Kms.Outputs.DatabaseKeyArn');
   assert.equal(wiring('api', 'LoadBalancerArn'), 'Compute.Outputs.LoadBalancerArn');
@@ -66,7 +67,12 @@ test('every stateful resource carries DeletionPolicy and UpdateReplacePolicy (Sn
     }
   };
   check(templates);
-  for (const [layer, id] of [['database', 'Database'], ['storage', 'DataBucket'], ['secrets', 'AppSigningKeySecret'], ['audit', 'AuditBucket']] as const) {
+  for (const [layer, id] of [
+    ['database', 'Database'],
+    ['storage', 'DataBucket'],
+    ['secrets', 'AppSigningKeySecret'],
+    ['audit', 'AuditBucket'],
+  ] as const) {
     const broken = structuredClone(templates);
     delete broken[layer].Resources[id].UpdateReplacePolicy;
     assert.throws(() => check(broken), new RegExp(`${layer}/${id}`));
@@ -111,11 +117,18 @@ test('every log group is kept at least 365 days in every environment', () => {
       for (const [id, r] of resourcesOfType(layers[layer], 'AWS::Logs::LogGroup')) {
         const param = layers[layer].Parameters![r.Properties.RetentionInDays.Ref];
         assert.ok(param, `${layer}/${id} retention is a parameter`);
-        assert.ok(param.AllowedValues.every((d: number) => d >= 365), `${layer}/${id} retention can go below 365`);
+        assert.ok(
+          param.AllowedValues.every((d: number) => d >= 365),
+          `${layer}/${id} retention can go below 365`,
+        );
       }
     }
   };
-  passesAndCatches((t) => check({ ...templates, compute: t }), templates.compute, (t) => (t.Resources.AppLogGroup.Properties.RetentionInDays = 90));
+  passesAndCatches(
+    (t) => check({ ...templates, compute: t }),
+    templates.compute,
+    (t) => (t.Resources.AppLogGroup.Properties.RetentionInDays = 90),
+  );
 });
 
 test('every taggable resource carries PCICompliant, DataClassification and Environment', () => {
@@ -140,7 +153,7 @@ test('no security group in any layer admits 0.0.0.0/0 or ::/0', () => {
   const check = (layers: Record<string, CfnTemplate>) => {
     for (const layer of LAYERS) {
       for (const [id, r] of Object.entries(layers[layer].Resources)) {
-        const rules = r.Type === 'AWS::EC2::SecurityGroupIngress' ? [r.Properties] : r.Type === 'AWS::EC2::SecurityGroup' ? r.Properties.SecurityGroupIngress ?? [] : [];
+        const rules = r.Type === 'AWS::EC2::SecurityGroupIngress' ? [r.Properties] : r.Type === 'AWS::EC2::SecurityGroup' ? (r.Properties.SecurityGroupIngress ?? []) : [];
         for (const rule of rules) assert.ok(rule.CidrIp !== '0.0.0.0/0' && rule.CidrIpv6 !== '::/0', `${layer}/${id} is open to the internet`);
       }
     }

@@ -33,15 +33,24 @@ const noFlowLogs = (text: string): string => {
 test('compliance delta: turning off flow logs shows PCI-NET-006 now failing, per context, first', () => {
   const base = variant((t) => t);
   const head = variant(noFlowLogs);
-  const delta = complianceDelta({ templates: join(base, 'templates'), parameters: join(base, 'parameters') }, { templates: join(head, 'templates'), parameters: join(head, 'parameters') });
+  const delta = complianceDelta(
+    { templates: join(base, 'templates'), parameters: join(base, 'parameters') },
+    { templates: join(head, 'templates'), parameters: join(head, 'parameters') },
+  );
   const flow = delta.changes.filter((c) => c.ruleId === 'PCI-NET-006');
   assert.ok(flow.length > 0, JSON.stringify(delta.changes.slice(0, 3)));
-  assert.ok(flow.every((c) => c.before === 'pass' && c.after === 'fail' && c.kind === 'now failing'), JSON.stringify(flow));
+  assert.ok(
+    flow.every((c) => c.before === 'pass' && c.after === 'fail' && c.kind === 'now failing'),
+    JSON.stringify(flow),
+  );
   assert.equal(delta.changes[0]!.kind, 'now failing', 'what turned to failing comes first');
   const markdown = renderDeltaMarkdown(delta);
   assert.match(markdown, /> \[!CAUTION\]/);
   assert.match(markdown, /🔴 \| PCI-NET-006 VPC flow logs capture ALL traffic \| [\d.]+/);
-  const same = complianceDelta({ templates: join(base, 'templates'), parameters: join(base, 'parameters') }, { templates: join(base, 'templates'), parameters: join(base, 'parameters') });
+  const same = complianceDelta(
+    { templates: join(base, 'templates'), parameters: join(base, 'parameters') },
+    { templates: join(base, 'templates'), parameters: join(base, 'parameters') },
+  );
   assert.deepEqual(same.changes, []);
   assert.match(renderDeltaMarkdown(same), /No PCI rule changes status/);
 });
@@ -57,12 +66,22 @@ test('make diff FORMAT=markdown | json: the delta first, the diff after; JSON fo
   const json = await runDiff(['--before-dir', join(base, 'templates'), '--after-dir', join(head, 'templates'), '--format', 'json'], environment);
   const parsed = JSON.parse(json.output) as { gate: { blocked: boolean }; templates: { name: string; status: string }[]; compliance: { changes: { ruleId: string }[] } };
   assert.equal(parsed.gate.blocked, false);
-  assert.deepEqual(parsed.templates.filter((t) => t.status !== 'unchanged').map((t) => t.name), ['network.yaml']);
-  assert.ok(parsed.compliance.changes.some((c) => c.ruleId === 'PCI-NET-006'), 'the delta is in the JSON');
+  assert.deepEqual(
+    parsed.templates.filter((t) => t.status !== 'unchanged').map((t) => t.name),
+    ['network.yaml'],
+  );
+  assert.ok(
+    parsed.compliance.changes.some((c) => c.ruleId === 'PCI-NET-006'),
+    'the delta is in the JSON',
+  );
 });
 
 test('`make diff FORMAT=markdown > file` is the comment body alone: no make command line', () => {
-  const run = spawnSync('make', ['-s', '-o', '.venv/.installed', '-o', 'node_modules/.installed', 'diff', 'FORMAT=markdown', 'BASE=HEAD'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, MAKEFLAGS: '', MAKELEVEL: '' } });
+  const run = spawnSync('make', ['-s', '-o', '.venv/.installed', '-o', 'node_modules/.installed', 'diff', 'FORMAT=markdown', 'BASE=HEAD'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, MAKEFLAGS: '', MAKELEVEL: '' },
+  });
   assert.ok(run.status === 0 || run.status === 1, run.stderr);
   assert.ok(run.stdout.startsWith('### Compliance delta'), `first line: ${run.stdout.split('\n')[0]}`);
   assert.doesNotMatch(run.stdout, /scripts\/diff\.ts/, 'no echoed recipe');
@@ -74,7 +93,12 @@ async function fakeGitHub(): Promise<{ url: string; comments: Map<number, string
   for (let i = 1; i <= 100; i++) comments.set(i, `someone else's comment ${i}`); // the marker must be found on page 2
   let next = 1000;
   const requests: string[] = [];
-  const read = (req: IncomingMessage): Promise<string> => new Promise((resolve) => { let text = ''; req.on('data', (c) => (text += c)); req.on('end', () => resolve(text)); });
+  const read = (req: IncomingMessage): Promise<string> =>
+    new Promise((resolve) => {
+      let text = '';
+      req.on('data', (c) => (text += c));
+      req.on('end', () => resolve(text));
+    });
   const server = createServer(async (req, res) => {
     requests.push(`${req.method} ${req.url}`);
     if (req.headers.authorization !== 'Bearer test-token') return void res.writeHead(401).end('{"message":"Bad credentials"}');
@@ -132,7 +156,7 @@ test('the comment script against a stand-in GitHub API: creates the comment, the
     assert.match(second.stdout, /updated comment 1000 on acme\/payments#7/);
     const ours = [...github.comments].filter(([, body]) => body.startsWith(MARKER));
     assert.deepEqual(ours, [[1000, `${MARKER}\n### Compliance delta\nsecond push\n`]], 'one comment, updated, not duplicated');
-    assert.equal(github.comments.size, 101, 'nobody else\'s comment was touched');
+    assert.equal(github.comments.size, 101, "nobody else's comment was touched");
     assert.ok(github.requests.includes('PATCH /repos/acme/payments/issues/comments/1000'), github.requests.join('\n'));
     const refused = await run('wrong');
     assert.equal(refused.status, 1);
@@ -149,13 +173,20 @@ test('a review longer than a comment can be is cut, with a note', () => {
 });
 
 const hasGo = spawnSync('go', ['version']).status === 0;
-test('the pull-request workflow passes actionlint', { skip: hasGo ? false : 'Go is not installed: actionlint (github.com/rhysd/actionlint) is built with go install; make lint-workflows needs it' }, () => {
-  const run = spawnSync('make', ['-s', 'lint-workflows'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, MAKEFLAGS: '', MAKELEVEL: '' } });
-  assert.equal(run.status, 0, `${run.stdout}${run.stderr}`);
-  assert.ok(existsSync(join(ROOT, '.tools', 'actionlint')), 'actionlint was installed into .tools/');
-  // actionlint really reads the workflow: a broken copy fails.
-  const broken = mkdtempSync(join(tmpdir(), 'actionlint-'));
-  writeFileSync(join(broken, 'bad.yml'), readFileSync(join(ROOT, '.github', 'workflows', 'pull-request.yml'), 'utf8').replace('runs-on: ubuntu-latest', 'runs-on: ubuntu-latest\n    needz: [nothing]'));
-  const bad = spawnSync(join(ROOT, '.tools', 'actionlint'), ['-no-color', join(broken, 'bad.yml')], { encoding: 'utf8' });
-  assert.notEqual(bad.status, 0, 'a broken workflow is reported');
-});
+test(
+  'the pull-request workflow passes actionlint',
+  { skip: hasGo ? false : 'Go is not installed: actionlint (github.com/rhysd/actionlint) is built with go install; make lint-workflows needs it' },
+  () => {
+    const run = spawnSync('make', ['-s', 'lint-workflows'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, MAKEFLAGS: '', MAKELEVEL: '' } });
+    assert.equal(run.status, 0, `${run.stdout}${run.stderr}`);
+    assert.ok(existsSync(join(ROOT, '.tools', 'actionlint')), 'actionlint was installed into .tools/');
+    // actionlint really reads the workflow: a broken copy fails.
+    const broken = mkdtempSync(join(tmpdir(), 'actionlint-'));
+    writeFileSync(
+      join(broken, 'bad.yml'),
+      readFileSync(join(ROOT, '.github', 'workflows', 'pull-request.yml'), 'utf8').replace('runs-on: ubuntu-latest', 'runs-on: ubuntu-latest\n    needz: [nothing]'),
+    );
+    const bad = spawnSync(join(ROOT, '.tools', 'actionlint'), ['-no-color', join(broken, 'bad.yml')], { encoding: 'utf8' });
+    assert.notEqual(bad.status, 0, 'a broken workflow is reported');
+  },
+);

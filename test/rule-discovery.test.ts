@@ -17,18 +17,29 @@ import { validateAll } from '../scripts/lib/validate/run.js';
 const FOLDERS = join(ROOT, 'test', 'fixtures', 'rule-folders');
 
 const rejects = async (folder: string, message: RegExp) => {
-  await assert.rejects(loadPciRules(join(FOLDERS, folder)), (e: unknown) => e instanceof RuleDiscoveryError && message.test((e as Error).message), `${folder}: expected ${message}`);
+  await assert.rejects(
+    loadPciRules(join(FOLDERS, folder)),
+    (e: unknown) => e instanceof RuleDiscoveryError && message.test((e as Error).message),
+    `${folder}: expected ${message}`,
+  );
 };
 
 test('every file of scripts/lib/check/rules is a rule, found without an index, in ID order', () => {
   const files = readdirSync(RULES_DIR).filter((f) => f.endsWith('.ts'));
   assert.equal(RULES.length, files.length, 'one rule per file');
-  assert.deepEqual(RULES.map((r) => r.id), [...RULES.map((r) => r.id)].sort(), 'ID order');
+  assert.deepEqual(
+    RULES.map((r) => r.id),
+    [...RULES.map((r) => r.id)].sort(),
+    'ID order',
+  );
   assert.ok(!files.includes('index.ts'), 'no index file');
 });
 
 test('a folder of rules: helpers (_name.ts) are skipped, rules sorted by ID', async () => {
-  assert.deepEqual((await loadPciRules(join(FOLDERS, 'good'))).map((r) => r.id), ['PCI-ABC-001', 'PCI-ABC-002']);
+  assert.deepEqual(
+    (await loadPciRules(join(FOLDERS, 'good'))).map((r) => r.id),
+    ['PCI-ABC-001', 'PCI-ABC-002'],
+  );
   assert.deepEqual(await loadPciRules(join(FOLDERS, 'no-such-folder')), [], 'a missing folder has no rules');
 });
 
@@ -63,12 +74,18 @@ test('a rule that throws fails with the error as its finding; the other rules st
 
 test('make validate discovers the deployability checks the same way and reports their findings; a crash is a finding', async () => {
   const dir = join(FOLDERS, 'aws');
-  assert.deepEqual((await loadAwsRules(dir)).map((r) => r.id), ['AWS-TST-001', 'AWS-TST-002']);
+  assert.deepEqual(
+    (await loadAwsRules(dir)).map((r) => r.id),
+    ['AWS-TST-001', 'AWS-TST-002'],
+  );
   const result = await validateAll({ dir: join(ROOT, 'test', 'fixtures', 'validate', 'schema-nested-property'), cfnLint: false, awsRulesDir: dir });
   const aws = result.findings.filter((f) => f.check === 'aws').map(formatFinding);
   assert.deepEqual(
     aws,
-    ['-: -: -: AWS-TST-002 crashed: kaput: a check that runs to completion (crashes)', 'template.yaml: Bucket: Properties.BucketName: AWS-TST-001 no bucket name: see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html'],
+    [
+      '-: -: -: AWS-TST-002 crashed: kaput: a check that runs to completion (crashes)',
+      'template.yaml: Bucket: Properties.BucketName: AWS-TST-001 no bucket name: see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html',
+    ],
     'both checks ran',
   );
   assert.equal(result.ok, false, 'their errors fail validation');

@@ -101,13 +101,27 @@ test('of the AWS managed policies the roles attach, the boundary withholds only 
     const document = documents[name];
     assert.ok(document, `${name} (${users.join(', ')}) is not in moto's copy of AWS's managed policies`);
     const withheld = outsideBoundary(document.Statement);
-    assert.deepEqual(withheld, Object.keys(WITHHELD[name] ?? {}).sort(), `${name} (${users.join(', ')}): the boundary withholds ${withheld.join(', ') || 'nothing'}; allow it in boundaryStatements() or list it in WITHHELD with why the role does not need it`);
+    assert.deepEqual(
+      withheld,
+      Object.keys(WITHHELD[name] ?? {}).sort(),
+      `${name} (${users.join(', ')}): the boundary withholds ${withheld.join(', ') || 'nothing'}; allow it in boundaryStatements() or list it in WITHHELD with why the role does not need it`,
+    );
   }
 });
 
 test('the boundary itself: no IAM, organization or account changes, no role assumption, the audit trail and AWS Config stay on', () => {
-  for (const action of ['iam:CreateRole', 'iam:PutRolePolicy', 'organizations:LeaveOrganization', 'account:PutAlternateContact', 'sts:AssumeRole', 'cloudtrail:StopLogging', 'config:StopConfigurationRecorder', 'kms:PutKeyPolicy']) {
+  for (const action of [
+    'iam:CreateRole',
+    'iam:PutRolePolicy',
+    'organizations:LeaveOrganization',
+    'account:PutAlternateContact',
+    'sts:AssumeRole',
+    'cloudtrail:StopLogging',
+    'config:StopConfigurationRecorder',
+    'kms:PutKeyPolicy',
+  ]) {
     assert.equal(decide(boundary, action).allowed, false, `${action} must be outside the boundary`);
   }
-  for (const action of ['iam:GetRole', 'organizations:DescribeOrganization', 's3:PutObject', 'kms:Decrypt', 'logs:PutLogEvents']) assert.equal(decide(boundary, action).allowed, true, `${action} is within the boundary`);
+  for (const action of ['iam:GetRole', 'organizations:DescribeOrganization', 's3:PutObject', 'kms:Decrypt', 'logs:PutLogEvents'])
+    assert.equal(decide(boundary, action).allowed, true, `${action} is within the boundary`);
 });

@@ -42,7 +42,13 @@ function inAccount(): Responses {
       },
       DescribeStackDriftDetectionStatus: (input: { StackDriftDetectionId: string }) => {
         const stackId = detections.get(input.StackDriftDetectionId)!;
-        return { StackId: stackId, StackDriftDetectionId: input.StackDriftDetectionId, DetectionStatus: 'DETECTION_COMPLETE', StackDriftStatus: drifts[stackId]?.status ?? 'IN_SYNC', Timestamp: '2026-11-24T09:13:50.000Z' };
+        return {
+          StackId: stackId,
+          StackDriftDetectionId: input.StackDriftDetectionId,
+          DetectionStatus: 'DETECTION_COMPLETE',
+          StackDriftStatus: drifts[stackId]?.status ?? 'IN_SYNC',
+          Timestamp: '2026-11-24T09:13:50.000Z',
+        };
       },
       DescribeStackResourceDrifts: (input: { StackName: string }) => ({ StackResourceDrifts: drifts[input.StackName]?.drifts ?? [] }),
     },
@@ -55,7 +61,7 @@ const context = (admin: Responses['cloudformation'], target = AWS_TARGET) => {
 };
 
 describe('stack set drift of every layer, from recorded AWS responses', () => {
-  test('the stack set\'s detection, then DetectStackDrift on the root and on every nested layer of every instance, in its own account', async () => {
+  test("the stack set's detection, then DetectStackDrift on the root and on every nested layer of every instance, in its own account", async () => {
     const { aws, ctx } = context(fixture.admin);
     const report = await detectDrift(spec, ctx, wait);
     assert.equal(driftedCount(report), 1);
@@ -63,10 +69,14 @@ describe('stack set drift of every layer, from recorded AWS responses', () => {
       StackSetName: 'payment-stackset-test',
       OperationPreferences: { MaxConcurrentCount: 2, FailureToleranceCount: 1 },
     });
-    const detected = aws.callsOf('DetectStackDrift').filter((c) => c.account === '111111111111' && c.region === 'eu-west-1').map((c) => c.input.StackName);
+    const detected = aws
+      .callsOf('DetectStackDrift')
+      .filter((c) => c.account === '111111111111' && c.region === 'eu-west-1')
+      .map((c) => c.input.StackName);
     assert.equal(detected.length, 3, 'the root and both layers, each detected on its own');
     assert.equal(aws.callsOf('DetectStackDrift').length, 3 + 5, 'and the root of every other instance');
-    for (const call of aws.callsOf('DescribeStackResourceDrifts')) assert.deepEqual(call.input.StackResourceDriftStatusFilters, ['MODIFIED', 'DELETED'], 'only drifted resources are read');
+    for (const call of aws.callsOf('DescribeStackResourceDrifts'))
+      assert.deepEqual(call.input.StackResourceDriftStatusFilters, ['MODIFIED', 'DELETED'], 'only drifted resources are read');
   });
 
   test('prints account × region × layer, then the drifted resources of each layer with their property differences', async () => {
@@ -74,8 +84,14 @@ describe('stack set drift of every layer, from recorded AWS responses', () => {
     const lines = formatDrift('payment-stackset-test', await detectDrift(spec, ctx, wait));
     assert.equal(lines[0], 'stack set payment-stackset-test: DRIFTED (instance stacks only) — 1 drifted, 5 in sync, 0 in progress, 0 failed of 6 instances');
     assert.match(lines[1], /^account\s+region\s+layer\s+drift$/);
-    assert.match(lines.find((l) => /^111111111111\s+eu-west-1\s+NetworkStack/.test(l))!, /DRIFTED {2}1 resource$/);
-    assert.match(lines.find((l) => /^111111111111\s+eu-west-1\s+\(root\)/.test(l))!, /IN_SYNC$/);
+    assert.match(
+      lines.find((l) => /^111111111111\s+eu-west-1\s+NetworkStack/.test(l))!,
+      /DRIFTED {2}1 resource$/,
+    );
+    assert.match(
+      lines.find((l) => /^111111111111\s+eu-west-1\s+\(root\)/.test(l))!,
+      /IN_SYNC$/,
+    );
     const tail = lines.slice(lines.indexOf('111111111111 eu-west-1 NetworkStack: 1 drifted resource'));
     assert.deepEqual(tail.slice(0, 3), [
       '111111111111 eu-west-1 NetworkStack: 1 drifted resource',
@@ -95,16 +111,28 @@ describe('stack set drift of every layer, from recorded AWS responses', () => {
 
   test('an account without the read-only role: its row says why, the others are read', async () => {
     // What the SDK raises when the role cannot be assumed there: the AssumeRole error, on the first call.
-    const denied = awsError('AccessDenied', 'User: arn:aws:iam::123456789012:user/ops is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role/payment-stackset-read', 403);
-    const aws = recordedAws({ cloudformation: fixture.admin }, (account) => (account === '222222222222' ? { cloudformation: { DescribeStacks: denied, DetectStackDrift: denied } } : inAccount()));
+    const denied = awsError(
+      'AccessDenied',
+      'User: arn:aws:iam::123456789012:user/ops is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role/payment-stackset-read',
+      403,
+    );
+    const aws = recordedAws({ cloudformation: fixture.admin }, (account) =>
+      account === '222222222222' ? { cloudformation: { DescribeStacks: denied, DetectStackDrift: denied } } : inAccount(),
+    );
     const report = await detectDrift(spec, { api: new StackSetApi(aws.clients.admin), clients: aws.clients, target: AWS_TARGET }, wait);
     const lines = formatDrift('x', report);
-    assert.ok(lines.some((l) => /^222222222222\s+eu-west-1\s+\(not read\)\s+payment-stackset-read:/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => /^222222222222\s+eu-west-1\s+\(not read\)\s+payment-stackset-read:/.test(l)),
+      lines.join('\n'),
+    );
     assert.equal(driftedCount(report), 1, 'the readable accounts are still reported');
   });
 
   test('the emulator failing the call is "not supported by the emulator", with its answer', async () => {
-    const { ctx } = context({ ...fixture.admin, DetectStackSetDrift: awsError('InternalFailure', '<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>', 500) }, LOCAL_TARGET);
+    const { ctx } = context(
+      { ...fixture.admin, DetectStackSetDrift: awsError('InternalFailure', '<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>', 500) },
+      LOCAL_TARGET,
+    );
     await assert.rejects(detectDrift(spec, ctx, wait), (e: unknown) => {
       assert.ok(e instanceof DriftNotSupported, `DriftNotSupported, got ${String(e)}`);
       assert.match(e.message, /^not supported by the emulator: detect-stack-set-drift answered HTTP 500 Internal Server Error/);

@@ -28,10 +28,14 @@ describe('StackSet operations of the emulator, in process', () => {
 
   before(() => {
     ensureEmulator(); // writes .local/emulator/resource-info.json, which the patches read
-    const run = spawnSync(join(ROOT, '.venv', 'bin', 'python'), [join(ROOT, 'test', 'fixtures', 'stackset', 'engine_checks.py'), join(ROOT, '.local', 'emulator', 'resource-info.json')], {
-      encoding: 'utf8',
-      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
-    });
+    const run = spawnSync(
+      join(ROOT, '.venv', 'bin', 'python'),
+      [join(ROOT, 'test', 'fixtures', 'stackset', 'engine_checks.py'), join(ROOT, '.local', 'emulator', 'resource-info.json')],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+      },
+    );
     output = run.stdout + run.stderr;
     for (const line of run.stdout.split('\n')) {
       const match = /^(ok|not ok) (\w+)(?:: (.*))?$/.exec(line);

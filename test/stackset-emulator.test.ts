@@ -45,7 +45,7 @@ const RUN = Date.now().toString(36).slice(-6);
 const fixture = (name: string): string => readFileSync(join(ROOT, 'test', 'fixtures', 'stackset', name), 'utf8');
 /** 12-digit account IDs of this run (the emulator creates accounts on first use). */
 const accountIds = (n: number, salt: string): string[] =>
-  Array.from({ length: n }, (_, i) => (parseInt(createHash('sha256').update(`${RUN}${salt}${i}`).digest('hex').slice(0, 10), 16) % 9e11 + 1e11).toString());
+  Array.from({ length: n }, (_, i) => ((parseInt(createHash('sha256').update(`${RUN}${salt}${i}`).digest('hex').slice(0, 10), 16) % 9e11) + 1e11).toString());
 
 let target: AwsTarget;
 let clients: StackSetClients;
@@ -83,7 +83,8 @@ async function stackset(t: { mock: { method: (...args: never[]) => unknown } }, 
 }
 
 const operations = (name: string) => api.listOperations(name);
-const newOperations = async (name: string, before: readonly { OperationId?: string }[]) => (await operations(name)).filter((o) => !before.some((b) => b.OperationId === o.OperationId));
+const newOperations = async (name: string, before: readonly { OperationId?: string }[]) =>
+  (await operations(name)).filter((o) => !before.some((b) => b.OperationId === o.OperationId));
 const instances = (name: string) => api.listStackInstances(name);
 const results = (name: string, operationId: string) => api.listOperationResults(name, operationId);
 const overridesOf = async (name: string, account: string, region: string): Promise<Record<string, string>> =>
@@ -97,7 +98,10 @@ async function stacksIn(account: string, region: string): Promise<Stack[]> {
   return out;
 }
 /** Is this the stack of an instance of stack set `name`: StackSet-<name>-<UUID> (not <name>-dr-vault's, nor a nested stack)? */
-const isInstanceStackOf = (name: string) => (s: Stack): boolean => !s.ParentId && new RegExp(`^StackSet-${name}-[0-9a-f]{8}-[0-9a-f]{4}-`).test(s.StackName!);
+const isInstanceStackOf =
+  (name: string) =>
+  (s: Stack): boolean =>
+    !s.ParentId && new RegExp(`^StackSet-${name}-[0-9a-f]{8}-[0-9a-f]{4}-`).test(s.StackName!);
 /** The stack set's own stack in a target account (not its nested stacks). */
 const instanceStack = async (name: string, account: string, region: string): Promise<Stack | undefined> => (await stacksIn(account, region)).find(isInstanceStackOf(name));
 const parametersOf = (stack: Stack): Record<string, string> => Object.fromEntries((stack.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]));
@@ -112,14 +116,20 @@ describe('make stackset on the emulator: 3 accounts × 2 regions', () => {
     .replace(/333333333333/g, a3);
   const changed = manifest.replace(`      VpcCidr: 10.32.0.0/16\n`, `      VpcCidr: 10.32.0.0/16\n    regionParameters:\n      us-east-1:\n        VpcCidr: 10.42.0.0/16\n`);
   const withoutA3 = changed.replace(`  - account: '${a3}'\n`, '');
-  const withoutA2A3 = withoutA3.replace(/ {2}- account: '\d+'\n {4}parameters:\n {6}VpcCidr: 10\.32\.0\.0\/16\n {4}regionParameters:\n {6}us-east-1:\n {8}VpcCidr: 10\.42\.0\.0\/16\n/, '');
+  const withoutA2A3 = withoutA3.replace(
+    / {2}- account: '\d+'\n {4}parameters:\n {6}VpcCidr: 10\.32\.0\.0\/16\n {4}regionParameters:\n {6}us-east-1:\n {8}VpcCidr: 10\.42\.0\.0\/16\n/,
+    '',
+  );
 
   test('create: every instance CURRENT, its stack CREATE_COMPLETE in the target account with the stack set parameters and the overrides laid over them', async (t) => {
     const run = await stackset(t, 'apply', manifest);
     assert.equal(run.code, EXIT.ok, run.stdout + run.stderr);
     const all = await instances(name);
     assert.equal(all.length, 6);
-    assert.ok(all.every((i) => i.Status === 'CURRENT' && i.StackInstanceStatus?.DetailedStatus === 'SUCCEEDED'), JSON.stringify(all));
+    assert.ok(
+      all.every((i) => i.Status === 'CURRENT' && i.StackInstanceStatus?.DetailedStatus === 'SUCCEEDED'),
+      JSON.stringify(all),
+    );
     assert.match(run.stdout, /^account\s+eu-west-1\s+us-east-1$/m, 'the final table, account × region');
     assert.match(run.stdout, new RegExp(`^\\s+CREATE\\s+${a1}\\s+eu-west-1\\s+SUCCEEDED`, 'm'), 'progress per account and region');
     for (const instance of all) {
@@ -153,8 +163,14 @@ describe('make stackset on the emulator: 3 accounts × 2 regions', () => {
     const run = await stackset(t, 'apply', changed);
     assert.equal(run.code, EXIT.ok, run.stderr);
     const added = await newOperations(name, before);
-    assert.deepEqual(added.map((o) => [o.Action, o.Status]), [['UPDATE', 'SUCCEEDED']]);
-    assert.deepEqual((await results(name, added[0].OperationId!)).map((r) => [r.Account, r.Region, r.Status]), [[a2, 'us-east-1', 'SUCCEEDED']]);
+    assert.deepEqual(
+      added.map((o) => [o.Action, o.Status]),
+      [['UPDATE', 'SUCCEEDED']],
+    );
+    assert.deepEqual(
+      (await results(name, added[0].OperationId!)).map((r) => [r.Account, r.Region, r.Status]),
+      [[a2, 'us-east-1', 'SUCCEEDED']],
+    );
     assert.deepEqual(await overridesOf(name, a2, 'us-east-1'), { VpcCidr: '10.42.0.0/16' });
     assert.deepEqual(await overridesOf(name, a2, 'eu-west-1'), { NatGatewayCount: '2', VpcCidr: '10.32.0.0/16' });
 
@@ -162,7 +178,13 @@ describe('make stackset on the emulator: 3 accounts × 2 regions', () => {
     assert.equal(updated.StackStatus, 'UPDATE_COMPLETE');
     assert.ok(updated.LastUpdatedTime, 'the stack was updated');
     assert.equal(parametersOf(updated).VpcCidr, '10.42.0.0/16');
-    for (const [account, region] of [[a1, 'us-east-1'], [a1, 'eu-west-1'], [a2, 'eu-west-1'], [a3, 'us-east-1'], [a3, 'eu-west-1']]) {
+    for (const [account, region] of [
+      [a1, 'us-east-1'],
+      [a1, 'eu-west-1'],
+      [a2, 'eu-west-1'],
+      [a3, 'us-east-1'],
+      [a3, 'eu-west-1'],
+    ]) {
       const other = (await instanceStack(name, account, region))!;
       assert.equal(other.StackStatus, 'CREATE_COMPLETE', `${account} ${region} untouched`);
       assert.equal(other.LastUpdatedTime, undefined, `${account} ${region} never updated`);
@@ -178,12 +200,22 @@ describe('make stackset on the emulator: 3 accounts × 2 regions', () => {
     assert.equal(run.code, EXIT.ok, run.stderr);
     assert.match(run.stdout, /stack kept \(retained/);
     const added = await newOperations(name, before);
-    assert.deepEqual(added.map((o) => [o.Action, o.Status]), [['DELETE', 'SUCCEEDED']]);
-    assert.deepEqual((await results(name, added[0].OperationId!)).map((r) => `${r.Account} ${r.Region} ${r.Status}`).sort(), [`${a3} eu-west-1 SUCCEEDED`, `${a3} us-east-1 SUCCEEDED`]);
+    assert.deepEqual(
+      added.map((o) => [o.Action, o.Status]),
+      [['DELETE', 'SUCCEEDED']],
+    );
+    assert.deepEqual((await results(name, added[0].OperationId!)).map((r) => `${r.Account} ${r.Region} ${r.Status}`).sort(), [
+      `${a3} eu-west-1 SUCCEEDED`,
+      `${a3} us-east-1 SUCCEEDED`,
+    ]);
     const left = await instances(name);
     assert.equal(left.length, 4);
-    assert.ok(left.every((i) => i.Account !== a3), `no instance left in account ${a3}`);
-    for (const region of ['us-east-1', 'eu-west-1']) assert.equal((await instanceStack(name, a3, region))?.StackStatus, 'CREATE_COMPLETE', `${a3} ${region}: the stack is retained`);
+    assert.ok(
+      left.every((i) => i.Account !== a3),
+      `no instance left in account ${a3}`,
+    );
+    for (const region of ['us-east-1', 'eu-west-1'])
+      assert.equal((await instanceStack(name, a3, region))?.StackStatus, 'CREATE_COMPLETE', `${a3} ${region}: the stack is retained`);
     assert.equal((await instanceStack(name, a1, 'us-east-1'))?.LastUpdatedTime, undefined, 'the other instances are untouched');
 
     const count = (await operations(name)).length;
@@ -196,7 +228,10 @@ describe('make stackset on the emulator: 3 accounts × 2 regions', () => {
     const run = await stackset(t, 'apply', withoutA2A3, ['--delete-stacks']);
     assert.equal(run.code, EXIT.ok, run.stdout + run.stderr);
     assert.match(run.stdout, /stack deleted \(--delete-stacks\)/);
-    assert.deepEqual((await instances(name)).map((i) => i.Account), [a1, a1]);
+    assert.deepEqual(
+      (await instances(name)).map((i) => i.Account),
+      [a1, a1],
+    );
     for (const region of ['us-east-1', 'eu-west-1']) assert.equal(await instanceStack(name, a2, region), undefined, `${a2} ${region}: the stack is deleted`);
   });
 
@@ -224,7 +259,7 @@ describe('make stackset on the emulator: an instance whose stack fails', () => {
       'operationPreferences: {maxConcurrentCount: 1, failureToleranceCount: 0}',
     ].join('\n');
 
-  test('create: the failing instance OUTDATED/FAILED with its stack\'s reason, the rest CANCELLED, exit 1; fixed manifest → both CURRENT', async (t) => {
+  test("create: the failing instance OUTDATED/FAILED with its stack's reason, the rest CANCELLED, exit 1; fixed manifest → both CURRENT", async (t) => {
     // S3 names are global: b1's bucket exists already, so b1's stack cannot create it.
     await clients.admin.s3().send(new CreateBucketCommand({ Bucket: `${prefix}-${b1}` }));
     const run = await stackset(t, 'apply', manifest(true));
@@ -239,14 +274,21 @@ describe('make stackset on the emulator: an instance whose stack fails', () => {
     assert.match(run.stdout, new RegExp(`^${b1}\\s+OUTDATED/FAILED$`, 'm'));
     assert.match(run.stdout, new RegExp(`^${b2}\\s+OUTDATED/CANCELLED$`, 'm'));
     assert.match(run.stdout, new RegExp(`^\\s+${b1} eu-west-1: ResourceLogicalId:Bucket.*BucketAlreadyExists`, 'm'), 'the reason under the table');
-    assert.match(run.stdout, new RegExp(`^why \\(first failed resource inside the nested stacks\\):\\n\\s+${b1} eu-west-1 \\(root\\): Bucket \\(AWS::S3::Bucket\\): BucketAlreadyExists`, 'm'), "the failed resource from the instance stack's events, read in the target account");
+    assert.match(
+      run.stdout,
+      new RegExp(`^why \\(first failed resource inside the nested stacks\\):\\n\\s+${b1} eu-west-1 \\(root\\): Bucket \\(AWS::S3::Bucket\\): BucketAlreadyExists`, 'm'),
+      "the failed resource from the instance stack's events, read in the target account",
+    );
     assert.match(run.stderr, /CREATE operation \S+ ended FAILED: eu-west-1: 1 of 2 instances failed, over the failure tolerance of 0/);
 
     const fixed = await stackset(t, 'apply', manifest(false));
     assert.equal(fixed.code, EXIT.ok, fixed.stdout + fixed.stderr);
     assert.match(fixed.stdout, /instances: 0 to add, 2 to update, 0 to remove, 0 unchanged/);
     const after = await instances(name);
-    assert.ok(after.every((i) => i.Status === 'CURRENT'), JSON.stringify(after));
+    assert.ok(
+      after.every((i) => i.Status === 'CURRENT'),
+      JSON.stringify(after),
+    );
     for (const account of [b1, b2]) assert.equal((await instanceStack(name, account, 'eu-west-1'))?.StackStatus, 'CREATE_COMPLETE', account);
   });
 });
@@ -297,12 +339,22 @@ describe('make stackset on the emulator: the full platform (stacksets/payments-p
     const output = lines.join('\n');
     assert.deepEqual(result.failures, [], output);
     assert.equal(result.rows.length, 4);
-    assert.ok(result.rows.every((r) => r.status === 'CURRENT/SUCCEEDED'), output);
+    assert.ok(
+      result.rows.every((r) => r.status === 'CURRENT/SUCCEEDED'),
+      output,
+    );
     const created = (await newOperations(name, before)).filter((o) => o.Action === 'CREATE');
     assert.equal(created.length, 2, 'one operation per phase, after the canary');
     const byOperation = await Promise.all(created.map(async (o) => (await results(name, o.OperationId!)).map((r) => `${r.Account} ${r.Region}`).sort()));
     byOperation.sort((a, b) => Number(b[0].startsWith(p1)) - Number(a[0].startsWith(p1)));
-    assert.deepEqual(byOperation, [[`${p1} eu-central-1`, `${p1} eu-west-1`], [`${p2} eu-central-1`, `${p2} eu-west-1`]], 'the canary account first, then every other account in one operation');
+    assert.deepEqual(
+      byOperation,
+      [
+        [`${p1} eu-central-1`, `${p1} eu-west-1`],
+        [`${p2} eu-central-1`, `${p2} eu-west-1`],
+      ],
+      'the canary account first, then every other account in one operation',
+    );
     assert.match(output, new RegExp(`CREATE: canary ${p1} eu-west-1, eu-central-1 and its nested stacks completed; the rest starts`));
     for (const account of [p1, p2]) {
       for (const region of regions) {
@@ -311,7 +363,10 @@ describe('make stackset on the emulator: the full platform (stacksets/payments-p
         assert.equal(own?.StackStatus, 'CREATE_COMPLETE', `${account} ${region}`);
         const nested = stacks.filter((s) => s.ParentId === own.StackId);
         assert.equal(nested.length, layers, `${account} ${region}: every layer`);
-        assert.ok(nested.every((s) => s.StackStatus === 'CREATE_COMPLETE'), `${account} ${region}: ${nested.map((s) => `${s.StackName} ${s.StackStatus}`).join(', ')}`);
+        assert.ok(
+          nested.every((s) => s.StackStatus === 'CREATE_COMPLETE'),
+          `${account} ${region}: ${nested.map((s) => `${s.StackName} ${s.StackStatus}`).join(', ')}`,
+        );
         assert.deepEqual(await overridesOf(name, account, region), {}, `${account} ${region}: no per-instance override`);
         // The certificate comes from the account's SSM parameter, which the emulator set to its own certificate there.
         const certificate = (await inAccount(account, region).ssm.send(new GetParameterCommand({ Name: '/payment/front-door/nlb-certificate-arn' }))).Parameter?.Value;
@@ -323,16 +378,24 @@ describe('make stackset on the emulator: the full platform (stacksets/payments-p
     assert.match(output, /^emulator: \d+ SSM parameters the instances resolve set in their target accounts/m);
     // The DR vault stack set went first: a vault in every account × region, where the other region's copies go.
     const vaultName = `${name}-dr-vault`;
-    assert.ok((result as { drVault?: ApplyResult }).drVault?.rows.every((r) => r.status === 'CURRENT/SUCCEEDED'), output);
+    assert.ok(
+      (result as { drVault?: ApplyResult }).drVault?.rows.every((r) => r.status === 'CURRENT/SUCCEEDED'),
+      output,
+    );
     for (const account of [p1, p2]) {
       for (const region of regions) {
         const vaultStack = await instanceStack(vaultName, account, region);
         assert.equal(vaultStack?.StackStatus, 'CREATE_COMPLETE', `${account} ${region}: the DR vault stack`);
         const vaults: string[] = [];
-        for await (const page of paginateListStackResources({ client: inAccount(account, region).cloudformation }, { StackName: vaultStack!.StackId })) vaults.push(...(page.StackResourceSummaries ?? []).filter((r) => r.ResourceType === 'AWS::Backup::BackupVault').map((r) => r.PhysicalResourceId!));
+        for await (const page of paginateListStackResources({ client: inAccount(account, region).cloudformation }, { StackName: vaultStack!.StackId }))
+          vaults.push(...(page.StackResourceSummaries ?? []).filter((r) => r.ResourceType === 'AWS::Backup::BackupVault').map((r) => r.PhysicalResourceId!));
         assert.deepEqual(vaults, ['payment-backup-dr-prod'], `${account} ${region}: the vault the other region copies to`);
         const dr = (await inAccount(account, region).ssm.send(new GetParameterCommand({ Name: '/payment/backup/dr-region' }))).Parameter?.Value;
-        assert.equal(dr, regions.find((r) => r !== region), `${account} ${region}: the emulator's DR region is the other region of the vault stack set`);
+        assert.equal(
+          dr,
+          regions.find((r) => r !== region),
+          `${account} ${region}: the emulator's DR region is the other region of the vault stack set`,
+        );
       }
     }
     assert.ok(output.indexOf(`stack set ${vaultName} created`) < output.indexOf(`stack set ${name} created`), 'the vault stack set before the platform');
@@ -352,14 +415,23 @@ describe('make stackset on the emulator: the full platform (stacksets/payments-p
   });
 
   test("one account's NatGatewayCount in one region: only that instance's stacks are updated", async () => {
-    const changed = manifest.replace(`  - account: '${p2}' # cards UK\n`, `  - account: '${p2}' # cards UK\n    regionParameters:\n      eu-central-1:\n        NatGatewayCount: 2\n`);
+    const changed = manifest.replace(
+      `  - account: '${p2}' # cards UK\n`,
+      `  - account: '${p2}' # cards UK\n    regionParameters:\n      eu-central-1:\n        NatGatewayCount: 2\n`,
+    );
     assert.notEqual(changed, manifest);
     const before = await operations(name);
     const result = await rollout(changed);
     assert.deepEqual(result.failures, [], lines.join('\n'));
     const added = await newOperations(name, before);
-    assert.deepEqual(added.map((o) => [o.Action, o.Status]), [['UPDATE', 'SUCCEEDED']]);
-    assert.deepEqual((await results(name, added[0].OperationId!)).map((r) => [r.Account, r.Region, r.Status]), [[p2, 'eu-central-1', 'SUCCEEDED']]);
+    assert.deepEqual(
+      added.map((o) => [o.Action, o.Status]),
+      [['UPDATE', 'SUCCEEDED']],
+    );
+    assert.deepEqual(
+      (await results(name, added[0].OperationId!)).map((r) => [r.Account, r.Region, r.Status]),
+      [[p2, 'eu-central-1', 'SUCCEEDED']],
+    );
     const updated = (await instanceStack(name, p2, 'eu-central-1'))!;
     assert.equal(updated.StackStatus, 'UPDATE_COMPLETE');
     assert.equal(parametersOf(updated).NatGatewayCount, '2');

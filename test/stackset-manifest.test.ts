@@ -110,7 +110,7 @@ const BAD: readonly { name: string; text: () => string; error: RegExp }[] = [
   },
   {
     name: 'organizational unit target in a SELF_MANAGED manifest',
-    text: () => edit("  - account: '333333333333'\n", "  - organizationalUnit: ou-ab12-34cd56ef\n"),
+    text: () => edit("  - account: '333333333333'\n", '  - organizationalUnit: ou-ab12-34cd56ef\n'),
     error: /: targets\[2\]\.organizationalUnit: not allowed with permissions\.model SELF_MANAGED; allowed: account/,
   },
   {
@@ -186,11 +186,15 @@ describe('the manifests in stacksets/ are valid', () => {
     const spec = loadManifest('stacksets/payments-prod.yaml');
     assert.equal(spec.instances.length, 4);
     assert.equal(spec.hasNestedStacks, true, 'the platform root: packaged before the rollout');
-    assert.ok(spec.instances.every((i) => Object.keys(i.overrides).length === 0), 'one operation can cover every instance');
+    assert.ok(
+      spec.instances.every((i) => Object.keys(i.overrides).length === 0),
+      'one operation can cover every instance',
+    );
     assert.deepEqual(spec.manifest.canary, { account: '210987654321' });
     assert.equal(spec.parameters.Environment, 'prod');
     assert.equal(spec.parameters.KeyRotationPeriodDays, '365', 'defaults fill in what the parameter file leaves out');
-    for (const name of ['CertificateArnParameter', 'S3PrefixListIdParameter', 'DrRegionParameter']) assert.ok(spec.ssmParameters.includes(name), `${name}: resolved in the target account`);
+    for (const name of ['CertificateArnParameter', 'S3PrefixListIdParameter', 'DrRegionParameter'])
+      assert.ok(spec.ssmParameters.includes(name), `${name}: resolved in the target account`);
     assert.equal(spec.parameters.PermissionsBoundaryName, 'payment-platform-boundary', 'every platform role carries the boundary the execution role requires');
   });
 
@@ -198,7 +202,10 @@ describe('the manifests in stacksets/ are valid', () => {
     const spec = loadManifest('stacksets/payments-prod-control-tower.yaml');
     assert.equal(spec.parameters.CreateConfigRecorder, 'false');
     assert.equal(spec.parameters.EnableCloudTrail, 'false');
-    assert.ok(spec.instances.every((i) => Object.keys(i.overrides).length === 0), 'no instance carries an override');
+    assert.ok(
+      spec.instances.every((i) => Object.keys(i.overrides).length === 0),
+      'no instance carries an override',
+    );
   });
 
   test('example-service-managed: OU targets, the custom execution role, no overrides', () => {
@@ -217,7 +224,10 @@ describe('the manifests in stacksets/ are valid', () => {
     const text = readFileSync(join(ROOT, 'stacksets', 'example-service-managed.yaml'), 'utf8').replace('- organizationalUnit: ou-ab12-78ef90ab', "- account: '123456789012'");
     const file = join(dir, 'svc.yaml');
     writeFileSync(file, text);
-    assert.throws(() => loadManifest(file), (e: unknown) => e instanceof ManifestError && /targets\[0\]\.account: not allowed with permissions\.model SERVICE_MANAGED/.test(e.message));
+    assert.throws(
+      () => loadManifest(file),
+      (e: unknown) => e instanceof ManifestError && /targets\[0\]\.account: not allowed with permissions\.model SERVICE_MANAGED/.test(e.message),
+    );
   });
 
   test('make validate: stackset check --all passes the committed manifests', async (t) => {
@@ -246,37 +256,53 @@ describe('what AWS binds to a region or an account, and what must have one owner
     const text = bound(["regionParameters: {eu-central-1: {CertificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/6a1f0c55-0d3e-4b8a-9a43-2f5c1e7d9b10'}}"]);
     const { code, stderr, requests, file } = await runWith(t, text, 'plan');
     assert.equal(code, EXIT.invalid, stderr);
-    assert.ok(stderr.includes(`${file}: regionParameters.eu-central-1.CertificateArn: arn:aws:acm:eu-west-1:111111111111:certificate/6a1f0c55-0d3e-4b8a-9a43-2f5c1e7d9b10 is bound to a region or account`), stderr);
+    assert.ok(
+      stderr.includes(
+        `${file}: regionParameters.eu-central-1.CertificateArn: arn:aws:acm:eu-west-1:111111111111:certificate/6a1f0c55-0d3e-4b8a-9a43-2f5c1e7d9b10 is bound to a region or account`,
+      ),
+      stderr,
+    );
     assert.match(stderr, /\(111111111111 eu-central-1, 222222222222 eu-central-1: the certificate is in eu-west-1, the instance in eu-central-1/, 'every instance it reaches');
     assert.match(stderr, /allowed: a value the template resolves per instance \(an AWS::SSM::Parameter::Value parameter the target account fills/);
     assert.equal(requests, 0);
   });
 
-  test("a certificate of another account: refused for the account it does not belong to", async (t) => {
-    const text = bound(["targets: [{account: '111111111111', regionParameters: {eu-west-1: {CertificateArn: 'arn:aws:acm:eu-west-1:999999999999:certificate/6a1f0c55-0d3e-4b8a-9a43-2f5c1e7d9b10'}}}, {account: '222222222222'}]"]).replace("targets: [{account: '111111111111'}, {account: '222222222222'}]\n", '');
+  test('a certificate of another account: refused for the account it does not belong to', async (t) => {
+    const text = bound([
+      "targets: [{account: '111111111111', regionParameters: {eu-west-1: {CertificateArn: 'arn:aws:acm:eu-west-1:999999999999:certificate/6a1f0c55-0d3e-4b8a-9a43-2f5c1e7d9b10'}}}, {account: '222222222222'}]",
+    ]).replace("targets: [{account: '111111111111'}, {account: '222222222222'}]\n", '');
     const { code, stderr } = await runWith(t, text, 'plan');
     assert.equal(code, EXIT.invalid, stderr);
-    assert.match(stderr, /targets\[0\]\.regionParameters\.eu-west-1\.CertificateArn: \S+ is bound .*the certificate belongs to account 999999999999, the instance is in 111111111111/);
+    assert.match(
+      stderr,
+      /targets\[0\]\.regionParameters\.eu-west-1\.CertificateArn: \S+ is bound .*the certificate belongs to account 999999999999, the instance is in 111111111111/,
+    );
   });
 
   test("a prefix list ID in the parameter file (prefix lists are regional): the parameter file's entry", async (t) => {
     const { code, stderr } = await runWith(t, bound([]), 'plan');
     assert.equal(code, EXIT.invalid, stderr);
-    assert.match(stderr, /test\/fixtures\/stackset\/bound-values-parameters\.json: S3PrefixListId: pl-63a5400a is bound to a region or account \(111111111111 eu-west-1, 222222222222 eu-west-1, 111111111111 eu-central-1, 222222222222 eu-central-1: a prefix list exists in one region only/);
+    assert.match(
+      stderr,
+      /test\/fixtures\/stackset\/bound-values-parameters\.json: S3PrefixListId: pl-63a5400a is bound to a region or account \(111111111111 eu-west-1, 222222222222 eu-west-1, 111111111111 eu-central-1, 222222222222 eu-central-1: a prefix list exists in one region only/,
+    );
   });
 
   test('a private ECR image of another region; an SSM-typed parameter (a name the account resolves) is fine', async (t) => {
-    const text = bound(["parameters: {S3PrefixListId: '', ContainerImage: '111122223333.dkr.ecr.us-east-1.amazonaws.com/payment-app@sha256:0000000000000000000000000000000000000000000000000000000000000000', CertificateArnParameter: /payment/other-name}"]);
+    const text = bound([
+      "parameters: {S3PrefixListId: '', ContainerImage: '111122223333.dkr.ecr.us-east-1.amazonaws.com/payment-app@sha256:0000000000000000000000000000000000000000000000000000000000000000', CertificateArnParameter: /payment/other-name}",
+    ]);
     const { code, stderr } = await runWith(t, text, 'plan');
     assert.equal(code, EXIT.invalid, stderr);
-    assert.match(stderr, /: parameters\.ContainerImage: 111122223333\.dkr\.ecr\.us-east-1\.amazonaws\.com\/\S+ is bound .*the image is in ECR of us-east-1; the instance in eu-west-1 pulls through its own region's ECR endpoints/);
+    assert.match(
+      stderr,
+      /: parameters\.ContainerImage: 111122223333\.dkr\.ecr\.us-east-1\.amazonaws\.com\/\S+ is bound .*the image is in ECR of us-east-1; the instance in eu-west-1 pulls through its own region's ECR endpoints/,
+    );
     assert.doesNotMatch(stderr, /CertificateArnParameter/);
   });
 
   test("a certificate of the instance's own account and region, per target and region: accepted", () => {
-    const text = bound([
-      "parameters: {S3PrefixListId: ''}",
-    ]).replace(
+    const text = bound(["parameters: {S3PrefixListId: ''}"]).replace(
       "targets: [{account: '111111111111'}, {account: '222222222222'}]",
       "targets: [{account: '111111111111', regionParameters: {eu-west-1: {CertificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/6a1f0c55-0d3e-4b8a-9a43-2f5c1e7d9b10'}, eu-central-1: {CertificateArn: 'arn:aws:acm:eu-central-1:111111111111:certificate/0c7e2b4d-8f1a-4e6b-b2d9-5a3c8e1f7d42'}}}]",
     );
@@ -300,7 +326,9 @@ describe('what AWS binds to a region or an account, and what must have one owner
     const { code, stderr, requests, file } = await runWith(t, singletons([]), 'plan');
     assert.equal(code, EXIT.invalid, stderr);
     assert.ok(
-      stderr.includes(`${file}: targets/regions: AWS::CloudWatch::Dashboard named payment-prod would have 2 owners in account 111111111111 (its name is account-wide): 111111111111 eu-west-1 singletons-template/Dashboard, 111111111111 eu-central-1 singletons-template/Dashboard`),
+      stderr.includes(
+        `${file}: targets/regions: AWS::CloudWatch::Dashboard named payment-prod would have 2 owners in account 111111111111 (its name is account-wide): 111111111111 eu-west-1 singletons-template/Dashboard, 111111111111 eu-central-1 singletons-template/Dashboard`,
+      ),
       stderr,
     );
     assert.equal(requests, 0);
@@ -318,7 +346,10 @@ describe('what AWS binds to a region or an account, and what must have one owner
     const text = singletons(["parameters: {RegionalNames: 'true'}", "regionParameters: {eu-central-1: {ManageApiGatewayAccountRole: 'false'}}"]);
     const { code, stderr } = await runWith(t, text, 'plan');
     assert.equal(code, EXIT.invalid, stderr);
-    assert.match(stderr, /targets\/regions: 111111111111 eu-central-1 has no AWS::ApiGateway::Account: a REST API stage's CloudWatch logging needs API Gateway's CloudWatch role set in its account and region; allowed: exactly one instance per account and region owns it \(https:\/\/docs\.aws\.amazon\.com\/apigateway\//);
+    assert.match(
+      stderr,
+      /targets\/regions: 111111111111 eu-central-1 has no AWS::ApiGateway::Account: a REST API stage's CloudWatch logging needs API Gateway's CloudWatch role set in its account and region; allowed: exactly one instance per account and region owns it \(https:\/\/docs\.aws\.amazon\.com\/apigateway\//,
+    );
   });
 
   test('one owner everywhere: accepted', () => {
@@ -328,7 +359,11 @@ describe('what AWS binds to a region or an account, and what must have one owner
   });
 
   test('a canary that is not one of the targets, or in a region not rolled out', async (t) => {
-    const { code, stderr } = await runWith(t, edit('regions: [us-east-1, eu-west-1]', "regions: [us-east-1, eu-west-1]\ncanary: {account: '444444444444', region: ap-south-1}"), 'plan');
+    const { code, stderr } = await runWith(
+      t,
+      edit('regions: [us-east-1, eu-west-1]', "regions: [us-east-1, eu-west-1]\ncanary: {account: '444444444444', region: ap-south-1}"),
+      'plan',
+    );
     assert.equal(code, EXIT.invalid, stderr);
     assert.match(stderr, /: canary\.account: 444444444444 is not a target; allowed: one of targets\[\]\.account \(111111111111, 222222222222, 333333333333\)/);
     assert.match(stderr, /: canary\.region: "ap-south-1" is not in regions; allowed: one of regions \(us-east-1, eu-west-1\)/);
@@ -339,17 +374,26 @@ describe('what AWS binds to a region or an account, and what must have one owner
   test('SERVICE_MANAGED with nested stacks and no custom execution role: it would fall back to the default role, which cannot provision nested stacks', async (t) => {
     const { code, stderr } = await runWith(t, serviceManaged.replace('  executionRoleName: stacksets-exec-custom-payment\n', ''), 'plan');
     assert.equal(code, EXIT.invalid, stderr);
-    assert.match(stderr, /: permissions\.executionRoleName: missing: the template nests stacks, which the default SERVICE_MANAGED execution role cannot provision; allowed: a name beginning with stacksets-exec-custom-/);
+    assert.match(
+      stderr,
+      /: permissions\.executionRoleName: missing: the template nests stacks, which the default SERVICE_MANAGED execution role cannot provision; allowed: a name beginning with stacksets-exec-custom-/,
+    );
   });
 
   test('a platform rollout without PermissionsBoundaryName: the execution role creates no role without the boundary (access_policies_boundaries)', async (t) => {
     const prod = readFileSync(join(ROOT, 'stacksets', 'payments-prod.yaml'), 'utf8');
-    const without = prod.replace(/^parameters:\n  PermissionsBoundaryName: payment-platform-boundary\n/m, '');
+    const without = prod.replace(/^parameters:\n {2}PermissionsBoundaryName: payment-platform-boundary\n/m, '');
     assert.notEqual(without, prod, 'payments-prod.yaml sets the boundary as a stack set parameter');
     const { code, stderr, requests } = await runWith(t, without, 'plan');
     assert.equal(code, EXIT.invalid, stderr);
-    assert.match(stderr, /generated\/templates\/root\.yaml: Parameters\.PermissionsBoundaryName\.Default: empty for 210987654321 eu-west-1, 321098765432 eu-west-1, 210987654321 eu-central-1, 321098765432 eu-central-1: the StackSet execution role creates no IAM role without the permissions boundary/);
-    assert.match(stderr, /allowed: the name of the boundary policy the execution role templates create in each target account \(\S+: parameters\.PermissionsBoundaryName: payment-platform-boundary\)/);
+    assert.match(
+      stderr,
+      /generated\/templates\/root\.yaml: Parameters\.PermissionsBoundaryName\.Default: empty for 210987654321 eu-west-1, 321098765432 eu-west-1, 210987654321 eu-central-1, 321098765432 eu-central-1: the StackSet execution role creates no IAM role without the permissions boundary/,
+    );
+    assert.match(
+      stderr,
+      /allowed: the name of the boundary policy the execution role templates create in each target account \(\S+: parameters\.PermissionsBoundaryName: payment-platform-boundary\)/,
+    );
     assert.equal(requests, 0);
     const overridden = prod.replace("  - account: '321098765432' # cards UK", "  - account: '321098765432' # cards UK\n    parameters: {PermissionsBoundaryName: ''}");
     const one = await runWith(t, overridden, 'plan');
@@ -359,13 +403,22 @@ describe('what AWS binds to a region or an account, and what must have one owner
   test('a custom execution role name without the stacksets-exec-custom- prefix AWS requires', async (t) => {
     const { code, stderr } = await runWith(t, serviceManaged.replace('executionRoleName: stacksets-exec-custom-payment', 'executionRoleName: payment-execution'), 'plan');
     assert.equal(code, EXIT.invalid, stderr);
-    assert.match(stderr, /: permissions\.executionRoleName: "payment-execution" is not allowed; allowed: the custom execution role's name: it must begin with stacksets-exec-custom-/);
+    assert.match(
+      stderr,
+      /: permissions\.executionRoleName: "payment-execution" is not allowed; allowed: the custom execution role's name: it must begin with stacksets-exec-custom-/,
+    );
   });
 
   test('OU overrides with automatic deployment: AWS never applies them to accounts enrolled later (API_UpdateStackInstances, DeploymentTargets)', async (t) => {
-    const text = serviceManaged.replace("  - organizationalUnit: ou-ab12-90ab12cd # workloads/staging\n", "  - organizationalUnit: ou-ab12-90ab12cd # workloads/staging\n    parameters:\n      CreateConfigRecorder: 'false'\n");
+    const text = serviceManaged.replace(
+      '  - organizationalUnit: ou-ab12-90ab12cd # workloads/staging\n',
+      "  - organizationalUnit: ou-ab12-90ab12cd # workloads/staging\n    parameters:\n      CreateConfigRecorder: 'false'\n",
+    );
     const { code, stderr } = await runWith(t, text, 'plan');
     assert.equal(code, EXIT.invalid, stderr);
-    assert.match(stderr, /: targets\[1\]\.parameters: overrides on OU ou-ab12-90ab12cd with autoDeployment\.enabled: AWS applies OU overrides only to the accounts in the OU at the time of the call; accounts auto-deployed later get the stack set's values\. Allowed: stack set parameters \(parameters:/);
+    assert.match(
+      stderr,
+      /: targets\[1\]\.parameters: overrides on OU ou-ab12-90ab12cd with autoDeployment\.enabled: AWS applies OU overrides only to the accounts in the OU at the time of the call; accounts auto-deployed later get the stack set's values\. Allowed: stack set parameters \(parameters:/,
+    );
   });
 });

@@ -7,15 +7,7 @@ import { StackSetApi, type DescribedStackSet, type StackInstanceSummary } from '
 import { concurrencyFor, estimateOperations, estimateRollout, formatDuration } from '../scripts/lib/stackset/estimate.js';
 import { recordedAws } from './lib/recorded-aws.js';
 import { loadManifest, type DesiredInstance } from '../scripts/lib/stackset/manifest.js';
-import {
-  actualInstances,
-  batches,
-  desiredStackSet,
-  planInstances,
-  recordDifferences,
-  stackSetDifferences,
-  type ActualInstance,
-} from '../scripts/lib/stackset/reconcile.js';
+import { actualInstances, batches, desiredStackSet, planInstances, recordDifferences, stackSetDifferences, type ActualInstance } from '../scripts/lib/stackset/reconcile.js';
 import { finalRows, formatPlan, formatTable } from '../scripts/lib/stackset/report.js';
 import { PhaseRunner } from '../scripts/lib/stackset/phases.js';
 import { toleranceFailures } from '../scripts/lib/stackset/rollout.js';
@@ -39,7 +31,10 @@ describe('instance plan', () => {
   });
 
   test('everything as in the manifest: nothing to do', () => {
-    const plan = planInstances(spec.instances, spec.instances.map((d) => actualOf(d)));
+    const plan = planInstances(
+      spec.instances,
+      spec.instances.map((d) => actualOf(d)),
+    );
     assert.deepEqual([plan.add.length, plan.update.length, plan.remove.length, plan.unchanged.length], [0, 0, 0, 6]);
   });
 
@@ -55,8 +50,14 @@ describe('instance plan', () => {
     const extra: ActualInstance = { unit: account('999999999999'), region: 'us-east-1', overrides: {}, status: 'CURRENT', accounts: ['999999999999'] };
     const actual = spec.instances.map((d, i) => actualOf(d, d.overrides, i === 0 ? 'OUTDATED' : i === 1 ? 'INOPERABLE' : 'CURRENT'));
     const plan = planInstances(spec.instances, [...actual, extra]);
-    assert.deepEqual(plan.remove.map((r) => r.unit.id), ['999999999999']);
-    assert.deepEqual(plan.update.map((u) => u.reasons), [['status OUTDATED']]);
+    assert.deepEqual(
+      plan.remove.map((r) => r.unit.id),
+      ['999999999999'],
+    );
+    assert.deepEqual(
+      plan.update.map((u) => u.reasons),
+      [['status OUTDATED']],
+    );
     assert.equal(plan.notes.length, 1);
     assert.match(plan.notes[0], /222222222222 eu-west-1 is INOPERABLE/);
   });
@@ -73,7 +74,10 @@ describe('instance plan', () => {
       ],
       'SERVICE_MANAGED',
     );
-    assert.deepEqual(grouped.map((g) => [g.unit, g.accounts]), [[{ kind: 'ou', id: 'ou-ab12-34cd56ef' }, ['111111111111', '222222222222']]]);
+    assert.deepEqual(
+      grouped.map((g) => [g.unit, g.accounts]),
+      [[{ kind: 'ou', id: 'ou-ab12-34cd56ef' }, ['111111111111', '222222222222']]],
+    );
   });
 });
 
@@ -100,10 +104,13 @@ describe('batches: as few operations as the overrides allow', () => {
       ],
       ['eu-west-1', 'us-east-1'],
     );
-    assert.deepEqual(result.map((b) => [b.units.map((u) => u.id), b.regions]), [
-      [['111111111111'], ['eu-west-1', 'us-east-1']],
-      [['222222222222'], ['eu-west-1']],
-    ]);
+    assert.deepEqual(
+      result.map((b) => [b.units.map((u) => u.id), b.regions]),
+      [
+        [['111111111111'], ['eu-west-1', 'us-east-1']],
+        [['222222222222'], ['eu-west-1']],
+      ],
+    );
   });
 });
 
@@ -162,7 +169,10 @@ describe('estimate: waves and duration', () => {
 
   test('STRICT_FAILURE_TOLERANCE caps concurrency at tolerance + 1; SOFT does not', () => {
     assert.deepEqual(concurrencyFor({ maxConcurrentCount: 10, failureToleranceCount: 1 }, 100), { concurrency: 2, limitedByTolerance: true });
-    assert.deepEqual(concurrencyFor({ maxConcurrentCount: 10, failureToleranceCount: 1, concurrencyMode: 'SOFT_FAILURE_TOLERANCE' }, 100), { concurrency: 10, limitedByTolerance: false });
+    assert.deepEqual(concurrencyFor({ maxConcurrentCount: 10, failureToleranceCount: 1, concurrencyMode: 'SOFT_FAILURE_TOLERANCE' }, 100), {
+      concurrency: 10,
+      limitedByTolerance: false,
+    });
   });
 
   test('percentages round down per region, at least one account at a time; AWS default is one', () => {
@@ -188,14 +198,24 @@ describe('estimate: waves and duration', () => {
     assert.equal(estimateOperations(prefs, shapes, 45).waves, 4);
     const fleet = ['a', 'b', 'c'].flatMap((region) => Array.from({ length: 100 }, (_, i) => ({ label: `${i}`, units: 1, regions: [region] })));
     assert.equal(estimateOperations({ maxConcurrentCount: 10, failureToleranceCount: 9 }, fleet, 45).waves, 300, '300 per-instance operations: 300 waves');
-    assert.equal(estimateOperations({ maxConcurrentCount: 10, failureToleranceCount: 9 }, [{ label: 'one', units: 100, regions: ['a', 'b', 'c'] }], 45).waves, 30, 'one operation for the fleet: 30 waves');
+    assert.equal(
+      estimateOperations({ maxConcurrentCount: 10, failureToleranceCount: 9 }, [{ label: 'one', units: 100, regions: ['a', 'b', 'c'] }], 45).waves,
+      30,
+      'one operation for the fleet: 30 waves',
+    );
   });
 });
 
 describe('final table and failure tolerance', () => {
   const instances: StackInstanceSummary[] = [
     { Account: '111111111111', Region: 'eu-west-1', Status: 'CURRENT', StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' } },
-    { Account: '222222222222', Region: 'eu-west-1', Status: 'OUTDATED', StatusReason: 'ResourceLogicalId:Db, ResourceType:AWS::RDS::DBInstance, ResourceStatusReason:quota', StackInstanceStatus: { DetailedStatus: 'FAILED' } },
+    {
+      Account: '222222222222',
+      Region: 'eu-west-1',
+      Status: 'OUTDATED',
+      StatusReason: 'ResourceLogicalId:Db, ResourceType:AWS::RDS::DBInstance, ResourceStatusReason:quota',
+      StackInstanceStatus: { DetailedStatus: 'FAILED' },
+    },
     { Account: '111111111111', Region: 'us-east-1', Status: 'CURRENT', StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' } },
     { Account: '222222222222', Region: 'us-east-1', Status: 'CURRENT', StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' } },
   ];
@@ -240,7 +260,9 @@ describe('template comparison for the plan', () => {
     const deployedRoot = prod.templateText.replace(/TemplateURL: (\S+)\.yaml/g, 'TemplateURL: https://bucket.s3.amazonaws.com/templates/$1-0123abcd.yaml');
     const layer = (key: string) => readFileSync(join(GENERATED_TEMPLATES, key.replace(/^templates\/(.+)-0123abcd\.yaml$/, '$1.yaml')), 'utf8');
     assert.deepEqual(await templateDifferences(prod, deployedRoot, async (_b, key) => layer(key)), []);
-    const changed = await templateDifferences(prod, deployedRoot, async (_b, key) => (key.includes('network') ? layer(key).replace("Description: '", "Description: 'old ") : layer(key)));
+    const changed = await templateDifferences(prod, deployedRoot, async (_b, key) =>
+      key.includes('network') ? layer(key).replace("Description: '", "Description: 'old ") : layer(key),
+    );
     assert.deepEqual(changed, ['network.yaml changed']);
     const rootChanged = await templateDifferences(prod, deployedRoot.replace(/^Description: .*$/m, "Description: 'old root'"), async (_b, key) => layer(key));
     assert.deepEqual(rootChanged, ["generated/templates/root.yaml (outside the nested stacks' TemplateURLs)"]);
@@ -278,17 +300,28 @@ describe('phases: operations one after the other, against recorded AWS responses
           if (n < 2) return { StackSetOperation: { OperationId: input.OperationId, Status: 'RUNNING' } };
           running = undefined;
           const failed = options.failing?.has(started.indexOf(input.OperationId));
-          return { StackSetOperation: { OperationId: input.OperationId, Status: failed ? 'FAILED' : 'SUCCEEDED', StatusReason: failed ? 'eu-west-1: 1 of 1 instances failed' : undefined } };
+          return {
+            StackSetOperation: { OperationId: input.OperationId, Status: failed ? 'FAILED' : 'SUCCEEDED', StatusReason: failed ? 'eu-west-1: 1 of 1 instances failed' : undefined },
+          };
         },
         ListStackSetOperationResults: (input: { OperationId: string }) => ({
-          Summaries: [{ Account: `acct-${started.indexOf(input.OperationId)}`, Region: 'eu-west-1', Status: options.failing?.has(started.indexOf(input.OperationId)) ? 'FAILED' : 'SUCCEEDED' }],
+          Summaries: [
+            {
+              Account: `acct-${started.indexOf(input.OperationId)}`,
+              Region: 'eu-west-1',
+              Status: options.failing?.has(started.indexOf(input.OperationId)) ? 'FAILED' : 'SUCCEEDED',
+            },
+          ],
         }),
       },
     });
     return { api: new StackSetApi(aws.clients.admin), started, aws };
   }
   const calls = (api: StackSetApi, n: number) =>
-    Array.from({ length: n }, () => ({ regions: ['eu-west-1'], start: (OperationId: string) => api.createStackInstances({ StackSetName: 'x', Accounts: ['111111111111'], Regions: ['eu-west-1'], OperationId }) }));
+    Array.from({ length: n }, () => ({
+      regions: ['eu-west-1'],
+      start: (OperationId: string) => api.createStackInstances({ StackSetName: 'x', Accounts: ['111111111111'], Regions: ['eu-west-1'], OperationId }),
+    }));
   const wait = { pollMs: 0, timeoutMs: 10_000, log: () => undefined, sleep: () => new Promise<void>((r) => setImmediate(r)) };
   const targets = new Map([['eu-west-1', 6]]);
 
@@ -297,7 +330,11 @@ describe('phases: operations one after the other, against recorded AWS responses
     const runner = new PhaseRunner(api, 'x', { maxConcurrentCount: 3, failureToleranceCount: 2 }, targets, wait);
     assert.equal(await runner.run('CREATE', calls(api, 3)), true);
     assert.equal(runner.operations, 3);
-    assert.deepEqual(aws.callsOf('CreateStackInstances').map((c) => c.input.OperationId), started, 'the ID sent is the ID waited on');
+    assert.deepEqual(
+      aws.callsOf('CreateStackInstances').map((c) => c.input.OperationId),
+      started,
+      'the ID sent is the ID waited on',
+    );
     for (const id of started) assert.match(id, /^[0-9a-f-]{36}$/);
   });
 
@@ -309,7 +346,10 @@ describe('phases: operations one after the other, against recorded AWS responses
     assert.equal(attempts.length, 2, 'refused once, then started');
     assert.equal(attempts[0], attempts[1], 'the same idempotency token both times');
     assert.deepEqual(started, [attempts[0]]);
-    assert.ok(aws.callsOf('DescribeStackSetOperation').some((c) => c.input.OperationId === 'other-op'), 'the other operation was waited for');
+    assert.ok(
+      aws.callsOf('DescribeStackSetOperation').some((c) => c.input.OperationId === 'other-op'),
+      'the other operation was waited for',
+    );
   });
 
   test('a failed operation ends the phase: no further operation is started', async () => {

@@ -10,14 +10,30 @@ import ts from 'typescript';
 import { ROOT } from '../scripts/lib/paths.js';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'typecheck');
-const options: ts.CompilerOptions = { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true, types: ['node'] };
+const options: ts.CompilerOptions = {
+  strict: true,
+  noEmit: true,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  skipLibCheck: true,
+  types: ['node'],
+};
 
 let program: ts.Program | undefined;
 function diagnostics(file: string): { code: number; text: string }[] {
-  program ??= ts.createProgram(readdirSync(FIXTURES).filter((f) => f.endsWith('.ts')).map((f) => join(FIXTURES, f)), options);
+  program ??= ts.createProgram(
+    readdirSync(FIXTURES)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => join(FIXTURES, f)),
+    options,
+  );
   const source = program.getSourceFile(join(FIXTURES, file));
   assert.ok(source, `${file} is a fixture of the program`);
-  return [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)].map((d) => ({ code: d.code, text: ts.flattenDiagnosticMessageText(d.messageText, '\n') }));
+  return [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)].map((d) => ({
+    code: d.code,
+    text: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+  }));
 }
 
 test('a valid layer fragment with intrinsics compiles', () => {
@@ -38,12 +54,21 @@ for (const [file, codes, message] of failing) {
   test(`type check rejects ${file}`, () => {
     const found = diagnostics(file);
     assert.ok(found.length > 0, `${file} compiled, but must not`);
-    assert.ok(found.some((d) => codes.includes(d.code) && message.test(d.text)), `expected TS${codes.join('/')} matching ${message}, got:\n${found.map((d) => `TS${d.code} ${d.text}`).join('\n')}`);
+    assert.ok(
+      found.some((d) => codes.includes(d.code) && message.test(d.text)),
+      `expected TS${codes.join('/')} matching ${message}, got:\n${found.map((d) => `TS${d.code} ${d.text}`).join('\n')}`,
+    );
   });
 }
 
 test('type check rejects a bad enum value and an unknown GetAtt attribute', () => {
   const found = diagnostics('bad-enum-and-attribute.ts');
-  assert.ok(found.some((d) => /"AES"/.test(d.text)), found.map((d) => d.text).join('\n'));
-  assert.ok(found.some((d) => /"Arnn"/.test(d.text)), found.map((d) => d.text).join('\n'));
+  assert.ok(
+    found.some((d) => /"AES"/.test(d.text)),
+    found.map((d) => d.text).join('\n'),
+  );
+  assert.ok(
+    found.some((d) => /"Arnn"/.test(d.text)),
+    found.map((d) => d.text).join('\n'),
+  );
 });

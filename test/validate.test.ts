@@ -26,7 +26,10 @@ async function findingsOf(fixture: string): Promise<Finding[]> {
 }
 
 /** The fixture yields exactly one finding, of this check, at this logical ID and path, matching the rule. */
-async function assertOnlyFinding(fixture: string, expected: { check: Finding['check']; file?: string; logicalId: string; path: string; rule: RegExp; allowed?: RegExp; severity?: Finding['severity'] }) {
+async function assertOnlyFinding(
+  fixture: string,
+  expected: { check: Finding['check']; file?: string; logicalId: string; path: string; rule: RegExp; allowed?: RegExp; severity?: Finding['severity'] },
+) {
   const findings = await findingsOf(fixture);
   assert.equal(findings.length, 1, `${fixture}: expected exactly one finding, got:\n${findings.map(formatFinding).join('\n')}`);
   const [f] = findings;
@@ -44,9 +47,16 @@ describe('value pass (ajv on RE2 against the provider schemas: enum, pattern, le
     assertOnlyFinding('schema-enum', { check: 'schema', logicalId: 'Logs', path: 'Properties.RetentionInDays', rule: /value 366 is not allowed/, allowed: /365, 400/ }));
 
   test('pattern violation shows the pattern', () =>
-    assertOnlyFinding('schema-pattern', { check: 'schema', logicalId: 'Stream', path: 'Properties.Name', rule: /"payment events" does not match/, allowed: /pattern \^\[a-zA-Z0-9_/ }));
+    assertOnlyFinding('schema-pattern', {
+      check: 'schema',
+      logicalId: 'Stream',
+      path: 'Properties.Name',
+      rule: /"payment events" does not match/,
+      allowed: /pattern \^\[a-zA-Z0-9_/,
+    }));
 
-  test('minimum violation', () => assertOnlyFinding('schema-min-max', { check: 'schema', logicalId: 'Key', path: 'Properties.PendingWindowInDays', rule: /value 3 is too small/, allowed: />= 7/ }));
+  test('minimum violation', () =>
+    assertOnlyFinding('schema-min-max', { check: 'schema', logicalId: 'Key', path: 'Properties.PendingWindowInDays', rule: /value 3 is too small/, allowed: />= 7/ }));
 
   test('error three levels down names the full path', () =>
     assertOnlyFinding('schema-nested-property', {
@@ -67,7 +77,10 @@ describe('value pass (ajv on RE2 against the provider schemas: enum, pattern, le
   test('literal values only: intrinsics are left out, Fn::If gives an all-true and an all-false variant, NoValue removes the key', () => {
     const properties = { A: { 'Fn::If': ['C1', 1, { Ref: 'AWS::NoValue' }] }, B: [{ 'Fn::If': ['C2', 'x', 'y'] }, { Ref: 'P' }, 'z'], C: { 'Fn::Sub': '${X}' } };
     const variants = literalVariants(properties);
-    assert.deepEqual(variants.map((v) => v.value), [{ A: 1, B: ['x', 'z'] }, { B: ['y', 'z'] }]);
+    assert.deepEqual(
+      variants.map((v) => v.value),
+      [{ A: 1, B: ['x', 'z'] }, { B: ['y', 'z'] }],
+    );
     assert.deepEqual(variants[1].origins.get('/B/0'), ['B', 0, 'Fn::If', 2], 'a branch keeps its path');
     assert.deepEqual(variants[1].origins.get('/B/1'), ['B', 2], 'items after a left-out intrinsic keep their index');
   });
@@ -78,10 +91,17 @@ describe('value pass (ajv on RE2 against the provider schemas: enum, pattern, le
     });
     assert.deepEqual(Object.keys(prepared.schema.properties as object), ['Name'], 'only what is checked stays in the schema');
     assert.equal((prepared.schema.properties as Record<string, { pattern?: string }>).Name.pattern, '^[a-z]+$', 'RE2 runs it');
-    assert.deepEqual(prepared.notEnforced, ['#/properties/Path: pattern "^[.a-z]{1,512}\\\\Z"', '#/properties/Label: pattern "^(?!aws:).+$"'], 'Java\'s \\Z and a lookahead are cfn-lint\'s');
+    assert.deepEqual(
+      prepared.notEnforced,
+      ['#/properties/Path: pattern "^[.a-z]{1,512}\\\\Z"', '#/properties/Label: pattern "^(?!aws:).+$"'],
+      "Java's \\Z and a lookahead are cfn-lint's",
+    );
     const cache = new ValidatorCache(findCfnLint());
     const found = validateTemplateSchemas('inline.yaml', { Resources: { Stream: { Type: 'AWS::Kinesis::Stream', Properties: { Name: 'a'.repeat(30) + ' x' } } } }, cache);
-    assert.deepEqual(found.map((f) => f.rule), [`value "${'a'.repeat(30)} x" does not match the pattern`]);
+    assert.deepEqual(
+      found.map((f) => f.rule),
+      [`value "${'a'.repeat(30)} x" does not match the pattern`],
+    );
   });
   test('compiled validators cached on disk (ajv standalone code, RE2 included) give the same answers as freshly compiled ones', () => {
     const cacheRoot = mkdtempSync(join(tmpdir(), 'validate-cache-'));
@@ -119,14 +139,21 @@ describe('left to cfn-lint (and, for the platform, tsc): names, types, required 
   });
 
   test('cfn-lint reports each at its resource and path (one cfn-lint run)', async () => {
-    const run = await runCfnLint(findCfnLint(), FIXTURES, dirs.map((dir) => `${dir}/template.yaml`));
-    assert.equal(run.exitCode & 2, 2, 'cfn-lint\'s exit code fails them');
+    const run = await runCfnLint(
+      findCfnLint(),
+      FIXTURES,
+      dirs.map((dir) => `${dir}/template.yaml`),
+    );
+    assert.equal(run.exitCode & 2, 2, "cfn-lint's exit code fails them");
     const misspelt = run.findings.find((f) => f.file === 'schema-misspelt-property/template.yaml' && f.rule.startsWith('E3002'));
     assert.equal(misspelt?.line, 8, 'with the line of the mistake');
     for (const [dir, logicalId, path, rule] of CASES) {
       assert.ok(
         run.findings.some((f) => f.file === `${dir}/template.yaml` && f.logicalId === logicalId && f.path === path && rule.test(f.rule)),
-        `${dir}: ${logicalId} ${path} ${rule}; cfn-lint said:\n${run.findings.filter((f) => f.file.startsWith(dir)).map(formatFinding).join('\n')}`,
+        `${dir}: ${logicalId} ${path} ${rule}; cfn-lint said:\n${run.findings
+          .filter((f) => f.file.startsWith(dir))
+          .map(formatFinding)
+          .join('\n')}`,
       );
     }
   });
@@ -134,22 +161,59 @@ describe('left to cfn-lint (and, for the platform, tsc): names, types, required 
 
 describe('integrity (references, nested stacks, cycles)', () => {
   test('nested stack missing a required parameter', () =>
-    assertOnlyFinding('stack-missing-parameter', { check: 'integrity', file: 'root.yaml', logicalId: 'ChildStack', path: 'Properties.Parameters.KeyArn', rule: /missing parameter KeyArn: child\.yaml requires it/ }));
+    assertOnlyFinding('stack-missing-parameter', {
+      check: 'integrity',
+      file: 'root.yaml',
+      logicalId: 'ChildStack',
+      path: 'Properties.Parameters.KeyArn',
+      rule: /missing parameter KeyArn: child\.yaml requires it/,
+    }));
 
   test('nested stack passing an undeclared parameter', () =>
-    assertOnlyFinding('stack-undeclared-parameter', { check: 'integrity', file: 'root.yaml', logicalId: 'ChildStack', path: 'Properties.Parameters.Retention', rule: /child\.yaml declares no parameter Retention/, allowed: /Environment/ }));
+    assertOnlyFinding('stack-undeclared-parameter', {
+      check: 'integrity',
+      file: 'root.yaml',
+      logicalId: 'ChildStack',
+      path: 'Properties.Parameters.Retention',
+      rule: /child\.yaml declares no parameter Retention/,
+      allowed: /Environment/,
+    }));
 
   test('GetAtt Outputs.X the child does not have', () =>
-    assertOnlyFinding('stack-missing-output', { check: 'integrity', file: 'root.yaml', logicalId: 'Logs', path: 'Outputs.Logs.Value', rule: /child\.yaml has no output LogGroupArn/, allowed: /did you mean LogGroupName\?/ }));
+    assertOnlyFinding('stack-missing-output', {
+      check: 'integrity',
+      file: 'root.yaml',
+      logicalId: 'Logs',
+      path: 'Outputs.Logs.Value',
+      rule: /child\.yaml has no output LogGroupArn/,
+      allowed: /did you mean LogGroupName\?/,
+    }));
 
   test('GetAtt with an attribute the type does not have', () =>
-    assertOnlyFinding('getatt-unknown-attribute', { check: 'integrity', logicalId: 'Subnet', path: 'Properties.CidrBlock.Fn::Select[1].Fn::Cidr[0]', rule: /AWS::EC2::VPC has no attribute CidrBlocks/, allowed: /did you mean CidrBlock\?/ }));
+    assertOnlyFinding('getatt-unknown-attribute', {
+      check: 'integrity',
+      logicalId: 'Subnet',
+      path: 'Properties.CidrBlock.Fn::Select[1].Fn::Cidr[0]',
+      rule: /AWS::EC2::VPC has no attribute CidrBlocks/,
+      allowed: /did you mean CidrBlock\?/,
+    }));
 
   test('Ref to nothing', () =>
-    assertOnlyFinding('ref-to-nothing', { check: 'integrity', logicalId: 'Subnet', path: 'Properties.VpcId', rule: /Ref to VPC, which is not a parameter, resource or pseudo parameter/, allowed: /did you mean Vpc\?/ }));
+    assertOnlyFinding('ref-to-nothing', {
+      check: 'integrity',
+      logicalId: 'Subnet',
+      path: 'Properties.VpcId',
+      rule: /Ref to VPC, which is not a parameter, resource or pseudo parameter/,
+      allowed: /did you mean Vpc\?/,
+    }));
 
   test('DependsOn cycle names the loop', () =>
-    assertOnlyFinding('dependson-cycle', { check: 'integrity', logicalId: 'Subnet', path: 'Properties.VpcId', rule: /circular dependency: Subnet → Vpc \[Ref at Properties\.VpcId\] → Subnet \[DependsOn\]/ }));
+    assertOnlyFinding('dependson-cycle', {
+      check: 'integrity',
+      logicalId: 'Subnet',
+      path: 'Properties.VpcId',
+      rule: /circular dependency: Subnet → Vpc \[Ref at Properties\.VpcId\] → Subnet \[DependsOn\]/,
+    }));
 
   test('unused parameter is a warning: passes, fails only with strict', async () => {
     await assertOnlyFinding('unused-parameter', { check: 'integrity', severity: 'warning', logicalId: 'Retention', path: 'Parameters.Retention', rule: /never used/ });
@@ -168,12 +232,24 @@ describe('integrity (references, nested stacks, cycles)', () => {
 describe('pieces', () => {
   test('cfn-lint work is split by size across processes', () => {
     const sizes: Record<string, number> = { a: 10, b: 9, c: 2, d: 1 };
-    assert.deepEqual(balance(Object.keys(sizes), 2, (f) => sizes[f]), [['a', 'd'], ['b', 'c']]);
-    assert.deepEqual(balance(['a'], 2, () => 1), [['a']]);
+    assert.deepEqual(
+      balance(Object.keys(sizes), 2, (f) => sizes[f]),
+      [
+        ['a', 'd'],
+        ['b', 'c'],
+      ],
+    );
+    assert.deepEqual(
+      balance(['a'], 2, () => 1),
+      [['a']],
+    );
   });
 
   test('no venv: a clear error that says to run make install', () => {
-    assert.throws(() => findCfnLint(join(tmpdir(), 'no-such-project')), (e: unknown) => e instanceof MissingInstallError && /run make install/.test((e as Error).message));
+    assert.throws(
+      () => findCfnLint(join(tmpdir(), 'no-such-project')),
+      (e: unknown) => e instanceof MissingInstallError && /run make install/.test((e as Error).message),
+    );
   });
 });
 
@@ -187,7 +263,8 @@ describe('cfn-lint and the real templates', () => {
   });
 
   test('the CLI exits 1 with the precise line on a broken fixture, 0 on a clean one', () => {
-    const run = (dir: string) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'validate.ts'), '--no-cfn-lint', '--dir', join(FIXTURES, dir)], { cwd: ROOT, encoding: 'utf8' });
+    const run = (dir: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'validate.ts'), '--no-cfn-lint', '--dir', join(FIXTURES, dir)], { cwd: ROOT, encoding: 'utf8' });
     const broken = run('schema-enum');
     assert.equal(broken.status, 1, broken.stderr);
     assert.match(broken.stdout, /template\.yaml: Logs: Properties\.RetentionInDays: value 366 is not allowed: one of 1, 3/);

@@ -19,7 +19,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './paths.js';
 
-export type TargetKind = 'local' | 'aws';
+type TargetKind = 'local' | 'aws';
 
 export interface AwsTarget {
   readonly kind: TargetKind;
@@ -79,10 +79,10 @@ export function resolveTarget(environment: NodeJS.ProcessEnv = process.env): Aws
  * to the standard exponential backoff; StackSet and DescribeStackEvents calls at fleet scale need
  * more than the default 3 attempts. AWS_MAX_ATTEMPTS overrides it (the SDK's own variable).
  */
-export const DEFAULT_MAX_ATTEMPTS = 10;
+const DEFAULT_MAX_ATTEMPTS = 10;
 
 /** An SDK v3 client class (RDSClient, ACMClient …): made from the shared options. */
-export type ClientClass<C> = new (config: ReturnType<typeof clientConfig> & Readonly<Record<string, unknown>>) => C;
+type ClientClass<C> = new (config: ReturnType<typeof clientConfig> & Readonly<Record<string, unknown>>) => C;
 
 export interface AwsClients {
   cloudformation(region?: string): CloudFormationClient;
@@ -134,7 +134,8 @@ export function awsClients(target: AwsTarget): AwsClients {
     s3: (region = target.region) => once(`s3/${region}`, () => new S3Client({ ...clientConfig(target, region), forcePathStyle: target.kind === 'local' })),
     sts: (region = target.region) => once(`sts/${region}`, () => new STSClient(clientConfig(target, region))),
     organizations: () => once('organizations', () => new OrganizationsClient(clientConfig(target, 'us-east-1'))),
-    of: <C>(Client: ClientClass<C>, region = target.region, extra: Readonly<Record<string, unknown>> = {}) => once(`${Client.name}/${region}`, () => new Client({ ...clientConfig(target, region), ...extra })),
+    of: <C>(Client: ClientClass<C>, region = target.region, extra: Readonly<Record<string, unknown>> = {}) =>
+      once(`${Client.name}/${region}`, () => new Client({ ...clientConfig(target, region), ...extra })),
   };
   clientCache.set(target, clients);
   return clients;

@@ -61,7 +61,8 @@ export async function discoverRules<R extends RuleBase>(folder: RuleFolder<R>): 
     const shape = shapeProblems(exported, folder.idPattern);
     const rule = exported as R;
     const own = shape.length > 0 ? shape : [...(folder.problems?.(rule) ?? [])];
-    if (shape.length === 0 && !(name === `${rule.id}.ts` || name.startsWith(`${rule.id}-`))) own.push(`is named ${name}, but its rule is ${rule.id}: name it ${rule.id}-<what it checks>.ts`);
+    if (shape.length === 0 && !(name === `${rule.id}.ts` || name.startsWith(`${rule.id}-`)))
+      own.push(`is named ${name}, but its rule is ${rule.id}: name it ${rule.id}-<what it checks>.ts`);
     problems.push(...own.map((p) => `${shown(file)}: ${p}`));
     if (shape.length > 0) continue;
     const seen = byId.get(rule.id);
@@ -75,6 +76,10 @@ export async function discoverRules<R extends RuleBase>(folder: RuleFolder<R>): 
 /** Where a rule's check threw: the message and the first stack frame in a rules folder, for the finding that replaces its results. */
 export function crashDescription(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const frame = error.stack?.split('\n').find((line) => /rules\//.test(line))?.trim().replace(/^at /, '');
+  const frame = error.stack
+    ?.split('\n')
+    .find((line) => /rules\//.test(line))
+    ?.trim()
+    .replace(/^at /, '');
   return frame ? `${error.message} (${frame.replace(pathToFileURL(ROOT).href + '/', '').replace(ROOT + '/', '')})` : error.message;
 }

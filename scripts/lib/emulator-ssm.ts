@@ -20,7 +20,7 @@ import { SSM_PARAMETER_NAME } from '../../templates-src/layers/common.js';
 import { isAwsError } from './aws.js';
 
 /** Used when the emulator holds no AWS-managed S3 prefix list for the region. */
-export const EMULATOR_PREFIX_LIST = 'pl-0e0e0e0e0e0e0e0e0';
+const EMULATOR_PREFIX_LIST = 'pl-0e0e0e0e0e0e0e0e0';
 
 const SSM_VALUE_TYPE = 'AWS::SSM::Parameter::Value<String>';
 
@@ -53,7 +53,7 @@ export function ssmParameters(parameters: Readonly<Record<string, ParameterConst
 }
 
 /** The host name a certificate parameter is for: the *Hostname/*DomainName parameter with its first word (Api…), else the *Hostname one. */
-export function certificateHost(parameter: string, values: Readonly<Record<string, string>>): string {
+function certificateHost(parameter: string, values: Readonly<Record<string, string>>): string {
   const names = Object.keys(values).filter((p) => /(Hostname|DomainName)$/.test(p));
   const word = /^[A-Z][a-z]+/.exec(parameter)?.[0] ?? '';
   const name = names.find((n) => n.startsWith(word)) ?? names.find((n) => /Hostname$/.test(n));
@@ -78,7 +78,7 @@ async function s3PrefixList(account: EmulatorAccount): Promise<string> {
 }
 
 /** The emulator's value of one SSM-typed parameter; an error names the parameter when the emulator has none to offer. */
-export async function emulatorValue(parameter: string, account: EmulatorAccount, context: StandInContext): Promise<string> {
+async function emulatorValue(parameter: string, account: EmulatorAccount, context: StandInContext): Promise<string> {
   if (/CertificateArn/.test(parameter)) return certificateFor(account.acm, certificateHost(parameter, context.values));
   if (/PrefixList/.test(parameter)) return s3PrefixList(account);
   if (/DrRegion/.test(parameter)) return context.drRegion;

@@ -81,14 +81,15 @@ export function localTemplateReferences(template: CfnTemplate, filename: string)
   for (const { logicalId, templateUrl: url } of nestedStacks(template)) {
     if (typeof url !== 'string') throw new PackageError(`${filename}: Resources.${logicalId}.Properties.TemplateURL must be a plain file name or URL, got ${JSON.stringify(url)}`);
     if (/^https?:\/\//.test(url)) continue;
-    if (!/^[A-Za-z0-9._-]+\.ya?ml$/.test(url)) throw new PackageError(`${filename}: Resources.${logicalId}.Properties.TemplateURL "${url}" must be a template file name next to it (e.g. network.yaml) or an https URL`);
+    if (!/^[A-Za-z0-9._-]+\.ya?ml$/.test(url))
+      throw new PackageError(`${filename}: Resources.${logicalId}.Properties.TemplateURL "${url}" must be a template file name next to it (e.g. network.yaml) or an https URL`);
     references.push({ logicalId, file: url });
   }
   return references;
 }
 
 /** Rewrites `TemplateURL: <file>` lines to their URLs; checks that every local reference was rewritten. */
-export function rewriteTemplateUrls(text: string, urls: ReadonlyMap<string, string>, filename: string): string {
+function rewriteTemplateUrls(text: string, urls: ReadonlyMap<string, string>, filename: string): string {
   const rewritten = text.replace(/^(\s*TemplateURL:\s*)(['"]?)([A-Za-z0-9._-]+\.ya?ml)\2\s*$/gm, (line, prefix: string, _quote: string, file: string) => {
     const url = urls.get(file);
     return url ? `${prefix}${url}` : line;
@@ -113,7 +114,9 @@ export function planPackage(templatesDir: string, urlOf: (key: string) => string
   if (chain.includes(name)) throw new PackageError(`${file}: nested stacks form a cycle: ${[...chain, name].join(' -> ')}`);
   if (!existsSync(file)) {
     const parent = chain[chain.length - 1];
-    throw new PackageError(parent ? `${join(templatesDir, `${parent}.yaml`)}: a nested stack's TemplateURL is ${name}.yaml, which does not exist; run make build` : `${file}: not found; run make build`);
+    throw new PackageError(
+      parent ? `${join(templatesDir, `${parent}.yaml`)}: a nested stack's TemplateURL is ${name}.yaml, which does not exist; run make build` : `${file}: not found; run make build`,
+    );
   }
   const text = readFileSync(file, 'utf8');
   const plan: PackagedTemplate[] = [];
@@ -177,7 +180,9 @@ export function checkReaders(readers: ArtifactReaders | undefined): void {
 
 async function bucketExists(target: AwsTarget, bucket: string, region: string): Promise<boolean> {
   try {
-    await awsClients(target).s3(region).send(new HeadBucketCommand({ Bucket: bucket }));
+    await awsClients(target)
+      .s3(region)
+      .send(new HeadBucketCommand({ Bucket: bucket }));
     return true;
   } catch (error) {
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
@@ -188,15 +193,24 @@ async function bucketExists(target: AwsTarget, bucket: string, region: string): 
 }
 
 /** Creates the artifact bucket with its safeguards when missing; (re)applies the policy when readers are given. */
-export async function ensureArtifactBucket(target: AwsTarget, bucket: string, region: string, readers?: ArtifactReaders): Promise<boolean> {
+async function ensureArtifactBucket(target: AwsTarget, bucket: string, region: string, readers?: ArtifactReaders): Promise<boolean> {
   const s3 = awsClients(target).s3(region);
   const created = !(await bucketExists(target, bucket, region));
   if (created) {
     // us-east-1 takes no LocationConstraint (CreateBucket API reference).
-    await s3.send(new CreateBucketCommand({ Bucket: bucket, ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }) }));
-    await s3.send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }));
+    await s3.send(
+      new CreateBucketCommand({ Bucket: bucket, ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }) }),
+    );
+    await s3.send(
+      new PutPublicAccessBlockCommand({
+        Bucket: bucket,
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+      }),
+    );
     await s3.send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }));
-    await s3.send(new PutBucketEncryptionCommand({ Bucket: bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } }));
+    await s3.send(
+      new PutBucketEncryptionCommand({ Bucket: bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } }),
+    );
     await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
   }
   if (created || readers) await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(artifactBucketPolicy(bucket, readers)) }));
@@ -204,7 +218,7 @@ export async function ensureArtifactBucket(target: AwsTarget, bucket: string, re
 }
 
 /** Keys already in the bucket under templates/ (one listing instead of a HeadObject per key). */
-export async function existingKeys(target: AwsTarget, bucket: string, region: string): Promise<Set<string>> {
+async function existingKeys(target: AwsTarget, bucket: string, region: string): Promise<Set<string>> {
   const keys = new Set<string>();
   for await (const page of paginateListObjectsV2({ client: awsClients(target).s3(region) }, { Bucket: bucket, Prefix: KEY_PREFIX })) {
     for (const object of page.Contents ?? []) if (object.Key) keys.add(object.Key);

@@ -26,9 +26,25 @@ export type IntrinsicName =
   | 'Fn::ToJsonString';
 
 export const INTRINSIC_NAMES: readonly IntrinsicName[] = [
-  'Ref', 'Condition', 'Fn::GetAtt', 'Fn::Sub', 'Fn::Join', 'Fn::Select', 'Fn::Split', 'Fn::GetAZs',
-  'Fn::Cidr', 'Fn::If', 'Fn::Equals', 'Fn::And', 'Fn::Or', 'Fn::Not', 'Fn::FindInMap',
-  'Fn::ImportValue', 'Fn::Base64', 'Fn::Length', 'Fn::ToJsonString',
+  'Ref',
+  'Condition',
+  'Fn::GetAtt',
+  'Fn::Sub',
+  'Fn::Join',
+  'Fn::Select',
+  'Fn::Split',
+  'Fn::GetAZs',
+  'Fn::Cidr',
+  'Fn::If',
+  'Fn::Equals',
+  'Fn::And',
+  'Fn::Or',
+  'Fn::Not',
+  'Fn::FindInMap',
+  'Fn::ImportValue',
+  'Fn::Base64',
+  'Fn::Length',
+  'Fn::ToJsonString',
 ];
 
 export class Intrinsic {
@@ -55,15 +71,13 @@ const nameOf = (target: NameOrHandle): string => (typeof target === 'string' ? t
 
 export const Ref = (target: NameOrHandle): Intrinsic => new Intrinsic('Ref', nameOf(target));
 
-export const GetAtt = (target: NameOrHandle, attribute: string): Intrinsic =>
-  new Intrinsic('Fn::GetAtt', [nameOf(target), attribute]);
+export const GetAtt = (target: NameOrHandle, attribute: string): Intrinsic => new Intrinsic('Fn::GetAtt', [nameOf(target), attribute]);
 
 /** Fn::Sub. `${Name}` / `${Name.Attr}` in the string must name things in the template or in `variables`. */
 export const Sub = (template: string, variables?: Record<string, Value<string>>): Intrinsic =>
   new Intrinsic('Fn::Sub', variables && Object.keys(variables).length > 0 ? [template, variables] : template);
 
-export const Join = (separator: string, values: Value<Value<string>[]>): Intrinsic =>
-  new Intrinsic('Fn::Join', [separator, values]);
+export const Join = (separator: string, values: Value<Value<string>[]>): Intrinsic => new Intrinsic('Fn::Join', [separator, values]);
 
 export const Select = (index: Value<number>, list: Value<unknown[]>): Intrinsic => new Intrinsic('Fn::Select', [index, list]);
 
@@ -71,11 +85,9 @@ export const Split = (separator: string, source: Value<string>): Intrinsic => ne
 
 export const GetAZs = (region: Value<string> = ''): Intrinsic => new Intrinsic('Fn::GetAZs', region);
 
-export const Cidr = (ipBlock: Value<string>, count: Value<number>, cidrBits: Value<number>): Intrinsic =>
-  new Intrinsic('Fn::Cidr', [ipBlock, count, cidrBits]);
+export const Cidr = (ipBlock: Value<string>, count: Value<number>, cidrBits: Value<number>): Intrinsic => new Intrinsic('Fn::Cidr', [ipBlock, count, cidrBits]);
 
-export const If = (condition: NameOrHandle, whenTrue: unknown, whenFalse: unknown): Intrinsic =>
-  new Intrinsic('Fn::If', [nameOf(condition), whenTrue, whenFalse]);
+export const If = (condition: NameOrHandle, whenTrue: unknown, whenFalse: unknown): Intrinsic => new Intrinsic('Fn::If', [nameOf(condition), whenTrue, whenFalse]);
 
 export const Equals = (left: unknown, right: unknown): Intrinsic => new Intrinsic('Fn::Equals', [left, right]);
 

@@ -7,7 +7,7 @@ import { formatPath, type Path } from '../../scripts/lib/cfn/paths.js';
 import { references } from '../../scripts/lib/cfn/references.js';
 import type { CfnTemplate } from '../../scripts/lib/cfn/template.js';
 
-export type ParameterType =
+type ParameterType =
   | 'String'
   | 'Number'
   | 'List<Number>'
@@ -35,8 +35,8 @@ export interface ParameterSpec {
   readonly NoEcho?: boolean;
 }
 
-export type DeletionPolicy = 'Delete' | 'Retain' | 'RetainExceptOnCreate' | 'Snapshot';
-export type UpdateReplacePolicy = 'Delete' | 'Retain' | 'Snapshot';
+type DeletionPolicy = 'Delete' | 'Retain' | 'RetainExceptOnCreate' | 'Snapshot';
+type UpdateReplacePolicy = 'Delete' | 'Retain' | 'Snapshot';
 
 /**
  * An exception to a finding: why the finding is wrong for this resource (or accepted), which PCI DSS
@@ -51,7 +51,7 @@ export interface Exception {
   /** Last day the exception holds (YYYY-MM-DD); after it, make check fails. */
   readonly expires?: string;
 }
-export type ExceptionEntry = string | Exception;
+type ExceptionEntry = string | Exception;
 
 /**
  * Findings switched off for one resource, each with its exception. cfn-lint rule IDs go to
@@ -59,16 +59,13 @@ export type ExceptionEntry = string | Exception;
  * `Metadata.Suppressions.pci`; checkov, cfn_nag and parliament IDs to their own Metadata keys, so
  * independent scanners see the same reasoning.
  */
-export interface Suppressions {
+interface Suppressions {
   readonly cfnLint?: Readonly<Record<string, ExceptionEntry>>;
   readonly pci?: Readonly<Record<string, ExceptionEntry>>;
   readonly checkov?: Readonly<Record<string, ExceptionEntry>>;
   readonly cfnNag?: Readonly<Record<string, ExceptionEntry>>;
   readonly parliament?: Readonly<Record<string, ExceptionEntry>>;
 }
-
-/** The reason of an exception entry. */
-export const exceptionReason = (entry: ExceptionEntry): string => (typeof entry === 'string' ? entry : entry.reason);
 
 export interface ResourceOptions {
   readonly DependsOn?: readonly (string | Named)[];
@@ -182,7 +179,8 @@ export class Template {
   }
 
   rule(logicalId: string, spec: RuleSpec): void {
-    if (!LOGICAL_ID.test(logicalId) || this.rules.has(logicalId)) throw new TemplateError(`template "${this.name}": rule "${logicalId}" is not a valid logical ID or is declared twice`);
+    if (!LOGICAL_ID.test(logicalId) || this.rules.has(logicalId))
+      throw new TemplateError(`template "${this.name}": rule "${logicalId}" is not a valid logical ID or is declared twice`);
     this.rules.set(logicalId, spec);
   }
 
@@ -191,12 +189,7 @@ export class Template {
     return [...this.rules];
   }
 
-  resource<T extends ResourceType>(
-    logicalId: string,
-    type: T,
-    properties: ResourceTypes[T]['props'],
-    options: ResourceOptions = {},
-  ): ResourceHandle<T> {
+  resource<T extends ResourceType>(logicalId: string, type: T, properties: ResourceTypes[T]['props'], options: ResourceOptions = {}): ResourceHandle<T> {
     this.claim(logicalId, 'resource');
     this.resources.set(logicalId, { type, properties: properties as Record<string, unknown>, options });
     return { logicalId, type, ref: Ref(logicalId), getAtt: (attribute) => GetAtt(logicalId, attribute) };
@@ -311,7 +304,7 @@ function nameOf(target: string | Named): string {
 }
 
 /** Where each tool's exceptions go in the register (Metadata.Suppressions), by suppress option. */
-export const REGISTER_KEYS = { cfnLint: 'cfn-lint', pci: 'pci', checkov: 'checkov', cfnNag: 'cfn_nag', parliament: 'parliament' } as const;
+const REGISTER_KEYS = { cfnLint: 'cfn-lint', pci: 'pci', checkov: 'checkov', cfnNag: 'cfn_nag', parliament: 'parliament' } as const;
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -321,7 +314,9 @@ function registerEntry(entry: ExceptionEntry, where: string): Exception {
   if (e.expires !== undefined && (!ISO_DAY.test(e.expires) || Number.isNaN(Date.parse(`${e.expires}T00:00:00Z`)))) {
     throw new TemplateError(`${where}: expires "${e.expires}" is not a date (YYYY-MM-DD)`);
   }
-  return Object.fromEntries(Object.entries({ reason: e.reason, requirement: e.requirement, compensatingControl: e.compensatingControl, expires: e.expires }).filter(([, v]) => v !== undefined)) as unknown as Exception;
+  return Object.fromEntries(
+    Object.entries({ reason: e.reason, requirement: e.requirement, compensatingControl: e.compensatingControl, expires: e.expires }).filter(([, v]) => v !== undefined),
+  ) as unknown as Exception;
 }
 
 /**
@@ -361,7 +356,7 @@ function prune(value: unknown): unknown {
 // Reference checks: every Ref / GetAtt / Sub variable / DependsOn / Condition must name
 // something in the template, so a dangling name is a build error, not a failed deployment.
 
-export function checkReferences(templateName: string, tree: Record<string, unknown>): void {
+function checkReferences(templateName: string, tree: Record<string, unknown>): void {
   const parameters = new Set(Object.keys((tree.Parameters ?? {}) as object));
   const resources = (tree.Resources ?? {}) as Record<string, { Type: ResourceType; DependsOn?: string[]; Condition?: string }>;
   const conditions = new Set(Object.keys((tree.Conditions ?? {}) as object));
@@ -381,8 +376,7 @@ export function checkReferences(templateName: string, tree: Record<string, unkno
     }
     if (attribute === undefined) return;
     const info = RESOURCE_INFO[target.Type];
-    const ok =
-      info.attributes.includes(attribute) || (target.Type === 'AWS::CloudFormation::Stack' && /^Outputs\.[A-Za-z0-9]+$/.test(attribute));
+    const ok = info.attributes.includes(attribute) || (target.Type === 'AWS::CloudFormation::Stack' && /^Outputs\.[A-Za-z0-9]+$/.test(attribute));
     if (!ok) problems.push(`${where}: Fn::GetAtt ${logicalId}.${attribute}: ${target.Type} has no attribute "${attribute}"`);
   };
   const checkCondition = (name: string, where: string): void => {

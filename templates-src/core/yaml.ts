@@ -48,7 +48,7 @@ const TYPES = INTRINSIC_NAMES.flatMap((fn) =>
   ),
 );
 
-export const CFN_SCHEMA = yaml.DEFAULT_SCHEMA.extend(TYPES);
+const CFN_SCHEMA = yaml.DEFAULT_SCHEMA.extend(TYPES);
 
 // CloudFormation reads YAML 1.1 (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html),
 // js-yaml writes YAML 1.2: a plain scalar that YAML 1.1 resolves to a boolean, number, null or merge
@@ -56,7 +56,7 @@ export const CFN_SCHEMA = yaml.DEFAULT_SCHEMA.extend(TYPES);
 // CloudFormation as another type. Dumping with this implicit type makes js-yaml see such strings as
 // ambiguous and quote them. It never resolves anything on load (only the dump schema has it).
 // Patterns: YAML 1.1 type repository, https://yaml.org/type/bool.html, int.html, float.html, null.html, merge.html, value.html.
-export const YAML11_NON_STRING: readonly RegExp[] = [
+const YAML11_NON_STRING: readonly RegExp[] = [
   /^(?:y|yes|n|no|on|off|true|false|null|~|)$/i,
   /^[-+]?(?:0b[01_]+|0[0-7_]+|(?:0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|[1-9][0-9_]*(?::[0-5]?[0-9])+)$/,
   /^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
@@ -101,7 +101,8 @@ function toDumpTree(value: unknown, path: string): unknown {
   }
   if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`cannot emit ${path}: ${value} is not a number CloudFormation accepts`);
   // YAML 1.1 reads 1e+21 (an exponent without a dot) as a string.
-  if (typeof value === 'number' && /e/i.test(String(value)) && !String(value).includes('.')) throw new Error(`cannot emit ${path}: ${value} is written ${String(value)}, which YAML 1.1 reads as a string; give it as a string`);
+  if (typeof value === 'number' && /e/i.test(String(value)) && !String(value).includes('.'))
+    throw new Error(`cannot emit ${path}: ${value} is written ${String(value)}, which YAML 1.1 reads as a string; give it as a string`);
   if (value === undefined || typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
     throw new Error(`cannot emit ${path}: ${typeof value} is not template data`);
   }

@@ -26,12 +26,13 @@ import {
   ssmValueParameter,
   stringParameter,
   platformRole,
+  switchParameter,
 } from './common.js';
 
-export const STAGE_NAME = 'v1';
+const STAGE_NAME = 'v1';
 
 /** One line of JSON per request (PCI DSS 10.2.2 fields: who, what, when, where, outcome). */
-export const ACCESS_LOG_FORMAT = JSON.stringify({
+const ACCESS_LOG_FORMAT = JSON.stringify({
   requestId: '$context.requestId',
   extendedRequestId: '$context.extendedRequestId',
   requestTime: '$context.requestTime',
@@ -60,10 +61,22 @@ const managedRuleGroup = (name: string, priority: number) => ({
 });
 
 export function buildApi(config: PlatformConfig): Template {
-  const t = layerTemplate('api', 'PCI payment platform - layer 9: REST API front door (regional), VPC link to the internal NLB, usage plan + API key, WAFv2 on the stage, JSON access logs.', 'Restricted');
+  const t = layerTemplate(
+    'api',
+    'PCI payment platform - layer 9: REST API front door (regional), VPC link to the internal NLB, usage plan + API key, WAFv2 on the stage, JSON access logs.',
+    'Restricted',
+  );
   const logsKey = t.parameter('LogsKeyArn', keyArnParameter('CloudWatch Logs'), 'Keys');
   const retention = logRetentionParameter(t);
-  const nlbArn = t.parameter('LoadBalancerArn', stringParameter('Internal NLB (compute layer), target of the VPC link.', '^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:loadbalancer/net/.+$', 'must be a Network Load Balancer ARN'), 'FrontDoor');
+  const nlbArn = t.parameter(
+    'LoadBalancerArn',
+    stringParameter(
+      'Internal NLB (compute layer), target of the VPC link.',
+      '^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:loadbalancer/net/.+$',
+      'must be a Network Load Balancer ARN',
+    ),
+    'FrontDoor',
+  );
   // API Gateway verifies the backend certificate of an HTTPS integration against publicly trusted
   // CAs (no private CA, and skipping verification is not an option for card data): the NLB
   // certificate is an ACM public certificate, which ACM issues only for a domain you own and
@@ -86,15 +99,30 @@ export function buildApi(config: PlatformConfig): Template {
   // https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html
   // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html
   // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html
-  const apiDomain = t.parameter('ApiDomainName', stringParameter('Custom domain of the payment API (merchants call https://<this>/); a name in a public domain you own.', PUBLIC_HOSTNAME_PATTERN, 'must be a DNS name in a public domain'), 'FrontDoor');
+  const apiDomain = t.parameter(
+    'ApiDomainName',
+    stringParameter(
+      'Custom domain of the payment API (merchants call https://<this>/); a name in a public domain you own.',
+      PUBLIC_HOSTNAME_PATTERN,
+      'must be a DNS name in a public domain',
+    ),
+    'FrontDoor',
+  );
   const apiCertificate = t.parameter(
     'ApiCertificateArnParameter',
-    ssmValueParameter('the ARN of the ACM certificate for ApiDomainName in this region (a regional custom domain needs a certificate of its own region).', '/payment/front-door/api-certificate-arn'),
+    ssmValueParameter(
+      'the ARN of the ACM certificate for ApiDomainName in this region (a regional custom domain needs a certificate of its own region).',
+      '/payment/front-door/api-certificate-arn',
+    ),
     'FrontDoor',
   );
   const truststore = t.parameter(
     'MtlsTruststoreUri',
-    stringParameter('S3 URI of the PEM bundle of CA certificates that issue merchant client certificates (s3://bucket/key); API Gateway reads it when the domain is created or updated.', '^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$', 'must be an s3://bucket/key URI'),
+    stringParameter(
+      'S3 URI of the PEM bundle of CA certificates that issue merchant client certificates (s3://bucket/key); API Gateway reads it when the domain is created or updated.',
+      '^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$',
+      'must be an s3://bucket/key URI',
+    ),
     'FrontDoor',
   );
   const truststoreVersion = t.parameter(
@@ -102,20 +130,33 @@ export function buildApi(config: PlatformConfig): Template {
     { ...stringParameter('S3 object version of the truststore (set it to roll out a new CA bundle); empty for the latest.'), Default: '' },
     'FrontDoor',
   );
-  const rate = t.parameter('ApiThrottleRateLimit', { Type: 'Number', Description: 'Steady-state requests per second for the stage and the usage plan.', Default: 500, MinValue: 1, MaxValue: 10000 }, 'FrontDoor');
-  const burst = t.parameter('ApiThrottleBurstLimit', { Type: 'Number', Description: 'Burst requests for the stage and the usage plan.', Default: 1000, MinValue: 1, MaxValue: 5000 }, 'FrontDoor');
+  const rate = t.parameter(
+    'ApiThrottleRateLimit',
+    { Type: 'Number', Description: 'Steady-state requests per second for the stage and the usage plan.', Default: 500, MinValue: 1, MaxValue: 10000 },
+    'FrontDoor',
+  );
+  const burst = t.parameter(
+    'ApiThrottleBurstLimit',
+    { Type: 'Number', Description: 'Burst requests for the stage and the usage plan.', Default: 1000, MinValue: 1, MaxValue: 5000 },
+    'FrontDoor',
+  );
   const quota = t.parameter('ApiDailyQuota', { Type: 'Number', Description: 'Requests per day allowed to the default API key.', Default: 1000000, MinValue: 1 }, 'FrontDoor');
-  const wafRate = t.parameter('WafRateLimitPer5Min', { Type: 'Number', Description: 'Requests per client IP per 5 minutes before WAF blocks it.', Default: 2000, MinValue: 10, MaxValue: 2000000000 }, 'FrontDoor');
+  const wafRate = t.parameter(
+    'WafRateLimitPer5Min',
+    { Type: 'Number', Description: 'Requests per client IP per 5 minutes before WAF blocks it.', Default: 2000, MinValue: 10, MaxValue: 2000000000 },
+    'FrontDoor',
+  );
   const manageAccount = t.parameter(
     'ManageApiGatewayAccountRole',
-    { Type: 'String', Description: 'Set the account-wide API Gateway CloudWatch role (once per account and region; false when another stack already sets it).', Default: 'true', AllowedValues: ['true', 'false'] },
+    switchParameter('Set the account-wide API Gateway CloudWatch role (once per account and region; false when another stack already sets it).', 'true'),
     'FrontDoor',
   );
   const managesAccount = t.condition('ManagesApiGatewayAccount', Equals(manageAccount.ref, 'true'));
   const hasTruststoreVersion = t.condition('HasMtlsTruststoreVersion', Not(Equals(truststoreVersion.ref, '')));
 
   // Execution logging needs the account-level CloudWatch role.
-  const cloudWatchRole = platformRole(t,
+  const cloudWatchRole = platformRole(
+    t,
     'ApiGatewayCloudWatchRole',
     {
       Description: 'Lets API Gateway write execution logs to CloudWatch Logs',
@@ -170,8 +211,16 @@ export function buildApi(config: PlatformConfig): Template {
   );
   // A deployment is immutable: its logical ID carries a hash of the API definition, so a changed
   // method creates a new deployment and the stage moves to it.
-  const definitionHash = createHash('sha256').update(JSON.stringify(methodSpecs.map((m) => [m.id, m.path, integration(m.path)]))).digest('hex').slice(0, 10);
-  const deployment = t.resource(`Deployment${definitionHash}`, 'AWS::ApiGateway::Deployment', { RestApiId: api.ref, Description: `API definition ${definitionHash}` }, { DependsOn: methods });
+  const definitionHash = createHash('sha256')
+    .update(JSON.stringify(methodSpecs.map((m) => [m.id, m.path, integration(m.path)])))
+    .digest('hex')
+    .slice(0, 10);
+  const deployment = t.resource(
+    `Deployment${definitionHash}`,
+    'AWS::ApiGateway::Deployment',
+    { RestApiId: api.ref, Description: `API definition ${definitionHash}` },
+    { DependsOn: methods },
+  );
 
   const accessLogs = encryptedLogGroup(t, 'ApiAccessLogGroup', Sub(`/${config.namePrefix}/\${Environment}/api-access`), logsKey, retention);
   const stage = t.resource(
@@ -186,13 +235,27 @@ export function buildApi(config: PlatformConfig): Template {
       CacheClusterEnabled: false,
       AccessLogSetting: { DestinationArn: logGroupArns(accessLogs).group, Format: ACCESS_LOG_FORMAT },
       MethodSettings: [
-        { ResourcePath: '/*', HttpMethod: '*', LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true, ThrottlingRateLimit: rate.ref, ThrottlingBurstLimit: burst.ref },
+        {
+          ResourcePath: '/*',
+          HttpMethod: '*',
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+          MetricsEnabled: true,
+          ThrottlingRateLimit: rate.ref,
+          ThrottlingBurstLimit: burst.ref,
+        },
       ],
     },
     {
       DependsOn: [accountReady],
       suppress: {
-        checkov: { CKV_AWS_120: { reason: 'Response caching would keep payment responses outside the application; caching is off on purpose.', requirement: '3.2.1', compensatingControl: 'None needed: not caching stores less account data.' } },
+        checkov: {
+          CKV_AWS_120: {
+            reason: 'Response caching would keep payment responses outside the application; caching is off on purpose.',
+            requirement: '3.2.1',
+            compensatingControl: 'None needed: not caching stores less account data.',
+          },
+        },
       },
     },
   );
@@ -206,17 +269,13 @@ export function buildApi(config: PlatformConfig): Template {
   });
   t.resource('ApiDomainMapping', 'AWS::ApiGateway::BasePathMapping', { DomainName: domain.ref, RestApiId: api.ref, Stage: stage.ref });
 
-  const usagePlan = t.resource(
-    'UsagePlan',
-    'AWS::ApiGateway::UsagePlan',
-    {
-      UsagePlanName: envName('default-plan'),
-      Description: 'Default usage plan of the payment API',
-      ApiStages: [{ ApiId: api.ref, Stage: stage.ref }],
-      Throttle: { RateLimit: rate.ref, BurstLimit: burst.ref },
-      Quota: { Limit: quota.ref, Period: 'DAY' },
-    },
-  );
+  const usagePlan = t.resource('UsagePlan', 'AWS::ApiGateway::UsagePlan', {
+    UsagePlanName: envName('default-plan'),
+    Description: 'Default usage plan of the payment API',
+    ApiStages: [{ ApiId: api.ref, Stage: stage.ref }],
+    Throttle: { RateLimit: rate.ref, BurstLimit: burst.ref },
+    Quota: { Limit: quota.ref, Period: 'DAY' },
+  });
   const apiKey = t.resource('DefaultApiKey', 'AWS::ApiGateway::ApiKey', {
     Name: envName('default-key'),
     Description: 'Default client key (value generated by API Gateway; read it with aws apigateway get-api-key --include-value)',
@@ -258,7 +317,10 @@ export function buildApi(config: PlatformConfig): Template {
     RedactedFields: [{ SingleHeader: { Name: 'x-api-key' } }, { SingleHeader: { Name: 'authorization' } }],
   });
 
-  t.output('ApiUrl', { Value: Sub('https://${Domain}/', { Domain: apiDomain.ref }), Description: 'URL of the payment API (mutual TLS, WAF-protected stage); the execute-api endpoint is disabled.' });
+  t.output('ApiUrl', {
+    Value: Sub('https://${Domain}/', { Domain: apiDomain.ref }),
+    Description: 'URL of the payment API (mutual TLS, WAF-protected stage); the execute-api endpoint is disabled.',
+  });
   t.output('ApiRegionalDomainName', { Value: domain.getAtt('RegionalDomainName'), Description: 'Target of the DNS record (CNAME or alias) for ApiDomainName.' });
   t.output('ApiRegionalHostedZoneId', { Value: domain.getAtt('RegionalHostedZoneId'), Description: 'Hosted zone of the regional domain name (for a Route 53 alias record).' });
   t.output('RestApiId', { Value: api.ref, Description: 'REST API ID.' });

@@ -27,10 +27,11 @@ import {
   policyDocument,
   stringParameter,
   platformRole,
+  switchParameter,
 } from './common.js';
 
 /** AWS Config managed rules (conformance pack "Operational Best Practices for PCI DSS" subset that applies here). */
-export const CONFIG_RULES: readonly { readonly identifier: string; readonly input?: Record<string, string> }[] = [
+const CONFIG_RULES: readonly { readonly identifier: string; readonly input?: Record<string, string> }[] = [
   { identifier: 'API_GW_ASSOCIATED_WITH_WAF' },
   { identifier: 'API_GW_EXECUTION_LOGGING_ENABLED' },
   { identifier: 'API_GW_XRAY_ENABLED' },
@@ -88,32 +89,105 @@ export const CONFIG_RULES: readonly { readonly identifier: string; readonly inpu
 ];
 
 /** CloudTrail metric filters that raise an alarm (security-relevant events, PCI DSS 10.2.1.x / 10.4.1). */
-export const TRAIL_ALARMS: readonly { readonly id: string; readonly description: string; readonly pattern: string }[] = [
-  { id: 'UnauthorizedApiCalls', description: 'API calls denied for lack of permission', pattern: '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }' },
-  { id: 'RootAccountUsage', description: 'The root user was used', pattern: '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }' },
-  { id: 'ConsoleSignInWithoutMfa', description: 'Console sign-in without MFA', pattern: '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.responseElements.ConsoleLogin = "Success") }' },
-  { id: 'IamPolicyChanges', description: 'IAM policies changed', pattern: '{ ($.eventSource = "iam.amazonaws.com") && (($.eventName = "Put*Policy") || ($.eventName = "Attach*Policy") || ($.eventName = "Detach*Policy") || ($.eventName = "Create*Policy*") || ($.eventName = "Delete*Policy*")) }' },
-  { id: 'TrailConfigurationChanges', description: 'CloudTrail stopped, deleted or changed', pattern: '{ ($.eventName = "StopLogging") || ($.eventName = "DeleteTrail") || ($.eventName = "UpdateTrail") || ($.eventName = "PutEventSelectors") }' },
-  { id: 'KmsKeyDisabledOrScheduledForDeletion', description: 'A KMS key was disabled or scheduled for deletion', pattern: '{ ($.eventSource = "kms.amazonaws.com") && (($.eventName = "DisableKey") || ($.eventName = "ScheduleKeyDeletion")) }' },
-  { id: 'SecurityGroupChanges', description: 'Security groups changed', pattern: '{ ($.eventName = "AuthorizeSecurityGroupIngress") || ($.eventName = "AuthorizeSecurityGroupEgress") || ($.eventName = "RevokeSecurityGroupIngress") || ($.eventName = "RevokeSecurityGroupEgress") || ($.eventName = "CreateSecurityGroup") || ($.eventName = "DeleteSecurityGroup") }' },
-  { id: 'NetworkAclChanges', description: 'Network ACLs changed', pattern: '{ ($.eventName = "CreateNetworkAcl*") || ($.eventName = "DeleteNetworkAcl*") || ($.eventName = "ReplaceNetworkAcl*") }' },
-  { id: 'ConfigChanges', description: 'AWS Config recording stopped or changed', pattern: '{ ($.eventSource = "config.amazonaws.com") && (($.eventName = "StopConfigurationRecorder") || ($.eventName = "DeleteDeliveryChannel") || ($.eventName = "PutDeliveryChannel") || ($.eventName = "PutConfigurationRecorder")) }' },
+const TRAIL_ALARMS: readonly { readonly id: string; readonly description: string; readonly pattern: string }[] = [
+  {
+    id: 'UnauthorizedApiCalls',
+    description: 'API calls denied for lack of permission',
+    pattern: '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }',
+  },
+  {
+    id: 'RootAccountUsage',
+    description: 'The root user was used',
+    pattern: '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }',
+  },
+  {
+    id: 'ConsoleSignInWithoutMfa',
+    description: 'Console sign-in without MFA',
+    pattern: '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.responseElements.ConsoleLogin = "Success") }',
+  },
+  {
+    id: 'IamPolicyChanges',
+    description: 'IAM policies changed',
+    pattern:
+      '{ ($.eventSource = "iam.amazonaws.com") && (($.eventName = "Put*Policy") || ($.eventName = "Attach*Policy") || ($.eventName = "Detach*Policy") || ($.eventName = "Create*Policy*") || ($.eventName = "Delete*Policy*")) }',
+  },
+  {
+    id: 'TrailConfigurationChanges',
+    description: 'CloudTrail stopped, deleted or changed',
+    pattern: '{ ($.eventName = "StopLogging") || ($.eventName = "DeleteTrail") || ($.eventName = "UpdateTrail") || ($.eventName = "PutEventSelectors") }',
+  },
+  {
+    id: 'KmsKeyDisabledOrScheduledForDeletion',
+    description: 'A KMS key was disabled or scheduled for deletion',
+    pattern: '{ ($.eventSource = "kms.amazonaws.com") && (($.eventName = "DisableKey") || ($.eventName = "ScheduleKeyDeletion")) }',
+  },
+  {
+    id: 'SecurityGroupChanges',
+    description: 'Security groups changed',
+    pattern:
+      '{ ($.eventName = "AuthorizeSecurityGroupIngress") || ($.eventName = "AuthorizeSecurityGroupEgress") || ($.eventName = "RevokeSecurityGroupIngress") || ($.eventName = "RevokeSecurityGroupEgress") || ($.eventName = "CreateSecurityGroup") || ($.eventName = "DeleteSecurityGroup") }',
+  },
+  {
+    id: 'NetworkAclChanges',
+    description: 'Network ACLs changed',
+    pattern: '{ ($.eventName = "CreateNetworkAcl*") || ($.eventName = "DeleteNetworkAcl*") || ($.eventName = "ReplaceNetworkAcl*") }',
+  },
+  {
+    id: 'ConfigChanges',
+    description: 'AWS Config recording stopped or changed',
+    pattern:
+      '{ ($.eventSource = "config.amazonaws.com") && (($.eventName = "StopConfigurationRecorder") || ($.eventName = "DeleteDeliveryChannel") || ($.eventName = "PutDeliveryChannel") || ($.eventName = "PutConfigurationRecorder")) }',
+  },
 ];
 
 export function buildAudit(config: PlatformConfig): Template {
-  const t = layerTemplate('audit', 'PCI payment platform - layer 11: CloudTrail (optional) with validation to an encrypted, locked bucket and log group; AWS Config PCI rules (recorder optional).', 'Confidential');
+  const t = layerTemplate(
+    'audit',
+    'PCI payment platform - layer 11: CloudTrail (optional) with validation to an encrypted, locked bucket and log group; AWS Config PCI rules (recorder optional).',
+    'Confidential',
+  );
   const auditKey = t.parameter('AuditKeyArn', keyArnParameter('CloudTrail logs and Config deliveries'), 'Keys');
   const logsKey = t.parameter('LogsKeyArn', keyArnParameter('CloudWatch Logs'), 'Keys');
   const retention = logRetentionParameter(t);
-  const accessLogs = t.parameter('AccessLogsBucketName', stringParameter('Bucket receiving S3 server access logs (storage layer).', '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', 'must be an S3 bucket name'), 'Storage');
-  const dataBucketArn = t.parameter('DataBucketArn', stringParameter('Data bucket ARN (storage layer): its object reads and writes are logged.', '^arn:aws[a-z-]*:s3:::[a-z0-9.-]+$', 'must be an S3 bucket ARN'), 'Storage');
-  const topicArn = t.parameter('AlarmTopicArn', stringParameter('Alarm topic (observability layer).', '^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:.+$', 'must be an SNS topic ARN'), 'Alarms');
-  const enableTrail = t.parameter('EnableCloudTrail', { Type: 'String', Description: 'Create this account\'s CloudTrail trail (false where an organization trail already records the account).', Default: 'true', AllowedValues: ['true', 'false'] }, 'Audit');
-  const createRecorder = t.parameter('CreateConfigRecorder', { Type: 'String', Description: 'Create the AWS Config recorder and delivery channel (false in Control Tower accounts, which already have one).', Default: 'true', AllowedValues: ['true', 'false'] }, 'Audit');
-  const auditDays = t.parameter('AuditLogRetentionDays', { Type: 'Number', Description: 'Days the audit buckets keep CloudTrail and Config files (object lock for the first 365).', Default: 365, AllowedValues: LOG_RETENTION_DAYS }, 'Audit');
+  const accessLogs = t.parameter(
+    'AccessLogsBucketName',
+    stringParameter('Bucket receiving S3 server access logs (storage layer).', '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', 'must be an S3 bucket name'),
+    'Storage',
+  );
+  const dataBucketArn = t.parameter(
+    'DataBucketArn',
+    stringParameter('Data bucket ARN (storage layer): its object reads and writes are logged.', '^arn:aws[a-z-]*:s3:::[a-z0-9.-]+$', 'must be an S3 bucket ARN'),
+    'Storage',
+  );
+  const topicArn = t.parameter(
+    'AlarmTopicArn',
+    stringParameter('Alarm topic (observability layer).', '^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:.+$', 'must be an SNS topic ARN'),
+    'Alarms',
+  );
+  const enableTrail = t.parameter(
+    'EnableCloudTrail',
+    switchParameter("Create this account's CloudTrail trail (false where an organization trail already records the account).", 'true'),
+    'Audit',
+  );
+  const createRecorder = t.parameter(
+    'CreateConfigRecorder',
+    switchParameter('Create the AWS Config recorder and delivery channel (false in Control Tower accounts, which already have one).', 'true'),
+    'Audit',
+  );
+  const auditDays = t.parameter(
+    'AuditLogRetentionDays',
+    { Type: 'Number', Description: 'Days the audit buckets keep CloudTrail and Config files (object lock for the first 365).', Default: 365, AllowedValues: LOG_RETENTION_DAYS },
+    'Audit',
+  );
   const lockMode = t.parameter(
     'AuditObjectLockMode',
-    { Type: 'String', Description: 'Object Lock mode of the CloudTrail bucket: COMPLIANCE (nobody, not even root, can delete or shorten the lock) for production; GOVERNANCE (bypassable with s3:BypassGovernanceRetention) only where test data must be removable.', Default: 'COMPLIANCE', AllowedValues: ['COMPLIANCE', 'GOVERNANCE'] },
+    {
+      Type: 'String',
+      Description:
+        'Object Lock mode of the CloudTrail bucket: COMPLIANCE (nobody, not even root, can delete or shorten the lock) for production; GOVERNANCE (bypassable with s3:BypassGovernanceRetention) only where test data must be removable.',
+      Default: 'COMPLIANCE',
+      AllowedValues: ['COMPLIANCE', 'GOVERNANCE'],
+    },
     'Audit',
   );
   // PCI DSS 10.3.3: audit logs are promptly backed up to a central store that is hard to alter.
@@ -123,18 +197,45 @@ export function buildAudit(config: PlatformConfig): Template {
   // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html
   const archiveBucket = t.parameter(
     'LogArchiveBucketArn',
-    { ...stringParameter('Central log-archive bucket (in the log-archive account) receiving a replica of every CloudTrail and Config file; empty for none (staging and prod refuse empty). Its policy must allow this account\'s replication role.', '^$|^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', 'must be empty or an S3 bucket ARN'), Default: '' },
+    {
+      ...stringParameter(
+        "Central log-archive bucket (in the log-archive account) receiving a replica of every CloudTrail and Config file; empty for none (staging and prod refuse empty). Its policy must allow this account's replication role.",
+        '^$|^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
+        'must be empty or an S3 bucket ARN',
+      ),
+      Default: '',
+    },
     'Audit',
   );
-  const archiveAccount = t.parameter('LogArchiveAccountId', { ...stringParameter('Account that owns the log-archive bucket (replicas are owned by it).', '^$|^[0-9]{12}$', 'must be empty or a 12-digit account ID'), Default: '' }, 'Audit');
-  const archiveKey = t.parameter('LogArchiveKmsKeyArn', { ...stringParameter('KMS key of the log-archive bucket that encrypts the replicas (its key policy must allow this account\'s replication role).', '^$|' + KEY_ARN_PATTERN.slice(1), 'must be empty or a KMS key ARN'), Default: '' }, 'Audit');
+  const archiveAccount = t.parameter(
+    'LogArchiveAccountId',
+    { ...stringParameter('Account that owns the log-archive bucket (replicas are owned by it).', '^$|^[0-9]{12}$', 'must be empty or a 12-digit account ID'), Default: '' },
+    'Audit',
+  );
+  const archiveKey = t.parameter(
+    'LogArchiveKmsKeyArn',
+    {
+      ...stringParameter(
+        "KMS key of the log-archive bucket that encrypts the replicas (its key policy must allow this account's replication role).",
+        '^$|' + KEY_ARN_PATTERN.slice(1),
+        'must be empty or a KMS key ARN',
+      ),
+      Default: '',
+    },
+    'Audit',
+  );
 
   const trailOn = t.condition('IsCloudTrailEnabled', Equals(enableTrail.ref, 'true'));
   const recorderOn = t.condition('IsConfigRecorderCreated', Equals(createRecorder.ref, 'true'));
   const archiving = t.condition('ReplicatesToLogArchive', Not(Equals(archiveBucket.ref, '')));
   t.rule('CentralLogArchiveOutsideDev', {
     RuleCondition: Not(Equals(Ref('Environment'), 'dev')),
-    Assertions: [{ Assert: Not(Equals(archiveBucket.ref, '')), AssertDescription: 'staging and prod need LogArchiveBucketArn: audit logs must reach a central store that is hard to alter (PCI DSS 10.3.3)' }],
+    Assertions: [
+      {
+        Assert: Not(Equals(archiveBucket.ref, '')),
+        AssertDescription: 'staging and prod need LogArchiveBucketArn: audit logs must reach a central store that is hard to alter (PCI DSS 10.3.3)',
+      },
+    ],
   });
   t.rule('LogArchiveComplete', {
     RuleCondition: Not(Equals(archiveBucket.ref, '')),
@@ -148,7 +249,8 @@ export function buildAudit(config: PlatformConfig): Template {
   const auditBucketName = bucketName(config, 'audit');
   const configBucketName = bucketName(config, 'config');
   const s3Arn = (name: Value<string>, suffix = '') => Sub(`arn:\${AWS::Partition}:s3:::\${Name}${suffix}`, { Name: name });
-  const replicationRole = platformRole(t,
+  const replicationRole = platformRole(
+    t,
     'LogArchiveReplicationRole',
     {
       Description: 'S3 replication of the CloudTrail and Config buckets to the central log archive',
@@ -157,14 +259,24 @@ export function buildAudit(config: PlatformConfig): Template {
         {
           PolicyName: 'replicate-to-log-archive',
           PolicyDocument: policyDocument(
-            { Sid: 'ReadReplicationConfiguration', Effect: 'Allow', Action: ['s3:GetReplicationConfiguration', 's3:ListBucket'], Resource: [s3Arn(auditBucketName), s3Arn(configBucketName)] },
+            {
+              Sid: 'ReadReplicationConfiguration',
+              Effect: 'Allow',
+              Action: ['s3:GetReplicationConfiguration', 's3:ListBucket'],
+              Resource: [s3Arn(auditBucketName), s3Arn(configBucketName)],
+            },
             {
               Sid: 'ReadObjectVersionsToReplicate',
               Effect: 'Allow',
               Action: ['s3:GetObjectLegalHold', 's3:GetObjectRetention', 's3:GetObjectVersionAcl', 's3:GetObjectVersionForReplication', 's3:GetObjectVersionTagging'],
               Resource: [s3Arn(auditBucketName, '/*'), s3Arn(configBucketName, '/*')],
             },
-            { Sid: 'WriteReplicasToTheArchive', Effect: 'Allow', Action: ['s3:ObjectOwnerOverrideToBucketOwner', 's3:ReplicateObject', 's3:ReplicateTags'], Resource: Sub('${Arn}/*', { Arn: archiveBucket.ref }) },
+            {
+              Sid: 'WriteReplicasToTheArchive',
+              Effect: 'Allow',
+              Action: ['s3:ObjectOwnerOverrideToBucketOwner', 's3:ReplicateObject', 's3:ReplicateTags'],
+              Resource: Sub('${Arn}/*', { Arn: archiveBucket.ref }),
+            },
             {
               Sid: 'DecryptSourceObjects',
               Effect: 'Allow',
@@ -212,70 +324,57 @@ export function buildAudit(config: PlatformConfig): Template {
       AWS.NoValue,
     );
 
-  // --- CloudTrail bucket: encrypted, versioned, object-locked, TLS-only, replicated -------------------
-  const bucket = t.resource(
-    'AuditBucket',
-    'AWS::S3::Bucket',
-    {
-      BucketName: auditBucketName,
-      ...privateBucketBasics,
-      ObjectLockEnabled: true,
-      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: lockMode.ref, Days: 365 } } },
-      ReplicationConfiguration: replication('cloudtrail'),
-      BucketEncryption: {
-        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: auditKey.ref }, BucketKeyEnabled: true }],
+  // The CloudTrail and the Config bucket: versioned, KMS (audit key), TLS-only, access-logged, to
+  // Glacier IR after 90 days, kept AuditLogRetentionDays, replicated to the central log archive.
+  const auditStore = (logicalId: string, props: { BucketName: typeof auditBucketName; prefix: 'cloudtrail' | 'config'; lifecycleId: string; objectLock?: boolean }) =>
+    t.resource(
+      logicalId,
+      'AWS::S3::Bucket',
+      {
+        BucketName: props.BucketName,
+        ...privateBucketBasics,
+        ...(props.objectLock
+          ? { ObjectLockEnabled: true, ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: lockMode.ref, Days: 365 } } } }
+          : {}),
+        ReplicationConfiguration: replication(props.prefix),
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: auditKey.ref }, BucketKeyEnabled: true }],
+        },
+        LoggingConfiguration: { DestinationBucketName: accessLogs.ref, LogFilePrefix: `s3-access-logs/${props.prefix === 'cloudtrail' ? 'audit' : 'config'}/` },
+        LifecycleConfiguration: {
+          Rules: [
+            {
+              Id: props.lifecycleId,
+              Status: 'Enabled',
+              Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
+              ExpirationInDays: auditDays.ref,
+              NoncurrentVersionExpiration: { NoncurrentDays: auditDays.ref },
+            },
+          ],
+        },
       },
-      LoggingConfiguration: { DestinationBucketName: accessLogs.ref, LogFilePrefix: 's3-access-logs/audit/' },
-      LifecycleConfiguration: {
-        Rules: [
-          {
-            Id: 'keep-audit-logs',
-            Status: 'Enabled',
-            Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
-            ExpirationInDays: auditDays.ref,
-            NoncurrentVersionExpiration: { NoncurrentDays: auditDays.ref },
+      {
+        ...RETAIN_ON_DELETE,
+        suppress: {
+          checkov: {
+            CKV_AWS_144: {
+              reason:
+                'Replication goes to the central log-archive bucket (LogArchiveBucketArn, required outside dev by a template rule); checkov cannot see a conditional configuration.',
+              requirement: '10.3.3',
+              compensatingControl: 'PCI-LOG-011 checks that the logs reach the central store outside the workload account.',
+            },
           },
-        ],
+        },
       },
-    },
-    {
-      ...RETAIN_ON_DELETE,
-      suppress: { checkov: { CKV_AWS_144: { reason: 'Replication goes to the central log-archive bucket (LogArchiveBucketArn, required outside dev by a template rule); checkov cannot see a conditional configuration.', requirement: '10.3.3', compensatingControl: 'PCI-LOG-011 checks that the logs reach the central store outside the workload account.' } } },
-    },
-  );
+    );
+
+  // --- CloudTrail bucket: object-locked ------------------------------------------------------------
+  const bucket = auditStore('AuditBucket', { BucketName: auditBucketName, prefix: 'cloudtrail', lifecycleId: 'keep-audit-logs', objectLock: true });
 
   // --- Config bucket: AWS Config cannot deliver to a bucket with Object Lock -------------------------
   // https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html ("Object Lock" is not
-  // supported for the delivery channel's bucket). Versioned, KMS, TLS-only, deletes denied to everyone,
-  // replicated to the log archive like the CloudTrail bucket.
-  const configBucket = t.resource(
-    'ConfigBucket',
-    'AWS::S3::Bucket',
-    {
-      BucketName: configBucketName,
-      ...privateBucketBasics,
-      ReplicationConfiguration: replication('config'),
-      BucketEncryption: {
-        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: auditKey.ref }, BucketKeyEnabled: true }],
-      },
-      LoggingConfiguration: { DestinationBucketName: accessLogs.ref, LogFilePrefix: 's3-access-logs/config/' },
-      LifecycleConfiguration: {
-        Rules: [
-          {
-            Id: 'keep-config-history',
-            Status: 'Enabled',
-            Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
-            ExpirationInDays: auditDays.ref,
-            NoncurrentVersionExpiration: { NoncurrentDays: auditDays.ref },
-          },
-        ],
-      },
-    },
-    {
-      ...RETAIN_ON_DELETE,
-      suppress: { checkov: { CKV_AWS_144: { reason: 'Replication goes to the central log-archive bucket (LogArchiveBucketArn, required outside dev by a template rule); checkov cannot see a conditional configuration.', requirement: '10.3.3', compensatingControl: 'PCI-LOG-011 checks that the logs reach the central store outside the workload account.' } } },
-    },
-  );
+  // supported for the delivery channel's bucket).
+  const configBucket = auditStore('ConfigBucket', { BucketName: configBucketName, prefix: 'config', lifecycleId: 'keep-config-history' });
   // Trail names are unique per account and region, and a multi-region trail also holds its name in
   // every other region: the region it was created in keeps instances in two regions apart.
   const trailName = Sub(`${config.namePrefix}-\${Environment}-\${AWS::Region}`);
@@ -284,7 +383,14 @@ export function buildAudit(config: PlatformConfig): Template {
     t,
     'AuditBucketPolicy',
     bucket,
-    { Sid: 'AllowCloudTrailAclCheck', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:GetBucketAcl', Resource: bucket.getAtt('Arn'), Condition: { StringEquals: { 'aws:SourceArn': trailArn } } },
+    {
+      Sid: 'AllowCloudTrailAclCheck',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 's3:GetBucketAcl',
+      Resource: bucket.getAtt('Arn'),
+      Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
+    },
     {
       Sid: 'AllowCloudTrailWrites',
       Effect: 'Allow',
@@ -298,7 +404,14 @@ export function buildAudit(config: PlatformConfig): Template {
     t,
     'ConfigBucketPolicy',
     configBucket,
-    { Sid: 'AllowConfigAclCheck', Effect: 'Allow', Principal: { Service: 'config.amazonaws.com' }, Action: ['s3:GetBucketAcl', 's3:ListBucket'], Resource: configBucket.getAtt('Arn'), Condition: { StringEquals: { 'aws:SourceAccount': AWS.AccountId } } },
+    {
+      Sid: 'AllowConfigAclCheck',
+      Effect: 'Allow',
+      Principal: { Service: 'config.amazonaws.com' },
+      Action: ['s3:GetBucketAcl', 's3:ListBucket'],
+      Resource: configBucket.getAtt('Arn'),
+      Condition: { StringEquals: { 'aws:SourceAccount': AWS.AccountId } },
+    },
     {
       Sid: 'AllowConfigWrites',
       Effect: 'Allow',
@@ -318,11 +431,17 @@ export function buildAudit(config: PlatformConfig): Template {
 
   // --- CloudTrail --------------------------------------------------------------------------------
   const trailLogs = encryptedLogGroup(t, 'TrailLogGroup', Sub(`/${config.namePrefix}/\${Environment}/cloudtrail`), logsKey, retention, { Condition: trailOn });
-  const trailRole = platformRole(t,
+  const trailRole = platformRole(
+    t,
     'TrailLogsRole',
     {
       Description: 'Lets CloudTrail deliver events to its log group',
-      AssumeRolePolicyDocument: policyDocument({ Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceArn': trailArn } } }),
+      AssumeRolePolicyDocument: policyDocument({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
+      }),
       Policies: [
         {
           PolicyName: 'deliver-to-log-group',
@@ -392,11 +511,17 @@ export function buildAudit(config: PlatformConfig): Template {
   }
 
   // --- AWS Config ----------------------------------------------------------------------------------
-  const configRole = platformRole(t,
+  const configRole = platformRole(
+    t,
     'ConfigRole',
     {
       Description: 'AWS Config recorder role',
-      AssumeRolePolicyDocument: policyDocument({ Effect: 'Allow', Principal: { Service: 'config.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': AWS.AccountId } } }),
+      AssumeRolePolicyDocument: policyDocument({
+        Effect: 'Allow',
+        Principal: { Service: 'config.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': AWS.AccountId } },
+      }),
       ManagedPolicyArns: [Sub('arn:${AWS::Partition}:iam::aws:policy/service-role/AWS_ConfigRole')],
       Policies: [
         {

@@ -9,7 +9,17 @@ import type { PlatformConfig } from '../config.js';
 import { AWS, Equals, If, Not, Sub } from '../core/intrinsics.js';
 import type { Template } from '../core/template.js';
 import { KEY_POLICY_RESOURCE_STAR, KEY_USES, keyPolicy } from './kms.js';
-import { RETAIN_ON_DELETE, UNBOUND_SERVICE_TRUST, keyArnParameter, layerTemplate, policyDocument, serviceOnlyAssumeRolePolicy, ssmValueParameter, platformRole } from './common.js';
+import {
+  RETAIN_ON_DELETE,
+  UNBOUND_SERVICE_TRUST,
+  keyArnParameter,
+  layerTemplate,
+  policyDocument,
+  serviceOnlyAssumeRolePolicy,
+  ssmValueParameter,
+  platformRole,
+  switchParameter,
+} from './common.js';
 
 const vaultName = (config: PlatformConfig, suffix = ''): ReturnType<typeof Sub> => Sub(`${config.namePrefix}-backup${suffix}-\${Environment}`);
 
@@ -25,10 +35,22 @@ const vaultAccessPolicy = policyDocument({
   Resource: '*',
 });
 
+/** The vault lock switch, the same in the backup layer and the DR vault. */
+const vaultLockParameter = (t: Template) =>
+  t.parameter('EnableVaultLock', switchParameter('Lock the vault (compliance mode after 3 days: recovery points cannot be deleted early, even by root).', 'false'), 'Backup');
+
 export function buildBackup(config: PlatformConfig): Template {
-  const t = layerTemplate('backup', 'PCI payment platform - layer 12: AWS Backup vault (KMS), daily plan with cross-region copy, RDS and EFS selected by tag, optional vault lock.', 'Restricted');
+  const t = layerTemplate(
+    'backup',
+    'PCI payment platform - layer 12: AWS Backup vault (KMS), daily plan with cross-region copy, RDS and EFS selected by tag, optional vault lock.',
+    'Restricted',
+  );
   const backupKey = t.parameter('BackupKeyArn', keyArnParameter('AWS Backup recovery points'), 'Keys');
-  const retentionDays = t.parameter('BackupRetentionDays', { Type: 'Number', Description: 'Days a daily recovery point is kept (here and in the DR copy).', Default: 30, MinValue: 7, MaxValue: 3650 }, 'Backup');
+  const retentionDays = t.parameter(
+    'BackupRetentionDays',
+    { Type: 'Number', Description: 'Days a daily recovery point is kept (here and in the DR copy).', Default: 30, MinValue: 7, MaxValue: 3650 },
+    'Backup',
+  );
   // The DR region depends on the region the stack runs in (eu-west-1 copies to eu-central-1 and the
   // other way round), so each account keeps it per region in SSM: no per-region override.
   const drRegion = t.parameter(
@@ -39,7 +61,7 @@ export function buildBackup(config: PlatformConfig): Template {
     ),
     'Backup',
   );
-  const vaultLock = t.parameter('EnableVaultLock', { Type: 'String', Description: 'Lock the vault (compliance mode after 3 days: recovery points cannot be deleted early, even by root).', Default: 'false', AllowedValues: ['true', 'false'] }, 'Backup');
+  const vaultLock = vaultLockParameter(t);
 
   const hasDr = t.condition('HasDrCopy', Not(Equals(drRegion.ref, 'none')));
   const locked = t.condition('IsVaultLocked', Equals(vaultLock.ref, 'true'));
@@ -55,7 +77,8 @@ export function buildBackup(config: PlatformConfig): Template {
     },
     RETAIN_ON_DELETE,
   );
-  const role = platformRole(t,
+  const role = platformRole(
+    t,
     'BackupRole',
     {
       Description: 'AWS Backup service role of the payment platform (backup and restore of the selected resources)',
@@ -83,7 +106,9 @@ export function buildBackup(config: PlatformConfig): Template {
             hasDr,
             [
               {
-                DestinationBackupVaultArn: Sub(`arn:\${AWS::Partition}:backup:\${DrRegionParameter}:\${AWS::AccountId}:backup-vault:${config.namePrefix}-backup-dr-\${Environment}`),
+                DestinationBackupVaultArn: Sub(
+                  `arn:\${AWS::Partition}:backup:\${DrRegionParameter}:\${AWS::AccountId}:backup-vault:${config.namePrefix}-backup-dr-\${Environment}`,
+                ),
                 Lifecycle: { DeleteAfterDays: retentionDays.ref },
               },
             ],
@@ -99,7 +124,10 @@ export function buildBackup(config: PlatformConfig): Template {
     BackupSelection: {
       SelectionName: 'rds-and-efs-by-tag',
       IamRoleArn: role.getAtt('Arn'),
-      Resources: [Sub('arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:db:*'), Sub('arn:${AWS::Partition}:elasticfilesystem:${AWS::Region}:${AWS::AccountId}:file-system/*')],
+      Resources: [
+        Sub('arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:db:*'),
+        Sub('arn:${AWS::Partition}:elasticfilesystem:${AWS::Region}:${AWS::AccountId}:file-system/*'),
+      ],
       Conditions: { StringEquals: [{ ConditionKey: 'aws:ResourceTag/BackupPolicy', ConditionValue: Sub('payment-daily-${Environment}') }] },
     },
   });
@@ -111,7 +139,7 @@ export function buildBackup(config: PlatformConfig): Template {
 }
 
 /** File name (generated/standalone/) and suggested stack name of the DR vault template. */
-export const DR_BACKUP_VAULT_TEMPLATE = 'dr-backup-vault';
+const DR_BACKUP_VAULT_TEMPLATE = 'dr-backup-vault';
 
 /**
  * Standalone template for the DR region: its own backup key and the vault the daily copies land
@@ -124,7 +152,7 @@ export function buildDrBackupVault(config: PlatformConfig): Template {
     'PCI payment platform - DR backup vault: generated/standalone/dr-backup-vault.yaml, deployed as its own stack (payment-dr-backup-vault-<env>) in the DR region of each account before the first cross-region copy. Parameters: Environment (dev|staging|prod, as the platform stack), EnableVaultLock (true|false, compliance lock after 3 days). It creates the DR backup key and the vault payment-backup-dr-<env> that the backup layer copies to.',
     'Restricted',
   );
-  const vaultLock = t.parameter('EnableVaultLock', { Type: 'String', Description: 'Lock the vault (compliance mode after 3 days: recovery points cannot be deleted early, even by root).', Default: 'false', AllowedValues: ['true', 'false'] }, 'Backup');
+  const vaultLock = vaultLockParameter(t);
   const locked = t.condition('IsVaultLocked', Equals(vaultLock.ref, 'true'));
   const key = t.resource(
     'DrBackupKey',

@@ -18,37 +18,72 @@ import {
   subnetsParameter,
 } from './common.js';
 
-export const CACHE_NODE_TYPES = [
-  'cache.t4g.micro', 'cache.t4g.small', 'cache.t4g.medium',
-  'cache.m7g.large', 'cache.m7g.xlarge', 'cache.m7g.2xlarge',
-  'cache.r7g.large', 'cache.r7g.xlarge', 'cache.r7g.2xlarge',
+const CACHE_NODE_TYPES = [
+  'cache.t4g.micro',
+  'cache.t4g.small',
+  'cache.t4g.medium',
+  'cache.m7g.large',
+  'cache.m7g.xlarge',
+  'cache.m7g.2xlarge',
+  'cache.r7g.large',
+  'cache.r7g.xlarge',
+  'cache.r7g.2xlarge',
 ] as const;
 
 /** Nodes of the replication group; the observability layer alarms on each member cluster. */
 export const CACHE_NODE_COUNTS = [1, 2, 3, 4, 5, 6] as const;
-export const CACHE_NODE_COUNT_PARAMETER: ParameterSpec = { Type: 'Number', Description: 'Nodes (primary + replicas); 2 or more gives Multi-AZ automatic failover.', Default: 3, AllowedValues: CACHE_NODE_COUNTS };
+export const CACHE_NODE_COUNT_PARAMETER: ParameterSpec = {
+  Type: 'Number',
+  Description: 'Nodes (primary + replicas); 2 or more gives Multi-AZ automatic failover.',
+  Default: 3,
+  AllowedValues: CACHE_NODE_COUNTS,
+};
 
 const SECRET_ARN_PATTERN = '^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$';
 
 export function buildCache(config: PlatformConfig): Template {
-  const t = layerTemplate('cache', 'PCI payment platform - layer 5: ElastiCache Redis, encrypted at rest (KMS) and in transit (TLS required), AUTH from a rotated secret, Multi-AZ.', 'Restricted');
+  const t = layerTemplate(
+    'cache',
+    'PCI payment platform - layer 5: ElastiCache Redis, encrypted at rest (KMS) and in transit (TLS required), AUTH from a rotated secret, Multi-AZ.',
+    'Restricted',
+  );
   const cacheKey = t.parameter('CacheKeyArn', keyArnParameter('ElastiCache data at rest'), 'Keys');
   const logsKey = t.parameter('LogsKeyArn', keyArnParameter('CloudWatch Logs'), 'Keys');
   const retention = logRetentionParameter(t);
   const subnets = t.parameter('IsolatedSubnetIds', subnetsParameter('Isolated', 'the cache'), 'Network');
   const sg = t.parameter('CacheSecurityGroupId', securityGroupParameter('the cache'), 'Network');
-  const authSecret = t.parameter('CacheAuthTokenSecretArn', stringParameter('Secret holding the Redis AUTH token (secrets layer).', SECRET_ARN_PATTERN, 'must be a Secrets Manager secret ARN'), 'Secrets');
+  const authSecret = t.parameter(
+    'CacheAuthTokenSecretArn',
+    stringParameter('Secret holding the Redis AUTH token (secrets layer).', SECRET_ARN_PATTERN, 'must be a Secrets Manager secret ARN'),
+    'Secrets',
+  );
   const rotationFunction = t.parameter(
     'RotationFunctionArn',
-    stringParameter('Rotation function of generated secrets (secrets layer).', '^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+$', 'must be a Lambda function ARN'),
+    stringParameter(
+      'Rotation function of generated secrets (secrets layer).',
+      '^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+$',
+      'must be a Lambda function ARN',
+    ),
     'Secrets',
   );
   const rotationDays = secretRotationDaysParameter(t);
 
-  const nodeType = t.parameter('CacheNodeType', { Type: 'String', Description: 'ElastiCache node type (Graviton).', Default: 'cache.r7g.large', AllowedValues: CACHE_NODE_TYPES }, 'Cache');
+  const nodeType = t.parameter(
+    'CacheNodeType',
+    { Type: 'String', Description: 'ElastiCache node type (Graviton).', Default: 'cache.r7g.large', AllowedValues: CACHE_NODE_TYPES },
+    'Cache',
+  );
   const nodeCount = t.parameter('CacheNodeCount', CACHE_NODE_COUNT_PARAMETER, 'Cache');
-  const engineVersion = t.parameter('CacheEngineVersion', { ...stringParameter('Redis OSS engine version.', '^7\\.[0-9]+$', 'must be a Redis 7.x version'), Default: '7.1' }, 'Cache');
-  const snapshotDays = t.parameter('CacheSnapshotRetentionDays', { Type: 'Number', Description: 'Daily snapshot retention in days.', Default: 7, MinValue: 1, MaxValue: 35 }, 'Cache');
+  const engineVersion = t.parameter(
+    'CacheEngineVersion',
+    { ...stringParameter('Redis OSS engine version.', '^7\\.[0-9]+$', 'must be a Redis 7.x version'), Default: '7.1' },
+    'Cache',
+  );
+  const snapshotDays = t.parameter(
+    'CacheSnapshotRetentionDays',
+    { Type: 'Number', Description: 'Daily snapshot retention in days.', Default: 7, MinValue: 1, MaxValue: 35 },
+    'Cache',
+  );
 
   const hasReplicas = t.condition('CacheHasReplicas', Not(Equals(nodeCount.ref, 1)));
 

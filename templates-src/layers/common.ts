@@ -54,7 +54,7 @@ export const RETAIN_ON_DELETE: ResourceOptions = { DeletionPolicy: 'RetainExcept
 
 /** CloudWatch Logs retention values of at least 12 months (PCI DSS 10.5.1). */
 export const LOG_RETENTION_DAYS = [365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
-export const LOG_RETENTION_PARAMETER: ParameterSpec = {
+const LOG_RETENTION_PARAMETER: ParameterSpec = {
   Type: 'Number',
   Description: 'CloudWatch Logs retention in days. PCI DSS 10.5.1 keeps audit logs at least 12 months.',
   Default: 365,
@@ -87,9 +87,20 @@ export function encryptedLogGroup(
  * depending on the handle then means "after them, if they exist".
  */
 export function conditionalDependency(t: Template, logicalId: string, condition: Named, targets: readonly Named[]): ResourceHandle<'AWS::CloudFormation::WaitConditionHandle'> {
-  return t.resource(logicalId, 'AWS::CloudFormation::WaitConditionHandle', {}, {
-    Metadata: { DependsOnWhenCreated: If(condition, targets.map((target) => Ref(target)), AWS.NoValue) },
-  });
+  return t.resource(
+    logicalId,
+    'AWS::CloudFormation::WaitConditionHandle',
+    {},
+    {
+      Metadata: {
+        DependsOnWhenCreated: If(
+          condition,
+          targets.map((target) => Ref(target)),
+          AWS.NoValue,
+        ),
+      },
+    },
+  );
 }
 
 export const KEY_ARN_PATTERN = '^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9-]{36}$';
@@ -125,6 +136,17 @@ export const stringParameter = (description: string, pattern?: string, constrain
   Description: description,
   ...(pattern ? { AllowedPattern: pattern, ConstraintDescription: constraint ?? `must match ${pattern}` } : {}),
 });
+
+/** An on/off switch: CloudFormation has no boolean parameter type, so 'true' | 'false'. */
+export const switchParameter = (description: string, fallback: 'true' | 'false'): ParameterSpec => ({
+  Type: 'String',
+  Description: description,
+  Default: fallback,
+  AllowedValues: ['true', 'false'],
+});
+
+/** DeletionProtection, the same switch in every layer that has it (one stack parameter feeds them). */
+export const DELETION_PROTECTION = switchParameter('Deletion protection on the database, the cache-facing and front-door resources that support it.', 'true');
 
 /** A security group of the network layer, passed in. */
 export const securityGroupParameter = (what: string): ParameterSpec =>
@@ -165,11 +187,12 @@ export const ACCOUNT_ROOT = Sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:ro
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
  */
 export const PERMISSIONS_BOUNDARY_PARAMETER = 'PermissionsBoundaryName';
-export const HAS_PERMISSIONS_BOUNDARY = 'HasPermissionsBoundary';
-export const PERMISSIONS_BOUNDARY_NAME_PATTERN = '^$|^[\\w+=,.@-]{1,128}$';
+const HAS_PERMISSIONS_BOUNDARY = 'HasPermissionsBoundary';
+const PERMISSIONS_BOUNDARY_NAME_PATTERN = '^$|^[\\w+=,.@-]{1,128}$';
 const PERMISSIONS_BOUNDARY_SPEC: ParameterSpec = {
   Type: 'String',
-  Description: 'Name of the managed policy in this account that every IAM role of the platform carries as its permissions boundary (StackSet rollouts: payment-platform-boundary). Empty: no boundary.',
+  Description:
+    'Name of the managed policy in this account that every IAM role of the platform carries as its permissions boundary (StackSet rollouts: payment-platform-boundary). Empty: no boundary.',
   Default: '',
   AllowedPattern: PERMISSIONS_BOUNDARY_NAME_PATTERN,
   ConstraintDescription: 'must be empty or an IAM policy name (letters, digits and +=,.@-_, at most 128)',
@@ -205,8 +228,7 @@ export const assumeRolePolicy = (service: string) =>
  * aws:SourceArn (Lambda execution roles, the API Gateway logging role, AWS Backup): a condition
  * would lock the service out. Such roles carry UNBOUND_SERVICE_TRUST as their PCI-IAM-004 reason.
  */
-export const serviceOnlyAssumeRolePolicy = (service: string) =>
-  policyDocument({ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' });
+export const serviceOnlyAssumeRolePolicy = (service: string) => policyDocument({ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' });
 
 export const UNBOUND_SERVICE_TRUST = {
   pci: {

@@ -29,10 +29,11 @@ import {
   stringParameter,
   subnetsParameter,
   platformRole,
+  DELETION_PROTECTION,
 } from './common.js';
 
 /** Fargate task sizes (valid CPU/memory pairs). */
-export const TASK_SIZES = {
+const TASK_SIZES = {
   small: { Cpu: '512', Memory: '1024' },
   medium: { Cpu: '1024', Memory: '2048' },
   large: { Cpu: '2048', Memory: '4096' },
@@ -40,8 +41,8 @@ export const TASK_SIZES = {
 } as const;
 
 /** An image digest: images are pinned by digest (a tag can be moved to other content; a digest cannot). */
-export const DIGEST_PATTERN = '^sha256:[a-f0-9]{64}$';
-export const REPOSITORY_PATTERN = '^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$';
+const DIGEST_PATTERN = '^sha256:[a-f0-9]{64}$';
+const REPOSITORY_PATTERN = '^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$';
 
 /**
  * Images come from the ECR registry of the region the task runs in: the private tier reaches AWS
@@ -51,19 +52,22 @@ export const REPOSITORY_PATTERN = '^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:
  * https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
  * https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html
  */
-export const regionalImage = (registryAccount: Value<string>, repository: Value<string>, digest: Value<string>) =>
+const regionalImage = (registryAccount: Value<string>, repository: Value<string>, digest: Value<string>) =>
   Sub('${Account}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/${Repository}@${Digest}', { Account: registryAccount, Repository: repository, Digest: digest });
 
 /** Repository prefix of the ECR Public pull-through cache (unique per registry, hence the environment). */
-export const ECR_PUBLIC_PREFIX = (config: PlatformConfig) => Sub(`${config.namePrefix}-ecr-public-\${Environment}`);
-export const APP_USER = '1000:1000';
-export const APP_DB_USER = 'payment_app';
+const ECR_PUBLIC_PREFIX = (config: PlatformConfig) => Sub(`${config.namePrefix}-ecr-public-\${Environment}`);
+const APP_USER = '1000:1000';
+const APP_DB_USER = 'payment_app';
 
-const arnParameter = (what: string, service: string) =>
-  stringParameter(`${what}.`, `^arn:aws[a-z-]*:${service}:[a-z0-9-]*:[0-9]{0,12}:.+$`, `must be an ${service} ARN`);
+const arnParameter = (what: string, service: string) => stringParameter(`${what}.`, `^arn:aws[a-z-]*:${service}:[a-z0-9-]*:[0-9]{0,12}:.+$`, `must be an ${service} ARN`);
 
 export function buildCompute(config: PlatformConfig): Template {
-  const t = layerTemplate('compute', 'PCI payment platform - layer 8: ECS Fargate service behind an internal TLS-only NLB, hardened containers, least-privilege roles, autoscaling.', 'Restricted');
+  const t = layerTemplate(
+    'compute',
+    'PCI payment platform - layer 8: ECS Fargate service behind an internal TLS-only NLB, hardened containers, least-privilege roles, autoscaling.',
+    'Restricted',
+  );
   const { ports } = config;
   const p = {
     logsKey: t.parameter('LogsKeyArn', keyArnParameter('CloudWatch Logs'), 'Keys'),
@@ -75,7 +79,11 @@ export function buildCompute(config: PlatformConfig): Template {
     subnets: t.parameter('PrivateSubnetIds', subnetsParameter('Private', 'the tasks and the NLB'), 'Network'),
     appSg: t.parameter('AppSecurityGroupId', securityGroupParameter('the tasks'), 'Network'),
     nlbSg: t.parameter('NlbSecurityGroupId', securityGroupParameter('the NLB'), 'Network'),
-    accessLogs: t.parameter('AccessLogsBucketName', stringParameter('Bucket receiving the NLB access logs (storage layer).', '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', 'must be an S3 bucket name'), 'Storage'),
+    accessLogs: t.parameter(
+      'AccessLogsBucketName',
+      stringParameter('Bucket receiving the NLB access logs (storage layer).', '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', 'must be an S3 bucket name'),
+      'Storage',
+    ),
     fileSystemId: t.parameter('FileSystemId', stringParameter('EFS file system (storage layer).', '^fs-[0-9a-f]{8,40}$', 'must be an EFS file system ID'), 'Storage'),
     fileSystemArn: t.parameter('FileSystemArn', arnParameter('EFS file system ARN (storage layer)', 'elasticfilesystem'), 'Storage'),
     accessPointId: t.parameter('AccessPointId', stringParameter('EFS access point (storage layer).', '^fsap-[0-9a-f]{8,40}$', 'must be an EFS access point ID'), 'Storage'),
@@ -84,23 +92,57 @@ export function buildCompute(config: PlatformConfig): Template {
     streamName: t.parameter('StreamName', stringParameter('Kinesis stream (streaming layer).', '^[a-zA-Z0-9_.-]{1,128}$', 'must be a stream name'), 'Streaming'),
     streamArn: t.parameter('StreamArn', arnParameter('Kinesis stream ARN (streaming layer)', 'kinesis'), 'Streaming'),
     dbEndpoint: t.parameter('DatabaseEndpoint', stringParameter('PostgreSQL endpoint (database layer).'), 'Database'),
-    dbResourceId: t.parameter('DatabaseResourceId', stringParameter('RDS resource ID for IAM authentication (database layer).', '^db-[A-Z0-9]+$', 'must be an RDS resource ID (db-...)'), 'Database'),
+    dbResourceId: t.parameter(
+      'DatabaseResourceId',
+      stringParameter('RDS resource ID for IAM authentication (database layer).', '^db-[A-Z0-9]+$', 'must be an RDS resource ID (db-...)'),
+      'Database',
+    ),
     cacheEndpoint: t.parameter('CacheEndpoint', stringParameter('Redis primary endpoint (cache layer).'), 'Cache'),
     cacheAuthSecret: t.parameter('CacheAuthTokenSecretArn', arnParameter('Redis AUTH token secret (secrets layer)', 'secretsmanager'), 'Secrets'),
     signingKeySecret: t.parameter('AppSigningKeySecretArn', arnParameter('Application signing key secret (secrets layer)', 'secretsmanager'), 'Secrets'),
     imageRepository: t.parameter(
       'ContainerImageRepository',
-      { ...stringParameter('ECR repository of the application image, in this region of the registry account (replicate it there with ECR replication).', REPOSITORY_PATTERN, 'must be an ECR repository name'), Default: 'payment-app' },
+      {
+        ...stringParameter(
+          'ECR repository of the application image, in this region of the registry account (replicate it there with ECR replication).',
+          REPOSITORY_PATTERN,
+          'must be an ECR repository name',
+        ),
+        Default: 'payment-app',
+      },
       'Application',
     ),
-    imageDigest: t.parameter('ContainerImageDigest', stringParameter('Digest of the application image release (a tag can be moved to other content; a digest cannot).', DIGEST_PATTERN, 'must be sha256:<64 hex>'), 'Application'),
+    imageDigest: t.parameter(
+      'ContainerImageDigest',
+      stringParameter('Digest of the application image release (a tag can be moved to other content; a digest cannot).', DIGEST_PATTERN, 'must be sha256:<64 hex>'),
+      'Application',
+    ),
     registryAccount: t.parameter(
       'ContainerRegistryAccountId',
-      { ...stringParameter('Account of the ECR registry holding the application image; empty for this account (a shared registry must allow this account in its repository policy).', '^$|^[0-9]{12}$', 'must be empty or a 12-digit account ID'), Default: '' },
+      {
+        ...stringParameter(
+          'Account of the ECR registry holding the application image; empty for this account (a shared registry must allow this account in its repository policy).',
+          '^$|^[0-9]{12}$',
+          'must be empty or a 12-digit account ID',
+        ),
+        Default: '',
+      },
       'Application',
     ),
-    xrayDigest: t.parameter('XRayDaemonImageDigest', stringParameter('Digest of the X-Ray daemon image (public.ecr.aws/xray/aws-xray-daemon), pulled through this registry\'s ECR Public pull-through cache.', DIGEST_PATTERN, 'must be sha256:<64 hex>'), 'Application'),
-    taskSize: t.parameter('TaskSize', { Type: 'String', Description: 'Fargate task size (small 0.5 vCPU/1 GiB … xlarge 4 vCPU/8 GiB).', Default: 'medium', AllowedValues: Object.keys(TASK_SIZES) }, 'Application'),
+    xrayDigest: t.parameter(
+      'XRayDaemonImageDigest',
+      stringParameter(
+        "Digest of the X-Ray daemon image (public.ecr.aws/xray/aws-xray-daemon), pulled through this registry's ECR Public pull-through cache.",
+        DIGEST_PATTERN,
+        'must be sha256:<64 hex>',
+      ),
+      'Application',
+    ),
+    taskSize: t.parameter(
+      'TaskSize',
+      { Type: 'String', Description: 'Fargate task size (small 0.5 vCPU/1 GiB … xlarge 4 vCPU/8 GiB).', Default: 'medium', AllowedValues: Object.keys(TASK_SIZES) },
+      'Application',
+    ),
     desired: t.parameter('DesiredCount', { Type: 'Number', Description: 'Tasks at deployment (spread over the AZs).', Default: 3, MinValue: 1, MaxValue: 100 }, 'Application'),
     minTasks: t.parameter('MinTaskCount', { Type: 'Number', Description: 'Autoscaling floor.', Default: 3, MinValue: 1, MaxValue: 100 }, 'Application'),
     maxTasks: t.parameter('MaxTaskCount', { Type: 'Number', Description: 'Autoscaling ceiling.', Default: 12, MinValue: 1, MaxValue: 200 }, 'Application'),
@@ -112,7 +154,7 @@ export function buildCompute(config: PlatformConfig): Template {
       ),
       'FrontDoor',
     ),
-    deletionProtection: t.parameter('DeletionProtection', { Type: 'String', Description: 'Deletion protection on the database, the cache-facing and front-door resources that support it.', Default: 'true', AllowedValues: ['true', 'false'] }, 'Protection'),
+    deletionProtection: t.parameter('DeletionProtection', DELETION_PROTECTION, 'Protection'),
   };
 
   t.mapping('TaskSizes', TASK_SIZES);
@@ -147,45 +189,46 @@ export function buildCompute(config: PlatformConfig): Template {
     },
   });
   const secretArns = [p.cacheAuthSecret.ref, p.signingKeySecret.ref];
-  const executionRole = platformRole(t,
+  const executionRole = platformRole(
+    t,
     'TaskExecutionRole',
     {
-    Description: 'ECS agent: pulls the image, writes the task logs, injects the two application secrets',
-    AssumeRolePolicyDocument: ecsTrust,
-    Policies: [
-      {
-        PolicyName: 'task-execution',
-        PolicyDocument: policyDocument(
-          // ECR's token call has no resource; AWS accepts only "*" for it.
-          { Sid: 'EcrAuthentication', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
-          {
-            Sid: 'PullTheImagesOfThisRegion',
-            Effect: 'Allow',
-            Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
-            Resource: [
-              Sub('arn:${AWS::Partition}:ecr:${AWS::Region}:${Account}:repository/${Repository}', { Account: registryAccount, Repository: p.imageRepository.ref }),
-              Sub('arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/${Prefix}/*', { Prefix: ECR_PUBLIC_PREFIX(config) }),
-            ],
-          },
-          {
-            // The first pull of a public image through the cache creates its repository and imports it.
-            Sid: 'FillThePullThroughCache',
-            Effect: 'Allow',
-            Action: ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'],
-            Resource: Sub('arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/${Prefix}/*', { Prefix: ECR_PUBLIC_PREFIX(config) }),
-          },
-          { Sid: 'WriteTaskLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroupArns(logGroup).streams },
-          { Sid: 'ReadInjectedSecrets', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secretArns },
-          {
-            Sid: 'DecryptInjectedSecrets',
-            Effect: 'Allow',
-            Action: 'kms:Decrypt',
-            Resource: p.secretsKey.ref,
-            Condition: { StringEquals: { 'kms:ViaService': Sub('secretsmanager.${AWS::Region}.amazonaws.com') } },
-          },
-        ),
-      },
-    ],
+      Description: 'ECS agent: pulls the image, writes the task logs, injects the two application secrets',
+      AssumeRolePolicyDocument: ecsTrust,
+      Policies: [
+        {
+          PolicyName: 'task-execution',
+          PolicyDocument: policyDocument(
+            // ECR's token call has no resource; AWS accepts only "*" for it.
+            { Sid: 'EcrAuthentication', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+            {
+              Sid: 'PullTheImagesOfThisRegion',
+              Effect: 'Allow',
+              Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+              Resource: [
+                Sub('arn:${AWS::Partition}:ecr:${AWS::Region}:${Account}:repository/${Repository}', { Account: registryAccount, Repository: p.imageRepository.ref }),
+                Sub('arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/${Prefix}/*', { Prefix: ECR_PUBLIC_PREFIX(config) }),
+              ],
+            },
+            {
+              // The first pull of a public image through the cache creates its repository and imports it.
+              Sid: 'FillThePullThroughCache',
+              Effect: 'Allow',
+              Action: ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'],
+              Resource: Sub('arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/${Prefix}/*', { Prefix: ECR_PUBLIC_PREFIX(config) }),
+            },
+            { Sid: 'WriteTaskLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroupArns(logGroup).streams },
+            { Sid: 'ReadInjectedSecrets', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secretArns },
+            {
+              Sid: 'DecryptInjectedSecrets',
+              Effect: 'Allow',
+              Action: 'kms:Decrypt',
+              Resource: p.secretsKey.ref,
+              Condition: { StringEquals: { 'kms:ViaService': Sub('secretsmanager.${AWS::Region}.amazonaws.com') } },
+            },
+          ),
+        },
+      ],
     },
     {
       suppress: {
@@ -202,7 +245,12 @@ export function buildCompute(config: PlatformConfig): Template {
   );
   const via = (service: string) => ({ StringEquals: { 'kms:ViaService': Sub(`${service}.\${AWS::Region}.amazonaws.com`) } });
   const taskStatements: PolicyStatement[] = [
-    { Sid: 'PublishPaymentEvents', Effect: 'Allow', Action: ['kinesis:DescribeStreamSummary', 'kinesis:ListShards', 'kinesis:PutRecord', 'kinesis:PutRecords'], Resource: p.streamArn.ref },
+    {
+      Sid: 'PublishPaymentEvents',
+      Effect: 'Allow',
+      Action: ['kinesis:DescribeStreamSummary', 'kinesis:ListShards', 'kinesis:PutRecord', 'kinesis:PutRecords'],
+      Resource: p.streamArn.ref,
+    },
     { Sid: 'EncryptPaymentEvents', Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: p.streamingKey.ref, Condition: via('kinesis') },
     {
       Sid: 'ConnectToPostgresAsTheAppUser',
@@ -221,9 +269,14 @@ export function buildCompute(config: PlatformConfig): Template {
     { Sid: 'ListDataBucket', Effect: 'Allow', Action: 's3:ListBucket', Resource: p.dataBucketArn.ref },
     { Sid: 'UseTheStorageKeyThroughS3', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: p.storageKey.ref, Condition: via('s3') },
     // X-Ray trace APIs have no resource-level permissions: AWS accepts only "*".
-    { Sid: 'SendTraces', Effect: 'Allow', Action: ['xray:GetSamplingRules', 'xray:GetSamplingStatisticSummaries', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
+    {
+      Sid: 'SendTraces',
+      Effect: 'Allow',
+      Action: ['xray:GetSamplingRules', 'xray:GetSamplingStatisticSummaries', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+      Resource: '*',
+    },
   ];
-  const taskRole = platformRole(t,'TaskRole', {
+  const taskRole = platformRole(t, 'TaskRole', {
     Description: 'Payment service: publishes events, connects to PostgreSQL as the app user, mounts its EFS access point, uses its bucket',
     AssumeRolePolicyDocument: ecsTrust,
     Policies: [{ PolicyName: 'payment-service', PolicyDocument: policyDocument(...taskStatements) }],
@@ -291,7 +344,10 @@ export function buildCompute(config: PlatformConfig): Template {
       },
       {
         Name: 'xray-daemon',
-        Image: Sub('${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/${Prefix}/xray/aws-xray-daemon@${Digest}', { Prefix: ECR_PUBLIC_PREFIX(config), Digest: p.xrayDigest.ref }),
+        Image: Sub('${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/${Prefix}/xray/aws-xray-daemon@${Digest}', {
+          Prefix: ECR_PUBLIC_PREFIX(config),
+          Digest: p.xrayDigest.ref,
+        }),
         Essential: false,
         User: '1337',
         ...hardened,

@@ -19,12 +19,23 @@ import {
   stringParameter,
   subnetsParameter,
   platformRole,
+  switchParameter,
+  DELETION_PROTECTION,
 } from './common.js';
 
-export const DB_INSTANCE_CLASSES = [
-  'db.t4g.micro', 'db.t4g.small', 'db.t4g.medium', 'db.t4g.large',
-  'db.m7g.large', 'db.m7g.xlarge', 'db.m7g.2xlarge', 'db.m7g.4xlarge',
-  'db.r7g.large', 'db.r7g.xlarge', 'db.r7g.2xlarge', 'db.r7g.4xlarge',
+const DB_INSTANCE_CLASSES = [
+  'db.t4g.micro',
+  'db.t4g.small',
+  'db.t4g.medium',
+  'db.t4g.large',
+  'db.m7g.large',
+  'db.m7g.xlarge',
+  'db.m7g.2xlarge',
+  'db.m7g.4xlarge',
+  'db.r7g.large',
+  'db.r7g.xlarge',
+  'db.r7g.2xlarge',
+  'db.r7g.4xlarge',
 ] as const;
 
 /** Log types exported to CloudWatch Logs; their groups are created first, encrypted. */
@@ -34,7 +45,11 @@ const EXPORTED_LOGS = ['postgresql', 'upgrade'] as const;
 export const BACKUP_TAG = { Key: 'BackupPolicy', Value: Sub('payment-daily-${Environment}') };
 
 export function buildDatabase(config: PlatformConfig): Template {
-  const t = layerTemplate('database', 'PCI payment platform - layer 4: RDS PostgreSQL, Multi-AZ (parameter), encrypted, TLS-only, managed and rotated master secret, isolated tier.', 'Restricted');
+  const t = layerTemplate(
+    'database',
+    'PCI payment platform - layer 4: RDS PostgreSQL, Multi-AZ (parameter), encrypted, TLS-only, managed and rotated master secret, isolated tier.',
+    'Restricted',
+  );
   const dbKey = t.parameter('DatabaseKeyArn', keyArnParameter('RDS storage and Performance Insights'), 'Keys');
   const secretsKey = t.parameter('SecretsKeyArn', keyArnParameter('Secrets Manager secrets'), 'Keys');
   const logsKey = t.parameter('LogsKeyArn', keyArnParameter('CloudWatch Logs'), 'Keys');
@@ -42,18 +57,37 @@ export function buildDatabase(config: PlatformConfig): Template {
   const subnets = t.parameter('IsolatedSubnetIds', subnetsParameter('Isolated', 'the database'), 'Network');
   const sg = t.parameter('DatabaseSecurityGroupId', securityGroupParameter('the database'), 'Network');
 
-  const instanceClass = t.parameter('DbInstanceClass', { Type: 'String', Description: 'RDS instance class (Graviton).', Default: 'db.r7g.large', AllowedValues: DB_INSTANCE_CLASSES }, 'Database');
+  const instanceClass = t.parameter(
+    'DbInstanceClass',
+    { Type: 'String', Description: 'RDS instance class (Graviton).', Default: 'db.r7g.large', AllowedValues: DB_INSTANCE_CLASSES },
+    'Database',
+  );
   const engineVersion = t.parameter(
     'DbEngineVersion',
-    { ...stringParameter('PostgreSQL engine version: a major (17) or major.minor (17.4).', '^(16|17|18)(\\.[0-9]{1,2})?$', 'must be a PostgreSQL 16, 17 or 18 version'), Default: '17' },
+    {
+      ...stringParameter('PostgreSQL engine version: a major (17) or major.minor (17.4).', '^(16|17|18)(\\.[0-9]{1,2})?$', 'must be a PostgreSQL 16, 17 or 18 version'),
+      Default: '17',
+    },
     'Database',
   );
   const storage = t.parameter('DbAllocatedStorageGiB', { Type: 'Number', Description: 'Initial storage (GiB, gp3).', Default: 100, MinValue: 20, MaxValue: 65536 }, 'Database');
-  const maxStorage = t.parameter('DbMaxAllocatedStorageGiB', { Type: 'Number', Description: 'Storage autoscaling ceiling (GiB).', Default: 1000, MinValue: 20, MaxValue: 65536 }, 'Database');
-  const multiAz = t.parameter('DbMultiAz', { Type: 'String', Description: 'Standby in a second AZ with automatic failover.', Default: 'true', AllowedValues: ['true', 'false'] }, 'Database');
-  const backupDays = t.parameter('DbBackupRetentionDays', { Type: 'Number', Description: 'Automated backup (PITR) retention in days.', Default: 30, MinValue: 7, MaxValue: 35 }, 'Database');
-  const deletionProtection = t.parameter('DeletionProtection', { Type: 'String', Description: 'Deletion protection on the database, the cache-facing and front-door resources that support it.', Default: 'true', AllowedValues: ['true', 'false'] }, 'Protection');
-  const monitoringInterval = t.parameter('DbMonitoringIntervalSeconds', { Type: 'Number', Description: 'Enhanced monitoring granularity (seconds).', Default: 60, AllowedValues: [1, 5, 10, 15, 30, 60] }, 'Database');
+  const maxStorage = t.parameter(
+    'DbMaxAllocatedStorageGiB',
+    { Type: 'Number', Description: 'Storage autoscaling ceiling (GiB).', Default: 1000, MinValue: 20, MaxValue: 65536 },
+    'Database',
+  );
+  const multiAz = t.parameter('DbMultiAz', switchParameter('Standby in a second AZ with automatic failover.', 'true'), 'Database');
+  const backupDays = t.parameter(
+    'DbBackupRetentionDays',
+    { Type: 'Number', Description: 'Automated backup (PITR) retention in days.', Default: 30, MinValue: 7, MaxValue: 35 },
+    'Database',
+  );
+  const deletionProtection = t.parameter('DeletionProtection', DELETION_PROTECTION, 'Protection');
+  const monitoringInterval = t.parameter(
+    'DbMonitoringIntervalSeconds',
+    { Type: 'Number', Description: 'Enhanced monitoring granularity (seconds).', Default: 60, AllowedValues: [1, 5, 10, 15, 30, 60] },
+    'Database',
+  );
 
   const instanceId = Sub(`${config.namePrefix}-db-\${Environment}`);
 
@@ -77,7 +111,7 @@ export function buildDatabase(config: PlatformConfig): Template {
       log_min_duration_statement: '1000',
     },
   });
-  const monitoringRole = platformRole(t,'DbMonitoringRole', {
+  const monitoringRole = platformRole(t, 'DbMonitoringRole', {
     Description: 'Lets RDS enhanced monitoring publish OS metrics',
     AssumeRolePolicyDocument: assumeRolePolicy('monitoring.rds.amazonaws.com'),
     ManagedPolicyArns: [Sub('arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole')],

@@ -13,10 +13,28 @@ import type { Template } from '../core/template.js';
 import { ACCOUNT_ROOT, RETAIN_ON_DELETE, layerTemplate, policyDocument, type IamAction, type PolicyStatement } from './common.js';
 
 const KEY_ADMIN_ACTIONS: IamAction[] = [
-  'kms:CancelKeyDeletion', 'kms:CreateAlias', 'kms:DeleteAlias', 'kms:DescribeKey', 'kms:DisableKey', 'kms:DisableKeyRotation',
-  'kms:EnableKey', 'kms:EnableKeyRotation', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListAliases', 'kms:ListGrants',
-  'kms:ListKeyPolicies', 'kms:ListResourceTags', 'kms:PutKeyPolicy', 'kms:RevokeGrant', 'kms:RotateKeyOnDemand',
-  'kms:ScheduleKeyDeletion', 'kms:TagResource', 'kms:UntagResource', 'kms:UpdateAlias', 'kms:UpdateKeyDescription',
+  'kms:CancelKeyDeletion',
+  'kms:CreateAlias',
+  'kms:DeleteAlias',
+  'kms:DescribeKey',
+  'kms:DisableKey',
+  'kms:DisableKeyRotation',
+  'kms:EnableKey',
+  'kms:EnableKeyRotation',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:ListAliases',
+  'kms:ListGrants',
+  'kms:ListKeyPolicies',
+  'kms:ListResourceTags',
+  'kms:PutKeyPolicy',
+  'kms:RevokeGrant',
+  'kms:RotateKeyOnDemand',
+  'kms:ScheduleKeyDeletion',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:UpdateAlias',
+  'kms:UpdateKeyDescription',
 ];
 
 const DATA_KEY_ACTIONS: IamAction[] = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'];
@@ -137,7 +155,8 @@ export const KEY_USES: Record<KeyClass, KeyUse> = {
 /** parliament reads a key policy like an identity policy; in a key policy "*" is the key itself. */
 export const KEY_POLICY_RESOURCE_STAR = {
   RESOURCE_STAR: {
-    reason: 'In a key policy, Resource "*" means this key and nothing else; a key policy cannot name its own ARN (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html).',
+    reason:
+      'In a key policy, Resource "*" means this key and nothing else; a key policy cannot name its own ARN (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html).',
     requirement: '3.6.1',
     compensatingControl: 'PCI-KMS-002 checks each statement: administration without use, use only through the owning service (kms:ViaService) and the account.',
   },

@@ -26,23 +26,31 @@ type Tier = 'Public' | 'Private' | 'Isolated';
 const TIER_INDEX: Record<Tier, number> = { Public: 0, Private: 1, Isolated: 2 };
 
 /** CDK's "no egress" rule: an ICMP type that matches nothing, replacing the default allow-all egress. */
-export const NO_EGRESS = { IpProtocol: 'icmp', FromPort: 252, ToPort: 86, CidrIp: '255.255.255.255/32', Description: 'No egress by default (replaces allow-all)' };
+const NO_EGRESS = { IpProtocol: 'icmp', FromPort: 252, ToPort: 86, CidrIp: '255.255.255.255/32', Description: 'No egress by default (replaces allow-all)' };
 
 /** PascalCase logical-ID stem of an endpoint service suffix: "ecr.api" → "EcrApi". */
-export const endpointId = (service: string): string =>
+const endpointId = (service: string): string =>
   service
     .split(/[.-]/)
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('');
 
 export function buildNetwork(config: PlatformConfig): Template {
-  const t = layerTemplate('network', 'PCI payment platform - layer 2: 3-AZ VPC with public/private/isolated tiers, NAT, flow logs, VPC endpoints, NACLs and chained security groups.', 'Internal');
+  const t = layerTemplate(
+    'network',
+    'PCI payment platform - layer 2: 3-AZ VPC with public/private/isolated tiers, NAT, flow logs, VPC endpoints, NACLs and chained security groups.',
+    'Internal',
+  );
   const { ports } = config;
 
   const vpcCidr = t.parameter(
     'VpcCidr',
     {
-      ...stringParameter('IPv4 CIDR of the VPC; a private /16 (each tier gets one /18, each subnet a /20).', '^(10\\.\\d{1,3}|172\\.(1[6-9]|2\\d|3[01])|192\\.168)\\.0\\.0/16$', 'must be a private /16, e.g. 10.20.0.0/16'),
+      ...stringParameter(
+        'IPv4 CIDR of the VPC; a private /16 (each tier gets one /18, each subnet a /20).',
+        '^(10\\.\\d{1,3}|172\\.(1[6-9]|2\\d|3[01])|192\\.168)\\.0\\.0/16$',
+        'must be a private /16, e.g. 10.20.0.0/16',
+      ),
       Default: '10.0.0.0/16',
     },
     'Network',
@@ -127,7 +135,12 @@ export function buildNetwork(config: PlatformConfig): Template {
   const natConditions = [undefined, twoNats, threeNats];
   const nats = AZ_INDEXES.map((az) => {
     const condition = natConditions[az];
-    const eip = t.resource(`NatGateway${az + 1}Eip`, 'AWS::EC2::EIP', { Domain: 'vpc', Tags: [{ Key: 'Name', Value: envName(`nat-${az + 1}`) }] }, { Condition: condition, DependsOn: [attachment] });
+    const eip = t.resource(
+      `NatGateway${az + 1}Eip`,
+      'AWS::EC2::EIP',
+      { Domain: 'vpc', Tags: [{ Key: 'Name', Value: envName(`nat-${az + 1}`) }] },
+      { Condition: condition, DependsOn: [attachment] },
+    );
     return t.resource(
       `NatGateway${az + 1}`,
       'AWS::EC2::NatGateway',
@@ -179,7 +192,7 @@ export function buildNetwork(config: PlatformConfig): Template {
 
   // Flow logs: every accepted and rejected flow, to an encrypted group kept ≥ 12 months.
   const flowLogGroup = encryptedLogGroup(t, 'FlowLogGroup', Sub(`/${config.namePrefix}/\${Environment}/vpc-flow-logs`), logsKey, retention);
-  const flowLogRole = platformRole(t,'FlowLogRole', {
+  const flowLogRole = platformRole(t, 'FlowLogRole', {
     Description: 'Lets VPC Flow Logs write to the flow log group only',
     AssumeRolePolicyDocument: assumeRolePolicy('vpc-flow-logs.amazonaws.com'),
     Policies: [
@@ -256,7 +269,14 @@ export function buildNetwork(config: PlatformConfig): Template {
   t.resource(
     'AppToProcessorEgress',
     'AWS::EC2::SecurityGroupEgress',
-    { GroupId: appSg.getAtt('GroupId'), IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: processorCidr.ref, Description: 'Application to the card processor over HTTPS (through NAT)' },
+    {
+      GroupId: appSg.getAtt('GroupId'),
+      IpProtocol: 'tcp',
+      FromPort: 443,
+      ToPort: 443,
+      CidrIp: processorCidr.ref,
+      Description: 'Application to the card processor over HTTPS (through NAT)',
+    },
     { Condition: hasProcessor },
   );
 
@@ -280,7 +300,11 @@ export function buildNetwork(config: PlatformConfig): Template {
     });
   }
 
-  const ids = (tier: Tier): Intrinsic => Join(',', subnets[tier].map((s) => s.ref));
+  const ids = (tier: Tier): Intrinsic =>
+    Join(
+      ',',
+      subnets[tier].map((s) => s.ref),
+    );
   t.output('VpcId', { Value: vpc.ref, Description: 'VPC ID.' });
   t.output('VpcCidr', { Value: vpc.getAtt('CidrBlock'), Description: 'VPC IPv4 CIDR.' });
   t.output('PublicSubnetIds', { Value: ids('Public'), Description: 'Public subnet IDs (NAT gateways only), comma-separated, AZ order.' });

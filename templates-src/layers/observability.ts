@@ -30,7 +30,11 @@ interface AlarmSpec {
 export function buildObservability(config: PlatformConfig): Template {
   const t = layerTemplate('observability', 'PCI payment platform - layer 10: encrypted alarm topic, alarms on every tier, dashboard.', 'Internal');
   const notificationsKey = t.parameter('NotificationsKeyArn', keyArnParameter('SNS alarm notifications'), 'Keys');
-  const email = t.parameter('AlarmEmail', { ...stringParameter('E-mail address subscribed to the alarm topic; empty for none.', '^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$', 'must be an e-mail address or empty'), Default: '' }, 'Alarms');
+  const email = t.parameter(
+    'AlarmEmail',
+    { ...stringParameter('E-mail address subscribed to the alarm topic; empty for none.', '^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$', 'must be an e-mail address or empty'), Default: '' },
+    'Alarms',
+  );
   const input = (name: string, description: string) => t.parameter(name, stringParameter(description), 'Monitored resources');
   const d = {
     cluster: input('ClusterName', 'ECS cluster (compute layer).'),
@@ -43,7 +47,11 @@ export function buildObservability(config: PlatformConfig): Template {
     apiName: input('ApiName', 'REST API name (api layer).'),
     stage: input('StageName', 'API stage (api layer).'),
   };
-  const dbConnections = t.parameter('DbConnectionsAlarmThreshold', { Type: 'Number', Description: 'Alarm when PostgreSQL connections reach this number.', Default: 400, MinValue: 10 }, 'Alarms');
+  const dbConnections = t.parameter(
+    'DbConnectionsAlarmThreshold',
+    { Type: 'Number', Description: 'Alarm when PostgreSQL connections reach this number.', Default: 400, MinValue: 10 },
+    'Alarms',
+  );
   const latencyMs = t.parameter('ApiLatencyAlarmMs', { Type: 'Number', Description: 'Alarm when the API p99 latency exceeds this (ms).', Default: 2000, MinValue: 100 }, 'Alarms');
 
   const hasEmail = t.condition('HasAlarmEmail', Not(Equals(email.ref, '')));
@@ -93,38 +101,149 @@ export function buildObservability(config: PlatformConfig): Template {
   const nlb = { LoadBalancer: d.lb.ref, TargetGroup: d.tg.ref };
   const api = { ApiName: d.apiName.ref, Stage: d.stage.ref };
   const alarms: AlarmSpec[] = [
-    { id: 'EcsCpuHigh', description: 'Payment service CPU above 80%', namespace: 'AWS/ECS', metric: 'CPUUtilization', dimensions: ecs, comparison: 'GreaterThanThreshold', threshold: 80 },
-    { id: 'EcsMemoryHigh', description: 'Payment service memory above 85%', namespace: 'AWS/ECS', metric: 'MemoryUtilization', dimensions: ecs, comparison: 'GreaterThanThreshold', threshold: 85 },
-    { id: 'NlbUnhealthyHosts', description: 'Tasks failing the NLB health check', namespace: 'AWS/NetworkELB', metric: 'UnHealthyHostCount', dimensions: nlb, statistic: 'Maximum', comparison: 'GreaterThanOrEqualToThreshold', threshold: 1, periods: 2 },
-    { id: 'NlbTargetResets', description: 'Connections reset by the tasks (backend errors behind the NLB)', namespace: 'AWS/NetworkELB', metric: 'TCP_Target_Reset_Count', dimensions: { LoadBalancer: d.lb.ref }, statistic: 'Sum', comparison: 'GreaterThanThreshold', threshold: 50 },
-    { id: 'NlbTlsErrors', description: 'TLS handshakes failing between the NLB and the tasks', namespace: 'AWS/NetworkELB', metric: 'TargetTLSNegotiationErrorCount', dimensions: { LoadBalancer: d.lb.ref }, statistic: 'Sum', comparison: 'GreaterThanThreshold', threshold: 10 },
-    { id: 'RdsCpuHigh', description: 'PostgreSQL CPU above 80%', namespace: 'AWS/RDS', metric: 'CPUUtilization', dimensions: { DBInstanceIdentifier: d.db.ref }, comparison: 'GreaterThanThreshold', threshold: 80 },
-    { id: 'RdsFreeStorageLow', description: 'PostgreSQL free storage below 10 GiB', namespace: 'AWS/RDS', metric: 'FreeStorageSpace', dimensions: { DBInstanceIdentifier: d.db.ref }, statistic: 'Minimum', comparison: 'LessThanThreshold', threshold: 10 * 1024 ** 3 },
-    { id: 'RdsConnectionsHigh', description: 'PostgreSQL connections near the limit', namespace: 'AWS/RDS', metric: 'DatabaseConnections', dimensions: { DBInstanceIdentifier: d.db.ref }, statistic: 'Maximum', comparison: 'GreaterThanOrEqualToThreshold', threshold: dbConnections.ref },
+    {
+      id: 'EcsCpuHigh',
+      description: 'Payment service CPU above 80%',
+      namespace: 'AWS/ECS',
+      metric: 'CPUUtilization',
+      dimensions: ecs,
+      comparison: 'GreaterThanThreshold',
+      threshold: 80,
+    },
+    {
+      id: 'EcsMemoryHigh',
+      description: 'Payment service memory above 85%',
+      namespace: 'AWS/ECS',
+      metric: 'MemoryUtilization',
+      dimensions: ecs,
+      comparison: 'GreaterThanThreshold',
+      threshold: 85,
+    },
+    {
+      id: 'NlbUnhealthyHosts',
+      description: 'Tasks failing the NLB health check',
+      namespace: 'AWS/NetworkELB',
+      metric: 'UnHealthyHostCount',
+      dimensions: nlb,
+      statistic: 'Maximum',
+      comparison: 'GreaterThanOrEqualToThreshold',
+      threshold: 1,
+      periods: 2,
+    },
+    {
+      id: 'NlbTargetResets',
+      description: 'Connections reset by the tasks (backend errors behind the NLB)',
+      namespace: 'AWS/NetworkELB',
+      metric: 'TCP_Target_Reset_Count',
+      dimensions: { LoadBalancer: d.lb.ref },
+      statistic: 'Sum',
+      comparison: 'GreaterThanThreshold',
+      threshold: 50,
+    },
+    {
+      id: 'NlbTlsErrors',
+      description: 'TLS handshakes failing between the NLB and the tasks',
+      namespace: 'AWS/NetworkELB',
+      metric: 'TargetTLSNegotiationErrorCount',
+      dimensions: { LoadBalancer: d.lb.ref },
+      statistic: 'Sum',
+      comparison: 'GreaterThanThreshold',
+      threshold: 10,
+    },
+    {
+      id: 'RdsCpuHigh',
+      description: 'PostgreSQL CPU above 80%',
+      namespace: 'AWS/RDS',
+      metric: 'CPUUtilization',
+      dimensions: { DBInstanceIdentifier: d.db.ref },
+      comparison: 'GreaterThanThreshold',
+      threshold: 80,
+    },
+    {
+      id: 'RdsFreeStorageLow',
+      description: 'PostgreSQL free storage below 10 GiB',
+      namespace: 'AWS/RDS',
+      metric: 'FreeStorageSpace',
+      dimensions: { DBInstanceIdentifier: d.db.ref },
+      statistic: 'Minimum',
+      comparison: 'LessThanThreshold',
+      threshold: 10 * 1024 ** 3,
+    },
+    {
+      id: 'RdsConnectionsHigh',
+      description: 'PostgreSQL connections near the limit',
+      namespace: 'AWS/RDS',
+      metric: 'DatabaseConnections',
+      dimensions: { DBInstanceIdentifier: d.db.ref },
+      statistic: 'Maximum',
+      comparison: 'GreaterThanOrEqualToThreshold',
+      threshold: dbConnections.ref,
+    },
     ...redisMemberAlarms(t, d.cache.ref, cacheNodes.ref),
-    { id: 'KinesisIteratorAgeHigh', description: 'Payment events waiting more than a minute for their consumers', namespace: 'AWS/Kinesis', metric: 'GetRecords.IteratorAgeMilliseconds', dimensions: { StreamName: d.stream.ref }, statistic: 'Maximum', comparison: 'GreaterThanThreshold', threshold: 60000 },
-    { id: 'Api4xxHigh', description: 'Many rejected API requests (keys, throttling, WAF)', namespace: 'AWS/ApiGateway', metric: '4XXError', dimensions: api, statistic: 'Sum', comparison: 'GreaterThanThreshold', threshold: 500 },
-    { id: 'Api5xx', description: 'API or backend errors (includes integration 5xx from the service)', namespace: 'AWS/ApiGateway', metric: '5XXError', dimensions: api, statistic: 'Sum', comparison: 'GreaterThanThreshold', threshold: 5 },
-    { id: 'ApiLatencyHigh', description: 'API p99 latency too high', namespace: 'AWS/ApiGateway', metric: 'Latency', dimensions: api, extendedStatistic: 'p99', comparison: 'GreaterThanThreshold', threshold: latencyMs.ref },
+    {
+      id: 'KinesisIteratorAgeHigh',
+      description: 'Payment events waiting more than a minute for their consumers',
+      namespace: 'AWS/Kinesis',
+      metric: 'GetRecords.IteratorAgeMilliseconds',
+      dimensions: { StreamName: d.stream.ref },
+      statistic: 'Maximum',
+      comparison: 'GreaterThanThreshold',
+      threshold: 60000,
+    },
+    {
+      id: 'Api4xxHigh',
+      description: 'Many rejected API requests (keys, throttling, WAF)',
+      namespace: 'AWS/ApiGateway',
+      metric: '4XXError',
+      dimensions: api,
+      statistic: 'Sum',
+      comparison: 'GreaterThanThreshold',
+      threshold: 500,
+    },
+    {
+      id: 'Api5xx',
+      description: 'API or backend errors (includes integration 5xx from the service)',
+      namespace: 'AWS/ApiGateway',
+      metric: '5XXError',
+      dimensions: api,
+      statistic: 'Sum',
+      comparison: 'GreaterThanThreshold',
+      threshold: 5,
+    },
+    {
+      id: 'ApiLatencyHigh',
+      description: 'API p99 latency too high',
+      namespace: 'AWS/ApiGateway',
+      metric: 'Latency',
+      dimensions: api,
+      extendedStatistic: 'p99',
+      comparison: 'GreaterThanThreshold',
+      threshold: latencyMs.ref,
+    },
   ];
   for (const a of alarms) {
-    t.resource(`${a.id}Alarm`, 'AWS::CloudWatch::Alarm', {
-      AlarmName: Sub(`${config.namePrefix}-\${Environment}-${a.id}`),
-      AlarmDescription: a.description,
-      Namespace: a.namespace,
-      MetricName: a.metric,
-      Dimensions: Object.entries(a.dimensions).map(([Name, Value]) => ({ Name, Value })),
-      Statistic: a.extendedStatistic ? undefined : (a.statistic ?? 'Average'),
-      ExtendedStatistic: a.extendedStatistic,
-      Period: a.period ?? 60,
-      EvaluationPeriods: a.periods ?? 3,
-      DatapointsToAlarm: a.periods ?? 3,
-      Threshold: a.threshold,
-      ComparisonOperator: a.comparison,
-      TreatMissingData: 'notBreaching',
-      AlarmActions: [topic.ref],
-      OKActions: [topic.ref],
-    }, { Condition: a.condition });
+    t.resource(
+      `${a.id}Alarm`,
+      'AWS::CloudWatch::Alarm',
+      {
+        AlarmName: Sub(`${config.namePrefix}-\${Environment}-${a.id}`),
+        AlarmDescription: a.description,
+        Namespace: a.namespace,
+        MetricName: a.metric,
+        Dimensions: Object.entries(a.dimensions).map(([Name, Value]) => ({ Name, Value })),
+        Statistic: a.extendedStatistic ? undefined : (a.statistic ?? 'Average'),
+        ExtendedStatistic: a.extendedStatistic,
+        Period: a.period ?? 60,
+        EvaluationPeriods: a.periods ?? 3,
+        DatapointsToAlarm: a.periods ?? 3,
+        Threshold: a.threshold,
+        ComparisonOperator: a.comparison,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topic.ref],
+        OKActions: [topic.ref],
+      },
+      { Condition: a.condition },
+    );
   }
 
   // Dashboard names are global per account (not per region): the region keeps a second region of
@@ -152,8 +271,27 @@ function redisMemberAlarms(t: Template, group: Intrinsic, nodeCount: Intrinsic):
     const cluster = { CacheClusterId: Sub(`\${Group}-00${member}`, { Group: group }) };
     const suffix = member === 1 ? '' : `Member${member}`;
     return [
-      { id: `RedisCpuHigh${suffix}`, description: `Redis engine CPU above 80% (member ${member})`, namespace: 'AWS/ElastiCache', metric: 'EngineCPUUtilization', dimensions: cluster, comparison: 'GreaterThanThreshold' as const, threshold: 80, condition },
-      { id: `RedisEvictions${suffix}`, description: `Redis evicting keys, memory pressure (member ${member})`, namespace: 'AWS/ElastiCache', metric: 'Evictions', dimensions: cluster, statistic: 'Sum' as const, comparison: 'GreaterThanThreshold' as const, threshold: 0, condition },
+      {
+        id: `RedisCpuHigh${suffix}`,
+        description: `Redis engine CPU above 80% (member ${member})`,
+        namespace: 'AWS/ElastiCache',
+        metric: 'EngineCPUUtilization',
+        dimensions: cluster,
+        comparison: 'GreaterThanThreshold' as const,
+        threshold: 80,
+        condition,
+      },
+      {
+        id: `RedisEvictions${suffix}`,
+        description: `Redis evicting keys, memory pressure (member ${member})`,
+        namespace: 'AWS/ElastiCache',
+        metric: 'Evictions',
+        dimensions: cluster,
+        statistic: 'Sum' as const,
+        comparison: 'GreaterThanThreshold' as const,
+        threshold: 0,
+        condition,
+      },
     ];
   });
 }

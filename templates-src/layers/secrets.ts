@@ -44,7 +44,7 @@ interface GeneratedSecret {
 /** Name of the Redis replication group (cache layer), known here so rotation can be scoped to it. */
 export const cacheReplicationGroupName = (config: PlatformConfig): Intrinsic => Sub(`${config.namePrefix}-cache-\${Environment}`);
 
-export const appSecrets = (config: PlatformConfig): GeneratedSecret[] => [
+const appSecrets = (config: PlatformConfig): GeneratedSecret[] => [
   {
     id: 'CacheAuthToken',
     name: 'cache-auth-token',
@@ -62,7 +62,11 @@ export const appSecrets = (config: PlatformConfig): GeneratedSecret[] => [
 const ROTATION_CODE = readFileSync(new URL('./lambda/rotate_generated_secret.py', import.meta.url), 'utf8');
 
 export function buildSecrets(config: PlatformConfig): Template {
-  const t = layerTemplate('secrets', 'PCI payment platform - layer 3: generated application secrets in Secrets Manager, KMS-encrypted, account-only access, automatic rotation.', 'Confidential');
+  const t = layerTemplate(
+    'secrets',
+    'PCI payment platform - layer 3: generated application secrets in Secrets Manager, KMS-encrypted, account-only access, automatic rotation.',
+    'Confidential',
+  );
   const secretsKey = t.parameter('SecretsKeyArn', keyArnParameter('Secrets Manager secrets'), 'Keys');
   const logsKey = t.parameter('LogsKeyArn', keyArnParameter('CloudWatch Logs'), 'Keys');
   const retention = logRetentionParameter(t);
@@ -79,10 +83,7 @@ export function buildSecrets(config: PlatformConfig): Template {
         Description: `${s.description}.`,
         KmsKeyId: secretsKey.ref,
         GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false, RequireEachIncludedType: true },
-        Tags: [
-          ...(s.rotationTarget ? [{ Key: 'RotationTarget', Value: s.rotationTarget }] : []),
-          ...(s.consumers ? [{ Key: 'RotationRedeploy', Value: s.consumers }] : []),
-        ],
+        Tags: [...(s.rotationTarget ? [{ Key: 'RotationTarget', Value: s.rotationTarget }] : []), ...(s.consumers ? [{ Key: 'RotationRedeploy', Value: s.consumers }] : [])],
       },
       RETAIN_ON_DELETE,
     );
@@ -106,54 +107,61 @@ export function buildSecrets(config: PlatformConfig): Template {
   // The rotation function: in the private tier, reaching only AWS APIs.
   const functionName = envName('secret-rotation');
   const logGroup = encryptedLogGroup(t, 'RotationFunctionLogGroup', Sub(`/aws/lambda/${config.namePrefix}-secret-rotation-\${Environment}`), logsKey, retention);
-  const role = platformRole(t,'RotationFunctionRole', {
-    Description: 'Rotates the generated application secrets (and the Redis AUTH token) of this environment',
-    AssumeRolePolicyDocument: serviceOnlyAssumeRolePolicy('lambda.amazonaws.com'),
-    ManagedPolicyArns: [
-      Sub('arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole'),
-      Sub('arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess'),
-    ],
-    Policies: [
-      {
-        PolicyName: 'rotate-generated-secrets',
-        PolicyDocument: policyDocument(
-          {
-            Sid: 'RotateTheseSecrets',
-            Effect: 'Allow',
-            Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
-            Resource: secrets.map(({ secret }) => secret.ref),
-          },
-          // GetRandomPassword has no resource: AWS allows only "*" for it.
-          { Sid: 'GenerateRandomValues', Effect: 'Allow', Action: 'secretsmanager:GetRandomPassword', Resource: '*' },
-          {
-            Sid: 'UseTheSecretsKeyThroughSecretsManager',
-            Effect: 'Allow',
-            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-            Resource: secretsKey.ref,
-            Condition: { StringEquals: { 'kms:ViaService': Sub('secretsmanager.${AWS::Region}.amazonaws.com') } },
-          },
-          {
-            Sid: 'SetTheRedisAuthToken',
-            Effect: 'Allow',
-            Action: ['elasticache:DescribeReplicationGroups', 'elasticache:ModifyReplicationGroup'],
-            Resource: Sub('arn:${AWS::Partition}:elasticache:${AWS::Region}:${AWS::AccountId}:replicationgroup:${Name}', { Name: cacheReplicationGroupName(config) }),
-          },
-          {
-            Sid: 'RedeployTheServiceHoldingTheToken',
-            Effect: 'Allow',
-            Action: ['ecs:DescribeServices', 'ecs:UpdateService'],
-            Resource: Sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/${config.namePrefix}-${APP_CLUSTER}-\${Environment}/${config.namePrefix}-${APP_SERVICE}-\${Environment}`),
-          },
-          {
-            Sid: 'WriteOwnLogs',
-            Effect: 'Allow',
-            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-            Resource: logGroupArns(logGroup).streams,
-          },
-        ),
-      },
-    ],
-  }, { suppress: UNBOUND_SERVICE_TRUST });
+  const role = platformRole(
+    t,
+    'RotationFunctionRole',
+    {
+      Description: 'Rotates the generated application secrets (and the Redis AUTH token) of this environment',
+      AssumeRolePolicyDocument: serviceOnlyAssumeRolePolicy('lambda.amazonaws.com'),
+      ManagedPolicyArns: [
+        Sub('arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole'),
+        Sub('arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess'),
+      ],
+      Policies: [
+        {
+          PolicyName: 'rotate-generated-secrets',
+          PolicyDocument: policyDocument(
+            {
+              Sid: 'RotateTheseSecrets',
+              Effect: 'Allow',
+              Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+              Resource: secrets.map(({ secret }) => secret.ref),
+            },
+            // GetRandomPassword has no resource: AWS allows only "*" for it.
+            { Sid: 'GenerateRandomValues', Effect: 'Allow', Action: 'secretsmanager:GetRandomPassword', Resource: '*' },
+            {
+              Sid: 'UseTheSecretsKeyThroughSecretsManager',
+              Effect: 'Allow',
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+              Resource: secretsKey.ref,
+              Condition: { StringEquals: { 'kms:ViaService': Sub('secretsmanager.${AWS::Region}.amazonaws.com') } },
+            },
+            {
+              Sid: 'SetTheRedisAuthToken',
+              Effect: 'Allow',
+              Action: ['elasticache:DescribeReplicationGroups', 'elasticache:ModifyReplicationGroup'],
+              Resource: Sub('arn:${AWS::Partition}:elasticache:${AWS::Region}:${AWS::AccountId}:replicationgroup:${Name}', { Name: cacheReplicationGroupName(config) }),
+            },
+            {
+              Sid: 'RedeployTheServiceHoldingTheToken',
+              Effect: 'Allow',
+              Action: ['ecs:DescribeServices', 'ecs:UpdateService'],
+              Resource: Sub(
+                `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/${config.namePrefix}-${APP_CLUSTER}-\${Environment}/${config.namePrefix}-${APP_SERVICE}-\${Environment}`,
+              ),
+            },
+            {
+              Sid: 'WriteOwnLogs',
+              Effect: 'Allow',
+              Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              Resource: logGroupArns(logGroup).streams,
+            },
+          ),
+        },
+      ],
+    },
+    { suppress: UNBOUND_SERVICE_TRUST },
+  );
   const fn = t.resource(
     'RotationFunction',
     'AWS::Lambda::Function',
@@ -173,12 +181,17 @@ export function buildSecrets(config: PlatformConfig): Template {
     {
       suppress: {
         checkov: {
-          CKV_AWS_116: { reason: 'Invoked synchronously by Secrets Manager, which retries failed steps itself; a DLQ would never receive anything.', requirement: '8.6.3', compensatingControl: 'A failed rotation is reported by the Config rule secretsmanager-scheduled-rotation-success-check (audit layer).' },
+          CKV_AWS_116: {
+            reason: 'Invoked synchronously by Secrets Manager, which retries failed steps itself; a DLQ would never receive anything.',
+            requirement: '8.6.3',
+            compensatingControl: 'A failed rotation is reported by the Config rule secretsmanager-scheduled-rotation-success-check (audit layer).',
+          },
           CKV_AWS_115: {
             reason:
               'No reserved concurrency on purpose: Lambda keeps at least 10 executions unreserved and a new account has a concurrency quota of 10, so any reservation fails there (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html). Secrets Manager runs one rotation per secret at a time.',
             requirement: '8.6.3',
-            compensatingControl: 'Only Secrets Manager may invoke the function (its resource policy names the secrets); rotation failures are reported by the Config rule secretsmanager-scheduled-rotation-success-check.',
+            compensatingControl:
+              'Only Secrets Manager may invoke the function (its resource policy names the secrets); rotation failures are reported by the Config rule secretsmanager-scheduled-rotation-success-check.',
           },
         },
       },

@@ -46,7 +46,8 @@ export function tlsOnlyBucketPolicy(t: Template, logicalId: string, bucket: Reso
 /** parliament's action data lacks s3:TlsVersion for a few newer S3 actions that "s3:*" expands to. */
 const TLS_DENY_ON_ALL_S3_ACTIONS = {
   MISMATCHED_TYPE: {
-    reason: 'IAM reads condition values as strings and compares "1.2" numerically for Numeric operators (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Numeric); parliament wants a JSON number and crashes on one.',
+    reason:
+      'IAM reads condition values as strings and compares "1.2" numerically for Numeric operators (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Numeric); parliament wants a JSON number and crashes on one.',
     requirement: '4.2.1',
     compensatingControl: 'PCI-TLS-005 checks that every bucket policy denies requests below TLS 1.2; AWS Config s3-bucket-ssl-requests-only reports it at run time.',
   },
@@ -57,14 +58,14 @@ const TLS_DENY_ON_ALL_S3_ACTIONS = {
     compensatingControl: 'PCI-TLS-005 checks the deny statement; AWS Config s3-bucket-ssl-requests-only reports it at run time.',
   },
   MISMATCHED_TYPE_BUT_USABLE: {
-    reason: 'S3 documents StringNotEquals with s3:x-amz-server-side-encryption-aws-kms-key-id (a header that may hold a key ARN or ID), https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-kms-encryption.html.',
+    reason:
+      'S3 documents StringNotEquals with s3:x-amz-server-side-encryption-aws-kms-key-id (a header that may hold a key ARN or ID), https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-kms-encryption.html.',
     requirement: '3.5.1',
     compensatingControl: 'Default encryption with the customer-managed key applies to every object (PCI-ENC-004); the deny only refuses a different key named in the request.',
   },
 };
 
-export const bucketName = (config: PlatformConfig, purpose: string): Value<string> =>
-  Sub(`${config.namePrefix}-${purpose}-\${AWS::AccountId}-\${AWS::Region}-\${Environment}`);
+export const bucketName = (config: PlatformConfig, purpose: string): Value<string> => Sub(`${config.namePrefix}-${purpose}-\${AWS::AccountId}-\${AWS::Region}-\${Environment}`);
 
 export function buildStorage(config: PlatformConfig): Template {
   const t = layerTemplate('storage', 'PCI payment platform - layer 6: EFS (KMS, TLS + IAM only) and private, TLS-only, versioned S3 buckets.', 'Restricted');
@@ -73,10 +74,19 @@ export function buildStorage(config: PlatformConfig): Template {
   const efsSg = t.parameter('EfsSecurityGroupId', securityGroupParameter('the EFS mount targets'), 'Network');
   const accessLogDays = t.parameter(
     'AccessLogRetentionDays',
-    { Type: 'Number', Description: 'Days S3 keeps access logs (S3 server access and NLB access logs); PCI DSS 10.5.1 asks for 12 months.', Default: 365, AllowedValues: LOG_RETENTION_DAYS },
+    {
+      Type: 'Number',
+      Description: 'Days S3 keeps access logs (S3 server access and NLB access logs); PCI DSS 10.5.1 asks for 12 months.',
+      Default: 365,
+      AllowedValues: LOG_RETENTION_DAYS,
+    },
     'Logging',
   );
-  const noncurrentDays = t.parameter('DataNoncurrentVersionDays', { Type: 'Number', Description: 'Days the data bucket keeps overwritten or deleted object versions.', Default: 90, MinValue: 30, MaxValue: 3650 }, 'Storage');
+  const noncurrentDays = t.parameter(
+    'DataNoncurrentVersionDays',
+    { Type: 'Number', Description: 'Days the data bucket keeps overwritten or deleted object versions.', Default: 90, MinValue: 30, MaxValue: 3650 },
+    'Storage',
+  );
 
   // --- EFS ---------------------------------------------------------------------------------------
   const fileSystem = t.resource(
@@ -116,7 +126,8 @@ export function buildStorage(config: PlatformConfig): Template {
       suppress: {
         parliament: {
           RESOURCE_STAR: {
-            reason: 'In a file system policy, Resource "*" is this file system; the policy cannot name its own ARN (https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html).',
+            reason:
+              'In a file system policy, Resource "*" is this file system; the policy cannot name its own ARN (https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html).',
             requirement: '7.2.1',
             compensatingControl: 'The policy allows only mounts through its mount targets over TLS with IAM (PCI-TLS-003); the task role names the access point (PCI-IAM-006).',
           },
@@ -164,12 +175,21 @@ export function buildStorage(config: PlatformConfig): Template {
           'PCI-ENC-004': {
             reason: 'S3 server access logging cannot deliver into an SSE-KMS bucket: SSE-S3 (AES-256) is what the service requires.',
             requirement: '3.5.1',
-            compensatingControl: 'The bucket holds access logs only, no cardholder data; objects are still encrypted at rest (SSE-S3, AES-256), public access is blocked and the bucket policy denies requests without TLS 1.2.',
+            compensatingControl:
+              'The bucket holds access logs only, no cardholder data; objects are still encrypted at rest (SSE-S3, AES-256), public access is blocked and the bucket policy denies requests without TLS 1.2.',
           },
         },
         checkov: {
-          CKV_AWS_18: { reason: 'This is the access-log bucket; logging it into itself would loop.', requirement: '10.2.1', compensatingControl: 'CloudTrail records management events on the bucket (audit layer).' },
-          CKV_AWS_145: { reason: 'S3 server access logging cannot deliver into an SSE-KMS bucket; SSE-S3 is what the service requires.', requirement: '3.5.1', compensatingControl: 'Access logs only, no cardholder data; SSE-S3 (AES-256) at rest.' },
+          CKV_AWS_18: {
+            reason: 'This is the access-log bucket; logging it into itself would loop.',
+            requirement: '10.2.1',
+            compensatingControl: 'CloudTrail records management events on the bucket (audit layer).',
+          },
+          CKV_AWS_145: {
+            reason: 'S3 server access logging cannot deliver into an SSE-KMS bucket; SSE-S3 is what the service requires.',
+            requirement: '3.5.1',
+            compensatingControl: 'Access logs only, no cardholder data; SSE-S3 (AES-256) at rest.',
+          },
         },
       },
     },
@@ -228,7 +248,13 @@ export function buildStorage(config: PlatformConfig): Template {
     {
       ...RETAIN_ON_DELETE,
       suppress: {
-        checkov: { CKV_AWS_144: { reason: 'Cross-region replication is a DR decision per deployment.', requirement: '12.10.1', compensatingControl: 'Versioning keeps every object version; AWS Backup copies the data stores to the DR region.' } },
+        checkov: {
+          CKV_AWS_144: {
+            reason: 'Cross-region replication is a DR decision per deployment.',
+            requirement: '12.10.1',
+            compensatingControl: 'Versioning keeps every object version; AWS Backup copies the data stores to the DR region.',
+          },
+        },
       },
     },
   );

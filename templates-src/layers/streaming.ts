@@ -8,9 +8,17 @@ import { RETAIN_ON_DELETE, keyArnParameter, layerTemplate } from './common.js';
 export function buildStreaming(config: PlatformConfig): Template {
   const t = layerTemplate('streaming', 'PCI payment platform - layer 7: Kinesis data stream of payment events, KMS-encrypted.', 'Restricted');
   const streamingKey = t.parameter('StreamingKeyArn', keyArnParameter('Kinesis records'), 'Keys');
-  const mode = t.parameter('StreamMode', { Type: 'String', Description: 'ON_DEMAND scales by itself; PROVISIONED uses StreamShardCount.', Default: 'ON_DEMAND', AllowedValues: ['ON_DEMAND', 'PROVISIONED'] }, 'Streaming');
+  const mode = t.parameter(
+    'StreamMode',
+    { Type: 'String', Description: 'ON_DEMAND scales by itself; PROVISIONED uses StreamShardCount.', Default: 'ON_DEMAND', AllowedValues: ['ON_DEMAND', 'PROVISIONED'] },
+    'Streaming',
+  );
   const shards = t.parameter('StreamShardCount', { Type: 'Number', Description: 'Shards when StreamMode is PROVISIONED.', Default: 2, MinValue: 1, MaxValue: 500 }, 'Streaming');
-  const retentionHours = t.parameter('StreamRetentionHours', { Type: 'Number', Description: 'Record retention in hours (24 to 8760).', Default: 168, MinValue: 24, MaxValue: 8760 }, 'Streaming');
+  const retentionHours = t.parameter(
+    'StreamRetentionHours',
+    { Type: 'Number', Description: 'Record retention in hours (24 to 8760).', Default: 168, MinValue: 24, MaxValue: 8760 },
+    'Streaming',
+  );
 
   const provisioned = t.condition('IsStreamProvisioned', Equals(mode.ref, 'PROVISIONED'));
   const stream = t.resource(

@@ -19,9 +19,9 @@ import { Readable } from 'node:stream';
 import type { AwsClients } from '../../scripts/lib/aws.js';
 import type { AccountClients, StackSetClients } from '../../scripts/lib/stackset/clients.js';
 
-export type Service = 'cloudformation' | 'sts' | 's3' | 'organizations' | 'ssm' | 'acm';
+type Service = 'cloudformation' | 'sts' | 's3' | 'organizations' | 'ssm' | 'acm';
 
-export interface RecordedCall {
+interface RecordedCall {
   readonly service: Service;
   /** The SDK command without "Command", e.g. "DescribeStackSet". */
   readonly command: string;
@@ -93,7 +93,11 @@ function errorResponse(service: Service, error: RecordedError['$error']): WireRe
   const status = error.status ?? 400;
   const message = error.message ?? error.code;
   if (QUERY.has(service)) {
-    return wire(status, `<ErrorResponse><Error><Type>Sender</Type><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(message)}</Message></Error><RequestId>recorded</RequestId></ErrorResponse>`, { 'content-type': 'text/xml' });
+    return wire(
+      status,
+      `<ErrorResponse><Error><Type>Sender</Type><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(message)}</Message></Error><RequestId>recorded</RequestId></ErrorResponse>`,
+      { 'content-type': 'text/xml' },
+    );
   }
   if (service === 's3') return wire(status, `<Error><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(message)}</Message></Error>`, { 'content-type': 'application/xml' });
   return wire(status, JSON.stringify({ __type: error.code, message }), { 'x-amzn-errortype': error.code, 'content-type': 'application/x-amz-json-1.1' });
@@ -102,7 +106,11 @@ function errorResponse(service: Service, error: RecordedError['$error']): WireRe
 function successResponse(service: Service, command: string, output: any): WireResponse {
   if (QUERY.has(service)) {
     const ns = service === 'sts' ? 'https://sts.amazonaws.com/doc/2011-06-15/' : 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
-    return wire(200, `<${command}Response xmlns="${ns}"><${command}Result>${xmlOf(output ?? {})}</${command}Result><ResponseMetadata><RequestId>recorded</RequestId></ResponseMetadata></${command}Response>`, { 'content-type': 'text/xml' });
+    return wire(
+      200,
+      `<${command}Response xmlns="${ns}"><${command}Result>${xmlOf(output ?? {})}</${command}Result><ResponseMetadata><RequestId>recorded</RequestId></ResponseMetadata></${command}Response>`,
+      { 'content-type': 'text/xml' },
+    );
   }
   if (service === 's3') {
     if (command === 'GetObject') return wire(200, String(output?.Body ?? ''), { 'content-type': 'text/yaml' });
@@ -126,11 +134,23 @@ export function recordedAws(responses: Responses, inAccount: (account: string, r
     counts.set(key, n + 1);
     const entry = table[service]?.[call.command];
     if (entry === undefined) return errorResponse(service, { code: 'NoRecordedResponse', message: `no recorded response for ${service} ${call.command}`, status: 400 });
-    const value = typeof entry === 'function' ? (entry as (input: any, call: RecordedCall, n: number) => unknown)(call.input, call, n) : Array.isArray(entry) ? entry[Math.min(n, entry.length - 1)] : entry;
+    const value =
+      typeof entry === 'function'
+        ? (entry as (input: any, call: RecordedCall, n: number) => unknown)(call.input, call, n)
+        : Array.isArray(entry)
+          ? entry[Math.min(n, entry.length - 1)]
+          : entry;
     return isError(value) ? errorResponse(service, value.$error) : successResponse(service, call.command, value);
   }
 
-  function client<C extends { middlewareStack: any }>(Ctor: new (config: any) => C, service: Service, region: string, table: () => Responses, account?: string, extra: object = {}): C {
+  function client<C extends { middlewareStack: any }>(
+    Ctor: new (config: any) => C,
+    service: Service,
+    region: string,
+    table: () => Responses,
+    account?: string,
+    extra: object = {},
+  ): C {
     // Which command a request is: noted before serialization, carried to the handler in a header
     // (requests of one client may be in flight together).
     const pending = new Map<string, { command: string; input: Record<string, any> }>();

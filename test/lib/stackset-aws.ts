@@ -8,7 +8,6 @@
 //    ("Cannot update ManagedExecution while updating StackSet Template or Parameters"), and while
 //    operations run or queue (API_ManagedExecution: "You can't modify your StackSet's execution
 //    configuration while there are running or queued operations for that StackSet").
-import { readFileSync } from 'node:fs';
 import type { AwsTarget } from '../../scripts/lib/aws.js';
 import { StackSetApi } from '../../scripts/lib/stackset/api.js';
 import type { StackSetSpec } from '../../scripts/lib/stackset/manifest.js';
@@ -17,9 +16,9 @@ import type { PackageTemplates } from '../../scripts/lib/stackset/template-sourc
 import { awsError, formFields, recordedAws, type RecordedAws, type Responses } from './recorded-aws.js';
 
 export const ADMIN_ACCOUNT = '123456789012';
-export const AWS_TARGET: AwsTarget = { kind: 'aws', region: 'us-east-1', env: {} };
+const AWS_TARGET: AwsTarget = { kind: 'aws', region: 'us-east-1', env: {} };
 
-export interface Instance {
+interface Instance {
   Account: string;
   Region: string;
   Status: string;
@@ -57,20 +56,33 @@ export interface FakeAws {
 const PACKAGED = 'https://payment-cfn-artifacts-123456789012-us-east-1.s3.us-east-1.amazonaws.com/templates/root-0123456789abcdef.yaml';
 
 /** A packager that uploads nothing: the platform's root as if packaged (tests never reach S3 for it). */
-export const fakePackager = (rootText: string): PackageTemplates => async () => {
-  const file = `/tmp/stackset-test-root-${process.pid}.yaml`;
-  (await import('node:fs')).writeFileSync(file, rootText);
-  return { bucket: 'payment-cfn-artifacts-123456789012-us-east-1', rootTemplatePath: file, rootTemplateUrl: PACKAGED, uploaded: [], skipped: ['templates/root-0123456789abcdef.yaml', 'templates/network-0123456789abcdef.yaml'] };
-};
+const fakePackager =
+  (rootText: string): PackageTemplates =>
+  async () => {
+    const file = `/tmp/stackset-test-root-${process.pid}.yaml`;
+    (await import('node:fs')).writeFileSync(file, rootText);
+    return {
+      bucket: 'payment-cfn-artifacts-123456789012-us-east-1',
+      rootTemplatePath: file,
+      rootTemplateUrl: PACKAGED,
+      uploaded: [],
+      skipped: ['templates/root-0123456789abcdef.yaml', 'templates/network-0123456789abcdef.yaml'],
+    };
+  };
 
 export function fakeStackSetAws(spec: StackSetSpec, options: FakeOptions = {}): FakeAws {
   // One state per stack set name: a platform manifest's run also manages its DR vault stack set.
   interface SetState {
     stackSet?: Record<string, any>;
     instances: Instance[];
-    operations: ({ OperationId: string; Action: string; Status: string; polls: number; where?: { Account: string; Region: string }[] })[];
+    operations: { OperationId: string; Action: string; Status: string; polls: number; where?: { Account: string; Region: string }[] }[];
   }
-  const sets = new Map<string, SetState>([[spec.manifest.stackSetName, { stackSet: options.stackSet, instances: [...(options.instances ?? [])], operations: [...(options.operations ?? [])].map((o) => ({ ...o, polls: 0 })) }]]);
+  const sets = new Map<string, SetState>([
+    [
+      spec.manifest.stackSetName,
+      { stackSet: options.stackSet, instances: [...(options.instances ?? [])], operations: [...(options.operations ?? [])].map((o) => ({ ...o, polls: 0 })) },
+    ],
+  ]);
   const of = (name: string): SetState => {
     if (!sets.has(name)) sets.set(name, { instances: [], operations: [] });
     return sets.get(name)!;
@@ -83,7 +95,8 @@ export function fakeStackSetAws(spec: StackSetSpec, options: FakeOptions = {}): 
   const managed = (st: SetState) => Boolean(st.stackSet?.ManagedExecution?.Active);
   const start = (name: string, action: string, id: string, where: { Account: string; Region: string }[]) => {
     const st = of(name);
-    if (running(st).length > 0 && !managed(st)) return awsError('OperationInProgressException', `Another Operation on StackSet [${name}] is in progress: ${running(st)[0].OperationId}`);
+    if (running(st).length > 0 && !managed(st))
+      return awsError('OperationInProgressException', `Another Operation on StackSet [${name}] is in progress: ${running(st)[0].OperationId}`);
     if (st.operations.some((o) => o.OperationId === id)) return awsError('OperationIdAlreadyExistsException', `Operation ${id} already exists`);
     st.operations.unshift({ OperationId: id, Action: action, Status: 'RUNNING', polls: 0, where });
     return { OperationId: id };
@@ -100,8 +113,17 @@ export function fakeStackSetAws(spec: StackSetSpec, options: FakeOptions = {}): 
     CreateStackSet: (input: any) => {
       // As DescribeStackSet reports it (a TemplateURL's template as its body: the fake packager's root is the spec's text).
       of(input.StackSetName).stackSet = {
-        StackSetName: input.StackSetName, Status: 'ACTIVE', Parameters: input.Parameters, Tags: input.Tags, Description: input.Description, ManagedExecution: input.ManagedExecution, PermissionModel: input.PermissionModel,
-        TemplateBody: input.TemplateBody ?? spec.templateText, AdministrationRoleARN: input.AdministrationRoleARN, ExecutionRoleName: input.ExecutionRoleName, AutoDeployment: input.AutoDeployment,
+        StackSetName: input.StackSetName,
+        Status: 'ACTIVE',
+        Parameters: input.Parameters,
+        Tags: input.Tags,
+        Description: input.Description,
+        ManagedExecution: input.ManagedExecution,
+        PermissionModel: input.PermissionModel,
+        TemplateBody: input.TemplateBody ?? spec.templateText,
+        AdministrationRoleARN: input.AdministrationRoleARN,
+        ExecutionRoleName: input.ExecutionRoleName,
+        AutoDeployment: input.AutoDeployment,
       };
       return { StackSetId: `${input.StackSetName}:1` };
     },
@@ -111,7 +133,8 @@ export function fakeStackSetAws(spec: StackSetSpec, options: FakeOptions = {}): 
       const changesTemplate = 'TemplateURL' in fields || 'TemplateBody' in fields || Object.keys(fields).some((k) => /^Parameters\.member\.\d+\.ParameterValue$/.test(k));
       const changesManaged = input.ManagedExecution && Boolean(input.ManagedExecution.Active) !== managed(st);
       if (changesManaged && changesTemplate) return awsError('InvalidOperationException', 'Cannot update ManagedExecution while updating StackSet Template or Parameters');
-      if (changesManaged && running(st).length > 0) return awsError('InvalidOperationException', "You can't modify your StackSet's execution configuration while there are running or queued operations");
+      if (changesManaged && running(st).length > 0)
+        return awsError('InvalidOperationException', "You can't modify your StackSet's execution configuration while there are running or queued operations");
       const answer = start(input.StackSetName, 'UPDATE', input.OperationId, st.instances);
       if (!('$error' in (answer as object)) && changesManaged) st.stackSet = { ...st.stackSet, ManagedExecution: { Active: input.ManagedExecution.Active } };
       return answer;
@@ -119,7 +142,14 @@ export function fakeStackSetAws(spec: StackSetSpec, options: FakeOptions = {}): 
     CreateStackInstances: (input: any) => {
       const answer = start(input.StackSetName, 'CREATE', input.OperationId, targets(input));
       if (!('$error' in (answer as object))) {
-        for (const t of targets(input)) of(input.StackSetName).instances.push({ ...t, Status: 'OUTDATED', StackInstanceStatus: { DetailedStatus: 'PENDING' }, StackId: `arn:aws:cloudformation:${t.Region}:${t.Account}:stack/StackSet-${input.StackSetName}-${t.Account}/1`, ParameterOverrides: input.ParameterOverrides ?? [] });
+        for (const t of targets(input))
+          of(input.StackSetName).instances.push({
+            ...t,
+            Status: 'OUTDATED',
+            StackInstanceStatus: { DetailedStatus: 'PENDING' },
+            StackId: `arn:aws:cloudformation:${t.Region}:${t.Account}:stack/StackSet-${input.StackSetName}-${t.Account}/1`,
+            ParameterOverrides: input.ParameterOverrides ?? [],
+          });
       }
       return answer;
     },
@@ -142,14 +172,26 @@ export function fakeStackSetAws(spec: StackSetSpec, options: FakeOptions = {}): 
         for (const w of op.where ?? []) {
           const i = st.instances.find((x) => x.Account === w.Account && x.Region === w.Region);
           const reason = options.failing?.(w.Account, w.Region, input.StackSetName);
-          if (i) Object.assign(i, reason ? { Status: 'OUTDATED', StackInstanceStatus: { DetailedStatus: 'FAILED' }, StatusReason: reason } : { Status: 'CURRENT', StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' }, StatusReason: undefined });
+          if (i)
+            Object.assign(
+              i,
+              reason
+                ? { Status: 'OUTDATED', StackInstanceStatus: { DetailedStatus: 'FAILED' }, StatusReason: reason }
+                : { Status: 'CURRENT', StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' }, StatusReason: undefined },
+            );
         }
       }
       return { StackSetOperation: { OperationId: op.OperationId, Action: op.Action, Status: op.Status } };
     },
     ListStackSetOperationResults: (input: any) => {
       const op = of(input.StackSetName).operations.find((o) => o.OperationId === input.OperationId);
-      return { Summaries: (op?.where ?? []).map((w) => ({ ...w, Status: op!.Status === 'RUNNING' ? 'RUNNING' : options.failing?.(w.Account, w.Region, input.StackSetName) ? 'FAILED' : 'SUCCEEDED', StatusReason: options.failing?.(w.Account, w.Region, input.StackSetName) })) };
+      return {
+        Summaries: (op?.where ?? []).map((w) => ({
+          ...w,
+          Status: op!.Status === 'RUNNING' ? 'RUNNING' : options.failing?.(w.Account, w.Region, input.StackSetName) ? 'FAILED' : 'SUCCEEDED',
+          StatusReason: options.failing?.(w.Account, w.Region, input.StackSetName),
+        })),
+      };
     },
     StopStackSetOperation: (input: any) => {
       const op = of(input.StackSetName).operations.find((o) => o.OperationId === input.OperationId);
@@ -187,29 +229,44 @@ export function fakeStackSetAws(spec: StackSetSpec, options: FakeOptions = {}): 
     wait: { pollMs: 0, timeoutMs: 60_000, sleep: async () => undefined } as never,
     packager: fakePackager(spec.templateText),
   };
-  return { aws, ctx, logLines, updates: () => aws.callsOf('UpdateStackSet').filter((c) => c.input.StackSetName === spec.manifest.stackSetName).map((c) => formFields(c.body)) };
+  return {
+    aws,
+    ctx,
+    logLines,
+    updates: () =>
+      aws
+        .callsOf('UpdateStackSet')
+        .filter((c) => c.input.StackSetName === spec.manifest.stackSetName)
+        .map((c) => formFields(c.body)),
+  };
 }
 
 /** The DR region a healthy account names in `region` (the two EU regions back each other up; elsewhere none). */
-export const drRegionIn = (region?: string): string => (region === 'eu-west-1' ? 'eu-central-1' : region === 'eu-central-1' ? 'eu-west-1' : 'none');
+const drRegionIn = (region?: string): string => (region === 'eu-west-1' ? 'eu-central-1' : region === 'eu-central-1' ? 'eu-west-1' : 'none');
 
 /** A target account whose instance stacks (root and nested) completed, whose SSM parameters and certificates exist. */
 export function healthyAccount(region?: string): Responses {
   return {
     cloudformation: {
-      DescribeStacks: (input: { StackName: string }) => ({ Stacks: [{ StackId: input.StackName, StackName: input.StackName.split('/')[1] ?? input.StackName, StackStatus: 'CREATE_COMPLETE', CreationTime: '2026-11-20T10:00:00.000Z' }] }),
+      DescribeStacks: (input: { StackName: string }) => ({
+        Stacks: [
+          { StackId: input.StackName, StackName: input.StackName.split('/')[1] ?? input.StackName, StackStatus: 'CREATE_COMPLETE', CreationTime: '2026-11-20T10:00:00.000Z' },
+        ],
+      }),
       ListStackResources: { StackResourceSummaries: [] },
       DescribeStackEvents: { StackEvents: [] },
     },
     s3: { HeadObject: {} },
     ssm: {
       GetParameters: (input: { Names: string[] }) => ({
-        Parameters: input.Names.map((Name) => ({ Name, Type: 'String', Value: Name.includes('certificate') ? 'arn:aws:acm:eu-west-1:111111111111:certificate/abc' : Name.includes('dr-region') ? drRegionIn(region) : 'value' })),
+        Parameters: input.Names.map((Name) => ({
+          Name,
+          Type: 'String',
+          Value: Name.includes('certificate') ? 'arn:aws:acm:eu-west-1:111111111111:certificate/abc' : Name.includes('dr-region') ? drRegionIn(region) : 'value',
+        })),
         InvalidParameters: [],
       }),
     },
     acm: { DescribeCertificate: { Certificate: { CertificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc', Status: 'ISSUED' } } },
   };
 }
-
-export const readJson = (path: string): any => JSON.parse(readFileSync(path, 'utf8'));

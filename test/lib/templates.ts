@@ -39,7 +39,7 @@ export function passesAndCatches(check: (t: CfnTemplate) => void, real: CfnTempl
 }
 
 /** Layer file name → root logical ID of its nested stack (from the root's TemplateURLs). */
-export function layerStacks(): Record<string, string> {
+function layerStacks(): Record<string, string> {
   const root = generated('root');
   return Object.fromEntries(
     Object.entries(root.Resources)

@@ -1,24 +1,15 @@
-// Intrinsic functions as the tooling meets them: the one list of names (the template model's,
-// templates-src/core/intrinsics.ts) and one recogniser for a function call, whether it is an
-// Intrinsic of the template model (build time) or CloudFormation's long form {Ref: x} /
-// {"Fn::Sub": …} (every parsed template).
-import { Intrinsic, INTRINSIC_NAMES, PSEUDO_PARAMETERS, type IntrinsicName } from '../../../templates-src/core/intrinsics.js';
+// Intrinsic functions as the tooling meets them: one recogniser for a function call, whether it
+// is an Intrinsic of the template model (build time, templates-src/core/intrinsics.ts) or
+// CloudFormation's long form {Ref: x} / {"Fn::Sub": …} (every parsed template).
+import { Intrinsic, PSEUDO_PARAMETERS } from '../../../templates-src/core/intrinsics.js';
 
-export { Intrinsic, INTRINSIC_NAMES, PSEUDO_PARAMETERS, type IntrinsicName };
+export { PSEUDO_PARAMETERS };
 
 /** One call of an intrinsic function: its name and its arguments as written. */
 export interface IntrinsicCall {
   readonly fn: string;
   readonly args: unknown;
 }
-
-const KNOWN: ReadonlySet<string> = new Set(INTRINSIC_NAMES);
-
-/** Functions that only make sense inside Conditions (or the condition of an Fn::If). */
-export const CONDITION_FUNCTIONS: ReadonlySet<string> = new Set(['Fn::Equals', 'Fn::And', 'Fn::Or', 'Fn::Not']);
-
-/** A name of CloudFormation's own intrinsic functions. */
-export const isKnownIntrinsic = (fn: string): boolean => KNOWN.has(fn) && fn !== 'Condition';
 
 /**
  * The function a node calls. In long form that is a mapping with exactly one key, `Ref` or
@@ -34,8 +25,6 @@ export function intrinsicOf(node: unknown): IntrinsicCall | undefined {
   const fn = keys[0];
   return fn === 'Ref' || fn.startsWith('Fn::') ? { fn, args: (node as Record<string, unknown>)[fn] } : undefined;
 }
-
-export const isIntrinsic = (node: unknown): boolean => intrinsicOf(node) !== undefined;
 
 /** {Ref: AWS::NoValue}: the property (or list item) is absent. */
 export const isNoValue = (node: unknown): boolean => {

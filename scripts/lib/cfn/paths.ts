@@ -1,7 +1,7 @@
 // A place inside a template value, as segments (["Tags", 0, "Key"]), and how it is shown:
 // Properties.Tags[0].Key — intrinsic function names are segments too (CidrBlock.Fn::Select[1]).
 
-export type PathSegment = string | number;
+type PathSegment = string | number;
 export type Path = readonly PathSegment[];
 
 /** A key that reads unambiguously after a dot; anything else is shown as ["key"]. */

@@ -8,7 +8,7 @@ import { getAttArgs, intrinsicOf } from './intrinsics.js';
 import type { Path } from './paths.js';
 import { subVariables } from './sub.js';
 
-export type ReferenceKind = 'Ref' | 'GetAtt' | 'Sub' | 'Condition' | 'FindInMap';
+type ReferenceKind = 'Ref' | 'GetAtt' | 'Sub' | 'Condition' | 'FindInMap';
 
 export interface Reference {
   readonly kind: ReferenceKind;

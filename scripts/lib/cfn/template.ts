@@ -6,7 +6,7 @@
 import { posix } from 'node:path';
 import { parseTemplate } from '../../../templates-src/core/yaml.js';
 
-export interface CfnParameter {
+interface CfnParameter {
   Type?: unknown;
   Default?: unknown;
   AllowedValues?: unknown;
@@ -26,7 +26,7 @@ export interface CfnResource {
   [attribute: string]: unknown;
 }
 
-export interface CfnOutput {
+interface CfnOutput {
   Value?: unknown;
   Description?: unknown;
   Condition?: unknown;

@@ -6,10 +6,10 @@ import type { Intrinsic } from '../../../templates-src/core/intrinsics.js';
 import type { ResourceType, ResourceTypes } from '../../../templates-src/spec-types/index.js';
 
 /** An intrinsic as a parsed template holds it: {Ref: x}, {"Fn::Sub": …}. */
-export type LongFormIntrinsic = { readonly [fn: string]: unknown };
+type LongFormIntrinsic = { readonly [fn: string]: unknown };
 
 /** A spec property type as it reads in a template: Intrinsic → long form, scalars also as strings, everything optional. */
-export type TemplateValue<V> = V extends Intrinsic
+type TemplateValue<V> = V extends Intrinsic
   ? LongFormIntrinsic
   : V extends readonly (infer E)[]
     ? readonly TemplateValue<E>[]

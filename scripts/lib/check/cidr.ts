@@ -28,7 +28,6 @@ export function parseCidr(text: unknown): Cidr | undefined {
 const toDotted = (n: number): string => [24, 16, 8, 0].map((shift) => (n >>> shift) & 255).join('.');
 
 export const contains = (outer: Cidr, inner: Cidr): boolean => outer.start <= inner.start && inner.end <= outer.end;
-export const overlaps = (a: Cidr, b: Cidr): boolean => a.start <= b.end && b.start <= a.end;
 
 /** The address space of the internet as seen from a VPC: everything but RFC 1918 and link-local. */
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16'].map((c) => parseCidr(c)!);

@@ -6,12 +6,12 @@ import { list, record, show, textOf } from './rule-kit.js';
 export const containersOf = (task: EvaluatedResource): Record<string, unknown>[] => list(task.properties.ContainerDefinitions).map(record);
 
 /** An image reference as text: a literal, or the text of a Fn::Sub with what is known filled in. */
-export const imageText = textOf;
+const imageText = textOf;
 
 export type ImagePin = { kind: 'digest' } | { kind: 'tag'; tag: string } | { kind: 'untagged' } | { kind: 'unknown'; text: string };
 
 /** How an image reference is pinned: by digest, by tag, not at all, or unknown until deployment. */
-export function imagePin(value: unknown): ImagePin {
+function imagePin(value: unknown): ImagePin {
   const text = imageText(value);
   if (text === undefined) return { kind: 'unknown', text: show(value) };
   if (/@sha256:[0-9a-f]{64}$/.test(text)) return { kind: 'digest' };

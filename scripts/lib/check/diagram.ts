@@ -12,7 +12,12 @@ const TIER_ORDER: Tier[] = ['public', 'private', 'isolated'];
 const TIER_FILL: Record<Tier, string> = { public: '#fdecea', private: '#e8f0fb', isolated: '#e7f6ea' };
 const TIER_STROKE: Record<Tier, string> = { public: '#d9534f', private: '#3a78c2', isolated: '#3c9a50' };
 const KIND_FILL: Record<string, string> = {
-  app: '#cfe2ff', 'load-balancer': '#e6d9f7', 'data-store': '#d4efd9', endpoint: '#eceff3', nat: '#ffe5c2', function: '#d6f2f2',
+  app: '#cfe2ff',
+  'load-balancer': '#e6d9f7',
+  'data-store': '#d4efd9',
+  endpoint: '#eceff3',
+  nat: '#ffe5c2',
+  function: '#d6f2f2',
 };
 
 const tierOf = (s: SubnetInfo): Tier => s.declared ?? s.effective;
@@ -22,7 +27,9 @@ function chipText(m: Member): string {
     case 'app':
       return `ECS tasks ${m.resource.logicalId} :${m.ports.join(',') || '?'}`;
     case 'data-store':
-      return m.dataStore ? `EFS ${m.dataStore.logicalId} :2049` : `${m.service === 'redis' || m.service === 'valkey' ? 'Redis' : m.service === 'efs' ? 'EFS' : 'RDS'} ${m.resource.logicalId} :${m.ports[0]}`;
+      return m.dataStore
+        ? `EFS ${m.dataStore.logicalId} :2049`
+        : `${m.service === 'redis' || m.service === 'valkey' ? 'Redis' : m.service === 'efs' ? 'EFS' : 'RDS'} ${m.resource.logicalId} :${m.ports[0]}`;
     default:
       return m.label;
   }
@@ -81,7 +88,13 @@ export function networkDiagram(ctx: CheckContext): string {
     const here = model.members.filter((m) => m.subnets.includes(subnet));
     const endpoints = here.filter((m) => m.kind === 'endpoint');
     const chips: Chip[] = here.filter((m) => m.kind !== 'endpoint').map((m) => ({ member: m, text: chipText(m), kind: m.kind, resources: [m.resource] }));
-    if (endpoints.length > 0) chips.push({ member: endpoints[0], text: endpoints.length > 1 ? `${endpoints.length} interface endpoints :443` : `endpoint ${endpoints[0].resource.logicalId}`, kind: 'endpoint', resources: endpoints.map((e) => e.resource) });
+    if (endpoints.length > 0)
+      chips.push({
+        member: endpoints[0],
+        text: endpoints.length > 1 ? `${endpoints.length} interface endpoints :443` : `endpoint ${endpoints[0].resource.logicalId}`,
+        kind: 'endpoint',
+        resources: endpoints.map((e) => e.resource),
+      });
     const gateways = [...new Set(subnet.routes.filter((r) => r.target === 'gateway-endpoint').map((r) => r.resource))];
     if (gateways.length > 0) chips.push({ text: `gateway endpoints: ${gateways.map(endpointService).join(', ')}`, kind: 'gateway', resources: gateways });
     return chips;
@@ -122,14 +135,24 @@ export function networkDiagram(ctx: CheckContext): string {
   const vpcH = 52 + heights.reduce((a, b) => a + b, 0) + 10;
   const vpcBox = { x: margin, y: vpcY, w: width - margin * 2 - gutter, h: vpcH };
   body.push(rect(vpcBox, '#fafbfc', '#5b6b7b', { rx: 10 }));
-  body.push(label(margin + 12, vpcY + 22, vpc ? `VPC ${vpc.logicalId} ${typeof vpc.properties.CidrBlock === 'string' ? vpc.properties.CidrBlock : ''} — ${ctx.variant}` : `no VPC in ${ctx.variant}`, { size: 13, weight: 'bold' }));
+  body.push(
+    label(
+      margin + 12,
+      vpcY + 22,
+      vpc ? `VPC ${vpc.logicalId} ${typeof vpc.properties.CidrBlock === 'string' ? vpc.properties.CidrBlock : ''} — ${ctx.variant}` : `no VPC in ${ctx.variant}`,
+      { size: 13, weight: 'bold' },
+    ),
+  );
   azs.forEach((az, i) => body.push(label(colX(i) + colW / 2, vpcY + 42, `AZ ${az + 1} (Fn::GetAZs[${az}])`, { anchor: 'middle', fill: '#5b6b7b' })));
 
   const placed: Placed[] = [];
   let rowY = gridY;
   tiers.forEach((tier, t) => {
     const title = `${tier[0].toUpperCase()}${tier.slice(1)}`;
-    body.push(label(margin + 12, rowY + heights[t] / 2 - 4, title, { size: 12, weight: 'bold', fill: TIER_STROKE[tier] }), label(margin + 12, rowY + heights[t] / 2 + 11, 'tier', { size: 12, weight: 'bold', fill: TIER_STROKE[tier] }));
+    body.push(
+      label(margin + 12, rowY + heights[t] / 2 - 4, title, { size: 12, weight: 'bold', fill: TIER_STROKE[tier] }),
+      label(margin + 12, rowY + heights[t] / 2 + 11, 'tier', { size: 12, weight: 'bold', fill: TIER_STROKE[tier] }),
+    );
     azs.forEach((az, i) => {
       const cellSubnets = subnets.filter((s, k) => tierOf(s) === tier && (s.az ?? k % 3) === az);
       cellSubnets.forEach((subnet) => {
@@ -140,7 +163,13 @@ export function networkDiagram(ctx: CheckContext): string {
         body.push(label(box.x + 8, box.y + 31, routes.length > 0 ? `0.0.0.0/0 → ${[...new Set(routes)].join(', ')}` : 'no route out of the VPC', { size: 10, fill: '#5b6b7b' }));
         chipsOf(subnet).forEach((chip, c) => {
           const chipBox = { x: box.x + 8, y: box.y + 40 + c * 26, w: Math.min(chipLimit(i) - box.x - 8, textWidth(chip.text) + 16), h: 21 };
-          body.push(rect(chipBox, KIND_FILL[chip.kind] ?? '#f3f5f7', '#6b7785', { rx: 4, dash: chip.kind === 'gateway', title: chip.resources.map((r) => `${r.layer}/${r.logicalId}`).join(', ') }));
+          body.push(
+            rect(chipBox, KIND_FILL[chip.kind] ?? '#f3f5f7', '#6b7785', {
+              rx: 4,
+              dash: chip.kind === 'gateway',
+              title: chip.resources.map((r) => `${r.layer}/${r.logicalId}`).join(', '),
+            }),
+          );
           body.push(label(chipBox.x + 8, chipBox.y + 14, chip.text));
           placed.push({ ...chip, box: chipBox, column: i, subnet });
         });
@@ -150,10 +179,15 @@ export function networkDiagram(ctx: CheckContext): string {
   });
 
   // Flows inside the VPC: in every AZ column where both ends are drawn, on the flow's own lane.
-  const chipsFor = (resources: readonly EvaluatedResource[], column: number): Placed[] => placed.filter((p) => p.column === column && p.resources.some((r) => resources.includes(r)));
+  const chipsFor = (resources: readonly EvaluatedResource[], column: number): Placed[] =>
+    placed.filter((p) => p.column === column && p.resources.some((r) => resources.includes(r)));
   const egressTargets = (source: Placed, flow: Flow): Placed[] => {
     const routes = source.subnet.routes;
-    if (flow.destination.startsWith('prefix list') && routes.some((r) => r.target === 'gateway-endpoint')) return chipsFor(routes.filter((r) => r.target === 'gateway-endpoint').map((r) => r.resource), source.column);
+    if (flow.destination.startsWith('prefix list') && routes.some((r) => r.target === 'gateway-endpoint'))
+      return chipsFor(
+        routes.filter((r) => r.target === 'gateway-endpoint').map((r) => r.resource),
+        source.column,
+      );
     const nats = routes.filter((r) => r.target === 'nat').map((r) => r.targetLabel.replace(/^NAT gateway /, ''));
     return placed.filter((p) => p.kind === 'nat' && nats.includes(p.member?.resource.logicalId ?? ''));
   };
@@ -183,7 +217,9 @@ export function networkDiagram(ctx: CheckContext): string {
     const outside = vpcBox.x + vpcBox.w + gutter / 2;
     const y1 = link.y + link.h / 2;
     const y2 = target.box.y + target.box.h / 2;
-    body.push(`<path d="M${link.x + link.w},${y1} H${outside} V${y2} H${target.box.x + target.box.w}" fill="none" stroke="#4a5a6a" stroke-width="1.5" marker-end="url(#arrowhead)"/>`);
+    body.push(
+      `<path d="M${link.x + link.w},${y1} H${outside} V${y2} H${target.box.x + target.box.w}" fill="none" stroke="#4a5a6a" stroke-width="1.5" marker-end="url(#arrowhead)"/>`,
+    );
     body.push(label(link.x + link.w + 8, y1 - 6, `(${number}) ${flow.protocol}/${flow.port} PrivateLink`, { size: 10, fill: '#4a5a6a' }));
   }
 
@@ -210,7 +246,7 @@ interface FlowNode {
 
 const ROW_TITLES = ['Outside', 'Front door', 'Load balancing', 'Application', 'Data stores', 'Logs, audit, backup'];
 /** The widest a diagram may be to show at its own size in the report (1400 px window). */
-export const MAX_DIAGRAM_WIDTH = 1330;
+const MAX_DIAGRAM_WIDTH = 1330;
 
 /**
  * Where cardholder data goes and how it is protected on the way (TLS) and at rest (which key),
@@ -238,7 +274,12 @@ export function dataFlowDiagram(ctx: CheckContext): string {
     for (const link of door.links) {
       for (const lb of link.targets) {
         const listener = ctx.referrers(lb, 'AWS::ElasticLoadBalancingV2::Listener')[0]?.from;
-        add({ key: resourceKey(lb), row: 2, title: `NLB ${lb.logicalId}`, detail: listener ? `${String(listener.properties.Protocol)} ${String(listener.properties.SslPolicy ?? '')}` : 'no listener' });
+        add({
+          key: resourceKey(lb),
+          row: 2,
+          title: `NLB ${lb.logicalId}`,
+          detail: listener ? `${String(listener.properties.Protocol)} ${String(listener.properties.SslPolicy ?? '')}` : 'no listener',
+        });
         edges.push({ from: apiKey, to: resourceKey(lb), text: `VPC link, ${link.port} TLS` });
       }
     }
@@ -248,7 +289,9 @@ export function dataFlowDiagram(ctx: CheckContext): string {
   for (const tg of ctx.resources('AWS::ElasticLoadBalancingV2::TargetGroup')) {
     const services = app.filter((m) => ctx.referrers(tg, 'AWS::ECS::Service').some((r) => r.from === m.resource));
     const lbs = ctx.referrers(tg, 'AWS::ElasticLoadBalancingV2::Listener').flatMap((r) => ctx.resolveResources(r.from, r.from.properties.LoadBalancerArn));
-    for (const lb of lbs) for (const s of services) edges.push({ from: resourceKey(lb), to: resourceKey(s.resource), text: `${String(tg.properties.Protocol ?? '')} :${String(tg.properties.Port ?? '')}` });
+    for (const lb of lbs)
+      for (const s of services)
+        edges.push({ from: resourceKey(lb), to: resourceKey(s.resource), text: `${String(tg.properties.Protocol ?? '')} :${String(tg.properties.Port ?? '')}` });
   }
   // Data stores reached over the network (from the proof) and AWS APIs reached through endpoints.
   for (const flow of seg.flows.filter((f) => f.kind === 'group')) {
@@ -257,10 +300,15 @@ export function dataFlowDiagram(ctx: CheckContext): string {
       if (!store) continue;
       const resource = store.dataStore ?? store.resource;
       const p = resource.properties;
-      const title = store.dataStore ? `EFS ${resource.logicalId}` : store.service === 'redis' || store.service === 'valkey' ? `Redis ${resource.logicalId}` : `RDS ${resource.logicalId}`;
+      const title = store.dataStore
+        ? `EFS ${resource.logicalId}`
+        : store.service === 'redis' || store.service === 'valkey'
+          ? `Redis ${resource.logicalId}`
+          : `RDS ${resource.logicalId}`;
       add({ key: resourceKey(resource), row: 4, title, detail: keyText(resource, p.KmsKeyId) });
       const tls = store.dataStore ? 'TLS (EFS, IAM auth)' : title.startsWith('Redis') ? 'TLS + AUTH' : 'TLS (rds.force_ssl)';
-      for (const source of flow.from) if (app.some((a) => a.resource === source)) edges.push({ from: resourceKey(source), to: resourceKey(resource), text: `${tls} :${flow.port}` });
+      for (const source of flow.from)
+        if (app.some((a) => a.resource === source)) edges.push({ from: resourceKey(source), to: resourceKey(resource), text: `${tls} :${flow.port}` });
     }
   }
   const taskRoles = new Map<string, EvaluatedResource>();
@@ -273,13 +321,25 @@ export function dataFlowDiagram(ctx: CheckContext): string {
     ...new Set(
       ctx
         .referrers(store)
-        .map((r) => taskRoles.get(resourceKey(r.from)) ?? (r.from.type === 'AWS::ECS::TaskDefinition' ? app.find((a) => ctx.resolveResource(a.resource, a.resource.properties.TaskDefinition) === r.from)?.resource : undefined))
+        .map(
+          (r) =>
+            taskRoles.get(resourceKey(r.from)) ??
+            (r.from.type === 'AWS::ECS::TaskDefinition' ? app.find((a) => ctx.resolveResource(a.resource, a.resource.properties.TaskDefinition) === r.from)?.resource : undefined),
+        )
         .filter((x): x is EvaluatedResource => x !== undefined),
     ),
   ];
   const apiStores: [string, string, (r: EvaluatedResource) => unknown][] = [
     ['AWS::Kinesis::Stream', 'Kinesis', (r) => (r.properties.StreamEncryption as Record<string, unknown> | undefined)?.KeyId],
-    ['AWS::S3::Bucket', 'S3', (r) => ((((r.properties.BucketEncryption as Record<string, unknown> | undefined)?.ServerSideEncryptionConfiguration as Record<string, unknown>[] | undefined)?.[0]?.ServerSideEncryptionByDefault) as Record<string, unknown> | undefined)?.KMSMasterKeyID],
+    [
+      'AWS::S3::Bucket',
+      'S3',
+      (r) =>
+        (
+          ((r.properties.BucketEncryption as Record<string, unknown> | undefined)?.ServerSideEncryptionConfiguration as Record<string, unknown>[] | undefined)?.[0]
+            ?.ServerSideEncryptionByDefault as Record<string, unknown> | undefined
+        )?.KMSMasterKeyID,
+    ],
   ];
   for (const [type, title, keyOf] of apiStores) {
     for (const store of ctx.resources(type)) {
@@ -292,31 +352,49 @@ export function dataFlowDiagram(ctx: CheckContext): string {
   // The secrets the tasks read, as one node (each is encrypted with the same class of key).
   const secrets = ctx.resources('AWS::SecretsManager::Secret').filter((s) => usersOf(s).length > 0);
   if (secrets.length > 0) {
-    add({ key: 'secrets', row: 4, title: `Secrets Manager (${secrets.length})`, detail: `${secrets.map((s) => s.logicalId).join(', ')}; ${keyText(secrets[0], secrets[0].properties.KmsKeyId)}` });
+    add({
+      key: 'secrets',
+      row: 4,
+      title: `Secrets Manager (${secrets.length})`,
+      detail: `${secrets.map((s) => s.logicalId).join(', ')}; ${keyText(secrets[0], secrets[0].properties.KmsKeyId)}`,
+    });
     for (const user of new Set(secrets.flatMap(usersOf))) edges.push({ from: resourceKey(user), to: 'secrets', text: 'HTTPS via VPC endpoint' });
   }
   // Backups: the vault, what it backs up, and the copy to the DR region.
   for (const vault of ctx.resources('AWS::Backup::BackupVault')) {
     add({ key: resourceKey(vault), row: 5, title: `Backup vault ${vault.logicalId}`, detail: keyText(vault, vault.properties.EncryptionKeyArn) });
     for (const store of [...ctx.resources('AWS::RDS::DBInstance'), ...ctx.resources('AWS::EFS::FileSystem')]) {
-      if (nodes.some((n) => n.key === resourceKey(store)) && coveringSelections(ctx, store).length > 0) edges.push({ from: resourceKey(store), to: resourceKey(vault), text: 'AWS Backup (daily)' });
+      if (nodes.some((n) => n.key === resourceKey(store)) && coveringSelections(ctx, store).length > 0)
+        edges.push({ from: resourceKey(store), to: resourceKey(vault), text: 'AWS Backup (daily)' });
     }
     for (const plan of ctx.resources('AWS::Backup::BackupPlan')) {
-      const rules = list(record(plan.properties.BackupPlan).BackupPlanRule).map(record).filter((r) => ctx.resolveResource(plan, r.TargetBackupVault) === vault);
+      const rules = list(record(plan.properties.BackupPlan).BackupPlanRule)
+        .map(record)
+        .filter((r) => ctx.resolveResource(plan, r.TargetBackupVault) === vault);
       for (const copy of rules.flatMap((r) => list(r.CopyActions).map(record))) {
         const arn = textOf(copy.DestinationBackupVaultArn) ?? '';
         const region = /:backup:([^:]+):/.exec(arn)?.[1] ?? 'another region';
         // The region is often read from SSM in the target account (DrRegionParameter): say where.
         const where = region.startsWith('/') ? `region in SSM ${region}` : region.replace(/\$\{([^}]+)\}/, '$1');
         const days = record(copy.Lifecycle).DeleteAfterDays;
-        add({ key: `dr:${resourceKey(vault)}`, row: 5, title: `DR vault (${where})`, detail: `copy of every recovery point${days !== undefined ? `, kept ${String(days)} days` : ''}; vault from standalone/dr-backup-vault.yaml` });
+        add({
+          key: `dr:${resourceKey(vault)}`,
+          row: 5,
+          title: `DR vault (${where})`,
+          detail: `copy of every recovery point${days !== undefined ? `, kept ${String(days)} days` : ''}; vault from standalone/dr-backup-vault.yaml`,
+        });
         edges.push({ from: resourceKey(vault), to: `dr:${resourceKey(vault)}`, text: '' });
       }
     }
   }
   for (const trail of ctx.resources('AWS::CloudTrail::Trail')) {
     const bucket = ctx.resolveResource(trail, trail.properties.S3BucketName, 'AWS::S3::Bucket');
-    add({ key: resourceKey(trail), row: 5, title: `CloudTrail ${trail.logicalId}`, detail: bucket ? `to ${bucket.logicalId}, ${keyText(trail, trail.properties.KMSKeyId)}` : keyText(trail, trail.properties.KMSKeyId) });
+    add({
+      key: resourceKey(trail),
+      row: 5,
+      title: `CloudTrail ${trail.logicalId}`,
+      detail: bucket ? `to ${bucket.logicalId}, ${keyText(trail, trail.properties.KMSKeyId)}` : keyText(trail, trail.properties.KMSKeyId),
+    });
   }
   const logGroups = ctx.resources('AWS::Logs::LogGroup');
   if (logGroups.length > 0) add({ key: 'logs', row: 5, title: `CloudWatch Logs (${logGroups.length} groups)`, detail: keyText(logGroups[0], logGroups[0].properties.KmsKeyId) });
@@ -347,12 +425,22 @@ export function dataFlowDiagram(ctx: CheckContext): string {
       y += h + (start + perLine < here.length ? lineGap : 0);
     }
   });
-  const width = margin * 2 + labelW + Math.min(perLine, Math.max(1, ...ROW_TITLES.map((_, r) => nodes.filter((n) => n.row === r).length))) * (nodeW + gap) - gap + (nodes.filter((n) => n.row === 4).length > perLine ? (nodeW + gap) / 2 : 0);
-  const footnote = wrapText(`Cardholder data flow (${ctx.variant}), generated from the templates: each arrow is a flow the segmentation proof allows, an IAM grant of the task role, a backup selection or a backup copy; every component also logs to CloudWatch Logs.`, width - 2 * margin, 10);
+  const width =
+    margin * 2 +
+    labelW +
+    Math.min(perLine, Math.max(1, ...ROW_TITLES.map((_, r) => nodes.filter((n) => n.row === r).length))) * (nodeW + gap) -
+    gap +
+    (nodes.filter((n) => n.row === 4).length > perLine ? (nodeW + gap) / 2 : 0);
+  const footnote = wrapText(
+    `Cardholder data flow (${ctx.variant}), generated from the templates: each arrow is a flow the segmentation proof allows, an IAM grant of the task role, a backup selection or a backup copy; every component also logs to CloudWatch Logs.`,
+    width - 2 * margin,
+    10,
+  );
   const height = y + 24 + 14 * footnote.length;
 
   const body: string[] = [];
-  for (const r of rowLabels) wrapText(r.text, labelW - 12, 12, true).forEach((line, i) => body.push(label(margin, r.y + 16 + 15 * i, line, { size: 12, weight: 'bold', fill: '#5b6b7b' })));
+  for (const r of rowLabels)
+    wrapText(r.text, labelW - 12, 12, true).forEach((line, i) => body.push(label(margin, r.y + 16 + 15 * i, line, { size: 12, weight: 'bold', fill: '#5b6b7b' })));
   // Edges: down from the source to a bus just above the target's row, across, and down into the
   // target's left part, labelled beside that last drop (each label once per target).
   const drawn = new Set<string>();

@@ -7,11 +7,11 @@ import type { ContextSpec } from './evaluated-platform.js';
 import type { ResourceResult, Rule, RuleFinding, RuleResult, Status } from './types.js';
 
 /** The governance rule that checks suppressions themselves; it cannot be suppressed. */
-export const SUPPRESSION_RULE_ID = 'PCI-GOV-001';
+const SUPPRESSION_RULE_ID = 'PCI-GOV-001';
 /** A written reason: at least this many characters. */
 export const MIN_REASON_LENGTH = 10;
 
-export function suppressionOf(resource: EvaluatedResource | undefined, ruleId: string): { present: boolean; reason?: string } {
+function suppressionOf(resource: EvaluatedResource | undefined, ruleId: string): { present: boolean; reason?: string } {
   const pci = (resource?.metadata.Suppressions as Record<string, unknown> | undefined)?.pci as Record<string, unknown> | undefined;
   if (!pci || typeof pci !== 'object' || !(ruleId in pci)) return { present: false };
   // The register holds { reason, requirement, compensatingControl, expires }; a bare string is a reason.
@@ -33,7 +33,7 @@ function runOne(rule: Rule, ctx: CheckContext): RuleFinding[] | { readonly crash
 }
 
 /** Where a crash is shown: no resource is to blame, the rule is. */
-export const RULE_ERROR = { layer: '(rule)', type: 'rule error' } as const;
+const RULE_ERROR = { layer: '(rule)', type: 'rule error' } as const;
 
 function applySuppression(rule: Rule, ctx: CheckContext, f: RuleFinding): ResourceResult {
   const base = { layer: f.layer, logicalId: f.logicalId, type: f.type };
@@ -41,14 +41,19 @@ function applySuppression(rule: Rule, ctx: CheckContext, f: RuleFinding): Resour
   if (rule.id === SUPPRESSION_RULE_ID) return { ...base, status: 'fail', message: f.message };
   const s = suppressionOf(ctx.resource(f.layer, f.logicalId), rule.id);
   if (s.reason) return { ...base, status: 'suppressed', message: f.message, reason: s.reason };
-  if (s.present) return { ...base, status: 'fail', message: `${f.message} (the suppression of ${rule.id} has no reason: write why in Metadata.Suppressions.pci, at least ${MIN_REASON_LENGTH} characters)` };
+  if (s.present)
+    return {
+      ...base,
+      status: 'fail',
+      message: `${f.message} (the suppression of ${rule.id} has no reason: write why in Metadata.Suppressions.pci, at least ${MIN_REASON_LENGTH} characters)`,
+    };
   return { ...base, status: 'fail', message: f.message };
 }
 
 const RANK: Record<ResourceResult['status'], number> = { pass: 0, suppressed: 1, fail: 2 };
 
 /** Evaluates one rule over the variants of one context. */
-export function evaluateRule(rule: Rule, variants: readonly CheckContext[]): RuleResult {
+function evaluateRule(rule: Rule, variants: readonly CheckContext[]): RuleResult {
   const context = variants[0].name;
   const enforced = variants.filter((v) => rule.scope !== 'production' || v.production);
   if (enforced.length === 0) return { ruleId: rule.id, context, status: 'not-applicable', note: `production-only control: not enforced in ${context}`, resources: [] };

@@ -27,8 +27,6 @@ export interface Scope {
 const NO_VALUE = Symbol('AWS::NoValue');
 
 const isScalar = (v: unknown): v is string | number | boolean => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
-const isConcrete = (v: unknown): boolean =>
-  isScalar(v) || (Array.isArray(v) && v.every(isConcrete)) || (v !== null && typeof v === 'object' && !intrinsicOf(v) && Object.values(v).every(isConcrete));
 
 function evaluateSub(args: unknown, scope: Scope): unknown {
   const sub = subCall({ 'Fn::Sub': args });
@@ -156,4 +154,4 @@ function resolveNode(value: unknown, scope: Scope): unknown {
   }
 }
 
-export { isConcrete, isScalar };
+export { isScalar };

@@ -64,7 +64,11 @@ function typed(type: string | undefined, value: unknown): string | number | stri
 function conditionParameters(tree: CfnTemplate): Set<string> {
   const parameters = specsOf(tree);
   const deciding = { conditions: tree.Conditions ?? {}, rules: (tree as { Rules?: unknown }).Rules ?? {} };
-  return new Set(references(deciding, { inConditions: true }).filter((r) => r.kind === 'Ref' && r.target in parameters).map((r) => r.target));
+  return new Set(
+    references(deciding, { inConditions: true })
+      .filter((r) => r.kind === 'Ref' && r.target in parameters)
+      .map((r) => r.target),
+  );
 }
 
 /** Literals a parameter is compared with in Fn::Equals, for enumerating parameters without AllowedValues. */
@@ -225,13 +229,19 @@ function standaloneVariant(lay: Layout, set: { name: string; values: Readonly<Re
  * that depends on unknown values, refuses nothing.
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/rules-section-structure.html
  */
-export function refusingRules(tree: CfnTemplate, parameters: ReadonlyMap<string, ParameterValue>): { readonly id: string; readonly description: string }[] {
+function refusingRules(tree: CfnTemplate, parameters: ReadonlyMap<string, ParameterValue>): { readonly id: string; readonly description: string }[] {
   const conditions = (tree.Conditions ?? {}) as Readonly<Record<string, unknown>>;
   const scope = { parameters, conditions: new Map<string, boolean | undefined>(), mappings: (tree.Mappings ?? {}) as Readonly<Record<string, unknown>> };
-  const rules = ((tree as { Rules?: unknown }).Rules ?? {}) as Readonly<Record<string, { RuleCondition?: unknown; Assertions?: readonly { Assert: unknown; AssertDescription?: string }[] }>>;
+  const rules = ((tree as { Rules?: unknown }).Rules ?? {}) as Readonly<
+    Record<string, { RuleCondition?: unknown; Assertions?: readonly { Assert: unknown; AssertDescription?: string }[] }>
+  >;
   return Object.entries(rules)
     .filter(([, rule]) => rule.RuleCondition === undefined || evaluateCondition(rule.RuleCondition, scope, conditions) === true)
-    .flatMap(([id, rule]) => (rule.Assertions ?? []).filter((a) => evaluateCondition(a.Assert, scope, conditions) === false).map((a) => ({ id, description: a.AssertDescription ?? 'its assertion fails' })));
+    .flatMap(([id, rule]) =>
+      (rule.Assertions ?? [])
+        .filter((a) => evaluateCondition(a.Assert, scope, conditions) === false)
+        .map((a) => ({ id, description: a.AssertDescription ?? 'its assertion fails' })),
+    );
 }
 
 /** refusingRules for parameter values given as text (a parameter file or a StackSet instance's). */
@@ -260,9 +270,7 @@ export function buildContexts(inputs: CheckInputs): ContextSpec[] {
       unset = rootRelevantParameters(lay).filter((name) => !(name in set.values) && specs[name]?.Default === undefined);
     } else {
       specs = Object.assign({}, ...lay.standalone.map((t) => specsOf(t.tree)));
-      unset = [...new Set(lay.standalone.flatMap((t) => [...conditionParameters(t.tree)]))]
-        .filter((name) => !(name in set.values) && specs[name]?.Default === undefined)
-        .sort();
+      unset = [...new Set(lay.standalone.flatMap((t) => [...conditionParameters(t.tree)]))].filter((name) => !(name in set.values) && specs[name]?.Default === undefined).sort();
     }
     const valuesOf = (name: string): string[] => (specs[name]?.AllowedValues ? specs[name].AllowedValues!.map(String) : comparedLiterals(allTrees, name));
     for (const assignment of enumerate(unset, valuesOf)) {
@@ -272,7 +280,9 @@ export function buildContexts(inputs: CheckInputs): ContextSpec[] {
       // reports an instance's).
       if (set.name === 'defaults' && lay.root && refusingRules(lay.root.tree, withAssignment(ownParameters(lay.root.tree, set.values), specs, assignment)).length > 0) continue;
       const layers = lay.root ? platformVariant(lay, set, assignment) : standaloneVariant(lay, set, assignment);
-      const label = Object.entries(assignment).map(([k, v]) => `${k}=${v}`).join(', ');
+      const label = Object.entries(assignment)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ');
       const environment = assignment.Environment ?? set.values.Environment;
       contexts.push({
         name: set.name,

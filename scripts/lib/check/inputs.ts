@@ -56,7 +56,7 @@ function loadTemplate(path: string): TemplateFile {
 }
 
 /** Parses one parameter file in CloudFormation's form and checks its values against the root template. */
-export function parseParameterFile(text: string, file: string, root?: CfnTemplate): Record<string, string> {
+function parseParameterFile(text: string, file: string, root?: CfnTemplate): Record<string, string> {
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -7,7 +7,7 @@ import { intrinsicOf, substitute, textOf } from '../cfn/index.js';
 
 export type Tier = 'public' | 'private' | 'isolated';
 
-export interface RouteInfo {
+interface RouteInfo {
   readonly resource: EvaluatedResource;
   readonly destination: string;
   readonly target: 'local' | 'igw' | 'nat' | 'gateway-endpoint' | 'other';
@@ -52,7 +52,7 @@ export interface SgRule {
   readonly path: string;
 }
 
-export type MemberKind = 'app' | 'load-balancer' | 'data-store' | 'endpoint' | 'function' | 'nat';
+type MemberKind = 'app' | 'load-balancer' | 'data-store' | 'endpoint' | 'function' | 'nat';
 
 export interface Member {
   readonly resource: EvaluatedResource;
@@ -79,7 +79,7 @@ export interface NetworkModel {
   readonly naclEntries: ReadonlyMap<string, readonly NaclEntry[]>;
 }
 
-export interface NaclEntry {
+interface NaclEntry {
   readonly resource: EvaluatedResource;
   readonly ruleNumber: number;
   readonly egress: boolean;
@@ -142,8 +142,18 @@ function routeTarget(ctx: CheckContext, route: EvaluatedResource): Pick<RouteInf
     return { target: 'other', targetLabel: `gateway ${gateway.logicalId}` };
   }
   if (p.NatGatewayId !== undefined) return { target: 'nat', targetLabel: `NAT gateway ${named(p.NatGatewayId)}` };
-  for (const key of ['TransitGatewayId', 'VpcPeeringConnectionId', 'InstanceId', 'NetworkInterfaceId', 'EgressOnlyInternetGatewayId', 'VpcEndpointId', 'CarrierGatewayId', 'LocalGatewayId']) {
-    if (p[key] !== undefined) return { target: key === 'EgressOnlyInternetGatewayId' || key === 'CarrierGatewayId' ? 'igw' : 'other', targetLabel: `${key.replace(/Id$/, '')} ${named(p[key])}` };
+  for (const key of [
+    'TransitGatewayId',
+    'VpcPeeringConnectionId',
+    'InstanceId',
+    'NetworkInterfaceId',
+    'EgressOnlyInternetGatewayId',
+    'VpcEndpointId',
+    'CarrierGatewayId',
+    'LocalGatewayId',
+  ]) {
+    if (p[key] !== undefined)
+      return { target: key === 'EgressOnlyInternetGatewayId' || key === 'CarrierGatewayId' ? 'igw' : 'other', targetLabel: `${key.replace(/Id$/, '')} ${named(p[key])}` };
   }
   return { target: 'other', targetLabel: 'unknown target' };
 }
@@ -161,13 +171,24 @@ function routesByTable(ctx: CheckContext): Map<string, RouteInfo[]> {
     const destination = p.DestinationCidrBlock ?? p.DestinationIpv6CidrBlock ?? p.DestinationPrefixListId;
     const cidr = parseCidr(destination);
     const toInternet = cidr ? reachesPublicAddresses(cidr) : p.DestinationIpv6CidrBlock !== undefined || p.DestinationPrefixListId === undefined;
-    add(ctx.resolveResource(route, p.RouteTableId, 'AWS::EC2::RouteTable'), { resource: route, destination: typeof destination === 'string' ? destination : show(destination), toInternet, ...routeTarget(ctx, route) });
+    add(ctx.resolveResource(route, p.RouteTableId, 'AWS::EC2::RouteTable'), {
+      resource: route,
+      destination: typeof destination === 'string' ? destination : show(destination),
+      toInternet,
+      ...routeTarget(ctx, route),
+    });
   }
   for (const endpoint of ctx.resources('AWS::EC2::VPCEndpoint')) {
     if (endpoint.properties.VpcEndpointType !== 'Gateway' && endpoint.properties.VpcEndpointType !== undefined) continue;
     const service = show(endpoint.properties.ServiceName);
     for (const table of ctx.resolveResources(endpoint, endpoint.properties.RouteTableIds ?? [])) {
-      add(table, { resource: endpoint, destination: `prefix list of ${service}`, target: 'gateway-endpoint', targetLabel: `gateway endpoint ${endpoint.logicalId}`, toInternet: false });
+      add(table, {
+        resource: endpoint,
+        destination: `prefix list of ${service}`,
+        target: 'gateway-endpoint',
+        targetLabel: `gateway endpoint ${endpoint.logicalId}`,
+        toInternet: false,
+      });
     }
   }
   return byTable;
@@ -191,7 +212,11 @@ function subnetsOf(ctx: CheckContext): SubnetInfo[] {
     const table = tableOf.get(resourceKey(resource));
     const own = table ? (routes.get(resourceKey(table)) ?? []) : [];
     const internet = own.filter((r) => r.toInternet);
-    const effective: Tier = internet.some((r) => r.target === 'igw') ? 'public' : internet.some((r) => r.target !== 'local' && r.target !== 'gateway-endpoint') ? 'private' : 'isolated';
+    const effective: Tier = internet.some((r) => r.target === 'igw')
+      ? 'public'
+      : internet.some((r) => r.target !== 'local' && r.target !== 'gateway-endpoint')
+        ? 'private'
+        : 'isolated';
     const tierTag = ctx.tags(resource)?.get('Tier');
     return {
       resource,
@@ -238,7 +263,10 @@ function sgRules(ctx: CheckContext): SgRule[] {
     if (egress === undefined) push(sg, 'egress', { IpProtocol: '-1', CidrIp: '0.0.0.0/0' }, sg, 'Properties.SecurityGroupEgress (absent: AWS adds allow-all egress)');
     else (Array.isArray(egress) ? egress : []).forEach((r, i) => push(sg, 'egress', r as Record<string, unknown>, sg, `Properties.SecurityGroupEgress[${i}]`));
   }
-  for (const [type, direction] of [['AWS::EC2::SecurityGroupIngress', 'ingress'], ['AWS::EC2::SecurityGroupEgress', 'egress']] as const) {
+  for (const [type, direction] of [
+    ['AWS::EC2::SecurityGroupIngress', 'ingress'],
+    ['AWS::EC2::SecurityGroupEgress', 'egress'],
+  ] as const) {
     for (const r of ctx.resources(type)) {
       const sg = ctx.resolveResource(r, r.properties.GroupId ?? ('GroupName' in r.properties ? r.properties.GroupName : undefined), 'AWS::EC2::SecurityGroup');
       if (sg) push(sg, direction, r.properties, r, 'Properties');
@@ -248,14 +276,20 @@ function sgRules(ctx: CheckContext): SgRule[] {
 }
 
 /** "com.amazonaws.${AWS::Region}.ecr.api" → "ecr.api". */
-export function endpointService(value: unknown): string {
+function endpointService(value: unknown): string {
   const text = textOf(value);
   if (text === undefined) return show(value);
   const regional = substitute(text, (v) => (v.name === 'AWS::Region' ? 'region' : undefined)).text;
   return regional.replace(/^com\.amazonaws\.[a-z0-9-]+\./, '');
 }
 
-const ENGINE_PORTS: [RegExp, number][] = [[/postgres/, 5432], [/mysql|mariadb/, 3306], [/oracle/, 1521], [/sqlserver/, 1433], [/db2/, 50000]];
+const ENGINE_PORTS: [RegExp, number][] = [
+  [/postgres/, 5432],
+  [/mysql|mariadb/, 3306],
+  [/oracle/, 1521],
+  [/sqlserver/, 1433],
+  [/db2/, 50000],
+];
 
 function subnetsFrom(ctx: CheckContext, from: EvaluatedResource, value: unknown, byKey: Map<string, SubnetInfo>): SubnetInfo[] {
   return ctx.resolveResources(from, value ?? []).flatMap((r) => byKey.get(resourceKey(r)) ?? []);
@@ -273,20 +307,33 @@ function membersOf(ctx: CheckContext, subnets: SubnetInfo[]): Member[] {
     const taskDefinition = ctx.resolveResource(service, service.properties.TaskDefinition, 'AWS::ECS::TaskDefinition');
     const containers = (taskDefinition?.properties.ContainerDefinitions ?? []) as Record<string, unknown>[];
     const ports = new Set<number>();
-    for (const c of containers) for (const m of (c.PortMappings ?? []) as Record<string, unknown>[]) if (Number.isFinite(Number(m.ContainerPort))) ports.add(Number(m.ContainerPort));
+    for (const c of containers)
+      for (const m of (c.PortMappings ?? []) as Record<string, unknown>[]) if (Number.isFinite(Number(m.ContainerPort))) ports.add(Number(m.ContainerPort));
     for (const lb of (service.properties.LoadBalancers ?? []) as Record<string, unknown>[]) if (Number.isFinite(Number(lb.ContainerPort))) ports.add(Number(lb.ContainerPort));
     members.push({
-      resource: service, kind: 'app', label: `ECS service ${service.logicalId}`, subnets: subnetsFrom(ctx, service, vpc.Subnets, byKey), groups: groupsFrom(ctx, service, vpc.SecurityGroups),
-      ports: [...ports].sort((a, b) => a - b), publicAddress: vpc.AssignPublicIp === 'ENABLED',
+      resource: service,
+      kind: 'app',
+      label: `ECS service ${service.logicalId}`,
+      subnets: subnetsFrom(ctx, service, vpc.Subnets, byKey),
+      groups: groupsFrom(ctx, service, vpc.SecurityGroups),
+      ports: [...ports].sort((a, b) => a - b),
+      publicAddress: vpc.AssignPublicIp === 'ENABLED',
     });
   }
   for (const lb of ctx.resources('AWS::ElasticLoadBalancingV2::LoadBalancer')) {
     const mappings = ((lb.properties.SubnetMappings ?? []) as Record<string, unknown>[]).map((m) => m.SubnetId);
-    const listeners = ctx.referrers(lb, 'AWS::ElasticLoadBalancingV2::Listener').map((r) => Number(r.from.properties.Port)).filter(Number.isFinite);
+    const listeners = ctx
+      .referrers(lb, 'AWS::ElasticLoadBalancingV2::Listener')
+      .map((r) => Number(r.from.properties.Port))
+      .filter(Number.isFinite);
     members.push({
-      resource: lb, kind: 'load-balancer', label: `${lb.properties.Type === 'network' ? 'NLB' : lb.properties.Type === 'gateway' ? 'GWLB' : 'ALB'} ${lb.logicalId}`,
-      subnets: subnetsFrom(ctx, lb, lb.properties.Subnets ?? mappings, byKey), groups: groupsFrom(ctx, lb, lb.properties.SecurityGroups),
-      ports: [...new Set(listeners)].sort((a, b) => a - b), publicAddress: lb.properties.Scheme !== 'internal',
+      resource: lb,
+      kind: 'load-balancer',
+      label: `${lb.properties.Type === 'network' ? 'NLB' : lb.properties.Type === 'gateway' ? 'GWLB' : 'ALB'} ${lb.logicalId}`,
+      subnets: subnetsFrom(ctx, lb, lb.properties.Subnets ?? mappings, byKey),
+      groups: groupsFrom(ctx, lb, lb.properties.SecurityGroups),
+      ports: [...new Set(listeners)].sort((a, b) => a - b),
+      publicAddress: lb.properties.Scheme !== 'internal',
     });
   }
   for (const db of ctx.resources('AWS::RDS::DBInstance')) {
@@ -294,8 +341,13 @@ function membersOf(ctx: CheckContext, subnets: SubnetInfo[]): Member[] {
     const engine = String(db.properties.Engine ?? '');
     const port = Number(db.properties.Port ?? ENGINE_PORTS.find(([re]) => re.test(engine))?.[1] ?? 5432);
     members.push({
-      resource: db, kind: 'data-store', label: `RDS ${db.logicalId}`, subnets: group ? subnetsFrom(ctx, group, group.properties.SubnetIds, byKey) : [],
-      groups: groupsFrom(ctx, db, db.properties.VPCSecurityGroups), ports: [port], publicAddress: db.properties.PubliclyAccessible === true || db.properties.PubliclyAccessible === 'true',
+      resource: db,
+      kind: 'data-store',
+      label: `RDS ${db.logicalId}`,
+      subnets: group ? subnetsFrom(ctx, group, group.properties.SubnetIds, byKey) : [],
+      groups: groupsFrom(ctx, db, db.properties.VPCSecurityGroups),
+      ports: [port],
+      publicAddress: db.properties.PubliclyAccessible === true || db.properties.PubliclyAccessible === 'true',
       service: engine || 'postgres',
     });
   }
@@ -303,32 +355,67 @@ function membersOf(ctx: CheckContext, subnets: SubnetInfo[]): Member[] {
     const group = ctx.resolveResource(cache, cache.properties.CacheSubnetGroupName, 'AWS::ElastiCache::SubnetGroup');
     const engine = String(cache.properties.Engine ?? 'redis');
     members.push({
-      resource: cache, kind: 'data-store', label: `ElastiCache ${cache.logicalId}`, subnets: group ? subnetsFrom(ctx, group, group.properties.SubnetIds, byKey) : [],
-      groups: groupsFrom(ctx, cache, cache.properties.SecurityGroupIds), ports: [Number(cache.properties.Port ?? (engine === 'memcached' ? 11211 : 6379))], publicAddress: false, service: engine,
+      resource: cache,
+      kind: 'data-store',
+      label: `ElastiCache ${cache.logicalId}`,
+      subnets: group ? subnetsFrom(ctx, group, group.properties.SubnetIds, byKey) : [],
+      groups: groupsFrom(ctx, cache, cache.properties.SecurityGroupIds),
+      ports: [Number(cache.properties.Port ?? (engine === 'memcached' ? 11211 : 6379))],
+      publicAddress: false,
+      service: engine,
     });
   }
   for (const mount of ctx.resources('AWS::EFS::MountTarget')) {
     const fs = ctx.resolveResource(mount, mount.properties.FileSystemId, 'AWS::EFS::FileSystem');
     members.push({
-      resource: mount, kind: 'data-store', label: `EFS ${fs?.logicalId ?? mount.logicalId}`, subnets: subnetsFrom(ctx, mount, [mount.properties.SubnetId], byKey),
-      groups: groupsFrom(ctx, mount, mount.properties.SecurityGroups), ports: [2049], publicAddress: false, service: 'efs', dataStore: fs,
+      resource: mount,
+      kind: 'data-store',
+      label: `EFS ${fs?.logicalId ?? mount.logicalId}`,
+      subnets: subnetsFrom(ctx, mount, [mount.properties.SubnetId], byKey),
+      groups: groupsFrom(ctx, mount, mount.properties.SecurityGroups),
+      ports: [2049],
+      publicAddress: false,
+      service: 'efs',
+      dataStore: fs,
     });
   }
   for (const endpoint of ctx.resources('AWS::EC2::VPCEndpoint')) {
     if (endpoint.properties.VpcEndpointType !== 'Interface') continue;
     const service = endpointService(endpoint.properties.ServiceName);
     members.push({
-      resource: endpoint, kind: 'endpoint', label: `endpoint ${endpoint.logicalId}`, subnets: subnetsFrom(ctx, endpoint, endpoint.properties.SubnetIds, byKey),
-      groups: groupsFrom(ctx, endpoint, endpoint.properties.SecurityGroupIds), ports: [443], publicAddress: false, service,
+      resource: endpoint,
+      kind: 'endpoint',
+      label: `endpoint ${endpoint.logicalId}`,
+      subnets: subnetsFrom(ctx, endpoint, endpoint.properties.SubnetIds, byKey),
+      groups: groupsFrom(ctx, endpoint, endpoint.properties.SecurityGroupIds),
+      ports: [443],
+      publicAddress: false,
+      service,
     });
   }
   for (const fn of ctx.resources('AWS::Lambda::Function')) {
     const vpc = fn.properties.VpcConfig as Record<string, unknown> | undefined;
     if (!vpc) continue;
-    members.push({ resource: fn, kind: 'function', label: `Lambda ${fn.logicalId}`, subnets: subnetsFrom(ctx, fn, vpc.SubnetIds, byKey), groups: groupsFrom(ctx, fn, vpc.SecurityGroupIds), ports: [], publicAddress: false });
+    members.push({
+      resource: fn,
+      kind: 'function',
+      label: `Lambda ${fn.logicalId}`,
+      subnets: subnetsFrom(ctx, fn, vpc.SubnetIds, byKey),
+      groups: groupsFrom(ctx, fn, vpc.SecurityGroupIds),
+      ports: [],
+      publicAddress: false,
+    });
   }
   for (const nat of ctx.resources('AWS::EC2::NatGateway')) {
-    members.push({ resource: nat, kind: 'nat', label: `NAT ${nat.logicalId}`, subnets: subnetsFrom(ctx, nat, [nat.properties.SubnetId], byKey), groups: [], ports: [], publicAddress: nat.properties.ConnectivityType !== 'private' });
+    members.push({
+      resource: nat,
+      kind: 'nat',
+      label: `NAT ${nat.logicalId}`,
+      subnets: subnetsFrom(ctx, nat, [nat.properties.SubnetId], byKey),
+      groups: [],
+      ports: [],
+      publicAddress: nat.properties.ConnectivityType !== 'private',
+    });
   }
   return members;
 }
@@ -343,11 +430,19 @@ function naclEntries(ctx: CheckContext): Map<string, NaclEntry[]> {
     const [from, to] = protocol === 'tcp' || protocol === 'udp' ? portRange(protocol, range.From, range.To) : [0, 65535];
     const list = out.get(resourceKey(nacl)) ?? [];
     list.push({
-      resource: e, ruleNumber: Number(e.properties.RuleNumber), egress: e.properties.Egress === true || e.properties.Egress === 'true',
-      allow: String(e.properties.RuleAction).toLowerCase() === 'allow', protocol, from, to,
+      resource: e,
+      ruleNumber: Number(e.properties.RuleNumber),
+      egress: e.properties.Egress === true || e.properties.Egress === 'true',
+      allow: String(e.properties.RuleAction).toLowerCase() === 'allow',
+      protocol,
+      from,
+      to,
       cidr: e.properties.Ipv6CidrBlock !== undefined ? undefined : cidrOf(ctx, e, e.properties.CidrBlock),
     });
-    out.set(resourceKey(nacl), list.sort((a, b) => a.ruleNumber - b.ruleNumber));
+    out.set(
+      resourceKey(nacl),
+      list.sort((a, b) => a.ruleNumber - b.ruleNumber),
+    );
   }
   return out;
 }

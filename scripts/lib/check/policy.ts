@@ -45,7 +45,10 @@ export function identityPolicies(resource: EvaluatedResource): PolicyDocument[] 
   const p = resource.properties;
   switch (resource.type) {
     case 'AWS::IAM::Role':
-      return list(p.Policies).map((policy, i) => ({ path: `Properties.Policies[${i}] (${String(record(policy).PolicyName ?? i)})`, statements: parseDocument(record(policy).PolicyDocument) }));
+      return list(p.Policies).map((policy, i) => ({
+        path: `Properties.Policies[${i}] (${String(record(policy).PolicyName ?? i)})`,
+        statements: parseDocument(record(policy).PolicyDocument),
+      }));
     case 'AWS::IAM::Policy':
     case 'AWS::IAM::ManagedPolicy':
       return [{ path: 'Properties.PolicyDocument', statements: parseDocument(p.PolicyDocument) }];
@@ -89,17 +92,30 @@ export function principalIsAnyone(principal: unknown): boolean {
 export const servicePrincipals = (principal: unknown): string[] => list(record(principal).Service).map(String);
 
 /** Condition keys (lower-cased) a statement tests, over every operator. */
-export function conditionKeys(s: Statement): Set<string> {
+function conditionKeys(s: Statement): Set<string> {
   const keys = new Set<string>();
   for (const block of Object.values(record(s.Condition))) for (const key of Object.keys(record(block))) keys.add(key.toLowerCase());
   return keys;
 }
 
 /** Condition keys that pin a statement to this account, organisation, network path or caller. */
-export const SCOPING_CONDITION_KEYS = new Set([
-  'aws:sourceaccount', 'aws:sourcearn', 'aws:sourceorgid', 'aws:sourceorgpaths', 'aws:principalaccount', 'aws:principalorgid',
-  'aws:principalarn', 'aws:sourcevpc', 'aws:sourcevpce', 'aws:sourceip', 'aws:vpcsourceip', 'kms:calleraccount', 'kms:viaservice',
-  'elasticfilesystem:accessedviamounttarget', 'aws:principalservicename', 'aws:calledvia',
+const SCOPING_CONDITION_KEYS = new Set([
+  'aws:sourceaccount',
+  'aws:sourcearn',
+  'aws:sourceorgid',
+  'aws:sourceorgpaths',
+  'aws:principalaccount',
+  'aws:principalorgid',
+  'aws:principalarn',
+  'aws:sourcevpc',
+  'aws:sourcevpce',
+  'aws:sourceip',
+  'aws:vpcsourceip',
+  'kms:calleraccount',
+  'kms:viaservice',
+  'elasticfilesystem:accessedviamounttarget',
+  'aws:principalservicename',
+  'aws:calledvia',
 ]);
 
 export const isScoped = (s: Statement): boolean => [...conditionKeys(s)].some((k) => SCOPING_CONDITION_KEYS.has(k) || k.startsWith('kms:encryptioncontext'));

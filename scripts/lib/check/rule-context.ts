@@ -138,7 +138,13 @@ export class CheckContext {
         const [separator, source] = args as [unknown, unknown];
         const inner = this.resolve(layer.name, source, depth + 1);
         if (inner.kind === 'list' && inner.joinedWith === separator) return { kind: 'list', items: inner.items };
-        if (inner.kind === 'literal' && typeof separator === 'string') return { kind: 'list', items: String(inner.value).split(separator).map((v) => ({ kind: 'literal', value: v })) };
+        if (inner.kind === 'literal' && typeof separator === 'string')
+          return {
+            kind: 'list',
+            items: String(inner.value)
+              .split(separator)
+              .map((v) => ({ kind: 'literal', value: v })),
+          };
         return { kind: 'unknown', value };
       }
       case 'Fn::Select': {

@@ -1,10 +1,10 @@
 // Small helpers the rules share: findings, truthiness of CloudFormation values, key checks.
 import type { CheckContext, EvaluatedResource, KeyRef } from './rule-context.js';
 import { DATA_CLASS_TAG, resourceKey, show } from './rule-context.js';
-import { isIntrinsic, textOf } from '../cfn/index.js';
+import { textOf } from '../cfn/index.js';
 import type { RuleFinding } from './types.js';
 
-export { isIntrinsic, show, textOf };
+export { show, textOf };
 
 export const finding = (resource: EvaluatedResource, pass: boolean, message: string): RuleFinding => ({
   layer: resource.layer,
@@ -45,13 +45,6 @@ export const list = (v: unknown): unknown[] => (v === undefined || v === null ? 
 
 export const record = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
-/** Reads a nested property: get(props, 'A.B.C'). */
-export function get(value: unknown, path: string): unknown {
-  let current = value;
-  for (const key of path.split('.')) current = record(current)[key];
-  return current;
-}
-
 export function describeKey(key: KeyRef): string {
   switch (key.kind) {
     case 'cmk':
@@ -84,7 +77,8 @@ export function cmkProblem(ctx: CheckContext, resource: EvaluatedResource, value
 }
 
 /** Evidence text for a key that passed. */
-export const keyEvidence = (ctx: CheckContext, resource: EvaluatedResource, value: unknown, what: string): string => `${what} encrypted with ${describeKey(ctx.key(resource, value))}`;
+export const keyEvidence = (ctx: CheckContext, resource: EvaluatedResource, value: unknown, what: string): string =>
+  `${what} encrypted with ${describeKey(ctx.key(resource, value))}`;
 
 /** The Environment parameter's value in this context (the root's, else any layer's), if known. */
 export function environmentOf(ctx: CheckContext): string | undefined {

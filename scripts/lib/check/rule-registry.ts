@@ -7,13 +7,15 @@ import { discoverRules } from '../discover-rules.js';
 import type { Rule } from './types.js';
 
 export const RULES_DIR = join(dirname(fileURLToPath(import.meta.url)), 'rules');
-export const PCI_RULE_ID = /^PCI-[A-Z]+-\d{3}$/;
+const PCI_RULE_ID = /^PCI-[A-Z]+-\d{3}$/;
 
-export function pciRuleProblems(rule: Rule): string[] {
+function pciRuleProblems(rule: Rule): string[] {
   const problems: string[] = [];
-  if (!Array.isArray(rule.requirements) || rule.requirements.length === 0 || !rule.requirements.every((r) => /^\d+(\.\d+)+$/.test(r))) problems.push('requirements: PCI DSS v4.0 requirement numbers such as 3.5.1');
+  if (!Array.isArray(rule.requirements) || rule.requirements.length === 0 || !rule.requirements.every((r) => /^\d+(\.\d+)+$/.test(r)))
+    problems.push('requirements: PCI DSS v4.0 requirement numbers such as 3.5.1');
   if (!Array.isArray(rule.resourceTypes) || rule.resourceTypes.length === 0) problems.push("resourceTypes: the resource types it inspects ('*' for all)");
-  if (!Array.isArray(rule.references?.securityHub) || !Array.isArray(rule.references?.configRules)) problems.push('references: { securityHub: [...], configRules: [...] } (empty lists when there is no equivalent)');
+  if (!Array.isArray(rule.references?.securityHub) || !Array.isArray(rule.references?.configRules))
+    problems.push('references: { securityHub: [...], configRules: [...] } (empty lists when there is no equivalent)');
   if (rule.scope !== undefined && rule.scope !== 'all' && rule.scope !== 'production') problems.push("scope: 'all' or 'production'");
   return problems;
 }

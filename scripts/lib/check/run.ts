@@ -18,7 +18,7 @@ export interface CheckOptions {
   readonly rules?: readonly Rule[];
 }
 
-export interface Timings {
+interface Timings {
   readonly loadMs: number;
   readonly contextsMs: number;
   /** Every rule over every context (segmentation included: rules trigger it). */

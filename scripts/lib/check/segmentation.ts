@@ -9,10 +9,7 @@
 import type { Cidr } from './cidr.js';
 import { resourceKey, type CheckContext, type EvaluatedResource } from './rule-context.js';
 import { PSEUDO_PARAMETERS, subCall, substitute, wholeVariable } from '../cfn/index.js';
-import {
-  buildNetworkModel, cidrLabel, formatPorts, naclAllows, sgLabel,
-  type Member, type NetworkModel, type Peer, type SgRule,
-} from './network-model.js';
+import { buildNetworkModel, cidrLabel, formatPorts, naclAllows, sgLabel, type Member, type NetworkModel, type Peer, type SgRule } from './network-model.js';
 
 export interface Flow {
   readonly kind: 'front-door' | 'vpc-link' | 'internet-facing' | 'group' | 'cidr' | 'egress';
@@ -26,7 +23,7 @@ export interface Flow {
   readonly to: readonly EvaluatedResource[];
 }
 
-export interface PropertyFinding {
+interface PropertyFinding {
   readonly resource: EvaluatedResource;
   readonly holds: boolean;
   readonly message: string;
@@ -43,7 +40,7 @@ export interface PropertyResult {
   readonly findings: readonly PropertyFinding[];
 }
 
-export interface FrontDoor {
+interface FrontDoor {
   readonly api: EvaluatedResource;
   readonly internet: boolean;
   readonly stages: readonly { readonly stage: EvaluatedResource; readonly webAcls: readonly EvaluatedResource[] }[];
@@ -79,7 +76,12 @@ export function associatedStage(ctx: CheckContext, association: EvaluatedResourc
   const piece = (text: string): { resource?: EvaluatedResource; literal?: string } => {
     const variable = wholeVariable(text);
     if (!variable) return { literal: text };
-    const value = variable.name in parts.variables ? parts.variables[variable.name] : variable.attribute === undefined ? { Ref: variable.name } : { 'Fn::GetAtt': [variable.target, variable.attribute] };
+    const value =
+      variable.name in parts.variables
+        ? parts.variables[variable.name]
+        : variable.attribute === undefined
+          ? { Ref: variable.name }
+          : { 'Fn::GetAtt': [variable.target, variable.attribute] };
     const t = ctx.resolve(association, value);
     return t.kind === 'resource' ? { resource: t.resource } : t.kind === 'literal' ? { literal: String(t.value) } : {};
   };
@@ -106,7 +108,10 @@ function frontDoors(ctx: CheckContext): FrontDoor[] {
   }));
   return ctx.resources('AWS::ApiGateway::RestApi').map((api) => {
     const types = ((api.properties.EndpointConfiguration as Record<string, unknown> | undefined)?.Types ?? ['EDGE']) as unknown[];
-    const stages = ctx.referrers(api, 'AWS::ApiGateway::Stage').map((r) => r.from).filter((s) => ctx.resolveResource(s, s.properties.RestApiId) === api);
+    const stages = ctx
+      .referrers(api, 'AWS::ApiGateway::Stage')
+      .map((r) => r.from)
+      .filter((s) => ctx.resolveResource(s, s.properties.RestApiId) === api);
     const links = new Map<string, { link: EvaluatedResource; targets: EvaluatedResource[]; port: number }>();
     for (const method of ctx.referrers(api, 'AWS::ApiGateway::Method').map((r) => r.from)) {
       const integration = (method.properties.Integration ?? {}) as Record<string, unknown>;
@@ -136,7 +141,9 @@ function membersByGroup(model: NetworkModel): Map<string, Member[]> {
 function describeMembers(members: readonly Member[]): string {
   if (members.length === 0) return 'nothing attached';
   const endpoints = members.filter((m) => m.kind === 'endpoint');
-  const others = members.filter((m) => m.kind !== 'endpoint').map((m) => (m.dataStore ? `${m.label} (${members.filter((x) => x.dataStore === m.dataStore).length} mount targets)` : m.label));
+  const others = members
+    .filter((m) => m.kind !== 'endpoint')
+    .map((m) => (m.dataStore ? `${m.label} (${members.filter((x) => x.dataStore === m.dataStore).length} mount targets)` : m.label));
   if (endpoints.length > 2) others.push(`${endpoints.length} interface endpoints`);
   else others.push(...endpoints.map((m) => m.label));
   return [...new Set(others)].join(', ');
@@ -201,15 +208,43 @@ function computeFlows(ctx: CheckContext, model: NetworkModel, doors: readonly Fr
     const name = `API Gateway ${door.api.logicalId}`;
     if (door.internet) {
       const acls = door.stages.flatMap((s) => s.webAcls.map((a) => `WAF ${a.logicalId} on stage ${s.stage.logicalId}`));
-      flows.push({ kind: 'front-door', source: 'internet (0.0.0.0/0)', destination: name, port: '443', protocol: 'tcp (TLS)', via: acls.length > 0 ? acls.join(', ') : 'no WAF association', from: [], to: [door.api] });
+      flows.push({
+        kind: 'front-door',
+        source: 'internet (0.0.0.0/0)',
+        destination: name,
+        port: '443',
+        protocol: 'tcp (TLS)',
+        via: acls.length > 0 ? acls.join(', ') : 'no WAF association',
+        from: [],
+        to: [door.api],
+      });
     }
     for (const { link, targets, port } of door.links) {
-      for (const target of targets) flows.push({ kind: 'vpc-link', source: name, destination: `NLB ${target.logicalId}`, port: String(port), protocol: 'tcp', via: `VPC link ${link.logicalId} (PrivateLink)`, from: [door.api], to: [target] });
+      for (const target of targets)
+        flows.push({
+          kind: 'vpc-link',
+          source: name,
+          destination: `NLB ${target.logicalId}`,
+          port: String(port),
+          protocol: 'tcp',
+          via: `VPC link ${link.logicalId} (PrivateLink)`,
+          from: [door.api],
+          to: [target],
+        });
     }
   }
   for (const lb of ctx.resources('AWS::ElasticLoadBalancingV2::LoadBalancer').filter((l) => l.properties.Scheme !== 'internal')) {
     for (const listener of ctx.referrers(lb, 'AWS::ElasticLoadBalancingV2::Listener').map((r) => r.from)) {
-      flows.push({ kind: 'internet-facing', source: 'internet (0.0.0.0/0)', destination: `load balancer ${lb.logicalId}`, port: String(listener.properties.Port), protocol: String(listener.properties.Protocol ?? 'tcp').toLowerCase(), via: 'internet-facing scheme', from: [], to: [lb] });
+      flows.push({
+        kind: 'internet-facing',
+        source: 'internet (0.0.0.0/0)',
+        destination: `load balancer ${lb.logicalId}`,
+        port: String(listener.properties.Port),
+        protocol: String(listener.properties.Protocol ?? 'tcp').toLowerCase(),
+        via: 'internet-facing scheme',
+        from: [],
+        to: [lb],
+      });
     }
   }
 
@@ -226,20 +261,55 @@ function computeFlows(ctx: CheckContext, model: NetworkModel, doors: readonly Fr
         if (!portsOverlap(ingress, egress) || !egressReaches(egress, ingress.sg, dstMembers, model)) continue;
         const { protocol, from, to } = intersect(ingress, egress);
         if (!naclPermits(model, membersOf(source), dstMembers, protocol, from)) continue;
-        flows.push({ kind: 'group', source: groupText(source), destination, port: formatPorts(protocol, from, to), protocol, via: `${viaText(ingress)} + ${viaText(egress)}`, from: membersOf(source).map((m) => m.resource), to: dstMembers.map((m) => m.resource) });
+        flows.push({
+          kind: 'group',
+          source: groupText(source),
+          destination,
+          port: formatPorts(protocol, from, to),
+          protocol,
+          via: `${viaText(ingress)} + ${viaText(egress)}`,
+          from: membersOf(source).map((m) => m.resource),
+          to: dstMembers.map((m) => m.resource),
+        });
       }
     } else {
       const source = ingress.peer.kind === 'cidr' ? cidrLabel(model, ingress.peer.cidr) : ingress.peer.kind === 'ipv6' ? `IPv6 ${ingress.peer.text}` : ingress.peer.text;
-      flows.push({ kind: 'cidr', source, destination, port: formatPorts(ingress.protocol, ingress.from, ingress.to), protocol: ingress.protocol, via: viaText(ingress), from: [], to: dstMembers.map((m) => m.resource) });
+      flows.push({
+        kind: 'cidr',
+        source,
+        destination,
+        port: formatPorts(ingress.protocol, ingress.from, ingress.to),
+        protocol: ingress.protocol,
+        via: viaText(ingress),
+        from: [],
+        to: dstMembers.map((m) => m.resource),
+      });
     }
   }
   for (const egress of model.rules.filter((r) => r.direction === 'egress')) {
-    const leaves = (egress.peer.kind === 'cidr' && !model.vpcCidrs.some((v) => egress.peer.kind === 'cidr' && v.start <= egress.peer.cidr.start && egress.peer.cidr.end <= v.end)) || egress.peer.kind === 'ipv6' || egress.peer.kind === 'prefix-list';
+    const leaves =
+      (egress.peer.kind === 'cidr' && !model.vpcCidrs.some((v) => egress.peer.kind === 'cidr' && v.start <= egress.peer.cidr.start && egress.peer.cidr.end <= v.end)) ||
+      egress.peer.kind === 'ipv6' ||
+      egress.peer.kind === 'prefix-list';
     if (!leaves) continue;
     const members = membersOf(egress.sg);
-    const destination = egress.peer.kind === 'cidr' ? cidrLabel(model, egress.peer.cidr) : egress.peer.kind === 'ipv6' ? `IPv6 ${egress.peer.text}` : `prefix list ${egress.peer.kind === 'prefix-list' ? egress.peer.text : ''}`;
+    const destination =
+      egress.peer.kind === 'cidr'
+        ? cidrLabel(model, egress.peer.cidr)
+        : egress.peer.kind === 'ipv6'
+          ? `IPv6 ${egress.peer.text}`
+          : `prefix list ${egress.peer.kind === 'prefix-list' ? egress.peer.text : ''}`;
     if (egress.peer.kind === 'cidr' && egress.peer.cidr.prefix === 32 && egress.peer.cidr.text === '255.255.255.255/32') continue; // the "no egress" placeholder rule
-    flows.push({ kind: 'egress', source: groupText(egress.sg), destination, port: formatPorts(egress.protocol, egress.from, egress.to), protocol: egress.protocol, via: `${viaText(egress)}; ${routeOut(members, egress.peer.kind === 'prefix-list')}`, from: members.map((m) => m.resource), to: [] });
+    flows.push({
+      kind: 'egress',
+      source: groupText(egress.sg),
+      destination,
+      port: formatPorts(egress.protocol, egress.from, egress.to),
+      protocol: egress.protocol,
+      via: `${viaText(egress)}; ${routeOut(members, egress.peer.kind === 'prefix-list')}`,
+      from: members.map((m) => m.resource),
+      to: [],
+    });
   }
   // One row per source, destination, port and protocol: the first (most specific) rule that allows it.
   const seen = new Set<string>();
@@ -248,7 +318,10 @@ function computeFlows(ctx: CheckContext, model: NetworkModel, doors: readonly Fr
       const key = JSON.stringify([f.source, f.destination, f.port, f.protocol]);
       return seen.has(key) ? false : (seen.add(key), true);
     })
-    .sort((a, b) => a.source.localeCompare(b.source) || a.destination.localeCompare(b.destination) || a.port.localeCompare(b.port, 'en', { numeric: true }) || a.via.localeCompare(b.via));
+    .sort(
+      (a, b) =>
+        a.source.localeCompare(b.source) || a.destination.localeCompare(b.destination) || a.port.localeCompare(b.port, 'en', { numeric: true }) || a.via.localeCompare(b.via),
+    );
 }
 
 // --- Property 1: only the front door, only on 443, from the internet ---------------------------
@@ -272,14 +345,32 @@ function internetIngress(ctx: CheckContext, model: NetworkModel, doors: readonly
     const rule = rules[0];
     const members = byGroup.get(resourceKey(rule.sg)) ?? [];
     const what = rules.map((r) => `${r.protocol}/${formatPorts(r.protocol, r.from, r.to)} from ${peerText(r.peer)}`).join('; ');
-    findings.push({ resource: rule.declaredBy, holds: false, message: `${sgLabel(rule.sg)} admits ${what} (internet addresses) — ${members.length > 0 ? `exposes ${describeMembers(members)}` : 'nothing attached yet, but any resource that joins the group is exposed'}; only the front door (API Gateway behind WAF) may face the internet` });
+    findings.push({
+      resource: rule.declaredBy,
+      holds: false,
+      message: `${sgLabel(rule.sg)} admits ${what} (internet addresses) — ${members.length > 0 ? `exposes ${describeMembers(members)}` : 'nothing attached yet, but any resource that joins the group is exposed'}; only the front door (API Gateway behind WAF) may face the internet`,
+    });
   }
   for (const m of model.members) {
-    if (m.kind === 'load-balancer' && m.publicAddress) findings.push({ resource: m.resource, holds: false, message: `${m.label} is internet-facing (Scheme is not "internal"): it is reachable from the internet beside the WAF-protected front door` });
-    else if (m.publicAddress && (m.kind === 'app' || m.kind === 'data-store')) findings.push({ resource: m.resource, holds: false, message: `${m.label} gets a public address (${m.kind === 'app' ? 'AssignPublicIp ENABLED' : 'PubliclyAccessible true'}): reachable from the internet when its subnet routes to an internet gateway` });
+    if (m.kind === 'load-balancer' && m.publicAddress)
+      findings.push({
+        resource: m.resource,
+        holds: false,
+        message: `${m.label} is internet-facing (Scheme is not "internal"): it is reachable from the internet beside the WAF-protected front door`,
+      });
+    else if (m.publicAddress && (m.kind === 'app' || m.kind === 'data-store'))
+      findings.push({
+        resource: m.resource,
+        holds: false,
+        message: `${m.label} gets a public address (${m.kind === 'app' ? 'AssignPublicIp ENABLED' : 'PubliclyAccessible true'}): reachable from the internet when its subnet routes to an internet gateway`,
+      });
   }
   for (const door of doors.filter((d) => d.internet)) {
-    findings.push({ resource: door.api, holds: true, message: `front door: reachable from the internet on 443 (TLS) only${door.stages.some((s) => s.webAcls.length > 0) ? ', through WAF' : ''}` });
+    findings.push({
+      resource: door.api,
+      holds: true,
+      message: `front door: reachable from the internet on 443 (TLS) only${door.stages.some((s) => s.webAcls.length > 0) ? ', through WAF' : ''}`,
+    });
   }
   const flagged = new Set([...findings.map((f) => resourceKey(f.resource)), ...[...openRules.values()].map((rules) => resourceKey(rules[0].sg))]);
   for (const sg of model.groups) {
@@ -324,10 +415,16 @@ function dataStoreIngress(model: NetworkModel): PropertyResult {
       }
       if (rule.protocol !== 'tcp' || rule.from !== port || rule.to !== port) problems.push(`${where} admits ${ports} from ${sgLabel(rule.peer.sg)}; only tcp/${port} is needed`);
       const fromApp = appKnown ? appGroups.has(resourceKey(rule.peer.sg)) : !nonApp(rule.peer.sg) && !groups.includes(rule.peer.sg);
-      if (!fromApp) problems.push(`${where} admits ${sgLabel(rule.peer.sg)}, which is not the app tier${appKnown ? '' : ' (no ECS service in this context; the source is attached to other resources)'}`);
+      if (!fromApp)
+        problems.push(
+          `${where} admits ${sgLabel(rule.peer.sg)}, which is not the app tier${appKnown ? '' : ' (no ECS service in this context; the source is attached to other resources)'}`,
+        );
       else admitted.push(sgLabel(rule.peer.sg));
     }
-    const evidence = admitted.length > 0 ? `reachable only from ${[...new Set(admitted)].join(', ')} on tcp/${port}${appKnown ? '' : ' (app tier inferred: no ECS service in this context)'}` : `admits nothing (no ingress rule on tcp/${port})`;
+    const evidence =
+      admitted.length > 0
+        ? `reachable only from ${[...new Set(admitted)].join(', ')} on tcp/${port}${appKnown ? '' : ' (app tier inferred: no ECS service in this context)'}`
+        : `admits nothing (no ingress rule on tcp/${port})`;
     findings.push({ resource: store, holds: problems.length === 0, message: problems.length === 0 ? `${label}: ${evidence}` : `${label}: ${problems.join('; ')}` });
   }
   return {
@@ -355,14 +452,22 @@ function isolatedTier(model: NetworkModel): PropertyResult {
     const exits = subnet.routes.filter((r) => r.toInternet && r.target !== 'local' && r.target !== 'gateway-endpoint');
     if (mustBeIsolated) {
       if (exits.length === 0) {
-        findings.push({ resource: subnet.resource, holds: true, message: `${subnet.label} (${why}): no route out of the VPC${subnet.routeTable ? ` (route table ${subnet.routeTable.logicalId})` : ' (main route table: local only)'}` });
+        findings.push({
+          resource: subnet.resource,
+          holds: true,
+          message: `${subnet.label} (${why}): no route out of the VPC${subnet.routeTable ? ` (route table ${subnet.routeTable.logicalId})` : ' (main route table: local only)'}`,
+        });
         continue;
       }
       for (const route of exits) {
         const key = `${resourceKey(route.resource)}|${resourceKey(subnet.resource)}`;
         if (reported.has(key)) continue;
         reported.add(key);
-        findings.push({ resource: route.resource, holds: false, message: `${subnet.label} (${why}) routes ${route.destination} to ${route.targetLabel}: the isolated tier reaches the internet` });
+        findings.push({
+          resource: route.resource,
+          holds: false,
+          message: `${subnet.label} (${why}) routes ${route.destination} to ${route.targetLabel}: the isolated tier reaches the internet`,
+        });
       }
     } else if (subnet.declared === 'private' && subnet.effective === 'public') {
       findings.push({ resource: subnet.resource, holds: false, message: `${subnet.label} is declared Private but routes to an internet gateway: it is a public subnet` });
@@ -391,4 +496,3 @@ export function analyseSegmentation(ctx: CheckContext): Segmentation {
     },
   };
 }
-

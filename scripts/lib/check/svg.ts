@@ -12,7 +12,7 @@ export interface Box {
   readonly h: number;
 }
 
-export const center = (b: Box): { x: number; y: number } => ({ x: b.x + b.w / 2, y: b.y + b.h / 2 });
+const center = (b: Box): { x: number; y: number } => ({ x: b.x + b.w / 2, y: b.y + b.h / 2 });
 
 const n = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(1));
 
@@ -75,11 +75,16 @@ export function elbowArrow(from: Box, to: Box, laneX: number, options: { tag?: s
   const x1 = fromRight ? from.x + from.w : from.x;
   const x2 = toLeft ? to.x : to.x + to.w;
   const color = options.color ?? '#4a5a6a';
-  const out = [`<path d="M${n(x1)},${n(y1)} H${n(laneX)} V${n(y2)} H${n(x2)}" fill="none" stroke="${color}" stroke-width="1.5"${options.dash ? ' stroke-dasharray="4 3"' : ''} marker-end="url(#arrowhead)"/>`];
+  const out = [
+    `<path d="M${n(x1)},${n(y1)} H${n(laneX)} V${n(y2)} H${n(x2)}" fill="none" stroke="${color}" stroke-width="1.5"${options.dash ? ' stroke-dasharray="4 3"' : ''} marker-end="url(#arrowhead)"/>`,
+  ];
   if (options.tag) {
     const ty = y1 === y2 ? y1 : (y1 + y2) / 2;
     const r = options.radius ?? 8;
-    out.push(`<circle cx="${n(laneX)}" cy="${n(ty)}" r="${r}" fill="#ffffff" stroke="${color}"/>`, label(laneX, ty + r * 0.4, options.tag, { size: r + 1, anchor: 'middle', fill: color }));
+    out.push(
+      `<circle cx="${n(laneX)}" cy="${n(ty)}" r="${r}" fill="#ffffff" stroke="${color}"/>`,
+      label(laneX, ty + r * 0.4, options.tag, { size: r + 1, anchor: 'middle', fill: color }),
+    );
   }
   if (options.text) out.push(label(toLeft ? x2 - 6 : x2 + 6, y2 - 5, options.text, { size: 10, anchor: toLeft ? 'end' : 'start', fill: color }));
   return out.join('');

@@ -10,7 +10,7 @@ export interface RuleFinding {
   readonly message: string;
 }
 
-export interface RuleReferences {
+interface RuleReferences {
   /** AWS Security Hub control IDs (PCI DSS v4.0.1 standard and the controls behind the same check). */
   readonly securityHub: readonly string[];
   /** AWS Config managed rule identifiers of the "Operational Best Practices for PCI DSS" conformance pack. */
@@ -18,7 +18,7 @@ export interface RuleReferences {
 }
 
 /** Where a control is enforced: everywhere, or only where production data lives (prod and the defaults). */
-export type RuleScope = 'all' | 'production';
+type RuleScope = 'all' | 'production';
 
 export interface Rule {
   /** e.g. PCI-ENC-001; the rule's file is scripts/lib/check/rules/<id>-<slug>.ts. */

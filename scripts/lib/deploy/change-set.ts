@@ -91,7 +91,7 @@ export interface Preview {
 }
 
 /** The name of the preview change set: letters, digits and hyphens, at most 128 (API_CreateChangeSet, ChangeSetName). */
-export const previewName = (now = new Date()): string => `make-deploy-preview-${now.toISOString().replace(/\D/g, '').slice(0, 14)}`;
+const previewName = (now = new Date()): string => `make-deploy-preview-${now.toISOString().replace(/\D/g, '').slice(0, 14)}`;
 
 /**
  * Creates the preview change set (IncludeNestedStacks) of an update and reads it whole. A change
@@ -113,7 +113,9 @@ export async function createPreview(target: AwsTarget, request: ChangeSetRequest
     }),
   );
   const changeSetId = created.Id!;
-  await waitUntilChangeSetCreateComplete({ client, minDelay: pollSeconds, maxDelay: Math.max(pollSeconds, 30), maxWaitTime: 3600 }, { ChangeSetName: changeSetId }).catch(() => undefined);
+  await waitUntilChangeSetCreateComplete({ client, minDelay: pollSeconds, maxDelay: Math.max(pollSeconds, 30), maxWaitTime: 3600 }, { ChangeSetName: changeSetId }).catch(
+    () => undefined,
+  );
   const root = await client.send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId }));
   if (root.Status === 'FAILED') {
     if (isNoChanges(root.StatusReason)) return { changeSetId, changed: false };
@@ -133,7 +135,9 @@ export class ChangeSetRefusedError extends Error {
 
 /** Deletes a change set (a root change set takes its nested change sets with it). */
 export async function deleteChangeSet(target: AwsTarget, changeSetId: string, region?: string): Promise<void> {
-  await awsClients(target).cloudformation(region).send(new DeleteChangeSetCommand({ ChangeSetName: changeSetId }));
+  await awsClients(target)
+    .cloudformation(region)
+    .send(new DeleteChangeSetCommand({ ChangeSetName: changeSetId }));
 }
 
 /** The root's own changes as comparable lines (action, logical ID, replacement). */

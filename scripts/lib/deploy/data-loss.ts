@@ -16,7 +16,17 @@ import { ROOT_TEMPLATE, type CfnTemplate, type TemplateSet } from '../diff/types
 import { NESTED_STACK, nodesOf, type ChangeSetNode } from './change-set.js';
 
 /** What the change set does to one resource, in the words a reviewer needs. */
-export type Effect = 'added' | 'updated in place' | 'replaced' | 'may be replaced' | 'deleted' | 'deleted after a snapshot' | 'retained (no longer managed)' | 'undetermined' | 'imported' | 'not visible';
+type Effect =
+  | 'added'
+  | 'updated in place'
+  | 'replaced'
+  | 'may be replaced'
+  | 'deleted'
+  | 'deleted after a snapshot'
+  | 'retained (no longer managed)'
+  | 'undetermined'
+  | 'imported'
+  | 'not visible';
 
 export interface LayerChange {
   /** The layer file the resource is in (root.yaml, database.yaml …), as ALLOW_REPLACE names templates. */
@@ -30,7 +40,7 @@ export interface LayerChange {
   readonly change: ResourceChange;
 }
 
-export interface GateEntry extends LayerChange {
+interface GateEntry extends LayerChange {
   readonly blocking: boolean;
   readonly allowedBy?: string;
 }
@@ -73,7 +83,7 @@ function templateOf(node: ChangeSetNode, after: TemplateSet, rootName: string): 
 }
 
 /** Every resource change of every layer, root first. */
-export function layerChanges(tree: ChangeSetNode, after: TemplateSet, rootName = ROOT_TEMPLATE): LayerChange[] {
+function layerChanges(tree: ChangeSetNode, after: TemplateSet, rootName = ROOT_TEMPLATE): LayerChange[] {
   return nodesOf(tree).flatMap((node) => {
     const template = templateOf(node, after, rootName);
     return node.changes.map((change): LayerChange => {
@@ -91,7 +101,13 @@ export function layerChanges(tree: ChangeSetNode, after: TemplateSet, rootName =
  * The gate over the change set. `renames` maps a new logical ID to the old one it replaces (from
  * the prediction), so a rename may be allowed by either name, as `make diff` allows it.
  */
-export function deployGate(tree: ChangeSetNode, after: TemplateSet, allowances: readonly AllowEntry[], renames: ReadonlyMap<string, string> = new Map(), rootName = ROOT_TEMPLATE): DeployGate {
+export function deployGate(
+  tree: ChangeSetNode,
+  after: TemplateSet,
+  allowances: readonly AllowEntry[],
+  renames: ReadonlyMap<string, string> = new Map(),
+  rootName = ROOT_TEMPLATE,
+): DeployGate {
   const changes = layerChanges(tree, after, rootName);
   const used = new Set<string>();
   const findings: GateEntry[] = [];
@@ -189,7 +205,8 @@ export function compareWithPrediction(changes: readonly LayerChange[], verdicts:
   const byVerdict = new Map(verdicts.map((v) => [key(v.template, v.logicalId), v]));
   const resources = new Map<string, { template: string; logicalId: string; type: string }>();
   for (const [template, body] of before.templates) {
-    for (const [logicalId, resource] of Object.entries((body as CfnTemplate).Resources ?? {})) resources.set(key(template, logicalId), { template, logicalId, type: resource.Type });
+    for (const [logicalId, resource] of Object.entries((body as CfnTemplate).Resources ?? {}))
+      resources.set(key(template, logicalId), { template, logicalId, type: resource.Type });
   }
   for (const c of changes) if (c.change.Action !== 'Add') resources.set(key(c.template, c.logicalId), { template: c.template, logicalId: c.logicalId, type: c.type });
   const disagreements: Disagreement[] = [];

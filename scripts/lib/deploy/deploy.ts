@@ -24,7 +24,18 @@ import { templatesFromStack } from '../diff/source-stack.js';
 import type { CfnTemplate, TemplateSet } from '../diff/types.js';
 import { DEFAULT_OUT_DIR, packageTemplates } from '../package.js';
 import { GENERATED_PARAMETERS, GENERATED_STANDALONE, GENERATED_TEMPLATES } from '../paths.js';
-import { ChangeSetRefusedError, createPreview, deleteChangeSet, isNoChanges, nodesOf, rootChangeKeys, sdkDescribe, readChangeSetTree, type ChangeSetNode, type TemplateSource } from './change-set.js';
+import {
+  ChangeSetRefusedError,
+  createPreview,
+  deleteChangeSet,
+  isNoChanges,
+  nodesOf,
+  rootChangeKeys,
+  sdkDescribe,
+  readChangeSetTree,
+  type ChangeSetNode,
+  type TemplateSource,
+} from './change-set.js';
 import { compareWithPrediction, deployGate, formatDisagreements, formatGate, formatLayerChanges, type Disagreement, type DeployGate } from './data-loss.js';
 import { EventWatcher, firstFailure, newestEventTime, type Failure } from './events.js';
 import { checkEnvironment, DeployInputError, readParameterFile, readRootTemplate, stackNameFor } from './inputs.js';
@@ -50,7 +61,7 @@ export interface DeployOptions {
   readonly pollMs?: number;
 }
 
-export interface StackResult {
+interface StackResult {
   readonly stackName: string;
   readonly region: string;
   readonly status: string;
@@ -93,7 +104,7 @@ export class DeployBlockedError extends DeployFailedError {
 const TEMPLATE_BODY_LIMIT = 51_200;
 const CAPABILITIES: readonly Capability[] = ['CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'];
 /** The name prefix `aws cloudformation deploy` gives its change sets (awscli customizations/cloudformation/deployer.py). */
-export const CLI_CHANGE_SET_PREFIX = 'awscli-cloudformation-package-deploy-';
+const CLI_CHANGE_SET_PREFIX = 'awscli-cloudformation-package-deploy-';
 const FAILED_TO_START = new Set(['ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'DELETE_FAILED', 'UPDATE_ROLLBACK_FAILED', 'IMPORT_ROLLBACK_FAILED']);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -102,11 +113,18 @@ export function checkStackState(stack: { readonly StackName: string; readonly St
   if (!stack || stack.StackStatus === 'REVIEW_IN_PROGRESS') return;
   if (stack.StackStatus.endsWith('_IN_PROGRESS')) throw new DeployInputError(`stack ${stack.StackName} is busy (${stack.StackStatus}); wait until it finishes`);
   if (FAILED_TO_START.has(stack.StackStatus)) {
-    throw new DeployInputError(`stack ${stack.StackName} is in ${stack.StackStatus}${stack.StackStatusReason ? ` (${stack.StackStatusReason})` : ''}; it cannot be updated: make destroy ENV=${env}, then deploy again`);
+    throw new DeployInputError(
+      `stack ${stack.StackName} is in ${stack.StackStatus}${stack.StackStatusReason ? ` (${stack.StackStatusReason})` : ''}; it cannot be updated: make destroy ENV=${env}, then deploy again`,
+    );
   }
 }
 
-type TemplateLike = { Parameters?: Record<string, { Default?: unknown }>; Conditions?: Record<string, unknown>; Mappings?: Record<string, unknown>; Resources?: Record<string, { Type: string; Condition?: unknown; Properties?: { TemplateURL?: unknown; Parameters?: Record<string, unknown> } }> };
+type TemplateLike = {
+  Parameters?: Record<string, { Default?: unknown }>;
+  Conditions?: Record<string, unknown>;
+  Mappings?: Record<string, unknown>;
+  Resources?: Record<string, { Type: string; Condition?: unknown; Properties?: { TemplateURL?: unknown; Parameters?: Record<string, unknown> } }>;
+};
 
 const readTemplate = (dir: string, file: string): TemplateLike => parseTemplate(readFileSync(join(dir, file), 'utf8'), file) as TemplateLike;
 
@@ -165,7 +183,9 @@ async function protectProduction(target: AwsTarget, stackId: string, templatesDi
   }
   // A nested stack is "stateful" in the AWS spec; the root protects only the layers that hold data.
   const rootStateful = statefulResources(root as never).filter((id) => root.Resources?.[id]?.Type !== 'AWS::CloudFormation::Stack');
-  await cloudformation.send(new SetStackPolicyCommand({ StackName: stackId, StackPolicyBody: JSON.stringify(stackPolicy([...new Set([...rootStateful, ...protectedLayers])].sort())) }));
+  await cloudformation.send(
+    new SetStackPolicyCommand({ StackName: stackId, StackPolicyBody: JSON.stringify(stackPolicy([...new Set([...rootStateful, ...protectedLayers])].sort())) }),
+  );
   log(`deploy: termination protection on; root stack policy protects ${protectedLayers.join(', ') || 'nothing'}`);
 }
 
@@ -213,14 +233,19 @@ export function deploymentTemplates(dir: string, rootFile: string): TemplateSet 
 }
 
 /** The project's prediction for the same change: deployed templates and parameter values against the new ones. */
-async function predict(ctx: Context, deployment: StackDeployment, stack: DeployedStack): Promise<{ before: TemplateSet; verdicts: ReturnType<typeof buildReport>['gate']['findings'][number]['verdict'][]; renames: Map<string, string> }> {
+async function predict(
+  ctx: Context,
+  deployment: StackDeployment,
+  stack: DeployedStack,
+): Promise<{ before: TemplateSet; verdicts: ReturnType<typeof buildReport>['gate']['findings'][number]['verdict'][]; renames: Map<string, string> }> {
   const afterTemplates = deploymentTemplates(deployment.templatesDir, deployment.rootFile).templates;
   const deployedValues = new Map((stack.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ResolvedValue ?? p.ParameterValue ?? '']));
   const after: TemplateSet = { label: 'new', templates: afterTemplates, parameters: new Map([[deployment.env, deployment.parameters]]) };
   const deployed = await templatesFromStack(stack.StackId, after, stackReader(ctx.target, deployment.region));
   const before: TemplateSet = { ...deployed, parameters: new Map([[deployment.env, deployedValues]]) };
   const name = deployment.templateName ?? 'root.yaml';
-  const rekey = (set: TemplateSet): TemplateSet => (name === 'root.yaml' ? set : { ...set, templates: new Map([...set.templates].map(([file, t]) => [file === 'root.yaml' ? name : file, t])) });
+  const rekey = (set: TemplateSet): TemplateSet =>
+    name === 'root.yaml' ? set : { ...set, templates: new Map([...set.templates].map(([file, t]) => [file === 'root.yaml' ? name : file, t])) };
   const report = buildReport(rekey(before), rekey(after), []);
   const verdicts = new Map(report.templates.flatMap((t) => t.verdicts).map((v) => [`${v.template}\0${v.logicalId}`, v]));
   for (const f of report.gate.findings) verdicts.set(`${f.verdict.template}\0${f.verdict.logicalId}`, f.verdict);
@@ -232,14 +257,20 @@ async function predict(ctx: Context, deployment: StackDeployment, stack: Deploye
 function cliDeploy(target: AwsTarget, deployment: StackDeployment, log: (line: string) => void): Promise<number> {
   const big = statSync(deployment.templateFile).size > TEMPLATE_BODY_LIMIT;
   const args = [
-    'cloudformation', 'deploy',
-    '--region', deployment.region,
-    '--template-file', deployment.templateFile,
-    '--stack-name', deployment.stackName,
-    '--capabilities', ...CAPABILITIES,
+    'cloudformation',
+    'deploy',
+    '--region',
+    deployment.region,
+    '--template-file',
+    deployment.templateFile,
+    '--stack-name',
+    deployment.stackName,
+    '--capabilities',
+    ...CAPABILITIES,
     '--no-fail-on-empty-changeset',
     '--no-execute-changeset',
-    '--tags', ...Object.entries(deployment.tags).map(([k, v]) => `${k}=${v}`),
+    '--tags',
+    ...Object.entries(deployment.tags).map(([k, v]) => `${k}=${v}`),
     ...(big && deployment.bucket ? ['--s3-bucket', deployment.bucket, '--s3-prefix', 'deploy'] : []),
     ...(deployment.parameters.size > 0 ? ['--parameter-overrides', ...[...deployment.parameters].map(([k, v]) => `${k}=${v}`)] : []),
   ];
@@ -251,7 +282,10 @@ function cliDeploy(target: AwsTarget, deployment: StackDeployment, log: (line: s
     child.stderr.on('data', collect);
     child.on('error', reject);
     child.on('close', (code) => {
-      for (const line of output.split('\n').map((l) => l.trim()).filter(Boolean)) {
+      for (const line of output
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)) {
         // Its "run describe-change-set to review" hint does not apply: make deploy reviews and executes it.
         if (!/^(Waiting for changeset|Changeset created successfully|aws cloudformation describe-change-set)/.test(line)) log(`deploy: aws cloudformation deploy: ${line}`);
       }
@@ -261,7 +295,7 @@ function cliDeploy(target: AwsTarget, deployment: StackDeployment, log: (line: s
 }
 
 /** The change set `aws cloudformation deploy` just made: the newest with its name prefix, created since `since`. */
-export async function findCliChangeSet(target: AwsTarget, stackName: string, since: Date, region?: string): Promise<{ id: string; status: string; reason?: string } | undefined> {
+async function findCliChangeSet(target: AwsTarget, stackName: string, since: Date, region?: string): Promise<{ id: string; status: string; reason?: string } | undefined> {
   let found: { id: string; status: string; reason?: string; created: number } | undefined;
   for await (const page of paginateListChangeSets({ client: awsClients(target).cloudformation(region) }, { StackName: stackName })) {
     for (const summary of page.Summaries ?? []) {
@@ -275,7 +309,7 @@ export async function findCliChangeSet(target: AwsTarget, stackName: string, sin
 }
 
 /** Deploys one stack: preview + gate (updates), the CLI's change set, execution, events. */
-export async function deployStack(ctx: Context, deployment: StackDeployment): Promise<StackResult> {
+async function deployStack(ctx: Context, deployment: StackDeployment): Promise<StackResult> {
   const { target, log } = ctx;
   const region = deployment.region;
   const existing = await describeStack(target, deployment.stackName, region);
@@ -286,7 +320,11 @@ export async function deployStack(ctx: Context, deployment: StackDeployment): Pr
   let previewTree: ChangeSetNode | undefined;
 
   if (updating) {
-    const preview = await createPreview(target, { stackName: deployment.stackName, source: deployment.source, parameters: deployment.parameters, tags: deployment.tags, capabilities: CAPABILITIES, region }, target.kind === 'local' ? 1 : 5).catch((error: unknown) => {
+    const preview = await createPreview(
+      target,
+      { stackName: deployment.stackName, source: deployment.source, parameters: deployment.parameters, tags: deployment.tags, capabilities: CAPABILITIES, region },
+      target.kind === 'local' ? 1 : 5,
+    ).catch((error: unknown) => {
       if (error instanceof ChangeSetRefusedError) throw new DeployFailedError(`deploy: ${deployment.stackName}: ${error.message}`, 'CHANGE_SET_FAILED');
       throw error;
     });
@@ -301,7 +339,7 @@ export async function deployStack(ctx: Context, deployment: StackDeployment): Pr
       disagreements = compareWithPrediction(gate.changes, prediction.verdicts, prediction.before);
       log(`deploy: CloudFormation's change set for ${deployment.stackName} (IncludeNestedStacks), every layer:`);
       for (const line of formatLayerChanges(gate.changes)) log(line);
-      log('deploy: CloudFormation compared with the project\'s prediction (make diff):');
+      log("deploy: CloudFormation compared with the project's prediction (make diff):");
       for (const line of formatDisagreements(disagreements)) log(line);
       if (gate.findings.length > 0) {
         log('deploy: data-loss gate (stateful resources CloudFormation would replace or delete):');
@@ -322,18 +360,26 @@ export async function deployStack(ctx: Context, deployment: StackDeployment): Pr
 
   const started = new Date();
   const exit = await cliDeploy(target, deployment, log);
-  if (exit !== 0) throw new DeployFailedError(`deploy: ${deployment.stackName}: aws cloudformation deploy could not make its change set (exit ${exit}); nothing was changed`, 'CHANGE_SET_FAILED');
+  if (exit !== 0)
+    throw new DeployFailedError(
+      `deploy: ${deployment.stackName}: aws cloudformation deploy could not make its change set (exit ${exit}); nothing was changed`,
+      'CHANGE_SET_FAILED',
+    );
   const changeSet = await findCliChangeSet(target, deployment.stackName, started, region);
   const stackNow = await describeStack(target, deployment.stackName, region);
   if (!changeSet || (changeSet.status === 'FAILED' && isNoChanges(changeSet.reason))) {
     log(`deploy: no changes: ${deployment.stackName} is up to date (${stackNow?.StackStatus})`);
     return { stackName: deployment.stackName, region, status: stackNow?.StackStatus ?? 'UNKNOWN', changed: false, outputs: outputsOf(stackNow) };
   }
-  if (changeSet.status !== 'CREATE_COMPLETE') throw new DeployFailedError(`deploy: ${deployment.stackName}: the change set was refused: ${changeSet.reason ?? changeSet.status}`, 'CHANGE_SET_FAILED');
+  if (changeSet.status !== 'CREATE_COMPLETE')
+    throw new DeployFailedError(`deploy: ${deployment.stackName}: the change set was refused: ${changeSet.reason ?? changeSet.status}`, 'CHANGE_SET_FAILED');
   const described = await readChangeSetTree(sdkDescribe(target, region), changeSet.id);
   if (previewTree && rootChangeKeys(described.changes).join('\n') !== rootChangeKeys(previewTree.changes).join('\n')) {
     await deleteChangeSet(target, changeSet.id, region).catch(() => undefined);
-    throw new DeployFailedError(`deploy: ${deployment.stackName} changed between the preview and the deploy's change set (someone else deployed?); nothing was executed: run make deploy again`, 'CHANGE_SET_CHANGED');
+    throw new DeployFailedError(
+      `deploy: ${deployment.stackName} changed between the preview and the deploy's change set (someone else deployed?); nothing was executed: run make deploy again`,
+      'CHANGE_SET_CHANGED',
+    );
   }
   if (!previewTree) {
     log(`deploy: change set for ${deployment.stackName} (${described.changes.length} change(s)):`);
@@ -342,8 +388,14 @@ export async function deployStack(ctx: Context, deployment: StackDeployment): Pr
 
   const stackId = stackNow!.StackId;
   const since = await newestEventTime(target, stackId, region);
-  await awsClients(target).cloudformation(region).send(new ExecuteChangeSetCommand({ ChangeSetName: changeSet.id }));
-  const total = previewTree ? countChanges(previewTree) : deployment.rootFile === 'root.yaml' ? countCreated(deployment.templatesDir, deployment.parameters) : countCreated(deployment.templatesDir, deployment.parameters, deployment.rootFile);
+  await awsClients(target)
+    .cloudformation(region)
+    .send(new ExecuteChangeSetCommand({ ChangeSetName: changeSet.id }));
+  const total = previewTree
+    ? countChanges(previewTree)
+    : deployment.rootFile === 'root.yaml'
+      ? countCreated(deployment.templatesDir, deployment.parameters)
+      : countCreated(deployment.templatesDir, deployment.parameters, deployment.rootFile);
   const watcher = new EventWatcher(target, stackId, since, total, log, region);
   for (;;) {
     await watcher.poll();
@@ -377,8 +429,10 @@ export async function deployStack(ctx: Context, deployment: StackDeployment): Pr
  */
 export function retainedAdvice(failure: Failure | undefined, env: string, creating = true): string | undefined {
   if (!failure || !/already exists|AlreadyExists/i.test(failure.reason)) return undefined;
-  if (!creating) return `the new ${failure.logicalId} takes a name already in use: CloudFormation creates a replacing or renamed resource before it deletes the old one, so one with a fixed name needs a new name too`;
-  if (env === 'prod') return `a resource kept by an earlier destroy holds that name: adopt it into the stack by resource import (docs/deploy.md, "Destroy and deploy again"); prod's retained data is never deleted by make destroy`;
+  if (!creating)
+    return `the new ${failure.logicalId} takes a name already in use: CloudFormation creates a replacing or renamed resource before it deletes the old one, so one with a fixed name needs a new name too`;
+  if (env === 'prod')
+    return `a resource kept by an earlier destroy holds that name: adopt it into the stack by resource import (docs/deploy.md, "Destroy and deploy again"); prod's retained data is never deleted by make destroy`;
   return `a resource kept by an earlier destroy holds that name: make destroy ENV=${env} CONFIRM=${env} DELETE_RETAINED=1 deletes what destroy kept (listed, confirmed), then deploy again`;
 }
 

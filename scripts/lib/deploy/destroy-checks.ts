@@ -43,11 +43,24 @@ function liveResources(stacks: readonly InventoriedStack[]): Live[] {
     const declared = (stack.template.Resources ?? {}) as Record<string, { DeletionPolicy?: unknown }>;
     return stack.resources
       .filter((r) => r.PhysicalResourceId && r.ResourceStatus !== 'DELETE_COMPLETE')
-      .map((r) => ({ stack, logicalId: r.LogicalResourceId, type: r.ResourceType, physicalId: r.PhysicalResourceId!, deletionPolicy: declared[r.LogicalResourceId]?.DeletionPolicy as string | undefined }));
+      .map((r) => ({
+        stack,
+        logicalId: r.LogicalResourceId,
+        type: r.ResourceType,
+        physicalId: r.PhysicalResourceId!,
+        deletionPolicy: declared[r.LogicalResourceId]?.DeletionPolicy as string | undefined,
+      }));
   });
 }
 
-const blocker = (r: Live, reason: string, fix: string): DeletionBlocker => ({ stack: r.stack.label, logicalId: r.logicalId, resourceType: r.type, physicalId: r.physicalId, reason, fix });
+const blocker = (r: Live, reason: string, fix: string): DeletionBlocker => ({
+  stack: r.stack.label,
+  logicalId: r.logicalId,
+  resourceType: r.type,
+  physicalId: r.physicalId,
+  reason,
+  fix,
+});
 
 const PROTECTION_FIX = 'deploy with DeletionProtection=false in the parameter file first (make deploy), then destroy';
 
@@ -67,7 +80,10 @@ async function protectedDatabases(target: AwsTarget, live: readonly Live[]): Pro
 async function protectedLoadBalancers(target: AwsTarget, live: readonly Live[]): Promise<DeletionBlocker[]> {
   const found: DeletionBlocker[] = [];
   for (const r of live.filter((l) => l.type === 'AWS::ElasticLoadBalancingV2::LoadBalancer')) {
-    const answer = await awsClients(target).of(ElasticLoadBalancingV2Client, r.stack.region).send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: r.physicalId })).catch(notFound);
+    const answer = await awsClients(target)
+      .of(ElasticLoadBalancingV2Client, r.stack.region)
+      .send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: r.physicalId }))
+      .catch(notFound);
     if (answer.Attributes?.some((a) => a.Key === 'deletion_protection.enabled' && a.Value === 'true')) {
       found.push(blocker(r, 'deletion protection is on: Elastic Load Balancing refuses to delete it', PROTECTION_FIX));
     }
@@ -93,7 +109,14 @@ async function importedExports(target: AwsTarget, stacks: readonly InventoriedSt
         }
         const outside = importers.filter((name) => ![...ours].some((id) => id.includes(`:stack/${name}/`)));
         if (outside.length > 0) {
-          found.push({ stack: owner.label, logicalId: `export ${exported.Name}`, resourceType: 'Output', physicalId: exported.Value ?? '', reason: `imported by ${outside.join(', ')}: CloudFormation refuses to delete an export in use`, fix: `remove the Fn::ImportValue from ${outside.join(', ')} first` });
+          found.push({
+            stack: owner.label,
+            logicalId: `export ${exported.Name}`,
+            resourceType: 'Output',
+            physicalId: exported.Value ?? '',
+            reason: `imported by ${outside.join(', ')}: CloudFormation refuses to delete an export in use`,
+            fix: `remove the Fn::ImportValue from ${outside.join(', ')} first`,
+          });
         }
       }
     }
@@ -104,9 +127,18 @@ async function importedExports(target: AwsTarget, stacks: readonly InventoriedSt
 async function nonEmptyBuckets(target: AwsTarget, live: readonly Live[]): Promise<DeletionBlocker[]> {
   const found: DeletionBlocker[] = [];
   for (const r of live.filter((l) => l.type === 'AWS::S3::Bucket' && !KEEPS.has(String(l.deletionPolicy)))) {
-    const answer = await awsClients(target).s3(r.stack.region).send(new ListObjectVersionsCommand({ Bucket: r.physicalId, MaxKeys: 1 })).catch(notFound);
+    const answer = await awsClients(target)
+      .s3(r.stack.region)
+      .send(new ListObjectVersionsCommand({ Bucket: r.physicalId, MaxKeys: 1 }))
+      .catch(notFound);
     if ((answer.Versions?.length ?? 0) + (answer.DeleteMarkers?.length ?? 0) > 0) {
-      found.push(blocker(r, 'the bucket still holds objects and the delete removes it (no Retain): S3 refuses to delete a bucket that is not empty', 'empty the bucket (every object version) first, or give it DeletionPolicy Retain'));
+      found.push(
+        blocker(
+          r,
+          'the bucket still holds objects and the delete removes it (no Retain): S3 refuses to delete a bucket that is not empty',
+          'empty the bucket (every object version) first, or give it DeletionPolicy Retain',
+        ),
+      );
     }
   }
   return found;

@@ -78,11 +78,17 @@ export interface StackInventory {
   readonly kept: KeptResource[];
   readonly total: number;
   /** Every stack of the hierarchy (root first) with its resources and template. */
-  readonly stacks: { readonly label: string; readonly stackId: string; readonly region?: string; readonly template: Record<string, unknown>; readonly resources: Awaited<ReturnType<typeof stackResources>> }[];
+  readonly stacks: {
+    readonly label: string;
+    readonly stackId: string;
+    readonly region?: string;
+    readonly template: Record<string, unknown>;
+    readonly resources: Awaited<ReturnType<typeof stackResources>>;
+  }[];
 }
 
 /** What deleting the stack keeps, across the stack and its nested stacks, and how many resources there are. */
-export async function inventory(target: AwsTarget, stackId: string, label = 'root', region?: string): Promise<StackInventory> {
+async function inventory(target: AwsTarget, stackId: string, label = 'root', region?: string): Promise<StackInventory> {
   const [resources, template] = await Promise.all([stackResources(target, stackId, region), deployedTemplate(target, stackId, region)]);
   const physical = new Map(resources.filter((r) => r.PhysicalResourceId).map((r) => [r.LogicalResourceId, r.PhysicalResourceId!]));
   const kept = keptResources(label, template, physical, region);
@@ -97,13 +103,19 @@ export async function inventory(target: AwsTarget, stackId: string, label = 'roo
   return { kept, total, stacks };
 }
 
-export function formatKept(kept: readonly KeptResource[]): string[] {
+function formatKept(kept: readonly KeptResource[]): string[] {
   if (kept.length === 0) return ['  (nothing: every resource is deleted)'];
   return kept.map((k) => `  ${k.policy === 'Snapshot' ? 'snapshot' : 'retained'}  ${k.stack.padEnd(18)} ${k.logicalId.padEnd(30)} ${k.resourceType.padEnd(34)} ${k.physicalId}`);
 }
 
 /** Decides whether the delete may go ahead; throws the reason it may not. */
-export async function confirmDestroy(env: string, stackName: string, confirm: string | undefined, ask: DestroyOptions['ask'], what = 'everything listed above as deleted'): Promise<void> {
+export async function confirmDestroy(
+  env: string,
+  stackName: string,
+  confirm: string | undefined,
+  ask: DestroyOptions['ask'],
+  what = 'everything listed above as deleted',
+): Promise<void> {
   if (confirm !== undefined && confirm !== '') {
     if (confirm !== env) throw new DeployInputError(`CONFIRM=${confirm} does not match ENV=${env}; nothing deleted`);
     return;
@@ -144,7 +156,9 @@ const regionOfStack = (stack: DeployedStack): string | undefined => /^arn:aws[\w
 
 async function deleteAndWatch(target: AwsTarget, stack: DeployedStack, total: number, log: (line: string) => void, pollMs: number, region?: string): Promise<string> {
   const since = await newestEventTime(target, stack.StackId, region);
-  await awsClients(target).cloudformation(region).send(new DeleteStackCommand({ StackName: stack.StackId }));
+  await awsClients(target)
+    .cloudformation(region)
+    .send(new DeleteStackCommand({ StackName: stack.StackId }));
   const watcher = new EventWatcher(target, stack.StackId, since, total, log, region);
   for (;;) {
     await watcher.poll();
@@ -167,7 +181,8 @@ export async function destroyPlatform(opts: DestroyOptions): Promise<DestroyResu
   const env = checkEnvironment(opts.env);
   const target = opts.target ?? resolveTarget();
   await callerIdentity(target);
-  if (opts.deleteRetained && env === 'prod') throw new DeployInputError('DELETE_RETAINED is refused for prod: what prod keeps is its data (adopt it by resource import instead, docs/deploy.md); nothing deleted');
+  if (opts.deleteRetained && env === 'prod')
+    throw new DeployInputError('DELETE_RETAINED is refused for prod: what prod keeps is its data (adopt it by resource import instead, docs/deploy.md); nothing deleted');
   const stackName = opts.stackName ?? stackNameFor(env);
   const stack = await describeStack(target, stackName);
   const vault = await drVaultStack(target, env, opts.parametersFile, log);
@@ -176,7 +191,8 @@ export async function destroyPlatform(opts: DestroyOptions): Promise<DestroyResu
     return { stackName, status: 'NONE', kept: [], removed: [] };
   }
   for (const s of [stack, vault]) {
-    if (s && s.StackStatus.endsWith('_IN_PROGRESS') && s.StackStatus !== 'REVIEW_IN_PROGRESS') throw new DeployInputError(`stack ${s.StackName} is busy (${s.StackStatus}); wait until it finishes`);
+    if (s && s.StackStatus.endsWith('_IN_PROGRESS') && s.StackStatus !== 'REVIEW_IN_PROGRESS')
+      throw new DeployInputError(`stack ${s.StackName} is busy (${s.StackStatus}); wait until it finishes`);
   }
   const root = stack ? await inventory(target, stack.StackId) : { kept: [], total: 0, stacks: [] };
   const dr = vault ? await inventory(target, vault.StackId, vault.StackName, regionOfStack(vault)) : { kept: [], total: 0, stacks: [] };
@@ -189,9 +205,13 @@ export async function destroyPlatform(opts: DestroyOptions): Promise<DestroyResu
   const blockers = await deletionBlockers(target, [...root.stacks, ...dr.stacks]);
   if (blockers.length > 0) {
     for (const b of blockers) log(`destroy: REFUSED: ${b.stack} ${b.logicalId} (${b.resourceType}) ${b.physicalId}: ${b.reason}; ${b.fix}`);
-    throw new DestroyRefusedError(`destroy of ${names} would fail on ${blockers.length} resource(s) (${blockers.map((b) => b.logicalId).join(', ')}); nothing deleted. ${blockers[0]!.fix}`, blockers);
+    throw new DestroyRefusedError(
+      `destroy of ${names} would fail on ${blockers.length} resource(s) (${blockers.map((b) => b.logicalId).join(', ')}); nothing deleted. ${blockers[0]!.fix}`,
+      blockers,
+    );
   }
-  if (opts.deleteRetained) log(`destroy: DELETE_RETAINED=1: the ${kept.filter((k) => k.policy !== 'Snapshot').length} retained resource(s) above are deleted too, after the stacks (snapshots stay)`);
+  if (opts.deleteRetained)
+    log(`destroy: DELETE_RETAINED=1: the ${kept.filter((k) => k.policy !== 'Snapshot').length} retained resource(s) above are deleted too, after the stacks (snapshots stay)`);
   await confirmDestroy(env, stackName, opts.confirm, opts.ask, opts.deleteRetained ? 'everything listed above, the retained resources included' : undefined);
 
   const pollMs = opts.pollMs ?? (target.kind === 'local' ? 1000 : 5000);
@@ -199,18 +219,25 @@ export async function destroyPlatform(opts: DestroyOptions): Promise<DestroyResu
   if (stack) {
     if (stack.EnableTerminationProtection) {
       log(`destroy: turning termination protection off for ${stackName} (confirmed with CONFIRM=${env})`);
-      await awsClients(target).cloudformation().send(new UpdateTerminationProtectionCommand({ StackName: stack.StackId, EnableTerminationProtection: false }));
+      await awsClients(target)
+        .cloudformation()
+        .send(new UpdateTerminationProtectionCommand({ StackName: stack.StackId, EnableTerminationProtection: false }));
     }
     status = await deleteAndWatch(target, stack, root.total, log, pollMs);
   }
   if (vault) status = await deleteAndWatch(target, vault, dr.total, log, pollMs, regionOfStack(vault));
   let removed: RetainedDeletion[] = [];
   if (opts.deleteRetained) {
-    removed = await deleteRetained(target, kept.filter((k) => k.policy !== 'Snapshot'), log);
+    removed = await deleteRetained(
+      target,
+      kept.filter((k) => k.policy !== 'Snapshot'),
+      log,
+    );
   }
   const left = kept.filter((k) => !removed.some((r) => r.resource === k && r.deleted));
-  log(`destroy: ${names} deleted. Still there (retained or snapshotted), to remove by hand if no longer needed${env === 'prod' ? '' : ` (or make destroy ENV=${env} DELETE_RETAINED=1 next time)`}:`);
+  log(
+    `destroy: ${names} deleted. Still there (retained or snapshotted), to remove by hand if no longer needed${env === 'prod' ? '' : ` (or make destroy ENV=${env} DELETE_RETAINED=1 next time)`}:`,
+  );
   for (const line of formatKept(left)) log(line);
   return { stackName, status, kept, removed };
 }
-

@@ -21,7 +21,7 @@ export const DR_VAULT_TEMPLATE = 'dr-backup-vault.yaml';
  * read directly.
  */
 export const DR_REGION_SSM_PARAMETER = 'DrRegionParameter';
-export const DR_REGION_PARAMETER = 'DrRegion';
+const DR_REGION_PARAMETER = 'DrRegion';
 
 export const drVaultStackName = (env: string): string => `payment-dr-vault-${env}`;
 
@@ -44,10 +44,16 @@ export async function drRegionOf(target: AwsTarget, values: ReadonlyMap<string, 
   const ssmName = given(DR_REGION_SSM_PARAMETER);
   if (region === undefined && ssmName !== undefined) {
     try {
-      region = (await awsClients(target).of(SSMClient).send(new GetParameterCommand({ Name: ssmName }))).Parameter?.Value;
+      region = (
+        await awsClients(target)
+          .of(SSMClient)
+          .send(new GetParameterCommand({ Name: ssmName }))
+      ).Parameter?.Value;
     } catch (error) {
       if (!isAwsError(error, 'ParameterNotFound')) throw error;
-      throw new DeployInputError(`SSM parameter ${ssmName} (root parameter ${DR_REGION_SSM_PARAMETER}) does not exist in region ${target.region} of the target account: put the DR region there (aws ssm put-parameter --name ${ssmName} --type String --value <region>, or none for no DR copy); CloudFormation would refuse the stack without it`);
+      throw new DeployInputError(
+        `SSM parameter ${ssmName} (root parameter ${DR_REGION_SSM_PARAMETER}) does not exist in region ${target.region} of the target account: put the DR region there (aws ssm put-parameter --name ${ssmName} --type String --value <region>, or none for no DR copy); CloudFormation would refuse the stack without it`,
+      );
     }
   }
   return region !== undefined && region !== NO_DR ? region : undefined;
@@ -58,7 +64,13 @@ export async function drRegionOf(target: AwsTarget, values: ReadonlyMap<string, 
  * region. Its parameters come from the environment's parameter file by name; one without a value
  * or default is an error naming both files.
  */
-export function drVaultDeployment(standaloneDir: string, env: string, values: ReadonlyMap<string, string>, parameterFile: string, region: string | undefined): Omit<StackDeployment, 'tags'> | undefined {
+export function drVaultDeployment(
+  standaloneDir: string,
+  env: string,
+  values: ReadonlyMap<string, string>,
+  parameterFile: string,
+  region: string | undefined,
+): Omit<StackDeployment, 'tags'> | undefined {
   const file = join(standaloneDir, DR_VAULT_TEMPLATE);
   if (!existsSync(file) || !region) return undefined;
   const text = readFileSync(file, 'utf8');
@@ -68,7 +80,9 @@ export function drVaultDeployment(standaloneDir: string, env: string, values: Re
     const value = values.get(name);
     if (value !== undefined) parameters.set(name, value);
     else if (spec.Default === undefined) {
-      throw new DeployInputError(`${relative(ROOT, file)}: parameter ${name} has no default and ${relative(ROOT, parameterFile)} gives no value for it; add {"ParameterKey": "${name}", "ParameterValue": ...} there`);
+      throw new DeployInputError(
+        `${relative(ROOT, file)}: parameter ${name} has no default and ${relative(ROOT, parameterFile)} gives no value for it; add {"ParameterKey": "${name}", "ParameterValue": ...} there`,
+      );
     }
   }
   return {

@@ -22,7 +22,7 @@ const CANCELLED = /Resource (creation|update) cancelled/i;
 export const isStackLevel = (event: StackEvent): boolean => event.PhysicalResourceId === event.StackId && event.ResourceType === 'AWS::CloudFormation::Stack';
 
 /** A stack status no operation is working on any more. */
-export const isTerminal = (status: string): boolean => !status.endsWith('_IN_PROGRESS');
+const isTerminal = (status: string): boolean => !status.endsWith('_IN_PROGRESS');
 
 export const isNestedStackEvent = (event: StackEvent): boolean =>
   event.ResourceType === 'AWS::CloudFormation::Stack' && !isStackLevel(event) && /^arn:aws[\w-]*:cloudformation:/.test(event.PhysicalResourceId ?? '');
@@ -42,7 +42,9 @@ export async function stackEvents(target: AwsTarget, stackId: string, since: Dat
 
 export async function newestEventTime(target: AwsTarget, stackId: string, region?: string): Promise<Date | undefined> {
   try {
-    const answer = await awsClients(target).cloudformation(region).send(new DescribeStackEventsCommand({ StackName: stackId }));
+    const answer = await awsClients(target)
+      .cloudformation(region)
+      .send(new DescribeStackEventsCommand({ StackName: stackId }));
     return answer.StackEvents?.[0]?.Timestamp;
   } catch {
     return undefined; // no such stack yet
@@ -51,7 +53,7 @@ export async function newestEventTime(target: AwsTarget, stackId: string, region
 
 const DONE = /_(COMPLETE|FAILED)$|^DELETE_SKIPPED$/;
 
-export function formatEvent(event: StackEvent, stackLabel: string, progress: string): string {
+function formatEvent(event: StackEvent, stackLabel: string, progress: string): string {
   const time = event.Timestamp.toISOString().slice(11, 19);
   const reason = event.ResourceStatusReason ? `  ${event.ResourceStatusReason}` : '';
   return `${time} ${progress} ${stackLabel.padEnd(18)} ${event.LogicalResourceId.padEnd(34)} ${event.ResourceType.padEnd(44)} ${event.ResourceStatus}${reason}`;
@@ -138,5 +140,11 @@ export async function firstFailure(target: AwsTarget, stackId: string, since: Da
   }
   const event = first ?? events.find((e) => isStackLevel(e) && /FAILED|ROLLBACK/.test(e.ResourceStatus) && e.ResourceStatusReason);
   if (!event) return undefined;
-  return { stackName: event.StackName, logicalId: event.LogicalResourceId, resourceType: event.ResourceType, status: event.ResourceStatus, reason: event.ResourceStatusReason ?? '(no reason given)' };
+  return {
+    stackName: event.StackName,
+    logicalId: event.LogicalResourceId,
+    resourceType: event.ResourceType,
+    status: event.ResourceStatus,
+    reason: event.ResourceStatusReason ?? '(no reason given)',
+  };
 }

@@ -15,7 +15,7 @@ import type { RootTemplate } from './inputs.js';
 const isCertificateParameter = (name: string, pattern: string | undefined): boolean => /CertificateArn$/.test(name) || /:acm:/.test(pattern ?? '');
 
 /** The template's parameters that hold an ACM certificate ARN. */
-export const certificateParameters = (parameters: Readonly<Record<string, ParameterConstraints>>): string[] =>
+const certificateParameters = (parameters: Readonly<Record<string, ParameterConstraints>>): string[] =>
   Object.entries(parameters)
     .filter(([name, spec]) => isCertificateParameter(name, spec.AllowedPattern))
     .map(([name]) => name);
@@ -27,7 +27,7 @@ function hostName(parameters: Readonly<Record<string, ParameterConstraints>>, va
   return typeof value === 'string' && value ? value : 'backend.emulator.invalid';
 }
 
-export interface CertificateSubstitution {
+interface CertificateSubstitution {
   readonly parameter: string;
   /** The ARN the parameters give (a real account's certificate). */
   readonly given: string;
@@ -41,7 +41,7 @@ export interface CertificateSubstitution {
  * not hold, each with the emulator's certificate for the host name: found, or issued when `issue`.
  * Only for TARGET=local; nothing for a real account.
  */
-export async function emulatorCertificates(
+async function emulatorCertificates(
   target: AwsTarget,
   parameters: Readonly<Record<string, ParameterConstraints>>,
   values: ReadonlyMap<string, string>,
@@ -75,7 +75,9 @@ export async function localCertificates(target: AwsTarget, root: RootTemplate, v
   await localSsmParameters(target, root.parameters, values, log);
   const result = new Map(values);
   for (const s of await emulatorCertificates(target, root.parameters, values, true)) {
-    log(`deploy: local emulator: ${s.parameter} ${s.given} is not in the emulator's ACM (it names a real account's certificate); using the emulator's certificate for ${s.domain}: ${s.arn}`);
+    log(
+      `deploy: local emulator: ${s.parameter} ${s.given} is not in the emulator's ACM (it names a real account's certificate); using the emulator's certificate for ${s.domain}: ${s.arn}`,
+    );
     result.set(s.parameter, s.arn!);
   }
   return result;
@@ -89,7 +91,12 @@ export async function localCertificates(target: AwsTarget, root: RootTemplate, v
 // copy, so make deploy deploys no DR vault stack). Every value put is printed.
 
 /** Puts every missing SSM parameter the stack reads into the emulator (TARGET=local only). */
-export async function localSsmParameters(target: AwsTarget, parameters: Readonly<Record<string, ParameterConstraints>>, values: ReadonlyMap<string, string>, log: (line: string) => void): Promise<void> {
+async function localSsmParameters(
+  target: AwsTarget,
+  parameters: Readonly<Record<string, ParameterConstraints>>,
+  values: ReadonlyMap<string, string>,
+  log: (line: string) => void,
+): Promise<void> {
   if (target.kind !== 'local') return;
   const clients = awsClients(target);
   const all = Object.fromEntries(Object.entries(parameters).map(([name, spec]) => [name, values.get(name) ?? (spec.Default === undefined ? '' : String(spec.Default))]));

@@ -30,9 +30,9 @@ import { findRenames, RENAME_SIMILARITY, similarity } from '../diff/renames.js';
 import { isStateful } from '../diff/stateful.js';
 import type { CfnTemplate, TemplateSet } from '../diff/types.js';
 
-export const MAX_STACKS = 5;
+const MAX_STACKS = 5;
 
-export interface Move {
+interface Move {
   readonly type: string;
   readonly from: { readonly template: string; readonly logicalId: string };
   readonly to: { readonly template: string; readonly logicalId: string };
@@ -50,7 +50,7 @@ const resourcesOf = (t: CfnTemplate | undefined) => t?.Resources ?? {};
 const PSEUDO_PER_STACK = /AWS::Stack(Name|Id)/;
 
 /** Renames inside a layer and moves between layers, of stateful resources, from the deployed templates to the new ones. */
-export function findMoves(before: TemplateSet, after: TemplateSet): Move[] {
+function findMoves(before: TemplateSet, after: TemplateSet): Move[] {
   const moves: Move[] = [];
   const removed: { template: string; logicalId: string; resource: NonNullable<CfnTemplate['Resources']>[string] }[] = [];
   const added: typeof removed = [];
@@ -84,7 +84,8 @@ export function planRefactor(before: TemplateSet, after: TemplateSet): RefactorP
   const moves = findMoves(before, after);
   const templates = [...new Set(moves.flatMap((m) => [m.from.template, m.to.template]))].sort();
   const issues: string[] = [];
-  if (templates.length > MAX_STACKS) issues.push(`the refactor touches ${templates.length} stacks (${templates.join(', ')}); CloudFormation refactors at most ${MAX_STACKS} at a time: split it`);
+  if (templates.length > MAX_STACKS)
+    issues.push(`the refactor touches ${templates.length} stacks (${templates.join(', ')}); CloudFormation refactors at most ${MAX_STACKS} at a time: split it`);
   const sources = new Map<string, number>();
   for (const m of moves) sources.set(`${m.from.template}:${m.from.logicalId}`, (sources.get(`${m.from.template}:${m.from.logicalId}`) ?? 0) + 1);
   for (const [source, count] of sources) if (count > 1) issues.push(`${source} would move to ${count} places; a resource can be refactored into one stack only`);
@@ -92,11 +93,14 @@ export function planRefactor(before: TemplateSet, after: TemplateSet): RefactorP
     const old = before.templates.get(template);
     const fresh = after.templates.get(template);
     if (!old || !fresh) {
-      issues.push(`${template}: ${!old ? 'is a new layer' : 'is removed'}; a refactor moves resources between existing stacks only (deploy the new layer first with another resource, or keep the old one)`);
+      issues.push(
+        `${template}: ${!old ? 'is a new layer' : 'is removed'}; a refactor moves resources between existing stacks only (deploy the new layer first with another resource, or keep the old one)`,
+      );
       continue;
     }
     for (const section of SECTIONS) {
-      if (!deepEqual(old[section] ?? {}, fresh[section] ?? {})) issues.push(`${template}: its ${section} change; a refactor cannot add or change ${section} (deploy that change first, then refactor)`);
+      if (!deepEqual(old[section] ?? {}, fresh[section] ?? {}))
+        issues.push(`${template}: its ${section} change; a refactor cannot add or change ${section} (deploy that change first, then refactor)`);
     }
     // Exactly the old resources, moved or renamed, each with the same definition.
     const outgoing = new Map(moves.filter((m) => m.from.template === template).map((m) => [m.from.logicalId, m]));
@@ -107,7 +111,8 @@ export function planRefactor(before: TemplateSet, after: TemplateSet): RefactorP
       const move = incoming.get(id);
       const source = move ? resourcesOf(before.templates.get(move.from.template))[move.from.logicalId] : oldResources[id];
       if (!source) issues.push(`${template}: ${id} is new; a refactor creates nothing (deploy it separately)`);
-      else if (!deepEqual(source, resource)) issues.push(`${template}: ${id} is changed as well as ${move ? 'moved' : 'kept'}; a refactor changes no configuration (make the change in another deploy)`);
+      else if (!deepEqual(source, resource))
+        issues.push(`${template}: ${id} is changed as well as ${move ? 'moved' : 'kept'}; a refactor changes no configuration (make the change in another deploy)`);
     }
     for (const id of Object.keys(oldResources)) {
       if (!(id in freshResources) && !outgoing.has(id)) issues.push(`${template}: ${id} is removed; a refactor deletes nothing (deploy the removal separately)`);
@@ -116,7 +121,8 @@ export function planRefactor(before: TemplateSet, after: TemplateSet): RefactorP
   }
   for (const m of moves.filter((mv) => mv.from.template !== mv.to.template)) {
     const resource = resourcesOf(after.templates.get(m.to.template))[m.to.logicalId];
-    if (resource && PSEUDO_PER_STACK.test(JSON.stringify(resource))) issues.push(`${m.to.template}:${m.to.logicalId} refers to AWS::StackName/AWS::StackId, whose value differs between the stacks: it cannot move to another stack`);
+    if (resource && PSEUDO_PER_STACK.test(JSON.stringify(resource)))
+      issues.push(`${m.to.template}:${m.to.logicalId} refers to AWS::StackName/AWS::StackId, whose value differs between the stacks: it cannot move to another stack`);
   }
   return { moves, templates, issues };
 }
@@ -157,18 +163,39 @@ async function waitFor(client: RefactorClient, id: string, field: 'Status' | 'Ex
  * Creates the refactor (the mappings and the new templates of the affected stacks), shows
  * CloudFormation's actions, and executes it when `apply`.
  */
-export async function runRefactor(client: RefactorClient, plan: RefactorPlan, stackOf: (template: string) => string, templateUrlOf: (template: string) => string, apply: boolean, log: (line: string) => void, pollMs = 2000): Promise<RefactorRun> {
+export async function runRefactor(
+  client: RefactorClient,
+  plan: RefactorPlan,
+  stackOf: (template: string) => string,
+  templateUrlOf: (template: string) => string,
+  apply: boolean,
+  log: (line: string) => void,
+  pollMs = 2000,
+): Promise<RefactorRun> {
   if (plan.issues.length > 0) throw new Error(`the refactor cannot run: ${plan.issues.join('; ')}`);
-  const ResourceMappings: ResourceMapping[] = plan.moves.map((m) => ({ Source: { StackName: stackOf(m.from.template), LogicalResourceId: m.from.logicalId }, Destination: { StackName: stackOf(m.to.template), LogicalResourceId: m.to.logicalId } }));
+  const ResourceMappings: ResourceMapping[] = plan.moves.map((m) => ({
+    Source: { StackName: stackOf(m.from.template), LogicalResourceId: m.from.logicalId },
+    Destination: { StackName: stackOf(m.to.template), LogicalResourceId: m.to.logicalId },
+  }));
   const StackDefinitions: StackDefinition[] = plan.templates.map((t) => ({ StackName: stackOf(t), TemplateURL: templateUrlOf(t) }));
-  const { StackRefactorId: id } = await client.send(new CreateStackRefactorCommand({ Description: 'make refactor: move stateful resources without replacing them', EnableStackCreation: false, ResourceMappings, StackDefinitions }));
+  const { StackRefactorId: id } = await client.send(
+    new CreateStackRefactorCommand({
+      Description: 'make refactor: move stateful resources without replacing them',
+      EnableStackCreation: false,
+      ResourceMappings,
+      StackDefinitions,
+    }),
+  );
   const created = await waitFor(client, id!, 'Status', /COMPLETE|FAILED/, pollMs);
   if (created.Status !== 'CREATE_COMPLETE') throw new Error(`CloudFormation refused the refactor (${created.Status}): ${created.StatusReason ?? 'no reason given'}`);
   const actions: string[] = [];
   let token: string | undefined;
   do {
     const page = await client.send(new ListStackRefactorActionsCommand({ StackRefactorId: id, NextToken: token }));
-    for (const a of page.StackRefactorActions ?? []) actions.push(`${a.Action} ${a.Entity} ${a.PhysicalResourceId ?? ''} ${a.ResourceMapping?.Source?.StackName ?? ''}:${a.ResourceMapping?.Source?.LogicalResourceId ?? ''} -> ${a.ResourceMapping?.Destination?.StackName ?? ''}:${a.ResourceMapping?.Destination?.LogicalResourceId ?? ''}${a.Detection ? ` (${a.Detection})` : ''}`);
+    for (const a of page.StackRefactorActions ?? [])
+      actions.push(
+        `${a.Action} ${a.Entity} ${a.PhysicalResourceId ?? ''} ${a.ResourceMapping?.Source?.StackName ?? ''}:${a.ResourceMapping?.Source?.LogicalResourceId ?? ''} -> ${a.ResourceMapping?.Destination?.StackName ?? ''}:${a.ResourceMapping?.Destination?.LogicalResourceId ?? ''}${a.Detection ? ` (${a.Detection})` : ''}`,
+      );
     token = page.NextToken;
   } while (token);
   log(`refactor: ${id}: CloudFormation's actions:`);
@@ -176,6 +203,7 @@ export async function runRefactor(client: RefactorClient, plan: RefactorPlan, st
   if (!apply) return { id: id!, actions, status: created.Status, executed: false };
   await client.send(new ExecuteStackRefactorCommand({ StackRefactorId: id }));
   const executed = await waitFor(client, id!, 'ExecutionStatus', /^(EXECUTE_COMPLETE|EXECUTE_FAILED|ROLLBACK_COMPLETE|ROLLBACK_FAILED|OBSOLETE|UNAVAILABLE)$/, pollMs);
-  if (executed.ExecutionStatus !== 'EXECUTE_COMPLETE') throw new Error(`the refactor did not complete (${executed.ExecutionStatus}): ${executed.ExecutionStatusReason ?? 'no reason given'}`);
+  if (executed.ExecutionStatus !== 'EXECUTE_COMPLETE')
+    throw new Error(`the refactor did not complete (${executed.ExecutionStatus}): ${executed.ExecutionStatusReason ?? 'no reason given'}`);
   return { id: id!, actions, status: executed.ExecutionStatus, executed: true };
 }

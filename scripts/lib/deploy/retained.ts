@@ -12,7 +12,13 @@
 //   backup vault: its access policy (which denies DeleteRecoveryPoint) and its recovery points first
 //     https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DeleteBackupVault.html
 // Anything else is listed to remove by hand.
-import { BackupClient, DeleteBackupVaultAccessPolicyCommand, DeleteBackupVaultCommand, DeleteRecoveryPointCommand, paginateListRecoveryPointsByBackupVault } from '@aws-sdk/client-backup';
+import {
+  BackupClient,
+  DeleteBackupVaultAccessPolicyCommand,
+  DeleteBackupVaultCommand,
+  DeleteRecoveryPointCommand,
+  paginateListRecoveryPointsByBackupVault,
+} from '@aws-sdk/client-backup';
 import { CloudWatchLogsClient, DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DeleteStreamCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { KMSClient, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
@@ -60,20 +66,28 @@ async function deleteVault(target: AwsTarget, name: string, region?: string): Pr
 const DELETERS: Readonly<Record<string, Deleter>> = {
   'AWS::S3::Bucket': emptyAndDeleteBucket,
   'AWS::Logs::LogGroup': async (target, name, region) => {
-    await awsClients(target).of(CloudWatchLogsClient, region).send(new DeleteLogGroupCommand({ logGroupName: name }));
+    await awsClients(target)
+      .of(CloudWatchLogsClient, region)
+      .send(new DeleteLogGroupCommand({ logGroupName: name }));
     return 'deleted';
   },
   'AWS::SecretsManager::Secret': async (target, id, region) => {
-    await awsClients(target).of(SecretsManagerClient, region).send(new DeleteSecretCommand({ SecretId: id, ForceDeleteWithoutRecovery: true }));
+    await awsClients(target)
+      .of(SecretsManagerClient, region)
+      .send(new DeleteSecretCommand({ SecretId: id, ForceDeleteWithoutRecovery: true }));
     return 'deleted without recovery window';
   },
   'AWS::KMS::Key': async (target, id, region) => {
-    await awsClients(target).of(KMSClient, region).send(new ScheduleKeyDeletionCommand({ KeyId: id, PendingWindowInDays: 7 }));
+    await awsClients(target)
+      .of(KMSClient, region)
+      .send(new ScheduleKeyDeletionCommand({ KeyId: id, PendingWindowInDays: 7 }));
     return 'scheduled for deletion in 7 days (the shortest KMS allows)';
   },
   'AWS::Kinesis::Stream': async (target, name, region) => {
     // The Kinesis client speaks HTTP/2 by default (for SubscribeToShard); DeleteStream is plain HTTP/1.1.
-    await awsClients(target).of(KinesisClient, region, { requestHandler: new NodeHttpHandler() }).send(new DeleteStreamCommand({ StreamName: name, EnforceConsumerDeletion: true }));
+    await awsClients(target)
+      .of(KinesisClient, region, { requestHandler: new NodeHttpHandler() })
+      .send(new DeleteStreamCommand({ StreamName: name, EnforceConsumerDeletion: true }));
     return 'deleted';
   },
   'AWS::Backup::BackupVault': deleteVault,
@@ -82,9 +96,8 @@ const DELETERS: Readonly<Record<string, Deleter>> = {
 const GONE = ['ResourceNotFoundException', 'NoSuchBucket', 'NotFoundException', 'NotFound'];
 
 /** The emulator answers an API of a type it only accepts (no service model) with a server error page. */
-const acceptedOnly = (error: unknown): boolean => ((error as { $response?: { statusCode?: number } }).$response?.statusCode ?? 0) >= 500 || /<!doctype|not valid JSON|not implemented/i.test(String((error as Error).message));
-
-export const canDeleteRetained = (type: string): boolean => type in DELETERS;
+const acceptedOnly = (error: unknown): boolean =>
+  ((error as { $response?: { statusCode?: number } }).$response?.statusCode ?? 0) >= 500 || /<!doctype|not valid JSON|not implemented/i.test(String((error as Error).message));
 
 export async function deleteRetained(target: AwsTarget, kept: readonly KeptResource[], log: (line: string) => void): Promise<RetainedDeletion[]> {
   const results: RetainedDeletion[] = [];
@@ -97,7 +110,8 @@ export async function deleteRetained(target: AwsTarget, kept: readonly KeptResou
         result = { resource, deleted: true, note: await deleter(target, resource.physicalId, resource.region) };
       } catch (error) {
         if (isAwsError(error, ...GONE)) result = { resource, deleted: true, note: 'already gone' };
-        else if (target.kind === 'local' && acceptedOnly(error)) result = { resource, deleted: true, note: 'the emulator only accepts this type (docs/emulator.md): there is nothing behind it to delete' };
+        else if (target.kind === 'local' && acceptedOnly(error))
+          result = { resource, deleted: true, note: 'the emulator only accepts this type (docs/emulator.md): there is nothing behind it to delete' };
         else result = { resource, deleted: false, note: `not deleted: ${(error as Error).message.split('\n')[0]}` };
       }
     }

@@ -28,19 +28,37 @@ export interface StackChangeSet {
 const CAPABILITIES = ['CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const;
 
 /** The environment a stack belongs to: ENV, else the payment-platform-<env> name. */
-export const environmentOf = (stackName: string, env: string | undefined): string | undefined => env || /^payment-platform-(dev|staging|prod)$/.exec(stackName)?.[1];
+const environmentOf = (stackName: string, env: string | undefined): string | undefined => env || /^payment-platform-(dev|staging|prod)$/.exec(stackName)?.[1];
 
-export async function stackChangeSet(target: AwsTarget, stackName: string, after: TemplateSet, afterDir: string, allow: readonly AllowEntry[], envName?: string): Promise<StackChangeSet> {
+export async function stackChangeSet(
+  target: AwsTarget,
+  stackName: string,
+  after: TemplateSet,
+  afterDir: string,
+  allow: readonly AllowEntry[],
+  envName?: string,
+): Promise<StackChangeSet> {
   const stack = await describeStack(target, stackName);
   if (!stack) throw new Error(`stack ${stackName} does not exist`);
   const env = environmentOf(stackName, envName);
   const file = env ? join(parametersDirFor(afterDir), `${env}.json`) : undefined;
   // The environment's parameter file when there is one; else the values the stack has now.
-  const parameters = file && existsSync(file) ? parseParameterFile(readFileSync(file, 'utf8'), file) : new Map((stack.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ParameterValue ?? '']));
+  const parameters =
+    file && existsSync(file) ? parseParameterFile(readFileSync(file, 'utf8'), file) : new Map((stack.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ParameterValue ?? '']));
   const declared = Object.keys(after.templates.get('root.yaml')?.Parameters ?? {});
   for (const name of [...parameters.keys()]) if (!declared.includes(name)) parameters.delete(name);
   const packaged = await packageTemplates({ target, templatesDir: afterDir, outDir: join(mkdtempSync(join(tmpdir(), 'diff-change-set-')), 'packaged') });
-  const preview = await createPreview(target, { stackName, source: { url: packaged.rootTemplateUrl }, parameters, tags: Object.fromEntries((stack.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])), capabilities: [...CAPABILITIES] }, target.kind === 'local' ? 1 : 5);
+  const preview = await createPreview(
+    target,
+    {
+      stackName,
+      source: { url: packaged.rootTemplateUrl },
+      parameters,
+      tags: Object.fromEntries((stack.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+      capabilities: [...CAPABILITIES],
+    },
+    target.kind === 'local' ? 1 : 5,
+  );
   try {
     const tree = preview.tree ?? { changeSetId: preview.changeSetId, stackName, path: [], status: 'FAILED', changes: [], children: new Map() };
     const before = await templatesFromStack(stack.StackId, after, stackReader(target));

@@ -1,12 +1,6 @@
 // Small read-only questions about deployed stacks (AWS SDK: DescribeStacks, ListStackResources,
 // GetTemplate), shared by deploy, destroy, refactor and the diff against a stack.
-import {
-  DescribeStacksCommand,
-  GetTemplateCommand,
-  paginateListStackResources,
-  type Stack,
-  type StackResourceSummary,
-} from '@aws-sdk/client-cloudformation';
+import { DescribeStacksCommand, GetTemplateCommand, paginateListStackResources, type Stack, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { parseTemplate } from '../../../templates-src/core/yaml.js';
 import { awsClients, isStackMissing, type AwsTarget } from '../aws.js';
 import type { StackReader } from '../diff/source-stack.js';
@@ -17,7 +11,9 @@ export type DeployedStack = Stack & { readonly StackId: string; readonly StackNa
 /** The live stack of that name (or ID), or undefined when there is none. */
 export async function describeStack(target: AwsTarget, nameOrId: string, region?: string): Promise<DeployedStack | undefined> {
   try {
-    const answer = await awsClients(target).cloudformation(region).send(new DescribeStacksCommand({ StackName: nameOrId }));
+    const answer = await awsClients(target)
+      .cloudformation(region)
+      .send(new DescribeStacksCommand({ StackName: nameOrId }));
     return answer.Stacks?.[0] as DeployedStack | undefined;
   } catch (error) {
     if (isStackMissing(error)) return undefined;
@@ -60,7 +56,9 @@ export async function nestedStacks(target: AwsTarget, stackId: string, region?: 
 
 /** The template a stack was deployed with (Original: as submitted, before transforms), parsed. */
 export async function deployedTemplate(target: AwsTarget, stackId: string, region?: string): Promise<Record<string, unknown>> {
-  const answer = await awsClients(target).cloudformation(region).send(new GetTemplateCommand({ StackName: stackId, TemplateStage: 'Original' }));
+  const answer = await awsClients(target)
+    .cloudformation(region)
+    .send(new GetTemplateCommand({ StackName: stackId, TemplateStage: 'Original' }));
   return parseTemplate(answer.TemplateBody ?? '{}', `stack ${stackId}`);
 }
 

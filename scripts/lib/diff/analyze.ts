@@ -10,7 +10,7 @@ import { isStateful } from './stateful.js';
 import type { CfnResource, CfnTemplate } from './types.js';
 import { changedPaths, formatPath, type Path } from './value-paths.js';
 
-export type Fate =
+type Fate =
   | 'replace' // a property that forces replacement changed (specification: yes)
   | 'may-replace' // a property that may force replacement changed (specification: maybe)
   | 'type-change' // same logical ID, another type: a new resource
@@ -69,7 +69,7 @@ export const policyText = (value: unknown): string | undefined => (value === und
 export const RETAINING: ReadonlySet<string> = new Set(['Retain', 'RetainExceptOnCreate']);
 const PROTECTIVE = new Set(['Retain', 'RetainExceptOnCreate', 'Snapshot']);
 
-export function fateOfRemoval(resource: CfnResource): Fate {
+function fateOfRemoval(resource: CfnResource): Fate {
   const policy = policyText(resource.DeletionPolicy);
   if (policy && RETAINING.has(policy)) return 'retain';
   return policy === 'Snapshot' ? 'snapshot' : 'destroy';
@@ -157,7 +157,7 @@ export function analyzeTemplate(template: string, before: CfnTemplate = {}, afte
   // be replaced in turn. Iterate until no more resources join the replaced set.
   const direct = new Map(sameType.map((id) => [id, directCauses(newResources[id]!.Type, oldResources[id]!, newResources[id]!)]));
   const causesOf = (id: string) => [...direct.get(id)!, ...propagatedCauses(id, newResources[id]!, replaced, direct.get(id)!)];
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const id of sameType) {
       if (!replaced.has(id) && causesOf(id).some((c) => c.replacement === 'yes')) {
@@ -196,7 +196,10 @@ export function mergeVerdicts(verdicts: readonly Verdict[]): Verdict[] {
       continue;
     }
     const [strong, weak] = RANK[verdict.fate] > RANK[seen.fate] ? [verdict, seen] : [seen, verdict];
-    merged.set(key, { ...strong, causes: [...strong.causes, ...weak.causes.filter((c) => !strong.causes.some((s) => s.path === c.path && s.parameter === c.parameter && s.input === c.input))] });
+    merged.set(key, {
+      ...strong,
+      causes: [...strong.causes, ...weak.causes.filter((c) => !strong.causes.some((s) => s.path === c.path && s.parameter === c.parameter && s.input === c.input))],
+    });
   }
   return [...merged.values()];
 }

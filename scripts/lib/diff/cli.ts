@@ -6,7 +6,7 @@ import { dirname, join, relative } from 'node:path';
 import { AwsTargetError, resolveTarget } from '../aws.js';
 import { stackChangeSet, renderChangeSetComparison, type StackChangeSet } from '../deploy/stack-preview.js';
 import { stackReader } from '../deploy/stacks.js';
-import { checkSideAtCommit, complianceDelta, renderDeltaMarkdown, type CheckSide, type ComplianceDelta } from '../review/compliance-delta.js';
+import { checkSideAtCommit, complianceDelta, renderDeltaMarkdown, renderDeltaText, type CheckSide, type ComplianceDelta } from '../review/compliance-delta.js';
 import { renderJson } from '../review/json.js';
 import { GENERATED_TEMPLATES, ROOT } from '../paths.js';
 import { parseAllowList, type AllowEntry } from './allow.js';
@@ -19,7 +19,7 @@ import { defaultBase, resolveCommit, shortCommit, templatesAtCommit } from './so
 import { templatesFromStack, type StackReader } from './source-stack.js';
 import { DiffInputError, type TemplateSet } from './types.js';
 
-export const USAGE = `usage: make diff [BASE=<ref> | STACK=<name> [ENV=<env>]] [ALLOW_REPLACE=Id,template:Id] [FORMAT=text|markdown|json]
+const USAGE = `usage: make diff [BASE=<ref> | STACK=<name> [ENV=<env>]] [ALLOW_REPLACE=Id,template:Id] [FORMAT=text|markdown|json]
        tsx scripts/diff.ts [--base <ref> | --stack <name> | --before-dir <dir>] [--after-dir <dir>]
                            [--allow-replace <Id,template:Id>]... [--format text|markdown|json | --markdown] [--color|--no-color]
                            [--no-change-set]
@@ -35,9 +35,9 @@ Compares generated/templates (the working tree) with:
 
 Exit: 0 no blocking change, 1 the data-loss gate fired, 2 usage or input error.`;
 
-export type Format = 'text' | 'markdown' | 'json';
+type Format = 'text' | 'markdown' | 'json';
 
-export interface DiffOptions {
+interface DiffOptions {
   readonly base?: string;
   readonly stack?: string;
   readonly beforeDir?: string;
@@ -57,7 +57,7 @@ function formatOf(value: string, source: string): Format {
   return value as Format;
 }
 
-export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): DiffOptions {
+function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): DiffOptions {
   const values: Record<string, string | undefined> = { base: env.BASE || undefined, stack: env.STACK || undefined };
   let format = env.FORMAT ? formatOf(env.FORMAT, 'FORMAT') : 'text';
   const allow = parseAllowList(env.ALLOW_REPLACE, 'ALLOW_REPLACE');
@@ -66,7 +66,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): D
   let changeSet = true;
   const withValue = new Set(['--base', '--stack', '--before-dir', '--after-dir', '--format', '--allow-replace']);
   for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i]!.startsWith('--') && argv[i]!.includes('=') ? [argv[i]!.slice(0, argv[i]!.indexOf('=')), argv[i]!.slice(argv[i]!.indexOf('=') + 1)] : [argv[i]!, undefined];
+    const [flag, inline] =
+      argv[i]!.startsWith('--') && argv[i]!.includes('=') ? [argv[i]!.slice(0, argv[i]!.indexOf('=')), argv[i]!.slice(argv[i]!.indexOf('=') + 1)] : [argv[i]!, undefined];
     if (flag === '-h' || flag === '--help') help = true;
     else if (flag === '--markdown') format = 'markdown';
     else if (flag === '--color' || flag === '--no-color') color = flag === '--color';
@@ -182,16 +183,25 @@ export async function runDiff(argv: readonly string[], environment: Environment,
     const { set: before, check } = await beforeSide(options, after, environment);
     const report = buildReport(before, after, options.allow);
     const afterDir = options.afterDir ?? environment.templatesDir;
-    const make = environment.changeSet ?? ((stack: string, set: TemplateSet, dir: string) => stackChangeSet(resolveTarget(environment.env), stack, set, dir, options.allow, environment.env.ENV));
+    const make =
+      environment.changeSet ??
+      ((stack: string, set: TemplateSet, dir: string) => stackChangeSet(resolveTarget(environment.env), stack, set, dir, options.allow, environment.env.ENV));
     const changeSet = options.stack && options.changeSet ? await make(options.stack, after, afterDir) : undefined;
     // CloudFormation's answer beats the prediction: with a change set, its gate decides.
     const exitCode = changeSet ? (changeSet.gate.blocked.length > 0 ? 1 : 0) : exitCodeOf(report);
-    const compliance = options.format === 'text' ? undefined : complianceOf(check, afterDir);
-    if (options.format === 'json') return { exitCode, output: `${JSON.stringify(renderJson(report, changeSet, typeof compliance === 'object' ? compliance : undefined), null, 2)}\n` };
+    const compliance = complianceOf(check, afterDir);
+    if (options.format === 'json')
+      return { exitCode, output: `${JSON.stringify(renderJson(report, changeSet, typeof compliance === 'object' ? compliance : undefined), null, 2)}\n` };
     const color = options.format === 'text' && (options.color ?? (tty && !environment.env.NO_COLOR));
     // The pull-request comment: the compliance delta first (what a security reviewer must see), then the diff.
-    const delta = compliance === undefined ? '' : typeof compliance === 'string' ? `> ${compliance}\n\n` : `${renderDeltaMarkdown(compliance)}\n`;
-    const body = options.format === 'markdown' ? `${delta}${renderMarkdown(report)}` : renderText(report, { color, columns: tty ? process.stdout.columns : undefined });
+    const body =
+      options.format === 'markdown'
+        ? `${compliance === undefined ? '' : typeof compliance === 'string' ? `> ${compliance}\n\n` : `${renderDeltaMarkdown(compliance)}\n`}${renderMarkdown(report)}`
+        : renderText(report, {
+            color,
+            columns: tty ? process.stdout.columns : undefined,
+            compliance: compliance === undefined ? undefined : typeof compliance === 'string' ? [compliance] : renderDeltaText(compliance),
+          });
     return { exitCode, output: changeSet ? `${body}${renderChangeSetComparison(changeSet, options.format)}` : body };
   } catch (e) {
     if (e instanceof DiffInputError || e instanceof AwsTargetError) return { exitCode: 2, output: `diff: ${e.message}\n` };

@@ -13,14 +13,13 @@ import { isStateful } from './stateful.js';
 import type { CfnTemplate, TemplateSet } from './types.js';
 import { formatPath } from './value-paths.js';
 
-
 interface OutputRef {
   readonly stack: string;
   readonly output: string;
 }
 
 /** `!GetAtt Stack.Outputs.X` (either form) and `${Stack.Outputs.X}` in Fn::Sub, anywhere in a value. */
-export function outputRefsIn(value: unknown): OutputRef[] {
+function outputRefsIn(value: unknown): OutputRef[] {
   return references(value)
     .filter((r) => (r.kind === 'GetAtt' || r.kind === 'Sub') && r.attribute?.startsWith('Outputs.'))
     .map((r) => ({ stack: r.target, output: r.attribute!.slice('Outputs.'.length) }));
@@ -77,7 +76,12 @@ export function crossStackVerdicts(before: TemplateSet, after: TemplateSet, anal
             if (!sourceFile || !changedOutputs(before.templates.get(sourceFile), after.templates.get(sourceFile), replacedIn(sourceFile)).has(ref.output)) continue;
             for (const use of usesOfParameter(after, parameter, child)) {
               if (use.replacement === 'yes' || use.replacement === 'maybe') {
-                record(use.template, use.logicalId, use.type, { property: use.property!, path: use.path!, replacement: use.replacement, input: `${parameter} <- ${sourceFile} output ${ref.output}` });
+                record(use.template, use.logicalId, use.type, {
+                  property: use.property!,
+                  path: use.path!,
+                  replacement: use.replacement,
+                  input: `${parameter} <- ${sourceFile} output ${ref.output}`,
+                });
               }
             }
           }

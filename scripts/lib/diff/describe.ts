@@ -41,7 +41,8 @@ export function valueChangeText(change: ValueChange): string {
 }
 
 export function causeLine(c: Cause): string {
-  const force = c.replacement === 'yes' ? ': requires replacement per the resource specification' : c.replacement === 'maybe' ? ': may require replacement per the resource specification' : '';
+  const force =
+    c.replacement === 'yes' ? ': requires replacement per the resource specification' : c.replacement === 'maybe' ? ': may require replacement per the resource specification' : '';
   const via = c.via ? ` (unchanged, but it refers to ${c.via}, which is replaced)` : '';
   const parameter = c.parameter ? ` (parameter value ${valueChangeText(c.parameter)})` : '';
   const input = c.input ? ` (unchanged, but its input changes: ${c.input})` : '';

@@ -23,11 +23,11 @@ const NESTED_STACK = 'AWS::CloudFormation::Stack';
 const MAX_DEPTH = 5;
 
 /** Names of conditions that depend on the parameter, directly or through other conditions. */
-export function conditionsOn(template: CfnTemplate, parameter: string): Set<string> {
+function conditionsOn(template: CfnTemplate, parameter: string): Set<string> {
   const conditions = Object.entries(template.Conditions ?? {}).map(([name, definition]) => [name, references(definition, { inConditions: true })] as const);
   const found = new Set<string>();
   const mentions = (refs: readonly CfnReference[]): boolean => refs.some((r) => (r.kind === 'Condition' ? found.has(r.target) : isDependency(r) && r.target === parameter));
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [name, refs] of conditions) {
       if (!found.has(name) && mentions(refs)) {
@@ -53,7 +53,12 @@ export function usesOfParameter(set: TemplateSet, parameter: string, file = ROOT
   for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
     const at = { template: file, logicalId, type: resource.Type };
     if (typeof resource.Condition === 'string' && conditions.has(resource.Condition)) uses.push({ ...at, condition: resource.Condition });
-    const paths = [...referencesIn(resource.Properties ?? {}).filter((r) => r.id === parameter).map((r) => r.path), ...ifPaths(resource.Properties ?? {}, conditions)];
+    const paths = [
+      ...referencesIn(resource.Properties ?? {})
+        .filter((r) => r.id === parameter)
+        .map((r) => r.path),
+      ...ifPaths(resource.Properties ?? {}, conditions),
+    ];
     for (const path of paths) {
       const url = resource.Properties?.TemplateURL;
       if (resource.Type === NESTED_STACK && path[0] === 'Parameters' && path.length === 2 && typeof url === 'string') {

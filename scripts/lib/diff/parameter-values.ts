@@ -31,7 +31,9 @@ export function parametersDirFor(templatesDir: string): string {
 export function parameterValuesFromDir(dir: string): ParameterValues | undefined {
   if (!existsSync(dir)) return undefined;
   const values = new Map<string, Map<string, string>>();
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .sort()) {
     values.set(name.replace(/\.json$/, ''), parseParameterFile(readFileSync(join(dir, name), 'utf8'), join(dir, name)));
   }
   return values;

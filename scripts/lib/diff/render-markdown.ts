@@ -16,7 +16,7 @@ const cell = (text: string): string =>
     .replace(/\n/g, '<br>');
 
 /** A markdown table from rows whose first row is the header. */
-export function markdownTable(rows: readonly (readonly string[])[]): string[] {
+function markdownTable(rows: readonly (readonly string[])[]): string[] {
   const [header, ...body] = rows;
   if (!header) return [];
   const line = (row: readonly string[]) => `| ${row.map(cell).join(' | ')} |`;
@@ -27,7 +27,8 @@ function gateSection(report: DiffReport): string[] {
   const { gate } = report;
   const alert = gate.blocked.length > 0 ? 'CAUTION' : gate.findings.length > 0 ? 'WARNING' : 'NOTE';
   const lines = [`> [!${alert}]`, `> **${gateSummary(gate)}**`];
-  if (gate.blocked.length > 0) lines.push('>', `> To accept on purpose: \`ALLOW_REPLACE=${[...new Set(gate.blocked.map((f) => `${f.verdict.template}:${f.verdict.logicalId}`))].join(',')}\``);
+  if (gate.blocked.length > 0)
+    lines.push('>', `> To accept on purpose: \`ALLOW_REPLACE=${[...new Set(gate.blocked.map((f) => `${f.verdict.template}:${f.verdict.logicalId}`))].join(',')}\``);
   lines.push('');
   if (gate.findings.length > 0) {
     const rows = gate.findings.map((f) => [findingTag(f), f.verdict.template, headline(f.verdict), f.verdict.causes.map(causeLine).join('\n')]);
@@ -45,7 +46,8 @@ function securitySection(report: DiffReport): string[] {
   for (const w of report.weakenings) lines.push('> [!WARNING]', `> **DELETION PROTECTION WEAKENED** in \`${w.template}\`: ${cell(weakeningLine(w))}`, '');
   for (const t of report.templates) {
     if (t.diff.iamChanges.statements.hasChanges) lines.push(`**IAM statement changes** in \`${t.name}\``, '', ...markdownTable(t.diff.iamChanges.summarizeStatements()), '');
-    if (t.diff.iamChanges.managedPolicies.hasChanges) lines.push(`**IAM managed policy changes** in \`${t.name}\``, '', ...markdownTable(t.diff.iamChanges.summarizeManagedPolicies()), '');
+    if (t.diff.iamChanges.managedPolicies.hasChanges)
+      lines.push(`**IAM managed policy changes** in \`${t.name}\``, '', ...markdownTable(t.diff.iamChanges.summarizeManagedPolicies()), '');
     if (t.diff.securityGroupChanges.hasChanges) lines.push(`**Security group changes** in \`${t.name}\``, '', ...markdownTable(t.diff.securityGroupChanges.summarize()), '');
   }
   return lines;
@@ -64,14 +66,28 @@ function resourceCounts(t: TemplateReport): string {
 }
 
 function templateSection(t: TemplateReport): string[] {
-  return ['<details>', `<summary><code>${t.name}</code> - ${resourceCounts(t)}</summary>`, '', '```', formatTemplateDiff(t.diff, { color: false }).trimEnd(), '```', '', '</details>', ''];
+  return [
+    '<details>',
+    `<summary><code>${t.name}</code> - ${resourceCounts(t)}</summary>`,
+    '',
+    '```',
+    formatTemplateDiff(t.diff, { color: false }).trimEnd(),
+    '```',
+    '',
+    '</details>',
+    '',
+  ];
 }
 
 export function renderMarkdown(report: DiffReport): string {
   const lines = [`### Template diff: \`${report.afterLabel}\` against \`${report.beforeLabel}\``, '', templatesLine(report), ''];
   lines.push(...gateSection(report), ...securitySection(report));
   const parameters = parameterLines(report);
-  if (parameters.length > 0) lines.push('<details open>', `<summary>Parameter values: ${report.parameterChanges!.length} change(s)</summary>`, '', '```', ...parameters, '```', '', '</details>', '');
+  if (parameters.length > 0)
+    lines.push('<details open>', `<summary>Parameter values: ${report.parameterChanges!.length} change(s)</summary>`, '', '```', ...parameters, '```', '', '</details>', '');
   for (const t of report.templates) if (t.status !== 'unchanged') lines.push(...templateSection(t));
-  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }

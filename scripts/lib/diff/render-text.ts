@@ -9,6 +9,8 @@ import { SECURITY_TITLES } from './security.js';
 export interface TextOptions {
   readonly color: boolean;
   readonly columns?: number;
+  /** The compliance delta (PCI rules that change status), shown right after the gate. */
+  readonly compliance?: readonly string[];
 }
 
 const paint = (color: boolean, code: string) => (text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -80,6 +82,7 @@ function templateSection(t: TemplateReport, options: TextOptions): string[] {
 export function renderText(report: DiffReport, options: TextOptions): string {
   const lines = [`Template diff: ${report.afterLabel} against ${report.beforeLabel}`, templatesLine(report), ''];
   lines.push(...gateBlock(report, options.color), '');
+  if (options.compliance) lines.push(...options.compliance, '');
   const warnings = warningBlock(report, options.color);
   if (warnings.length > 0) lines.push(...warnings, '');
   const parameters = parameterLines(report);

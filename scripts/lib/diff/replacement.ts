@@ -17,11 +17,12 @@ export function resourceInfo(type: string): ResourceInfo | undefined {
  * the documentation that says so. Found by comparing the prediction with CloudFormation's change
  * sets (make deploy / make diff STACK= report every disagreement).
  */
-export const IN_PLACE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+const IN_PLACE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'AWS::RDS::DBInstance': {
     // "Changing this parameter doesn't result in an outage": RDS converts a Single-AZ instance to
     // Multi-AZ (and back) with ModifyDBInstance, the same instance and endpoint.
-    MultiAZ: 'https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBInstance.html (MultiAZ); https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZSingleStandby.html',
+    MultiAZ:
+      'https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBInstance.html (MultiAZ); https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZSingleStandby.html',
   },
 };
 

@@ -11,7 +11,7 @@ import { securityWarnings, type SecurityWarning } from './security.js';
 import { nestedStacks } from '../cfn/index.js';
 import { ROOT_TEMPLATE, type CfnTemplate, type TemplateSet } from './types.js';
 
-export type TemplateStatus = 'added' | 'removed' | 'changed' | 'unchanged';
+type TemplateStatus = 'added' | 'removed' | 'changed' | 'unchanged';
 
 export interface TemplateReport {
   readonly name: string;
@@ -36,7 +36,7 @@ export interface DiffReport {
 const nestedFiles = (root: CfnTemplate | undefined): string[] => nestedStacks(root).flatMap((stack) => (stack.localFile === undefined ? [] : [stack.localFile]));
 
 /** root.yaml first, then the layers in the order the root lists them, then anything else by name. */
-export function templateOrder(before: TemplateSet, after: TemplateSet): string[] {
+function templateOrder(before: TemplateSet, after: TemplateSet): string[] {
   const all = new Set([...before.templates.keys(), ...after.templates.keys()]);
   const preferred = [ROOT_TEMPLATE, ...nestedFiles(after.templates.get(ROOT_TEMPLATE)), ...nestedFiles(before.templates.get(ROOT_TEMPLATE))];
   const ordered = [...new Set(preferred)].filter((name) => all.has(name));

@@ -21,7 +21,12 @@ export const SECURITY_TITLES: Record<SecurityKind, string> = {
 };
 
 const WORLD = new Set(['0.0.0.0/0', '::/0']);
-const oneLine = (text: string): string => text.split('\n').map((s) => s.trim()).filter(Boolean).join(', ');
+const oneLine = (text: string): string =>
+  text
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .join(', ');
 
 type Rule = TemplateDiff['securityGroupChanges']['ingress']['additions'][number];
 type Statement = TemplateDiff['iamChanges']['statements']['additions'][number];
@@ -83,7 +88,9 @@ export function securityWarnings(template: string, diff: TemplateDiff, after: Cf
     ...added.map((s) => describeStatement('+', s)),
     ...removedDenies.map((s) => describeStatement('-', s)),
     ...iam.managedPolicies.additions.map((p) => `+ managed policy ${p.managedPolicyArn} attached to ${p.identityArn}`),
-    ...(iam.ssoPermissionSets.hasAdditions || iam.ssoAssignments.hasAdditions || iam.ssoInstanceACAConfigs.hasAdditions ? ['+ IAM Identity Center permission sets or assignments'] : []),
+    ...(iam.ssoPermissionSets.hasAdditions || iam.ssoAssignments.hasAdditions || iam.ssoInstanceACAConfigs.hasAdditions
+      ? ['+ IAM Identity Center permission sets or assignments']
+      : []),
   ];
   if (iamLines.length > 0) warnings.push({ template, kind: 'iam-broadened', lines: iamLines });
 

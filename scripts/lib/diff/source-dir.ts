@@ -20,7 +20,9 @@ export function parseTemplateText(text: string, where: string): CfnTemplate {
 export function templatesFromDir(dir: string, label = dir): TemplateSet {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DiffInputError(`${dir}: no such directory (expected a directory of templates: root.yaml and one file per layer)`);
   const templates = new Map<string, CfnTemplate>();
-  for (const name of readdirSync(dir).filter((n) => TEMPLATE_FILE.test(n)).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => TEMPLATE_FILE.test(n))
+    .sort()) {
     templates.set(name, parseTemplateText(readFileSync(join(dir, name), 'utf8'), join(dir, name)));
   }
   return { label, templates, parameters: parameterValuesFromDir(parametersDirFor(dir)) };

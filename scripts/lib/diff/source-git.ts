@@ -43,7 +43,12 @@ export function defaultBase(repo: string, candidates: readonly string[] = ['main
 function filesAtCommit(repo: string, commit: string, dir: string, name: RegExp): Map<string, string> {
   const listing = git(repo, ['ls-tree', '-z', '--name-only', `${commit}:${dir}`]);
   const files = new Map<string, string>();
-  for (const file of listing.ok ? listing.out.split('\0').filter((n) => name.test(n)).sort() : []) {
+  for (const file of listing.ok
+    ? listing.out
+        .split('\0')
+        .filter((n) => name.test(n))
+        .sort()
+    : []) {
     const shown = git(repo, ['show', `${commit}:${dir}/${file}`]);
     if (!shown.ok) throw new DiffInputError(`git show ${commit}:${dir}/${file}: ${shown.err}`);
     files.set(file, shown.out);

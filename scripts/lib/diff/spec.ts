@@ -13,7 +13,7 @@ export const stronger = (a: Replacement, b: Replacement): Replacement => (RANK[b
 let database: SpecDatabase | undefined;
 const db = (): SpecDatabase => (database ??= loadAwsServiceSpecSync());
 
-export function specResource(type: string): Resource | undefined {
+function specResource(type: string): Resource | undefined {
   return db().lookup('resource', 'cloudFormationType', 'equals', type)[0];
 }
 

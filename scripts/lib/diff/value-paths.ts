@@ -1,13 +1,13 @@
 // Where two property values differ, as paths (["NodeGroupConfiguration", 0, "ReplicaCount"]).
 import { deepEqual } from '@aws-cdk/cloudformation-diff';
 
-export type PathSegment = string | number;
+type PathSegment = string | number;
 export type Path = readonly PathSegment[];
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** Every leaf under a value (an empty object or array counts as a leaf). */
-export function leafPaths(value: unknown, at: Path = []): Path[] {
+function leafPaths(value: unknown, at: Path = []): Path[] {
   if (Array.isArray(value) && value.length > 0) return value.flatMap((item, i) => leafPaths(item, [...at, i]));
   if (isObject(value) && Object.keys(value).length > 0) return Object.entries(value).flatMap(([key, item]) => leafPaths(item, [...at, key]));
   return [at];
@@ -36,7 +36,7 @@ export function formatPath(path: Path): string {
   return path.map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : i === 0 ? segment : `.${segment}`)).join('');
 }
 
-export function uniquePaths(paths: readonly Path[]): Path[] {
+function uniquePaths(paths: readonly Path[]): Path[] {
   const seen = new Map<string, Path>();
   for (const path of paths) if (!seen.has(formatPath(path))) seen.set(formatPath(path), path);
   return [...seen.values()];

@@ -62,18 +62,37 @@ const MEASURE = `<script>
 })();
 </script>`;
 
-const decode = (s: string): string => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+const decode = (s: string): string =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 
 /** Renders `html` (a whole page, or an SVG document) at `width` CSS pixels and measures it. */
 export function measurePage(html: string, width = 1400): PageMeasure {
   const dir = mkdtempSync(join(tmpdir(), 'render-'));
   try {
-    const page = html.trimStart().startsWith('<svg') ? `<!DOCTYPE html><html><head><meta charset="utf-8"><style>body{margin:0}</style></head><body>${html}${MEASURE}</body></html>` : html.replace('</body>', `${MEASURE}</body>`);
+    const page = html.trimStart().startsWith('<svg')
+      ? `<!DOCTYPE html><html><head><meta charset="utf-8"><style>body{margin:0}</style></head><body>${html}${MEASURE}</body></html>`
+      : html.replace('</body>', `${MEASURE}</body>`);
     writeFileSync(join(dir, 'page.html'), page);
     const profile = join(dir, 'profile');
     const args = [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--user-data-dir=${profile}`, `--window-size=${width},1000`, '--hide-scrollbars', '--dump-dom', `file://${join(dir, 'page.html')}`,
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${profile}`,
+      `--window-size=${width},1000`,
+      '--hide-scrollbars',
+      '--dump-dom',
+      `file://${join(dir, 'page.html')}`,
     ];
     const result = spawnSync(CHROMIUM, args, { encoding: 'utf8', timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
     const match = /<pre id="measure">([\s\S]*?)<\/pre>/.exec(result.stdout ?? '');
@@ -104,4 +123,6 @@ export const cutOffTexts = (svg: SvgMeasure): TextBox[] => svg.texts.filter((t) 
 
 /** Texts that run out of the box drawn around them (a label wider than its chip or node). */
 export const overflowingTexts = (svg: SvgMeasure, tolerance = 0.5): TextBox[] =>
-  svg.texts.filter((t) => t.box && (t.x < t.box.x - tolerance || t.x + t.w > t.box.x + t.box.w + tolerance || t.y < t.box.y - tolerance || t.y + t.h > t.box.y + t.box.h + tolerance));
+  svg.texts.filter(
+    (t) => t.box && (t.x < t.box.x - tolerance || t.x + t.w > t.box.x + t.box.w + tolerance || t.y < t.box.y - tolerance || t.y + t.h > t.box.y + t.box.h + tolerance),
+  );

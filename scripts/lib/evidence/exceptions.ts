@@ -31,7 +31,7 @@ export function exceptionsOf(ctx: CheckContext): RegisteredException[] {
     for (const [tool, entries] of Object.entries(register as Record<string, unknown>)) {
       if (entries === null || typeof entries !== 'object' || Array.isArray(entries)) continue;
       for (const [id, raw] of Object.entries(entries as Record<string, unknown>)) {
-        const e = (typeof raw === 'string' ? { reason: raw } : raw ?? {}) as Record<string, unknown>;
+        const e = (typeof raw === 'string' ? { reason: raw } : (raw ?? {})) as Record<string, unknown>;
         out.push({
           layer: r.layer,
           logicalId: r.logicalId,

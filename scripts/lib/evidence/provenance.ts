@@ -13,7 +13,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { ROOT } from '../paths.js';
 
-export interface InputFile {
+interface InputFile {
   /** Repository-relative POSIX path. */
   readonly path: string;
   readonly kind: 'template' | 'parameters' | 'rule-set';
@@ -31,7 +31,14 @@ export interface Provenance {
 }
 
 /** The code that decides results: rules, the engine, the evidence writers, and what they read with. */
-export const RULE_SET_PATHS = ['scripts/check.ts', 'scripts/lib/check', 'scripts/lib/evidence', 'templates-src/core/yaml.ts', 'templates-src/core/parameters.ts', 'templates-src/spec-types/resource-info.ts'];
+const RULE_SET_PATHS = [
+  'scripts/check.ts',
+  'scripts/lib/check',
+  'scripts/lib/evidence',
+  'templates-src/core/yaml.ts',
+  'templates-src/core/parameters.ts',
+  'templates-src/spec-types/resource-info.ts',
+];
 
 const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
 const posix = (path: string): string => path.split(sep).join('/');
@@ -47,7 +54,7 @@ function filesUnder(path: string): string[] {
 }
 
 /** Every input of a check of `templates` (file or directory) with `parameters` (directory or none). */
-export function inputFiles(templates: string, parameters: string | undefined, read: (path: string) => Buffer = (p) => readFileSync(join(ROOT, p))): InputFile[] {
+function inputFiles(templates: string, parameters: string | undefined, read: (path: string) => Buffer = (p) => readFileSync(join(ROOT, p))): InputFile[] {
   const templatePaths = filesUnder(repoPath(templates)).filter((p) => /\.(ya?ml|json)$/.test(p));
   const parameterPaths = parameters && existsSync(parameters) ? filesUnder(repoPath(parameters)).filter((p) => p.endsWith('.json')) : [];
   const ruleSet = RULE_SET_PATHS.flatMap(filesUnder).filter((p) => p.endsWith('.ts'));
@@ -59,14 +66,14 @@ export function inputFiles(templates: string, parameters: string | undefined, re
   return entries.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-export const digestOf = (inputs: readonly InputFile[]): string => sha256(inputs.map((i) => `${i.kind} ${i.path} ${i.sha256}\n`).join(''));
+const digestOf = (inputs: readonly InputFile[]): string => sha256(inputs.map((i) => `${i.kind} ${i.path} ${i.sha256}\n`).join(''));
 
 // --- git object ids (SHA-1), computed without git so a bundle can be made anywhere -------------
 
 const gitBlobId = (data: Buffer): Buffer => createHash('sha1').update(`blob ${data.length}\0`).update(data).digest();
 
 /** The git tree id of a directory as git would store it (regular files 100644/100755, subtrees 40000). */
-export function gitTreeId(dir: string): string {
+function gitTreeId(dir: string): string {
   const entries = readdirSync(dir).map((name) => {
     const full = join(dir, name);
     const stat = statSync(full);
@@ -98,7 +105,9 @@ function pinnedTools(): Record<string, string> {
 
 export function provenanceOf(templates: string, parameters: string | undefined): Provenance {
   const inputs = inputFiles(templates, parameters);
-  const dirs = [...new Set([repoPath(templates), ...(parameters && existsSync(parameters) ? [repoPath(parameters)] : []), ...RULE_SET_PATHS])].filter((d) => existsSync(join(ROOT, d)) && statSync(join(ROOT, d)).isDirectory());
+  const dirs = [...new Set([repoPath(templates), ...(parameters && existsSync(parameters) ? [repoPath(parameters)] : []), ...RULE_SET_PATHS])].filter(
+    (d) => existsSync(join(ROOT, d)) && statSync(join(ROOT, d)).isDirectory(),
+  );
   return { inputsDigest: digestOf(inputs), trees: Object.fromEntries(dirs.map((d) => [d, gitTreeId(join(ROOT, d))])), tools: pinnedTools(), inputs };
 }
 

@@ -2,7 +2,7 @@
 // PCI DSS v4.0.1, the register of exceptions, the segmentation proof and its flows, provenance.
 // results.json is this object; the report, the CSV and the OSCAL files are views of it.
 import { RULES } from '../check/rule-registry.js';
-import { CATALOGUE, compareRequirements, PRINCIPAL, type Coverage } from '../check/requirements.js';
+import { CATALOGUE, compareRequirements, type Coverage } from '../check/requirements.js';
 import { primaryContext, segmentationOf, type CheckRun } from '../check/run.js';
 import type { Rule, Status } from '../check/types.js';
 import { registerOf, type RegisteredException } from './exceptions.js';
@@ -30,14 +30,14 @@ export interface RequirementEvidence {
   readonly results: Readonly<Record<string, Status>> | null;
 }
 
-export interface ResourceEvidence {
+interface ResourceEvidence {
   readonly layer: string;
   readonly logicalId: string;
   readonly type: string;
   readonly results: Readonly<Record<string, { readonly status: Exclude<Status, 'not-applicable'>; readonly message: string; readonly reason?: string } | null>>;
 }
 
-export interface RuleEvidence {
+interface RuleEvidence {
   readonly id: string;
   readonly title: string;
   readonly requirements: readonly string[];
@@ -49,7 +49,7 @@ export interface RuleEvidence {
   readonly resources: readonly ResourceEvidence[];
 }
 
-export interface CoverageCounts {
+interface CoverageCounts {
   readonly total: number;
   readonly evaluated: number;
   readonly runtime: number;
@@ -70,7 +70,12 @@ export interface EvidenceResults {
   readonly rules: readonly RuleEvidence[];
   readonly exceptions: readonly RegisteredException[];
   readonly segmentation: Readonly<Record<string, Readonly<Record<string, { readonly title: string; readonly status: Status }>>>>;
-  readonly flows: Readonly<Record<string, readonly { readonly kind: string; readonly source: string; readonly destination: string; readonly port: string; readonly protocol: string; readonly via: string }[]>>;
+  readonly flows: Readonly<
+    Record<
+      string,
+      readonly { readonly kind: string; readonly source: string; readonly destination: string; readonly port: string; readonly protocol: string; readonly via: string }[]
+    >
+  >;
 }
 
 export class CoverageError extends Error {}
@@ -88,41 +93,51 @@ export function checkCatalogue(rules: readonly Rule[], complete = true): void {
     }
   }
   for (const e of complete ? CATALOGUE.filter((x) => x.coverage === 'evaluated') : []) {
-    if (!rules.some((r) => r.requirements.includes(e.id)) && !(e.artifacts?.length)) problems.push(`${e.id} is marked evaluated, but no rule names it and no artifact evidences it`);
+    if (!rules.some((r) => r.requirements.includes(e.id)) && !e.artifacts?.length) problems.push(`${e.id} is marked evaluated, but no rule names it and no artifact evidences it`);
   }
   if (problems.length > 0) throw new CoverageError(`requirements catalogue (scripts/lib/check/requirements.ts):\n  ${problems.join('\n  ')}`);
 }
 
 /** Config rules the templates deploy (AWS::Config::ConfigRule SourceIdentifier), in any context. */
 function deployedConfigRules(run: CheckRun): Set<string> {
-  return new Set(run.groups.flatMap((g) => g.flatMap((ctx) => ctx.resources('AWS::Config::ConfigRule').map((r) => String((r.properties.Source as Record<string, unknown> | undefined)?.SourceIdentifier ?? '')))));
+  return new Set(
+    run.groups.flatMap((g) =>
+      g.flatMap((ctx) => ctx.resources('AWS::Config::ConfigRule').map((r) => String((r.properties.Source as Record<string, unknown> | undefined)?.SourceIdentifier ?? ''))),
+    ),
+  );
 }
 
-export function coverageCounts(requirements: readonly { coverage: Coverage }[]): CoverageCounts {
+function coverageCounts(requirements: readonly { coverage: Coverage }[]): CoverageCounts {
   const n = (c: Coverage): number => requirements.filter((r) => r.coverage === c).length;
   return { total: requirements.length, evaluated: n('evaluated'), runtime: n('runtime'), entity: n('entity'), application: n('application'), aws: n('aws') };
 }
 
 export function evidenceResults(run: CheckRun, provenance: Provenance): EvidenceResults {
   // A run of a few rules (a fixture) cannot evidence every evaluated requirement; the whole rule set must.
-  checkCatalogue(run.rules, RULES.every((r) => run.rules.includes(r)));
+  checkCatalogue(
+    run.rules,
+    RULES.every((r) => run.rules.includes(r)),
+  );
   const ctxs = run.contextNames;
   const resultOf = (rule: string, ctx: string) => run.results.find((r) => r.ruleId === rule && r.context === ctx);
   const deployed = deployedConfigRules(run);
-  const requirements: RequirementEvidence[] = [...CATALOGUE].sort((a, b) => compareRequirements(a.id, b.id)).map((e) => {
-    const rules = run.rules.filter((r) => r.requirements.includes(e.id)).map((r) => r.id);
-    return {
-      id: e.id,
-      principal: e.id.split('.')[0],
-      title: e.title,
-      coverage: e.coverage,
-      ...(e.note ? { note: e.note } : {}),
-      rules,
-      artifacts: e.artifacts ?? [],
-      configRules: (e.config ?? []).map((identifier) => ({ identifier, deployed: deployed.has(identifier) })),
-      results: e.coverage === 'evaluated' && rules.length > 0 ? Object.fromEntries(ctxs.map((c) => [c, worst(rules.map((r) => resultOf(r, c)?.status ?? 'not-applicable'))])) : null,
-    };
-  });
+  const requirements: RequirementEvidence[] = [...CATALOGUE]
+    .sort((a, b) => compareRequirements(a.id, b.id))
+    .map((e) => {
+      const rules = run.rules.filter((r) => r.requirements.includes(e.id)).map((r) => r.id);
+      return {
+        id: e.id,
+        principal: e.id.split('.')[0],
+        title: e.title,
+        coverage: e.coverage,
+        ...(e.note ? { note: e.note } : {}),
+        rules,
+        artifacts: e.artifacts ?? [],
+        configRules: (e.config ?? []).map((identifier) => ({ identifier, deployed: deployed.has(identifier) })),
+        results:
+          e.coverage === 'evaluated' && rules.length > 0 ? Object.fromEntries(ctxs.map((c) => [c, worst(rules.map((r) => resultOf(r, c)?.status ?? 'not-applicable'))])) : null,
+      };
+    });
   const rules: RuleEvidence[] = run.rules.map((rule) => {
     const keys = new Map<string, { layer: string; logicalId: string; type: string }>();
     for (const c of ctxs) for (const res of resultOf(rule.id, c)?.resources ?? []) keys.set(`${res.layer}/${res.logicalId}`, res);
@@ -147,23 +162,42 @@ export function evidenceResults(run: CheckRun, provenance: Provenance): Evidence
       notChecked: rule.notChecked,
       securityHub: rule.references.securityHub,
       configRules: rule.references.configRules,
-      results: Object.fromEntries(ctxs.map((c) => {
-        const r = resultOf(rule.id, c);
-        return [c, { status: r?.status ?? 'not-applicable', ...(r?.note ? { note: r.note } : {}) }];
-      })),
+      results: Object.fromEntries(
+        ctxs.map((c) => {
+          const r = resultOf(rule.id, c);
+          return [c, { status: r?.status ?? 'not-applicable', ...(r?.note ? { note: r.note } : {}) }];
+        }),
+      ),
       resources,
     };
   });
-  const summary = Object.fromEntries(ctxs.map((c) => {
-    const n: Record<Status, number> = { pass: 0, fail: 0, suppressed: 0, 'not-applicable': 0 };
-    for (const r of run.results) if (r.context === c) n[r.status]++;
-    return [c, n];
-  }));
-  const segmentation = Object.fromEntries(ctxs.map((c) => {
-    const seg = segmentationOf(run, c)!;
-    return [c, Object.fromEntries(Object.entries(seg.properties).map(([id, p]) => [id, { title: p.title, status: (!p.applicable ? 'not-applicable' : p.findings.some((f) => !f.holds) ? 'fail' : 'pass') as Status }]))];
-  }));
-  const flows = Object.fromEntries(ctxs.map((c) => [c, segmentationOf(run, c)!.flows.map((f) => ({ kind: f.kind, source: f.source, destination: f.destination, port: f.port, protocol: f.protocol, via: f.via }))]));
+  const summary = Object.fromEntries(
+    ctxs.map((c) => {
+      const n: Record<Status, number> = { pass: 0, fail: 0, suppressed: 0, 'not-applicable': 0 };
+      for (const r of run.results) if (r.context === c) n[r.status]++;
+      return [c, n];
+    }),
+  );
+  const segmentation = Object.fromEntries(
+    ctxs.map((c) => {
+      const seg = segmentationOf(run, c)!;
+      return [
+        c,
+        Object.fromEntries(
+          Object.entries(seg.properties).map(([id, p]) => [
+            id,
+            { title: p.title, status: (!p.applicable ? 'not-applicable' : p.findings.some((f) => !f.holds) ? 'fail' : 'pass') as Status },
+          ]),
+        ),
+      ];
+    }),
+  );
+  const flows = Object.fromEntries(
+    ctxs.map((c) => [
+      c,
+      segmentationOf(run, c)!.flows.map((f) => ({ kind: f.kind, source: f.source, destination: f.destination, port: f.port, protocol: f.protocol, via: f.via })),
+    ]),
+  );
   const { inputs, ...rest } = provenance;
   return {
     $schema: RESULTS_SCHEMA_ID,
@@ -180,5 +214,3 @@ export function evidenceResults(run: CheckRun, provenance: Provenance): Evidence
     flows,
   };
 }
-
-export { PRINCIPAL };

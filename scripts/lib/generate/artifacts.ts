@@ -9,7 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { ROOT } from '../paths.js';
 
 /** Reads a file as the steps before left it (their output if they wrote it, else the disk). */
-export type Reader = (path: string) => string;
+type Reader = (path: string) => string;
 
 export interface Artifact {
   readonly name: string;
@@ -25,7 +25,13 @@ const resourceTypes = (): string[] => (JSON.parse(readFileSync(join(ROOT, 'templ
 const prefixed = (prefix: string, files: ReadonlyMap<string, string>): Map<string, string> => new Map([...files].map(([path, text]) => [`${prefix}/${path}`, text]));
 
 /** Markdown files whose facts and tables are generated. */
-const docFiles = (): string[] => ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+const docFiles = (): string[] => [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`),
+];
 
 const COVERAGE_BEGIN = '<!-- coverage:begin';
 const COVERAGE_END = '<!-- coverage:end -->';
@@ -75,7 +81,10 @@ export const ARTIFACTS: readonly Artifact[] = [
         writeFileSync(info, `${JSON.stringify({ types: emulatorResourceInfo(resourceTypes()) }, null, 1)}\n`);
         const python = join(ROOT, '.venv', 'bin', 'python');
         if (!existsSync(python)) throw new Error(`${python} is missing: run make install`);
-        const run = spawnSync(python, [join(ROOT, 'scripts', 'emulator', 'launcher.py'), '--coverage'], { encoding: 'utf8', env: { ...process.env, EMULATOR_RESOURCE_INFO: info, PYTHONDONTWRITEBYTECODE: '1' } });
+        const run = spawnSync(python, [join(ROOT, 'scripts', 'emulator', 'launcher.py'), '--coverage'], {
+          encoding: 'utf8',
+          env: { ...process.env, EMULATOR_RESOURCE_INFO: info, PYTHONDONTWRITEBYTECODE: '1' },
+        });
         if (run.status !== 0) throw new Error(`launcher.py --coverage failed: ${run.stderr.trim().split('\n').slice(-3).join(' ')}`);
         return new Map([['docs/emulator.md', replaceBlock('docs/emulator.md', read('docs/emulator.md'), COVERAGE_BEGIN, COVERAGE_END, run.stdout)]]);
       } finally {
@@ -133,7 +142,9 @@ export async function generate(options: { readonly write: boolean; readonly log?
         }
       }
     }
-    options.log?.(`generate: ${artifact.name}: ${files.size} files, ${own.length === 0 ? 'current' : `${own.length} ${options.write ? 'updated' : 'stale'}`} (${(performance.now() - started).toFixed(0)} ms)`);
+    options.log?.(
+      `generate: ${artifact.name}: ${files.size} files, ${own.length === 0 ? 'current' : `${own.length} ${options.write ? 'updated' : 'stale'}`} (${(performance.now() - started).toFixed(0)} ms)`,
+    );
     stale.push(...own);
   }
   return stale;

@@ -37,7 +37,9 @@ const cell = (values: readonly string[]): string => (values.length > 0 ? values.
 
 /** The rule table of docs/compliance.md: one row per rule, in ID order. */
 export function ruleTable(rules: readonly Rule[]): string {
-  const rows = rules.map((r) => `| ${r.id} | ${r.title} | ${r.requirements.join(', ')} | ${cell(r.references.securityHub)} | ${cell(r.references.configRules)} | ${r.scope ?? 'all'} |`);
+  const rows = rules.map(
+    (r) => `| ${r.id} | ${r.title} | ${r.requirements.join(', ')} | ${cell(r.references.securityHub)} | ${cell(r.references.configRules)} | ${r.scope ?? 'all'} |`,
+  );
   return ['| rule | control | PCI DSS v4.0 | Security Hub | AWS Config | enforced |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
 
@@ -56,7 +58,8 @@ export function renderDoc(file: string, text: string, facts: Facts, tables: Tabl
       if (!(name in tables)) unknown.push(`table:${name}`);
       return name in tables ? `<!-- table:${name} -->\n${tables[name]}\n<!-- /table:${name} -->` : whole;
     });
-  if (unknown.length > 0) throw new Error(`${file}: unknown generated ${unknown.join(', ')}; known facts: ${Object.keys(facts).join(', ')}; tables: ${Object.keys(tables).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`${file}: unknown generated ${unknown.join(', ')}; known facts: ${Object.keys(facts).join(', ')}; tables: ${Object.keys(tables).join(', ')}`);
   return filled;
 }
 

@@ -48,7 +48,7 @@ async function github(target: CommentTarget, method: string, path: string, body?
 }
 
 /** The review comment already on the pull request (its marker), if any. */
-export async function findReviewComment(target: CommentTarget): Promise<IssueComment | undefined> {
+async function findReviewComment(target: CommentTarget): Promise<IssueComment | undefined> {
   for (let page = 1; ; page++) {
     const comments = (await github(target, 'GET', `/repos/${target.repository}/issues/${target.pullRequest}/comments?per_page=100&page=${page}`)) as IssueComment[];
     const found = comments.find((c) => c.body?.startsWith(MARKER));

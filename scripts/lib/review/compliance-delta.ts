@@ -16,9 +16,9 @@ export interface CheckSide {
   readonly parameters?: string;
 }
 
-export type DeltaKind = 'now failing' | 'now passing' | 'changed';
+type DeltaKind = 'now failing' | 'now passing' | 'changed';
 
-export interface StatusChange {
+interface StatusChange {
   readonly ruleId: string;
   readonly title: string;
   readonly requirements: readonly string[];
@@ -44,10 +44,13 @@ function kindOf(before: Status | 'absent', after: Status | 'absent'): DeltaKind 
   return 'changed';
 }
 
-const counts = (run: CheckRun): { pass: number; fail: number } => ({ pass: run.results.filter((r) => r.status === 'pass').length, fail: run.results.filter((r) => r.status === 'fail').length });
+const counts = (run: CheckRun): { pass: number; fail: number } => ({
+  pass: run.results.filter((r) => r.status === 'pass').length,
+  fail: run.results.filter((r) => r.status === 'fail').length,
+});
 
 /** Compares two check runs rule × context; what turned to failing comes first. */
-export function compareRuns(before: CheckRun, after: CheckRun): ComplianceDelta {
+function compareRuns(before: CheckRun, after: CheckRun): ComplianceDelta {
   const key = (ruleId: string, context: string): string => `${ruleId}\u0000${context}`;
   const old = new Map(before.results.map((r) => [key(r.ruleId, r.context), r]));
   const fresh = new Map(after.results.map((r) => [key(r.ruleId, r.context), r]));
@@ -62,7 +65,16 @@ export function compareRuns(before: CheckRun, after: CheckRun): ComplianceDelta 
     const result = b ?? a!;
     const rule = rules.get(result.ruleId);
     const failing = (now === 'fail' ? b : was === 'fail' ? a : undefined)?.resources.filter((r) => r.status === 'fail').map((r) => `${r.layer}/${r.logicalId}: ${r.message}`) ?? [];
-    changes.push({ ruleId: result.ruleId, title: rule?.title ?? '', requirements: rule?.requirements ?? [], context: result.context, before: was, after: now, kind: kindOf(was, now), resources: failing });
+    changes.push({
+      ruleId: result.ruleId,
+      title: rule?.title ?? '',
+      requirements: rule?.requirements ?? [],
+      context: result.context,
+      before: was,
+      after: now,
+      kind: kindOf(was, now),
+      resources: failing,
+    });
   }
   const order: Record<DeltaKind, number> = { 'now failing': 0, 'now passing': 1, changed: 2 };
   changes.sort((x, y) => order[x.kind] - order[y.kind] || x.ruleId.localeCompare(y.ruleId) || x.context.localeCompare(y.context));
@@ -119,5 +131,10 @@ export function renderDeltaMarkdown(delta: ComplianceDelta): string {
 
 export function renderDeltaText(delta: ComplianceDelta): string[] {
   if (delta.changes.length === 0) return ['Compliance delta: no PCI rule changes status'];
-  return ['Compliance delta (PCI DSS rules, base -> head):', ...delta.changes.map((c) => `  ${c.kind.toUpperCase().padEnd(11)} ${c.ruleId} ${c.title} [${c.context}] ${c.before} -> ${c.after}${c.resources.length ? `: ${c.resources.join('; ')}` : ''}`)];
+  return [
+    'Compliance delta (PCI DSS rules, base -> head):',
+    ...delta.changes.map(
+      (c) => `  ${c.kind.toUpperCase().padEnd(11)} ${c.ruleId} ${c.title} [${c.context}] ${c.before} -> ${c.after}${c.resources.length ? `: ${c.resources.join('; ')}` : ''}`,
+    ),
+  ];
 }

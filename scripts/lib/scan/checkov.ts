@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { ROOT } from '../paths.js';
 import type { ScanFinding } from './parliament.js';
 
-export const CHECKOV = join(ROOT, '.venv-checkov', 'bin', 'checkov');
+const CHECKOV = join(ROOT, '.venv-checkov', 'bin', 'checkov');
 
 interface CheckovResult {
   readonly check_id: string;
@@ -30,9 +30,16 @@ export function runCheckov(dirs: readonly string[]): CheckovRun {
   const skipped: ScanFinding[] = [];
   let passed = 0;
   for (const dir of dirs) {
-    const run = spawnSync(CHECKOV, ['-d', dir, '--framework', 'cloudformation', '-o', 'json', '--compact', '--skip-download'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, BC_SKIP_MAPPING: 'TRUE' } });
+    const run = spawnSync(CHECKOV, ['-d', dir, '--framework', 'cloudformation', '-o', 'json', '--compact', '--skip-download'], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, BC_SKIP_MAPPING: 'TRUE' },
+    });
     if (run.status !== 0 && run.status !== 1) throw new Error(`checkov failed on ${dir}: ${run.stderr || run.error?.message}`);
-    const reports = [JSON.parse(run.stdout) as unknown].flat() as { results?: { failed_checks?: CheckovResult[]; skipped_checks?: CheckovResult[] }; summary?: { passed?: number } }[];
+    const reports = [JSON.parse(run.stdout) as unknown].flat() as {
+      results?: { failed_checks?: CheckovResult[]; skipped_checks?: CheckovResult[] };
+      summary?: { passed?: number };
+    }[];
     for (const report of reports) {
       passed += report.summary?.passed ?? 0;
       const toFinding = (r: CheckovResult): ScanFinding => ({

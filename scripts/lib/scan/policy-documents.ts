@@ -7,7 +7,7 @@
 import type { ContextSpec, EvaluatedLayer, EvaluatedResource } from '../check/evaluated-platform.js';
 import { intrinsicOf } from '../check/evaluate.js';
 
-export const PLACEHOLDER = { account: '111122223333', region: 'eu-west-1', partition: 'aws', urlSuffix: 'amazonaws.com' };
+const PLACEHOLDER = { account: '111122223333', region: 'eu-west-1', partition: 'aws', urlSuffix: 'amazonaws.com' };
 
 export interface PolicyDocument {
   readonly context: string;
@@ -86,7 +86,7 @@ const PSEUDO: Readonly<Record<string, string>> = {
 };
 
 /** Replaces every intrinsic left after make check's evaluation with what a deployment would give. */
-export function fillDeploymentValues(value: unknown, context: ContextSpec, layer: EvaluatedLayer, depth = 0): unknown {
+function fillDeploymentValues(value: unknown, context: ContextSpec, layer: EvaluatedLayer, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => fillDeploymentValues(v, context, layer, depth));
   const node = intrinsicOf(value);
   if (!node) {
@@ -158,7 +158,17 @@ export function policyDocuments(contexts: readonly ContextSpec[]): PolicyDocumen
           for (const [where, document] of at(resource.properties, path)) {
             const parsed = typeof document === 'string' ? (JSON.parse(document) as unknown) : document;
             const suppressed = ((resource.metadata.Suppressions as { parliament?: Record<string, string> } | undefined)?.parliament ?? {}) as Record<string, string>;
-            out.push({ context: context.variant, layer: layer.name, file: layer.file, logicalId: resource.logicalId, type: resource.type, path: `Properties.${where}`, kind, document: fillDeploymentValues(parsed, context, layer), suppressed });
+            out.push({
+              context: context.variant,
+              layer: layer.name,
+              file: layer.file,
+              logicalId: resource.logicalId,
+              type: resource.type,
+              path: `Properties.${where}`,
+              kind,
+              document: fillDeploymentValues(parsed, context, layer),
+              suppressed,
+            });
           }
         }
       }

@@ -47,7 +47,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { isAwsError, type AwsClients } from '../aws.js';
 
-export type { StackInstance, StackInstanceSummary, StackSet, StackSetOperation, StackSetOperationResultSummary, StackSetOperationSummary };
+export type { StackInstance, StackInstanceSummary, StackSetOperation, StackSetOperationResultSummary, StackSetOperationSummary };
 
 /** The request members of the custom execution role template (CreateStackSet / UpdateStackSet, SERVICE_MANAGED). */
 export interface CustomExecutionRole {
@@ -79,14 +79,13 @@ interface MiddlewareStackOf {
  * AWS Query form body. Signing (finalizeRequest) and Content-Length (build) come later, so both
  * cover them. https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html
  */
-export function customExecutionRoleMiddleware(members: CustomExecutionRole) {
+function customExecutionRoleMiddleware(members: CustomExecutionRole) {
   const fields = customExecutionRoleFields(members);
-  return (next: (args: { request: unknown }) => Promise<unknown>) =>
-    async (args: { request: unknown }) => {
-      const request = args.request as { body?: unknown };
-      if (fields && typeof request.body === 'string') request.body += fields;
-      return next(args);
-    };
+  return (next: (args: { request: unknown }) => Promise<unknown>) => async (args: { request: unknown }) => {
+    const request = args.request as { body?: unknown };
+    if (fields && typeof request.body === 'string') request.body += fields;
+    return next(args);
+  };
 }
 
 function withCustomExecutionRole<C extends { middlewareStack: unknown }>(command: C, members: CustomExecutionRole): C {
@@ -109,17 +108,16 @@ export const outputBucketPathOf = (xml: string): string | undefined =>
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackSet.html
  */
 function outputBucketPathMiddleware(found: (path: string | undefined) => void) {
-  return (next: (args: unknown) => Promise<{ response: unknown }>) =>
-    async (args: unknown) => {
-      const result = await next(args);
-      const response = result.response as { body?: unknown };
-      const bytes = await bodyBytes(response.body);
-      if (bytes) {
-        found(outputBucketPathOf(new TextDecoder().decode(bytes)));
-        response.body = bytes;
-      }
-      return result;
-    };
+  return (next: (args: unknown) => Promise<{ response: unknown }>) => async (args: unknown) => {
+    const result = await next(args);
+    const response = result.response as { body?: unknown };
+    const bytes = await bodyBytes(response.body);
+    if (bytes) {
+      found(outputBucketPathOf(new TextDecoder().decode(bytes)));
+      response.body = bytes;
+    }
+    return result;
+  };
 }
 
 async function bodyBytes(body: unknown): Promise<Uint8Array | undefined> {
@@ -133,7 +131,7 @@ async function bodyBytes(body: unknown): Promise<Uint8Array | undefined> {
   return undefined;
 }
 
-export const isNotFound = (e: unknown): boolean => isAwsError(e, 'StackSetNotFoundException');
+const isNotFound = (e: unknown): boolean => isAwsError(e, 'StackSetNotFoundException');
 
 /** Operation statuses in which an operation still holds (or waits for) the stack set. */
 export const ACTIVE_OPERATION = new Set(['RUNNING', 'QUEUED', 'STOPPING']);
@@ -169,11 +167,14 @@ export class StackSetApi {
   async describeStackSet(name: string): Promise<DescribedStackSet | undefined> {
     let outputBucketPath: string | undefined;
     const command = new DescribeStackSetCommand({ StackSetName: name, ...this.as });
-    (command.middlewareStack as unknown as MiddlewareStackOf).addRelativeTo(outputBucketPathMiddleware((path) => (outputBucketPath = path)), {
-      relation: 'after',
-      toMiddleware: 'deserializerMiddleware',
-      name: 'stacksetOutputBucketPath',
-    });
+    (command.middlewareStack as unknown as MiddlewareStackOf).addRelativeTo(
+      outputBucketPathMiddleware((path) => (outputBucketPath = path)),
+      {
+        relation: 'after',
+        toMiddleware: 'deserializerMiddleware',
+        name: 'stacksetOutputBucketPath',
+      },
+    );
     try {
       const stackSet = (await this.cfn.send(command)).StackSet;
       if (!stackSet || stackSet.Status === 'DELETED') return undefined;

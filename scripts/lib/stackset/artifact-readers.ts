@@ -28,17 +28,24 @@ interface PolicyDocument {
 /** Sid of a stack set's reader statement (IAM Sids are alphanumeric). */
 export const readerSid = (stackSetName: string): string => `StackSetReaders${stackSetName.replace(/[^A-Za-z0-9]/g, '')}`;
 
-export function readerStatement(bucket: string, keyPrefix: string, stackSetName: string, readers: TemplateReaders, partition = 'aws'): PolicyStatement {
+function readerStatement(bucket: string, keyPrefix: string, stackSetName: string, readers: TemplateReaders, partition = 'aws'): PolicyStatement {
   const objects = `arn:${partition}:s3:::${bucket}/${keyPrefix}*`;
   if (readers.organizationId) {
-    return { Sid: readerSid(stackSetName), Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: objects, Condition: { StringEquals: { 'aws:PrincipalOrgID': readers.organizationId } } };
+    return {
+      Sid: readerSid(stackSetName),
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: objects,
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': readers.organizationId } },
+    };
   }
   const principals = [...new Set(readers.accounts ?? [])].sort().map((account) => `arn:${partition}:iam::${account}:root`);
   return { Sid: readerSid(stackSetName), Effect: 'Allow', Principal: { AWS: principals }, Action: 's3:GetObject', Resource: objects };
 }
 
 /** The policy with this stack set's statement added or replaced; every other statement kept as it is. */
-export function mergeReaders(policy: PolicyDocument | undefined, statement: PolicyStatement): PolicyDocument {
+function mergeReaders(policy: PolicyDocument | undefined, statement: PolicyStatement): PolicyDocument {
   const others = (policy?.Statement ?? []).filter((s) => s.Sid !== statement.Sid);
   return { Version: policy?.Version ?? '2012-10-17', Statement: [...others, statement] };
 }

@@ -57,7 +57,8 @@ export async function benchStacksetUnchanged(): Promise<void> {
   const file = benchManifest();
   await deployed(ctx, file);
   const result = await applyRollout(loadManifest(file), ctx);
-  if (result.operations !== 0 || result.failures.length > 0) throw new Error(`bench: make stackset unchanged started ${result.operations} operations (${result.failures.join('; ')})`);
+  if (result.operations !== 0 || result.failures.length > 0)
+    throw new Error(`bench: make stackset unchanged started ${result.operations} operations (${result.failures.join('; ')})`);
 }
 
 export async function benchStacksetPlan(): Promise<void> {

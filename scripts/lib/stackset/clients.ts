@@ -40,7 +40,7 @@ interface TemporaryCredentials {
 const RENEW_BEFORE_MS = 5 * 60_000;
 
 /** A credential provider: sts:AssumeRole of `roleArn` with the administration account's credentials, cached until shortly before expiry. */
-export function assumedRoleCredentials(admin: AwsClients, roleArn: string, sessionName = 'payment-stackset'): () => Promise<TemporaryCredentials> {
+function assumedRoleCredentials(admin: AwsClients, roleArn: string, sessionName = 'payment-stackset'): () => Promise<TemporaryCredentials> {
   let current: Promise<TemporaryCredentials> | undefined;
   const fresh = async (): Promise<TemporaryCredentials> => {
     const out = await admin.sts().send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName }));

@@ -58,7 +58,13 @@ export function drVaultSpec(spec: StackSetSpec): StackSetSpec | undefined {
   const targets: ManifestTarget[] = manifest.targets.map((t) => ({
     ...t,
     parameters: only(t.parameters, names),
-    regionParameters: t.regionParameters ? Object.fromEntries(Object.entries(t.regionParameters).map(([r, v]) => [r, only(v, names)]).filter(([, v]) => v)) : undefined,
+    regionParameters: t.regionParameters
+      ? Object.fromEntries(
+          Object.entries(t.regionParameters)
+            .map(([r, v]) => [r, only(v, names)])
+            .filter(([, v]) => v),
+        )
+      : undefined,
   }));
   const vault: Manifest = {
     ...manifest,
@@ -70,7 +76,13 @@ export function drVaultSpec(spec: StackSetSpec): StackSetSpec | undefined {
     regions: drVaultRegions(manifest),
     drRegions: undefined,
     parameters: only(manifest.parameters, names),
-    regionParameters: manifest.regionParameters ? Object.fromEntries(Object.entries(manifest.regionParameters).map(([r, v]) => [r, only(v, names)]).filter(([, v]) => v)) : undefined,
+    regionParameters: manifest.regionParameters
+      ? Object.fromEntries(
+          Object.entries(manifest.regionParameters)
+            .map(([r, v]) => [r, only(v, names)])
+            .filter(([, v]) => v),
+        )
+      : undefined,
   };
   return {
     file: spec.file,

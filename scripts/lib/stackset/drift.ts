@@ -19,7 +19,7 @@ import { instanceStacks, layerDrift, type LayerDrift } from './read-path.js';
 export class DriftNotSupported extends Error {}
 export class StackSetMissing extends Error {}
 
-export interface InstanceDrift {
+interface InstanceDrift {
   readonly account: string;
   readonly region: string;
   readonly layers: readonly LayerDrift[];
@@ -39,7 +39,8 @@ export function callError(e: unknown): string {
   const text = (e as Error).message ?? String(e);
   const title = /<title>([^<]+)<\/title>/.exec(text);
   if (title) return `HTTP ${title[1]}`;
-  if (/Deserialization error|Unable to parse|Expected closing tag|Invalid character/i.test(text) && /html/i.test(JSON.stringify((e as { $response?: unknown }).$response ?? ''))) return 'HTTP 500 (an HTML error page)';
+  if (/Deserialization error|Unable to parse|Expected closing tag|Invalid character/i.test(text) && /html/i.test(JSON.stringify((e as { $response?: unknown }).$response ?? '')))
+    return 'HTTP 500 (an HTML error page)';
   return text.split('\n').filter(Boolean).slice(-1)[0] ?? text;
 }
 
@@ -58,11 +59,15 @@ export async function detectDrift(spec: StackSetSpec, ctx: DriftContext, wait: W
   try {
     operationId = await api.detectDrift({
       StackSetName: name,
-      ...(prefs?.maxConcurrentCount !== undefined ? { OperationPreferences: { MaxConcurrentCount: prefs.maxConcurrentCount, FailureToleranceCount: prefs.failureToleranceCount ?? 0 } } : {}),
+      ...(prefs?.maxConcurrentCount !== undefined
+        ? { OperationPreferences: { MaxConcurrentCount: prefs.maxConcurrentCount, FailureToleranceCount: prefs.failureToleranceCount ?? 0 } }
+        : {}),
     });
   } catch (e) {
     if (target.kind === 'local') {
-      throw new DriftNotSupported(`not supported by the emulator: detect-stack-set-drift answered ${callError(e)} (moto 5.2.5 implements neither DetectStackSetDrift nor DetectStackDrift)`);
+      throw new DriftNotSupported(
+        `not supported by the emulator: detect-stack-set-drift answered ${callError(e)} (moto 5.2.5 implements neither DetectStackSetDrift nor DetectStackDrift)`,
+      );
     }
     throw e;
   }
@@ -109,7 +114,9 @@ export function formatDrift(name: string, report: DriftReport): string[] {
     if (i.error) lines.push(`${i.account.padEnd(12)}  ${i.region.padEnd(15)}  ${'(not read)'.padEnd(20)}  ${i.error}`);
     for (const l of i.layers) {
       const count = l.drifts.length > 0 ? `  ${l.drifts.length} resource${l.drifts.length === 1 ? '' : 's'}` : '';
-      lines.push(`${i.account.padEnd(12)}  ${i.region.padEnd(15)}  ${l.layer.padEnd(20)}  ${l.status}${count}${l.reason && l.status !== 'IN_SYNC' && l.status !== 'DRIFTED' ? ` (${l.reason})` : ''}`);
+      lines.push(
+        `${i.account.padEnd(12)}  ${i.region.padEnd(15)}  ${l.layer.padEnd(20)}  ${l.status}${count}${l.reason && l.status !== 'IN_SYNC' && l.status !== 'DRIFTED' ? ` (${l.reason})` : ''}`,
+      );
     }
   }
   const drifted = sorted.flatMap((i) => i.layers.filter((l) => l.drifts.length > 0).map((l) => ({ ...i, layer: l })));

@@ -22,7 +22,7 @@ interface EmulatorContext {
 }
 
 /** The emulator's DR region for an instance in `region`: the first other region of the DR vault stack set, else none. */
-export function emulatorDrRegion(spec: StackSetSpec, region: string): string {
+function emulatorDrRegion(spec: StackSetSpec, region: string): string {
   return (hasDrVault(spec) && drVaultRegions(spec.manifest).find((r) => r !== region)) || NO_DR;
 }
 
@@ -41,11 +41,13 @@ export async function prepareEmulatorTargets(spec: StackSetSpec, ctx: EmulatorCo
     try {
       return await fillSsmParameters({ region: instance.region, ...clients }, wanted, { values, drRegion: emulatorDrRegion(spec, instance.region) }, apply);
     } catch (e) {
-      throw new Error(`emulator: ${instance.unit.id} ${instance.region}: ${(e as Error).message}`);
+      throw new Error(`emulator: ${instance.unit.id} ${instance.region}: ${(e as Error).message}`, { cause: e });
     }
   });
   const count = filled.flat().length;
   const s = count === 1 ? '' : 's';
-  if (count > 0 && apply) ctx.log(`emulator: ${count} SSM parameter${s} the instances resolve set in their target accounts, with emulator values (TARGET=local only; a real account fills its own)`);
-  if (count > 0 && !apply) ctx.log(`emulator: ${count} SSM parameter${s} the instances resolve not set yet in their target accounts; make stackset sets emulator values (TARGET=local only)`);
+  if (count > 0 && apply)
+    ctx.log(`emulator: ${count} SSM parameter${s} the instances resolve set in their target accounts, with emulator values (TARGET=local only; a real account fills its own)`);
+  if (count > 0 && !apply)
+    ctx.log(`emulator: ${count} SSM parameter${s} the instances resolve not set yet in their target accounts; make stackset sets emulator values (TARGET=local only)`);
 }

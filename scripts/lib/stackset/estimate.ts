@@ -15,7 +15,7 @@ export const PLATFORM_MINUTES_ASSUMPTION =
   'ElastiCache Multi-AZ ~10-20 min dominate the nested-stack chain kms → network → database/cache → compute → api); ' +
   'set estimate.minutesPerStack in the manifest to your own measurement';
 
-export interface RegionEstimate {
+interface RegionEstimate {
   readonly region: string;
   readonly targets: number;
   readonly concurrency: number;
@@ -36,8 +36,7 @@ const percentOf = (percentage: number, count: number): number => Math.floor((per
 
 /** Accounts acted on at once in a region with `targets` targets. */
 export function concurrencyFor(prefs: OperationPreferences, targets: number): { concurrency: number; limitedByTolerance: boolean } {
-  const maxConcurrent =
-    prefs.maxConcurrentCount ?? (prefs.maxConcurrentPercentage !== undefined ? Math.max(1, percentOf(prefs.maxConcurrentPercentage, targets)) : 1);
+  const maxConcurrent = prefs.maxConcurrentCount ?? (prefs.maxConcurrentPercentage !== undefined ? Math.max(1, percentOf(prefs.maxConcurrentPercentage, targets)) : 1);
   const tolerance = failureTolerance(prefs, targets);
   if ((prefs.concurrencyMode ?? 'STRICT_FAILURE_TOLERANCE') === 'SOFT_FAILURE_TOLERANCE') return { concurrency: maxConcurrent, limitedByTolerance: false };
   const strict = Math.min(maxConcurrent, tolerance + 1);
@@ -51,11 +50,7 @@ export function failureTolerance(prefs: OperationPreferences | undefined, target
   return 0;
 }
 
-export function estimateRollout(
-  prefs: OperationPreferences,
-  targetsPerRegion: readonly { region: string; targets: number }[],
-  minutesPerStack: number,
-): RolloutEstimate {
+export function estimateRollout(prefs: OperationPreferences, targetsPerRegion: readonly { region: string; targets: number }[], minutesPerStack: number): RolloutEstimate {
   const notes: string[] = [];
   const regions = targetsPerRegion.map(({ region, targets }) => {
     const { concurrency, limitedByTolerance } = concurrencyFor(prefs, targets);
@@ -83,21 +78,13 @@ const regionLine = (r: RegionEstimate): string =>
   `${r.region.padEnd(15)} ${plural(r.targets, 'target').padStart(11)}  ${String(r.concurrency).padStart(4)} at a time  ${plural(r.waves, 'wave').padStart(10)}`;
 
 export function formatEstimate(title: string, estimate: RolloutEstimate, assumption: string): string[] {
-  const lines = [`${title}: ${estimate.waves} wave${estimate.waves === 1 ? '' : 's'}, about ${formatDuration(estimate.minutes)} (${estimate.parallelRegions ? 'regions in parallel' : 'regions one after the other'})`];
+  const lines = [
+    `${title}: ${estimate.waves} wave${estimate.waves === 1 ? '' : 's'}, about ${formatDuration(estimate.minutes)} (${estimate.parallelRegions ? 'regions in parallel' : 'regions one after the other'})`,
+  ];
   for (const r of estimate.regions) lines.push(`  ${regionLine(r)}  ${formatDuration(r.minutes)}`);
   for (const note of estimate.notes) lines.push(`  note: ${note}`);
   lines.push(`  ${assumption}`);
   return lines;
-}
-
-/** Operations grouped by their set of regions, in order of first appearance. */
-export function regionGroups<T extends { readonly regions: readonly string[] }>(items: readonly T[]): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = item.regions.join(',');
-    groups.set(key, [...(groups.get(key) ?? []), item]);
-  }
-  return [...groups.values()];
 }
 
 /** One stack set operation: `units` accounts (or OUs) in each of `regions`. */
@@ -123,7 +110,11 @@ export interface OperationsEstimate {
 export function estimateOperations(prefs: OperationPreferences, shapes: readonly OperationShape[], minutesPerStack: number): OperationsEstimate {
   const operations = shapes.map((shape) => ({
     label: shape.label,
-    ...estimateRollout(prefs, shape.regions.map((region) => ({ region, targets: shape.units })), minutesPerStack),
+    ...estimateRollout(
+      prefs,
+      shape.regions.map((region) => ({ region, targets: shape.units })),
+      minutesPerStack,
+    ),
   }));
   const waves = operations.reduce((sum, o) => sum + o.waves, 0);
   return { operations, waves, minutes: waves * minutesPerStack };
@@ -136,7 +127,9 @@ export function formatOperationsEstimate(title: string, estimate: OperationsEsti
     lines.push('  (one operation per distinct set of parameter overrides and regions; they run one after the other, with or without managed execution)');
   }
   for (const o of estimate.operations.slice(0, detailLimit)) {
-    lines.push(`  ${o.label}: ${o.waves} wave${o.waves === 1 ? '' : 's'}, ${formatDuration(o.minutes)} (${o.parallelRegions ? 'regions in parallel' : 'regions one after the other'})`);
+    lines.push(
+      `  ${o.label}: ${o.waves} wave${o.waves === 1 ? '' : 's'}, ${formatDuration(o.minutes)} (${o.parallelRegions ? 'regions in parallel' : 'regions one after the other'})`,
+    );
     for (const r of o.regions) lines.push(`    ${regionLine(r)}`);
   }
   if (count > detailLimit) lines.push(`  … and ${count - detailLimit} more operations`);

@@ -29,14 +29,14 @@ import type { StackSetClients } from './clients.js';
 import { readRoleOf, type StackSetSpec } from './manifest.js';
 
 /** CloudFormation's limit for a template in S3 (ExecutionRoleTemplateUrl, like TemplateURL). */
-export const TEMPLATE_URL_LIMIT = 1_000_000;
+const TEMPLATE_URL_LIMIT = 1_000_000;
 /** Where the custom execution role templates go in the artifact bucket. */
-export const EXECUTION_ROLE_KEY_PREFIX = 'stackset-roles/';
+const EXECUTION_ROLE_KEY_PREFIX = 'stackset-roles/';
 
-export const CUSTOM_EXECUTION_ROLE_TEMPLATE = join(GENERATED, 'stacksets', 'stackset-custom-execution-role.yaml');
+const CUSTOM_EXECUTION_ROLE_TEMPLATE = join(GENERATED, 'stacksets', 'stackset-custom-execution-role.yaml');
 
 /** Does this stack set get the project's custom execution role template? */
-export const usesCustomExecutionRole = (spec: StackSetSpec): boolean => spec.manifest.permissions.model === 'SERVICE_MANAGED' && spec.hasNestedStacks;
+const usesCustomExecutionRole = (spec: StackSetSpec): boolean => spec.manifest.permissions.model === 'SERVICE_MANAGED' && spec.hasNestedStacks;
 
 interface RoleContext {
   readonly api: StackSetApi;
@@ -53,9 +53,10 @@ async function managementAccount(spec: StackSetSpec, adminAccount: string, ctx: 
 }
 
 /** The template body with the manifest's values as parameter defaults, as compact JSON. */
-export function customExecutionRoleBody(spec: StackSetSpec, values: { adminAccount: string; managementAccount: string; bucket: string }): string {
+function customExecutionRoleBody(spec: StackSetSpec, values: { adminAccount: string; managementAccount: string; bucket: string }): string {
   const permissions = spec.manifest.permissions;
-  if (permissions.model !== 'SERVICE_MANAGED' || !permissions.executionRoleName) throw new Error(`${spec.file}: a custom execution role needs SERVICE_MANAGED with permissions.executionRoleName`);
+  if (permissions.model !== 'SERVICE_MANAGED' || !permissions.executionRoleName)
+    throw new Error(`${spec.file}: a custom execution role needs SERVICE_MANAGED with permissions.executionRoleName`);
   const tree = parseTemplate(readFileSync(CUSTOM_EXECUTION_ROLE_TEMPLATE, 'utf8'), CUSTOM_EXECUTION_ROLE_TEMPLATE) as { Parameters: Record<string, { Default?: unknown }> };
   const defaults: Record<string, string> = {
     Environment: spec.parameters.Environment ?? 'prod',
@@ -70,7 +71,8 @@ export function customExecutionRoleBody(spec: StackSetSpec, values: { adminAccou
   };
   for (const [name, value] of Object.entries(defaults)) if (tree.Parameters[name]) tree.Parameters[name].Default = value;
   const body = JSON.stringify(tree);
-  if (Buffer.byteLength(body) > TEMPLATE_URL_LIMIT) throw new Error(`${CUSTOM_EXECUTION_ROLE_TEMPLATE}: ${Buffer.byteLength(body)} bytes as JSON, over CloudFormation's ${TEMPLATE_URL_LIMIT}-byte template limit`);
+  if (Buffer.byteLength(body) > TEMPLATE_URL_LIMIT)
+    throw new Error(`${CUSTOM_EXECUTION_ROLE_TEMPLATE}: ${Buffer.byteLength(body)} bytes as JSON, over CloudFormation's ${TEMPLATE_URL_LIMIT}-byte template limit`);
   return body;
 }
 
@@ -80,7 +82,7 @@ async function wantedBody(spec: StackSetSpec, adminAccount: string, bucket: stri
 }
 
 /** The artifact bucket key of a body: the same bytes always get the same key. */
-export const executionRoleKey = (body: string): string => `${EXECUTION_ROLE_KEY_PREFIX}${createHash('sha256').update(body).digest('hex').slice(0, 16)}.json`;
+const executionRoleKey = (body: string): string => `${EXECUTION_ROLE_KEY_PREFIX}${createHash('sha256').update(body).digest('hex').slice(0, 16)}.json`;
 
 /**
  * What CreateStackSet/UpdateStackSet send for the execution role (nothing unless SERVICE_MANAGED
@@ -104,7 +106,7 @@ export async function executionRoleFor(spec: StackSetSpec, adminAccount: string,
 }
 
 /** Bucket and key of StackSetOutputBucketPath ("bucket/key" or "s3://bucket/key"). */
-export function outputLocation(path: string): { bucket: string; key: string } | undefined {
+function outputLocation(path: string): { bucket: string; key: string } | undefined {
   const bare = path.replace(/^s3:\/\//, '');
   const slash = bare.indexOf('/');
   return slash > 0 ? { bucket: bare.slice(0, slash), key: bare.slice(slash + 1) } : undefined;
@@ -116,7 +118,8 @@ export async function executionRoleDifferences(spec: StackSetSpec, observed: { a
   const wanted = await wantedBody(spec, observed.adminAccount, defaultBucketName(observed.adminAccount, ctx.target.region), ctx);
   const path = observed.existing.StackSetOutputBucketPath;
   const location = path ? outputLocation(path) : undefined;
-  if (!location) return [`execution role template: the stack set reports none (no StackSetOutputBucketPath): the project's is sent, ${spec.manifest.permissions.executionRoleName}`];
+  if (!location)
+    return [`execution role template: the stack set reports none (no StackSetOutputBucketPath): the project's is sent, ${spec.manifest.permissions.executionRoleName}`];
   let deployed: unknown;
   try {
     deployed = parseTemplate(await ctx.api.s3Text(location.bucket, location.key), path!);

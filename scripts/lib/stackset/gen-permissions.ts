@@ -15,7 +15,7 @@ import { ROLE_OWN_ACTIONS } from '../../../templates-src/stackset-roles.js';
 export const PERMISSIONS_FILE = join(ROOT, 'stacksets', 'handler-permissions.json');
 
 /** Action prefixes (service: or service:Action) left out, and why. */
-export const EXCLUDED: Readonly<Record<string, string>> = {
+const EXCLUDED: Readonly<Record<string, string>> = {
   'amplify:': 'WAF web ACL association with Amplify apps: the platform associates its web ACL with the API Gateway stage only',
   'apprunner:': 'WAF web ACL association with App Runner: not used',
   'appsync:': 'WAF web ACL association with AppSync: not used',
@@ -38,12 +38,13 @@ export const EXCLUDED: Readonly<Record<string, string>> = {
   'elasticloadbalancing:DeleteWebACLAssociation': 'WAF web ACL association with Application Load Balancers: not used',
   'elasticloadbalancing:GetLoadBalancerWebACL': 'WAF web ACL association with Application Load Balancers: not used',
   'elasticloadbalancing:SetWebACL': 'WAF web ACL association with Application Load Balancers: not used',
-  'elasticloadbalancing:ModifyIpPools': 'IPAM pools of Application Load Balancers: the platform\'s load balancer is a Network Load Balancer',
-  'wafv2:GetPermissionPolicy': 'permission policies of WAF rule groups (sharing them with other accounts): the platform has no rule group of its own, its web ACL uses AWS Managed Rules',
+  'elasticloadbalancing:ModifyIpPools': "IPAM pools of Application Load Balancers: the platform's load balancer is a Network Load Balancer",
+  'wafv2:GetPermissionPolicy':
+    'permission policies of WAF rule groups (sharing them with other accounts): the platform has no rule group of its own, its web ACL uses AWS Managed Rules',
   'wafv2:PutPermissionPolicy': 'permission policies of WAF rule groups: the platform has no rule group of its own',
-  'lambda:GetLayerVersion': 'Lambda layers: the platform\'s function uses none',
-  'lambda:GetCodeSigningConfig': 'Lambda code signing configurations: the platform\'s function has none',
-  'lambda:PassCapacityProvider': 'Lambda Managed Instances capacity providers: the platform\'s function runs on Lambda\'s default compute',
+  'lambda:GetLayerVersion': "Lambda layers: the platform's function uses none",
+  'lambda:GetCodeSigningConfig': "Lambda code signing configurations: the platform's function has none",
+  'lambda:PassCapacityProvider': "Lambda Managed Instances capacity providers: the platform's function runs on Lambda's default compute",
   'iam:AttachGroupPolicy': 'the platform creates no IAM groups',
   'iam:DeleteGroupPolicy': 'the platform creates no IAM groups',
   'iam:DetachGroupPolicy': 'the platform creates no IAM groups',
@@ -64,7 +65,7 @@ export const DEPENDENT: Readonly<Record<string, readonly { readonly actions: rea
   'AWS::EC2::VPCEndpoint': [
     {
       actions: ['route53:AssociateVPCWithHostedZone', 'route53:DisassociateVPCFromHostedZone'],
-      why: 'private DNS on an interface endpoint associates the VPC with the service\'s private hosted zone, as the caller',
+      why: "private DNS on an interface endpoint associates the VPC with the service's private hosted zone, as the caller",
       docs: 'https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html',
     },
   ],
@@ -78,18 +79,25 @@ export const DEPENDENT: Readonly<Record<string, readonly { readonly actions: rea
   'AWS::ElasticLoadBalancingV2::LoadBalancer': [
     {
       actions: ['iam:CreateServiceLinkedRole'],
-      why: 'the first load balancer of an account creates AWSServiceRoleForElasticLoadBalancing with the caller\'s permissions',
+      why: "the first load balancer of an account creates AWSServiceRoleForElasticLoadBalancing with the caller's permissions",
       docs: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/elb-service-linked-roles.html',
     },
     {
       actions: ['logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:ListLogDeliveries'],
-      why: 'Network Load Balancer access logs go to S3 through CloudWatch Logs\' log delivery (delivery.logs.amazonaws.com), set up as the caller',
+      why: "Network Load Balancer access logs go to S3 through CloudWatch Logs' log delivery (delivery.logs.amazonaws.com), set up as the caller",
       docs: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html',
     },
   ],
   'AWS::ApiGateway::VpcLink': [
     {
-      actions: ['ec2:CreateVpcEndpointServiceConfiguration', 'ec2:DeleteVpcEndpointServiceConfigurations', 'ec2:DescribeVpcEndpointServiceConfigurations', 'ec2:ModifyVpcEndpointServicePermissions', 'elasticloadbalancing:DescribeLoadBalancers', 'iam:CreateServiceLinkedRole'],
+      actions: [
+        'ec2:CreateVpcEndpointServiceConfiguration',
+        'ec2:DeleteVpcEndpointServiceConfigurations',
+        'ec2:DescribeVpcEndpointServiceConfigurations',
+        'ec2:ModifyVpcEndpointServicePermissions',
+        'elasticloadbalancing:DescribeLoadBalancers',
+        'iam:CreateServiceLinkedRole',
+      ],
       why: 'a REST API VPC link creates an endpoint service for the NLB, and the API Gateway service-linked role, as the caller',
       docs: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-api-with-vpclink-api.html',
     },
@@ -97,7 +105,7 @@ export const DEPENDENT: Readonly<Record<string, readonly { readonly actions: rea
   'AWS::ApiGateway::DomainName': [
     {
       actions: ['s3:GetObject', 's3:GetObjectVersion'],
-      why: 'mutual TLS: API Gateway reads the truststore object from S3 with the caller\'s permissions',
+      why: "mutual TLS: API Gateway reads the truststore object from S3 with the caller's permissions",
       docs: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html',
     },
   ],
@@ -111,7 +119,7 @@ export const DEPENDENT: Readonly<Record<string, readonly { readonly actions: rea
   'AWS::RDS::DBInstance': [
     {
       actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      why: 'a master password managed in Secrets Manager under a customer-managed key: RDS creates the secret with the caller\'s KMS permissions',
+      why: "a master password managed in Secrets Manager under a customer-managed key: RDS creates the secret with the caller's KMS permissions",
       docs: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html',
     },
   ],
@@ -150,11 +158,10 @@ export const KMS_VIA_SERVICE: Readonly<Record<string, string>> = {
   'AWS::RDS::DBInstance': 'secretsmanager',
 };
 
-export const isExcluded = (action: string): boolean =>
-  Object.keys(EXCLUDED).some((prefix) => (prefix.endsWith(':') ? action.startsWith(prefix) : action === prefix));
+const isExcluded = (action: string): boolean => Object.keys(EXCLUDED).some((prefix) => (prefix.endsWith(':') ? action.startsWith(prefix) : action === prefix));
 
 /** IAM service prefixes are lower case; one schema writes CloudTrail:… */
-export const normaliseAction = (action: string): string => {
+const normaliseAction = (action: string): string => {
   const colon = action.indexOf(':');
   return `${action.slice(0, colon).toLowerCase()}${action.slice(colon)}`;
 };
@@ -178,7 +185,7 @@ function knownIamActions(schemasDir: string): (action: string) => boolean {
   };
 }
 
-export function handlerPermissions(types: readonly string[]): {
+function handlerPermissions(types: readonly string[]): {
   version: string;
   permissions: Record<string, string[]>;
   readPermissions: Record<string, string[]>;
@@ -218,8 +225,11 @@ export function handlerPermissions(types: readonly string[]): {
  * action has no resource-level permissions and takes Resource "*".
  * https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
  */
-export function actionResourceTypes(actions: Iterable<string>, schemasDir = cfnLintSchemas().dir): Record<string, string[]> {
-  const policies = JSON.parse(readFileSync(join(schemasDir, '..', 'AdditionalSpecs', 'Policies.json'), 'utf8')) as Record<string, { Actions?: Record<string, { Resources?: string[] }> }>;
+function actionResourceTypes(actions: Iterable<string>, schemasDir = cfnLintSchemas().dir): Record<string, string[]> {
+  const policies = JSON.parse(readFileSync(join(schemasDir, '..', 'AdditionalSpecs', 'Policies.json'), 'utf8')) as Record<
+    string,
+    { Actions?: Record<string, { Resources?: string[] }> }
+  >;
   const out: Record<string, string[]> = {};
   for (const action of [...new Set(actions)].sort()) {
     const [service, name] = action.split(':');
@@ -233,7 +243,7 @@ export function actionResourceTypes(actions: Iterable<string>, schemasDir = cfnL
  * UNKNOWN_ACTION and stops checking the statement there, so the role templates say so beside the
  * policies that hold them.
  */
-export function unknownToParliament(actions: Iterable<string>): string[] {
+function unknownToParliament(actions: Iterable<string>): string[] {
   const lib = join(ROOT, '.venv', 'lib');
   const python = readdirSync(lib).find((d) => d.startsWith('python'));
   const file = join(lib, python ?? 'python3', 'site-packages', 'parliament', 'iam_definition.json');
@@ -251,7 +261,7 @@ export function renderPermissionsFile(types: readonly string[]): string {
       'GENERATED by scripts/lib/stackset/gen-permissions.ts from the CloudFormation provider schemas bundled with cfn-lint (handlers.*.permissions, us-east-1). ' +
       'Do not edit: add the type to templates-src/resource-types.json and run the script. Types without handlers are managed by CloudFormation itself; ' +
       'notIamActions lists names in the schemas that are not IAM actions (cfn-lint AdditionalSpecs/Policies.json), left out; dependent lists what the schemas miss (with the documentation); readPermissions is what drift detection calls (handlers.read); ' +
-      'resourceTypes is each action\'s resource types (the Service Authorization Reference, cfn-lint AdditionalSpecs/Policies.json); unknownToParliament lists the actions parliament\'s data lacks.',
+      "resourceTypes is each action's resource types (the Service Authorization Reference, cfn-lint AdditionalSpecs/Policies.json); unknownToParliament lists the actions parliament's data lacks.",
     source: `cfn-lint ${version}`,
     excluded: EXCLUDED,
     withoutHandlers,

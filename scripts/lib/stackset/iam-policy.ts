@@ -26,11 +26,17 @@ const listOf = (value: unknown): readonly string[] => (value === undefined ? [] 
 
 const globCache = new Map<string, RegExp>();
 /** IAM's wildcard match (* and ?), whole string. */
-export function globMatches(pattern: string, value: string, ignoreCase = false): boolean {
+function globMatches(pattern: string, value: string, ignoreCase = false): boolean {
   const key = `${ignoreCase ? 'i' : 's'}|${pattern}`;
   let re = globCache.get(key);
   if (!re) {
-    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, ignoreCase ? 'is' : 's');
+    re = new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+      ignoreCase ? 'is' : 's',
+    );
     globCache.set(key, re);
   }
   return re.test(value);
@@ -40,7 +46,11 @@ const matchesAction = (s: IamStatement, action: string): boolean =>
   s.Action !== undefined ? listOf(s.Action).some((p) => globMatches(p, action, true)) : !listOf(s.NotAction).some((p) => globMatches(p, action, true));
 
 const matchesResource = (s: IamStatement, resource: string): boolean =>
-  s.Resource !== undefined ? listOf(s.Resource).some((p) => globMatches(p, resource)) : s.NotResource !== undefined ? !listOf(s.NotResource).some((p) => globMatches(p, resource)) : true;
+  s.Resource !== undefined
+    ? listOf(s.Resource).some((p) => globMatches(p, resource))
+    : s.NotResource !== undefined
+      ? !listOf(s.NotResource).some((p) => globMatches(p, resource))
+      : true;
 
 export interface Decision {
   readonly allowed: boolean;
@@ -61,7 +71,7 @@ export function decide(statements: readonly IamStatement[], action: string, reso
 
 let universe: readonly string[] | undefined;
 /** Every IAM action AWS documents (the Service Authorization Reference as cfn-lint bundles it), lower case. */
-export function iamActions(): readonly string[] {
+function iamActions(): readonly string[] {
   if (!universe) {
     const file = join(cfnLintSchemas().dir, '..', 'AdditionalSpecs', 'Policies.json');
     const services = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { Actions?: Record<string, unknown> }>;
@@ -71,7 +81,7 @@ export function iamActions(): readonly string[] {
 }
 
 /** The documented actions an action pattern (service:Prefix*) stands for; an unknown name stands for itself. */
-export function expandAction(pattern: string): string[] {
+function expandAction(pattern: string): string[] {
   if (!/[*?]/.test(pattern)) return [pattern.toLowerCase()];
   const found = iamActions().filter((a) => globMatches(pattern, a, true));
   return found.length > 0 ? found : [pattern.toLowerCase()];

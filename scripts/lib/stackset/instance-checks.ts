@@ -29,9 +29,7 @@ import { PERMISSIONS_BOUNDARY_PARAMETER } from '../../../templates-src/layers/co
 import { PERMISSIONS_BOUNDARY_NAME } from '../../../templates-src/stackset-roles.js';
 import { drVaultSpec } from './dr-vault.js';
 import { cfnLintSchemas } from './gen-permissions.js';
-import type { DeploymentUnit, Manifest, ParameterValues, StackSetSpec } from './manifest.js';
-
-type Report = (path: string, what: string) => void;
+import type { DeploymentUnit, ParameterValues, StackSetSpec } from './manifest.js';
 
 /** Where an instance's value of a parameter comes from, for the message. */
 interface Sourced {
@@ -49,14 +47,23 @@ interface InstanceValues {
 const asStrings = (values: ParameterValues | undefined): [string, string][] => Object.entries(values ?? {}).map(([k, v]) => [k, String(v)]);
 
 /** Every instance's effective parameters, each with where it was set (override, parameter file or template default). */
-export function sourcedInstances(spec: Pick<StackSetSpec, 'file' | 'manifest' | 'parameters' | 'template'>, regions: readonly string[], fileValues: ReadonlySet<string>): InstanceValues[] {
+export function sourcedInstances(
+  spec: Pick<StackSetSpec, 'file' | 'manifest' | 'parameters' | 'template'>,
+  regions: readonly string[],
+  fileValues: ReadonlySet<string>,
+): InstanceValues[] {
   const { manifest, file } = spec;
   const out: InstanceValues[] = [];
   for (const region of regions) {
     manifest.targets.forEach((target, i) => {
       const values = new Map<string, Sourced>();
       for (const [name, value] of Object.entries(spec.parameters)) {
-        const at = manifest.parameters && name in manifest.parameters ? `${file}: parameters.${name}` : fileValues.has(name) ? `${manifest.parameterFile}: ${name}` : `${spec.template}: Parameters.${name}.Default`;
+        const at =
+          manifest.parameters && name in manifest.parameters
+            ? `${file}: parameters.${name}`
+            : fileValues.has(name)
+              ? `${manifest.parameterFile}: ${name}`
+              : `${spec.template}: Parameters.${name}.Default`;
         values.set(name, { value, at });
       }
       for (const [name, value] of asStrings(manifest.regionParameters?.[region])) values.set(name, { value, at: `${file}: regionParameters.${region}.${name}` });
@@ -75,7 +82,7 @@ const AZ_NAME = /^([a-z]{2}(-gov)?-[a-z]+-\d)[a-z]$/;
 const EC2_ID = /^(vpc|subnet|sg|igw|nat|rtb|eni|ami|vpce|tgw|eipalloc)-[0-9a-f]{8,17}$/;
 
 /** Why `value` cannot be right for this instance, or undefined. */
-export function boundValueProblem(value: string, instance: { unit: DeploymentUnit; region: string }, reachesMany: boolean): string | undefined {
+function boundValueProblem(value: string, instance: { unit: DeploymentUnit; region: string }, reachesMany: boolean): string | undefined {
   const certificate = CERTIFICATE.exec(value);
   if (certificate) {
     const [, region, account] = certificate;
@@ -94,7 +101,7 @@ export function boundValueProblem(value: string, instance: { unit: DeploymentUni
 }
 
 /** Kind 4: per-instance values bound to another region or account. */
-export function checkBoundValues(instances: readonly InstanceValues[], ssmParameters: readonly string[], problems: string[]): void {
+function checkBoundValues(instances: readonly InstanceValues[], ssmParameters: readonly string[], problems: string[]): void {
   const reach = new Map<string, number>();
   for (const i of instances) for (const [name, v] of i.values) reach.set(`${name}=${v.value}`, (reach.get(`${name}=${v.value}`) ?? 0) + 1);
   // One line per value and reason, naming every instance it reaches.
@@ -113,19 +120,21 @@ export function checkBoundValues(instances: readonly InstanceValues[], ssmParame
     }
   }
   for (const { at, item, why, where } of found.values()) {
-    problems.push(`${at}: ${item} is bound to a region or account (${where.join(', ')}: ${why}); allowed: a value the template resolves per instance (an AWS::SSM::Parameter::Value parameter the target account fills, a Mappings table on AWS::Region)`);
+    problems.push(
+      `${at}: ${item} is bound to a region or account (${where.join(', ')}: ${why}); allowed: a value the template resolves per instance (an AWS::SSM::Parameter::Value parameter the target account fills, a Mappings table on AWS::Region)`,
+    );
   }
 }
 
 // --- singletons and account-global names ----------------------------------------------------------
 
-export type Scope = 'partition' | 'account' | 'account-region';
+type Scope = 'partition' | 'account' | 'account-region';
 
 /**
  * Resources of which an account (or an account in one region) holds one: a second owner fails
  * or takes over the first. `required`: the platform cannot run in that scope without one.
  */
-export const SINGLETONS: Readonly<Record<string, { readonly scope: Scope; readonly required?: { readonly by: string; readonly why: string }; readonly docs: string }>> = {
+const SINGLETONS: Readonly<Record<string, { readonly scope: Scope; readonly required?: { readonly by: string; readonly why: string }; readonly docs: string }>> = {
   'AWS::ApiGateway::Account': {
     scope: 'account-region',
     required: { by: 'AWS::ApiGateway::Stage', why: "a REST API stage's CloudWatch logging needs API Gateway's CloudWatch role set in its account and region" },
@@ -151,7 +160,7 @@ const NAME_PROPERTY: Readonly<Record<string, string>> = {
 };
 
 /** Where a name must be unique: IAM and CloudWatch dashboards per account, S3 across every account. */
-export function nameScope(type: string, properties: Record<string, unknown>): Scope {
+function nameScope(type: string, properties: Record<string, unknown>): Scope {
   if (type === 'AWS::S3::Bucket') return 'partition';
   if (type.startsWith('AWS::IAM::') || type === 'AWS::CloudWatch::Dashboard') return 'account';
   if (type === 'AWS::CloudTrail::Trail' && String(properties.IsMultiRegionTrail) === 'true') return 'account';
@@ -181,7 +190,7 @@ const PRIMARY_NAMES = (() => {
 })();
 
 const namePropertyCache = new Map<string, string | undefined>();
-export function nameProperty(type: string): string | undefined {
+function nameProperty(type: string): string | undefined {
   if (NOT_UNIQUE.has(type)) return undefined;
   if (!namePropertyCache.has(type)) namePropertyCache.set(type, NAME_PROPERTY[type] ?? PRIMARY_NAMES(type));
   return namePropertyCache.get(type);
@@ -190,7 +199,10 @@ export function nameProperty(type: string): string | undefined {
 /** A name with the pseudo parameters of one account and region put in; undefined when it still depends on something unknown. */
 export function concreteName(value: unknown, where: { account: string; region: string; partition: string }): string | undefined {
   const pseudo = (text: string): string =>
-    text.replace(/\$\{AWS::(Region|AccountId|Partition|URLSuffix)\}/g, (_, p: string) => ({ Region: where.region, AccountId: where.account, Partition: where.partition, URLSuffix: 'amazonaws.com' })[p]!);
+    text.replace(
+      /\$\{AWS::(Region|AccountId|Partition|URLSuffix)\}/g,
+      (_, p: string) => ({ Region: where.region, AccountId: where.account, Partition: where.partition, URLSuffix: 'amazonaws.com' })[p]!,
+    );
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const v = value as Record<string, unknown>;
@@ -224,7 +236,11 @@ const scopeKey = (r: OwnedResource): string =>
   r.scope === 'partition' ? `${r.type}|${r.name}` : r.scope === 'account' ? `${r.type}|${r.account}|${r.name ?? ''}` : `${r.type}|${r.account}|${r.region}|${r.name ?? ''}`;
 
 const scopeText = (r: OwnedResource): string =>
-  r.scope === 'partition' ? 'in every account (S3 bucket names are global)' : r.scope === 'account' ? `in account ${r.account} (its name is account-wide)` : `in account ${r.account} region ${r.region}`;
+  r.scope === 'partition'
+    ? 'in every account (S3 bucket names are global)'
+    : r.scope === 'account'
+      ? `in account ${r.account} (its name is account-wide)`
+      : `in account ${r.account} region ${r.region}`;
 
 /** The resources each instance (and each DR vault stack) would own, evaluated with its effective parameters. */
 export function ownedResources(spec: StackSetSpec, instances: readonly InstanceValues[]): { owned: OwnedResource[]; needs: Need[]; notes: string[] } {
@@ -289,7 +305,11 @@ function drVaultResources(spec: StackSetSpec, notes: string[]): OwnedResource[] 
   for (const instance of vault.instances) {
     const values = { ...vault.parameters, ...instance.overrides };
     const key = JSON.stringify(values);
-    if (!sets.has(key)) sets.set(key, buildContexts({ ...inputs, parameterSets: [{ name: 'dr', file: spec.file, values }] }).find((c) => c.name === 'dr'));
+    if (!sets.has(key))
+      sets.set(
+        key,
+        buildContexts({ ...inputs, parameterSets: [{ name: 'dr', file: spec.file, values }] }).find((c) => c.name === 'dr'),
+      );
     const account = instance.unit.kind === 'account' ? instance.unit.id : `(each account of ${instance.unit.id})`;
     for (const layer of sets.get(key)?.layers ?? []) {
       for (const r of layer.resources.values()) {
@@ -301,7 +321,14 @@ function drVaultResources(spec: StackSetSpec, notes: string[]): OwnedResource[] 
           notes.push(`${r.type} ${vault.manifest.stackSetName}/${r.logicalId}: its ${property} is not known before deploy; not checked for uniqueness`);
           continue;
         }
-        out.push({ type: r.type, scope: nameScope(r.type, r.properties), name, account, region: instance.region, owner: { where: `${vault.manifest.stackSetName} ${instance.unit.id} ${instance.region}`, layer: 'dr-backup-vault', logicalId: r.logicalId } });
+        out.push({
+          type: r.type,
+          scope: nameScope(r.type, r.properties),
+          name,
+          account,
+          region: instance.region,
+          owner: { where: `${vault.manifest.stackSetName} ${instance.unit.id} ${instance.region}`, layer: 'dr-backup-vault', logicalId: r.logicalId },
+        });
       }
     }
   }
@@ -309,7 +336,7 @@ function drVaultResources(spec: StackSetSpec, notes: string[]): OwnedResource[] 
 }
 
 /** Kind 5: every singleton and unique name has exactly one owner in its scope. */
-export function checkOwners(file: string, owned: readonly OwnedResource[], needs: readonly Need[], problems: string[], notes: string[]): void {
+function checkOwners(file: string, owned: readonly OwnedResource[], needs: readonly Need[], problems: string[], notes: string[]): void {
   const byScope = new Map<string, OwnedResource[]>();
   for (const r of owned) byScope.set(scopeKey(r), [...(byScope.get(scopeKey(r)) ?? []), r]);
   for (const group of byScope.values()) {
@@ -325,13 +352,23 @@ export function checkOwners(file: string, owned: readonly OwnedResource[], needs
   }
   for (const [type, singleton] of Object.entries(SINGLETONS)) {
     if (!singleton.required) continue;
-    const missing = new Set(needs.filter((n) => n.type === singleton.required!.by && !owned.some((r) => r.type === type && r.account === n.account && r.region === n.region)).map((n) => `${n.account} ${n.region}`));
-    for (const where of missing) problems.push(`${file}: targets/regions: ${where} has no ${type}: ${singleton.required.why}; allowed: exactly one instance per account and region owns it (${singleton.docs})`);
+    const missing = new Set(
+      needs
+        .filter((n) => n.type === singleton.required!.by && !owned.some((r) => r.type === type && r.account === n.account && r.region === n.region))
+        .map((n) => `${n.account} ${n.region}`),
+    );
+    for (const where of missing)
+      problems.push(
+        `${file}: targets/regions: ${where} has no ${type}: ${singleton.required.why}; allowed: exactly one instance per account and region owns it (${singleton.docs})`,
+      );
   }
   const trails = owned.filter((r) => r.type === 'AWS::CloudTrail::Trail' && r.scope === 'account');
   for (const account of new Set(trails.map((t) => t.account))) {
     const here = trails.filter((t) => t.account === account);
-    if (here.length > 1) notes.push(`${account}: ${here.length} multi-region trails (${here.map((t) => t.name).join(', ')}) each record every region; one is enough (EnableCloudTrail false in the other regions, or an organization trail)`);
+    if (here.length > 1)
+      notes.push(
+        `${account}: ${here.length} multi-region trails (${here.map((t) => t.name).join(', ')}) each record every region; one is enough (EnableCloudTrail false in the other regions, or an organization trail)`,
+      );
   }
 }
 
@@ -342,7 +379,7 @@ export function checkOwners(file: string, owned: readonly OwnedResource[], needs
  * the first role of the rollout is refused (AccessDenied) in every account.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
  */
-export function checkPermissionsBoundary(spec: Pick<StackSetSpec, 'file' | 'templateParameters'>, instances: readonly InstanceValues[], problems: string[]): void {
+function checkPermissionsBoundary(spec: Pick<StackSetSpec, 'file' | 'templateParameters'>, instances: readonly InstanceValues[], problems: string[]): void {
   if (!(PERMISSIONS_BOUNDARY_PARAMETER in spec.templateParameters)) return;
   const without = new Map<string, string[]>();
   for (const instance of instances) {
@@ -368,5 +405,3 @@ export function checkInstances(spec: StackSetSpec, fileValues: ReadonlySet<strin
   notes.push(...ownNotes);
   checkOwners(spec.file, owned, needs, problems, notes);
 }
-
-export type { Manifest, Report };

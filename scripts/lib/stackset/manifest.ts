@@ -16,14 +16,14 @@ import { describeSchemaErrors } from './schema-errors.js';
 
 export type ParameterValues = Readonly<Record<string, string | number | boolean>>;
 
-export interface SelfManagedPermissions {
+interface SelfManagedPermissions {
   readonly model: 'SELF_MANAGED';
   readonly administrationRoleName: string;
   readonly executionRoleName: string;
   /** The read-only role in each target account (drift of every layer, failure reasons, previews, preflight). */
   readonly readRoleName?: string;
 }
-export interface ServiceManagedPermissions {
+interface ServiceManagedPermissions {
   readonly model: 'SERVICE_MANAGED';
   readonly organizationId: string;
   readonly autoDeployment: { readonly enabled: boolean; readonly retainStacksOnAccountRemoval?: boolean };
@@ -36,8 +36,8 @@ export interface ServiceManagedPermissions {
 }
 
 /** The role name prefix AWS requires of a custom execution role: https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html */
-export const CUSTOM_EXECUTION_ROLE_PREFIX = 'stacksets-exec-custom-';
-export const DEFAULT_READ_ROLE_NAME = 'payment-stackset-read';
+const CUSTOM_EXECUTION_ROLE_PREFIX = 'stacksets-exec-custom-';
+const DEFAULT_READ_ROLE_NAME = 'payment-stackset-read';
 export const readRoleOf = (manifest: Manifest): string => manifest.permissions.readRoleName ?? DEFAULT_READ_ROLE_NAME;
 
 export interface ManifestTarget {
@@ -124,7 +124,7 @@ export class ManifestError extends Error {
 }
 
 export const DEFAULT_TEMPLATE = 'generated/templates/root.yaml';
-export const SCHEMA_FILE = join(ROOT, 'stacksets', 'manifest.schema.json');
+const SCHEMA_FILE = join(ROOT, 'stacksets', 'manifest.schema.json');
 
 const Ajv = AjvModule.default;
 let compiled: { schema: object; validate: ReturnType<InstanceType<typeof Ajv>['compile']> } | undefined;
@@ -140,7 +140,7 @@ function schemaValidator() {
 }
 
 /** Repository-relative form of a path, for messages. */
-export function displayPath(path: string): string {
+function displayPath(path: string): string {
   if (!isAbsolute(path)) return path;
   const inside = relative(ROOT, path);
   return inside && !inside.startsWith('..') ? inside : path;
@@ -164,7 +164,7 @@ export function loadManifest(path: string): StackSetSpec {
 }
 
 /** Validates a parsed manifest document (file names the source in messages). */
-export function checkManifest(document: unknown, file: string): StackSetSpec {
+function checkManifest(document: unknown, file: string): StackSetSpec {
   const { schema, validate } = schemaValidator();
   if (!validate(document)) throw new ManifestError(describeSchemaErrors(validate.errors ?? [], schema).map((line) => `${file}: ${line}`));
   const manifest = document as Manifest;
@@ -254,12 +254,18 @@ function checkCustomExecutionRole(manifest: Manifest, at: Report): void {
  */
 function checkDrRegions(manifest: Manifest, template: LoadedTemplate, at: Report): void {
   const vault = hasDrVault({ hasNestedStacks: template.hasNestedStacks, templateParameters: template.parameters });
-  if (manifest.drRegions && !vault) at('drRegions', `${manifest.template ?? DEFAULT_TEMPLATE} copies no backups to a DR vault; allowed: drRegions only with the platform (${DEFAULT_TEMPLATE}) and ${DR_VAULT_FILE} built`);
+  if (manifest.drRegions && !vault)
+    at(
+      'drRegions',
+      `${manifest.template ?? DEFAULT_TEMPLATE} copies no backups to a DR vault; allowed: drRegions only with the platform (${DEFAULT_TEMPLATE}) and ${DR_VAULT_FILE} built`,
+    );
   (manifest.drRegions ?? []).forEach((region, i) => {
-    if (manifest.regions.includes(region)) at(`drRegions[${i}]`, `${region} is in regions, whose every region holds a vault already; allowed: a region outside regions (${manifest.regions.join(', ')})`);
+    if (manifest.regions.includes(region))
+      at(`drRegions[${i}]`, `${region} is in regions, whose every region holds a vault already; allowed: a region outside regions (${manifest.regions.join(', ')})`);
   });
   const name = drVaultStackSetName(manifest.stackSetName);
-  if (vault && name.length > 128) at('stackSetName', `${manifest.stackSetName}: the DR vault stack set ${name} would be over 128 characters; allowed: at most ${128 - DR_VAULT_SUFFIX.length} characters`);
+  if (vault && name.length > 128)
+    at('stackSetName', `${manifest.stackSetName}: the DR vault stack set ${name} would be over 128 characters; allowed: at most ${128 - DR_VAULT_SUFFIX.length} characters`);
 }
 
 /**
@@ -272,12 +278,13 @@ function checkAutoDeployedOverrides(manifest: Manifest, at: Report): void {
   const permissions = manifest.permissions;
   if (permissions.model !== 'SERVICE_MANAGED' || !permissions.autoDeployment.enabled) return;
   const why =
-    'AWS applies OU overrides only to the accounts in the OU at the time of the call; accounts auto-deployed later get the stack set\'s values. ' +
+    "AWS applies OU overrides only to the accounts in the OU at the time of the call; accounts auto-deployed later get the stack set's values. " +
     'Allowed: stack set parameters (parameters:, a stack set of its own for OUs that need other values), or autoDeployment.enabled: false';
   for (const region of Object.keys(manifest.regionParameters ?? {})) at(`regionParameters.${region}`, `overrides with autoDeployment.enabled: ${why}`);
   manifest.targets.forEach((target, i) => {
     if (Object.keys(target.parameters ?? {}).length > 0) at(`targets[${i}].parameters`, `overrides on OU ${target.organizationalUnit} with autoDeployment.enabled: ${why}`);
-    for (const region of Object.keys(target.regionParameters ?? {})) at(`targets[${i}].regionParameters.${region}`, `overrides on OU ${target.organizationalUnit} with autoDeployment.enabled: ${why}`);
+    for (const region of Object.keys(target.regionParameters ?? {}))
+      at(`targets[${i}].regionParameters.${region}`, `overrides on OU ${target.organizationalUnit} with autoDeployment.enabled: ${why}`);
   });
 }
 
@@ -285,7 +292,8 @@ function checkAutoDeployedOverrides(manifest: Manifest, at: Report): void {
 function checkCanary(manifest: Manifest, at: Report): void {
   const canary = manifest.canary;
   if (!canary) return;
-  if (canary.region !== undefined && !manifest.regions.includes(canary.region)) at('canary.region', `"${canary.region}" is not in regions; allowed: one of regions (${manifest.regions.join(', ')})`);
+  if (canary.region !== undefined && !manifest.regions.includes(canary.region))
+    at('canary.region', `"${canary.region}" is not in regions; allowed: one of regions (${manifest.regions.join(', ')})`);
   if (manifest.permissions.model === 'SELF_MANAGED' && !manifest.targets.some((t) => t.account === canary.account)) {
     at('canary.account', `${canary.account} is not a target; allowed: one of targets[].account (${manifest.targets.map((t) => t.account).join(', ')})`);
   }
@@ -319,7 +327,11 @@ const SSM_TYPED = /^AWS::SSM::Parameter::Value</;
 
 /** Root parameters that are SSM-typed, or handed (Ref) to an SSM-typed parameter of a nested template next to the root. */
 function ssmParametersOf(tree: Record<string, any>, dir: string): string[] {
-  const names = new Set(Object.entries((tree.Parameters ?? {}) as Record<string, { Type?: string }>).filter(([, p]) => SSM_TYPED.test(p.Type ?? '')).map(([n]) => n));
+  const names = new Set(
+    Object.entries((tree.Parameters ?? {}) as Record<string, { Type?: string }>)
+      .filter(([, p]) => SSM_TYPED.test(p.Type ?? ''))
+      .map(([n]) => n),
+  );
   for (const resource of Object.values((tree.Resources ?? {}) as Record<string, { Type?: string; Properties?: Record<string, any> }>)) {
     const url = resource.Properties?.TemplateURL;
     if (resource.Type !== 'AWS::CloudFormation::Stack' || typeof url !== 'string' || !existsSync(join(dir, url))) continue;
@@ -362,7 +374,10 @@ function loadTemplate(template: string, at: Report): LoadedTemplate | undefined 
 function loadParameterFile(parameterFile: string, template: LoadedTemplate, at: Report, problems: string[]): Record<string, string> | undefined {
   const absolute = onDisk(parameterFile);
   if (!existsSync(absolute)) {
-    at('parameterFile', `${parameterFile} does not exist${parameterFile.startsWith('generated/') ? ' (run make build)' : ''}; allowed: a parameter file relative to the repository root, e.g. generated/parameters/prod.json`);
+    at(
+      'parameterFile',
+      `${parameterFile} does not exist${parameterFile.startsWith('generated/') ? ' (run make build)' : ''}; allowed: a parameter file relative to the repository root, e.g. generated/parameters/prod.json`,
+    );
     return undefined;
   }
   try {
@@ -407,10 +422,9 @@ function checkOverrides(manifest: Manifest, specs: Readonly<Record<string, Param
   });
 }
 
-const asStrings = (values: ParameterValues | undefined): Record<string, string> =>
-  Object.fromEntries(Object.entries(values ?? {}).map(([k, v]) => [k, String(v)]));
+const asStrings = (values: ParameterValues | undefined): Record<string, string> => Object.fromEntries(Object.entries(values ?? {}).map(([k, v]) => [k, String(v)]));
 
-export function unitOf(target: ManifestTarget): DeploymentUnit {
+function unitOf(target: ManifestTarget): DeploymentUnit {
   return target.account !== undefined ? { kind: 'account', id: target.account } : { kind: 'ou', id: target.organizationalUnit! };
 }
 

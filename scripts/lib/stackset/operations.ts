@@ -44,18 +44,29 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
 
 /** Errors a poll waits out: AWS throttling, server errors, the network (the operation is unaffected). */
 const TRANSIENT = new Set([
-  'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'ServiceUnavailable', 'InternalFailure',
-  'InternalError', 'TimeoutError', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'ServiceUnavailable',
+  'InternalFailure',
+  'InternalError',
+  'TimeoutError',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
 ]);
 const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'InvalidClientTokenId']);
 
-export const isTransient = (e: unknown): boolean => {
+const isTransient = (e: unknown): boolean => {
   const name = awsErrorName(e) ?? (e as { code?: string; name?: string })?.code ?? (e as { name?: string })?.name;
   return name !== undefined && TRANSIENT.has(name);
 };
-export const isExpired = (e: unknown): boolean => EXPIRED.has(awsErrorName(e) ?? '');
+const isExpired = (e: unknown): boolean => EXPIRED.has(awsErrorName(e) ?? '');
 
-export function resultLine(label: string, r: StackSetOperationResultSummary, done: number, total: number): string {
+function resultLine(label: string, r: StackSetOperationResultSummary, done: number, total: number): string {
   const where = `${(r.Account ?? '').padEnd(12)}  ${(r.Region ?? '').padEnd(15)}`;
   const reason = r.StatusReason ? `  ${r.StatusReason}` : '';
   return `  ${label.padEnd(7)} ${where} ${(r.Status ?? '').padEnd(9)} [${done}/${total}]${reason}`;
@@ -77,11 +88,15 @@ export async function waitForOperation(api: StackSetApi, stackSetName: string, o
       backoff = options.pollMs;
     } catch (e) {
       if (isExpired(e)) {
-        throw new CredentialsExpired(`credentials expired while waiting on ${label} operation ${operationId}, which goes on in AWS; renew them and run again: the run resumes waiting on it`);
+        throw new CredentialsExpired(
+          `credentials expired while waiting on ${label} operation ${operationId}, which goes on in AWS; renew them and run again: the run resumes waiting on it`,
+        );
       }
       if (!isTransient(e)) throw e;
       backoff = Math.min(Math.max(backoff * 2, 1000), options.maxBackoffMs ?? 60_000);
-      options.log(`  ${label} operation ${operationId}: ${awsErrorName(e) ?? (e as Error).message} while polling; the operation goes on in AWS, polling again in ${Math.round(backoff / 1000)} s`);
+      options.log(
+        `  ${label} operation ${operationId}: ${awsErrorName(e) ?? (e as Error).message} while polling; the operation goes on in AWS, polling again in ${Math.round(backoff / 1000)} s`,
+      );
       await sleep(backoff);
       continue;
     }
@@ -129,7 +144,10 @@ export interface LoggedOperation {
  */
 export class OperationLog {
   /** `prefix`: the file name without the stack set's name, for the logs of the run's other stack sets. */
-  constructor(readonly file: string, private readonly prefix?: string) {}
+  constructor(
+    readonly file: string,
+    private readonly prefix?: string,
+  ) {}
 
   static for(account: string, region: string, stackSetName: string, dir = join(ROOT, '.local', 'stackset')): OperationLog {
     const prefix = join(dir, `${account}-${region}-`);

@@ -24,7 +24,7 @@ const inactive = (a: Account): boolean => {
 };
 
 /** The accounts of one OU, child OUs included. */
-export async function ouMembers(clients: AwsClients, ou: string): Promise<OuMembers> {
+async function ouMembers(clients: AwsClients, ou: string): Promise<OuMembers> {
   const organizations = clients.organizations();
   const accounts: string[] = [];
   const suspended: string[] = [];

@@ -67,7 +67,9 @@ export async function settleActiveOperations(api: StackSetApi, stackSetName: str
     }
     if (status && !TERMINAL_OPERATION.has(status)) {
       const summary = listed.find((o) => o.OperationId === id);
-      const who = entry ? `started by an earlier run (${entry.label}, ${entry.startedAt})` : `${summary?.Action ?? 'an'} operation not started by this tool (auto-deployment, the console or another run)`;
+      const who = entry
+        ? `started by an earlier run (${entry.label}, ${entry.startedAt})`
+        : `${summary?.Action ?? 'an'} operation not started by this tool (auto-deployment, the console or another run)`;
       wait.log(`stack set ${stackSetName}: operation ${id} is ${status}, ${who}: waiting for it before planning`);
       await waitForOperation(api, stackSetName, id, entry?.label ?? summary?.Action ?? 'ACTIVE', wait);
       waited++;
@@ -140,6 +142,10 @@ export class PhaseRunner {
   /** Regions whose failed results (of this run) exceed the tolerance. */
   regionsOverTolerance(): string[] {
     const failed = [...new Map(this.results.filter((r) => r.Status === 'FAILED').map((r) => [`${r.Account}|${r.Region}`, r])).values()];
-    return overTolerance(countBy(failed, (r) => r.Region ?? ''), this.targetsByRegion, this.prefs);
+    return overTolerance(
+      countBy(failed, (r) => r.Region ?? ''),
+      this.targetsByRegion,
+      this.prefs,
+    );
   }
 }

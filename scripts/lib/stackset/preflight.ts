@@ -46,13 +46,13 @@ interface PreflightContext {
 }
 
 /** cfn-lint's list of the CloudFormation resource types available in a region (undefined: no list for it). */
-export function regionTypes(region: string): ReadonlySet<string> | undefined {
+function regionTypes(region: string): ReadonlySet<string> | undefined {
   const file = join(cfnLintSchemas().dir, 'providers', `${region}.json`);
   return existsSync(file) ? new Set(Object.keys(JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>)) : undefined;
 }
 
 /** Resource types of the stack set's template and, for the platform, of every nested layer. */
-export function templateTypes(spec: StackSetSpec): Set<string> {
+function templateTypes(spec: StackSetSpec): Set<string> {
   const types = new Set<string>();
   const add = (text: string, file: string): void => {
     for (const r of Object.values((parseTemplate(text, file).Resources ?? {}) as Record<string, { Type?: string }>)) if (r.Type) types.add(r.Type);
@@ -81,21 +81,32 @@ export function typeProblems(spec: StackSetSpec, regions: readonly string[], typ
     }
     const missing = [...types].filter((t) => !t.startsWith('Custom::') && !available.has(t)).sort();
     const index = spec.manifest.regions.indexOf(region);
-    if (missing.length > 0) problems.push(`${spec.file}: regions[${index}]: ${region} does not offer ${missing.join(', ')}; allowed: a region where every resource type of ${spec.template} is available`);
+    if (missing.length > 0)
+      problems.push(
+        `${spec.file}: regions[${index}]: ${region} does not offer ${missing.join(', ')}; allowed: a region where every resource type of ${spec.template} is available`,
+      );
   }
   return { problems, notes };
 }
 
 const CERTIFICATE = /^arn:aws[a-z-]*:acm:/;
 
-export async function preflight(spec: StackSetSpec, plan: Plan, observed: { readonly organization?: ReadonlyMap<string, { readonly accounts: readonly string[] }> }, ctx: PreflightContext, source?: TemplateSource): Promise<PreflightResult> {
+export async function preflight(
+  spec: StackSetSpec,
+  plan: Plan,
+  observed: { readonly organization?: ReadonlyMap<string, { readonly accounts: readonly string[] }> },
+  ctx: PreflightContext,
+  source?: TemplateSource,
+): Promise<PreflightResult> {
   const instances = reached(spec, plan);
   if (instances.length === 0) return { problems: [], notes: [] };
   const regions = [...new Set(instances.map((i) => i.region))];
   const { problems, notes } = typeProblems(spec, regions, templateTypes(spec));
   const canary = spec.manifest.canary;
   if (canary && observed.organization && ![...observed.organization.values()].some((m) => m.accounts.includes(canary.account))) {
-    problems.push(`${spec.file}: canary.account: ${canary.account} is in none of the target OUs (${[...observed.organization.keys()].join(', ')}); allowed: an account of a target OU`);
+    problems.push(
+      `${spec.file}: canary.account: ${canary.account} is in none of the target OUs (${[...observed.organization.keys()].join(', ')}); allowed: an account of a target OU`,
+    );
   }
   const readRole = readRoleOf(spec.manifest);
   const serviceManaged = spec.manifest.permissions.model === 'SERVICE_MANAGED';
@@ -116,44 +127,55 @@ export async function preflight(spec: StackSetSpec, plan: Plan, observed: { read
       }
     });
     const first = unreadable.find((u) => u !== undefined);
-    if (first) problems.push(`${account}: cannot read s3://${source!.bucket}/${first.key} (${first.name}): CloudFormation reads nested templates as the instance; the artifact bucket policy must admit the account, and its role may read templates/*`);
+    if (first)
+      problems.push(
+        `${account}: cannot read s3://${source!.bucket}/${first.key} (${first.name}): CloudFormation reads nested templates as the instance; the artifact bucket policy must admit the account, and its role may read templates/*`,
+      );
   });
 
   // Per instance: what it resolves in its own account.
-  await mapLimited(instances.filter((i) => i.unit.kind === 'account'), 4, async (instance) => {
-    const where = `${instance.unit.id} ${instance.region}`;
-    const values = { ...spec.parameters, ...instance.overrides };
-    const names = ssmParameters.map((name) => values[name]).filter((v): v is string => Boolean(v));
-    const clients = ctx.clients.inAccount(instance.unit.id, instance.region, readRole);
-    const resolved = new Map<string, string>();
-    try {
-      for (let i = 0; i < names.length; i += 10) {
-        const out = await clients.ssm.send(new GetParametersCommand({ Names: names.slice(i, i + 10) }));
-        for (const p of out.Parameters ?? []) if (p.Name && p.Value) resolved.set(p.Name, p.Value);
-        // On the emulator, make stackset sets them (emulator-targets.ts says how many are missing).
-        if (ctx.target.kind !== 'local') for (const missing of out.InvalidParameters ?? []) problems.push(`${where}: SSM parameter ${missing} does not exist there; the template resolves it in the target account (set it there first)`);
-      }
-    } catch (e) {
-      const reason = `${awsErrorName(e) ?? 'error'}: ${(e as Error).message.split('\n')[0]}`;
-      if (serviceManaged) notes.push(`${where}: not read (${reason}); the read-only role comes with the execution role stack`);
-      else problems.push(`${where}: the read-only role ${readRole} cannot be used (${reason}); deploy generated/stacksets/stackset-execution-role.yaml there`);
-      return;
-    }
-    // The DR region the account names: a region of the DR vault stack set, else every daily copy job fails.
-    const drName = hasDrVault(spec) ? values[DR_REGION_SSM_PARAMETER] : undefined;
-    const drRegion = drName ? resolved.get(drName) : undefined;
-    const drWhy = drRegion ? drRegionProblem(drRegion, instance.region, spec.manifest) : undefined;
-    if (drWhy) problems.push(`${where}: SSM parameter ${drName} names DR region ${drRegion}: ${drWhy}`);
-    const certificates = [...Object.entries(values).map(([, v]) => v), ...resolved.values()].filter((v) => CERTIFICATE.test(v));
-    for (const arn of new Set(certificates)) {
+  await mapLimited(
+    instances.filter((i) => i.unit.kind === 'account'),
+    4,
+    async (instance) => {
+      const where = `${instance.unit.id} ${instance.region}`;
+      const values = { ...spec.parameters, ...instance.overrides };
+      const names = ssmParameters.map((name) => values[name]).filter((v): v is string => Boolean(v));
+      const clients = ctx.clients.inAccount(instance.unit.id, instance.region, readRole);
+      const resolved = new Map<string, string>();
       try {
-        const status = (await clients.acm.send(new DescribeCertificateCommand({ CertificateArn: arn }))).Certificate?.Status;
-        if (status !== 'ISSUED' && ctx.target.kind === 'aws') problems.push(`${where}: certificate ${arn} is ${status}; a TLS listener needs an ISSUED certificate`);
+        for (let i = 0; i < names.length; i += 10) {
+          const out = await clients.ssm.send(new GetParametersCommand({ Names: names.slice(i, i + 10) }));
+          for (const p of out.Parameters ?? []) if (p.Name && p.Value) resolved.set(p.Name, p.Value);
+          // On the emulator, make stackset sets them (emulator-targets.ts says how many are missing).
+          if (ctx.target.kind !== 'local')
+            for (const missing of out.InvalidParameters ?? [])
+              problems.push(`${where}: SSM parameter ${missing} does not exist there; the template resolves it in the target account (set it there first)`);
+        }
       } catch (e) {
-        problems.push(`${where}: certificate ${arn} cannot be described there (${awsErrorName(e) ?? (e as Error).message.split('\n')[0]}); it must be in the instance's account and region`);
+        const reason = `${awsErrorName(e) ?? 'error'}: ${(e as Error).message.split('\n')[0]}`;
+        if (serviceManaged) notes.push(`${where}: not read (${reason}); the read-only role comes with the execution role stack`);
+        else problems.push(`${where}: the read-only role ${readRole} cannot be used (${reason}); deploy generated/stacksets/stackset-execution-role.yaml there`);
+        return;
       }
-    }
-  });
+      // The DR region the account names: a region of the DR vault stack set, else every daily copy job fails.
+      const drName = hasDrVault(spec) ? values[DR_REGION_SSM_PARAMETER] : undefined;
+      const drRegion = drName ? resolved.get(drName) : undefined;
+      const drWhy = drRegion ? drRegionProblem(drRegion, instance.region, spec.manifest) : undefined;
+      if (drWhy) problems.push(`${where}: SSM parameter ${drName} names DR region ${drRegion}: ${drWhy}`);
+      const certificates = [...Object.entries(values).map(([, v]) => v), ...resolved.values()].filter((v) => CERTIFICATE.test(v));
+      for (const arn of new Set(certificates)) {
+        try {
+          const status = (await clients.acm.send(new DescribeCertificateCommand({ CertificateArn: arn }))).Certificate?.Status;
+          if (status !== 'ISSUED' && ctx.target.kind === 'aws') problems.push(`${where}: certificate ${arn} is ${status}; a TLS listener needs an ISSUED certificate`);
+        } catch (e) {
+          problems.push(
+            `${where}: certificate ${arn} cannot be described there (${awsErrorName(e) ?? (e as Error).message.split('\n')[0]}); it must be in the instance's account and region`,
+          );
+        }
+      }
+    },
+  );
   notes.push(...(await deployabilityChecks(spec, instances, problems)));
   return { problems, notes };
 }
@@ -176,7 +198,8 @@ async function deployabilityChecks(spec: StackSetSpec, instances: readonly Desir
     // CloudFormation refuses the stack outright when a template Rule's assertion fails.
     // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/rules-section-structure.html
     const root = templates.get('root.yaml');
-    for (const refused of root ? refusingRulesFor(root, set.values) : []) problems.push(`${set.where} (and every instance with its parameters): root.yaml: Rules.${refused.id}: ${refused.description} (CloudFormation refuses the stack)`);
+    for (const refused of root ? refusingRulesFor(root, set.values) : [])
+      problems.push(`${set.where} (and every instance with its parameters): root.yaml: Rules.${refused.id}: ${refused.description} (CloudFormation refuses the stack)`);
     const findings = runAwsRules(loaded, { dir: GENERATED_TEMPLATES, templates, parameterSets, contexts: () => buildContexts({ ...inputs, parameterSets }) });
     for (const f of findings.filter((x) => x.severity === 'error')) problems.push(`${set.where} (and every instance with its parameters): ${formatFinding(f)}`);
   }

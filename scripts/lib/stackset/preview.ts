@@ -24,10 +24,11 @@ export interface InstancePreview {
   readonly error?: string;
 }
 
-const loses = (c: PreviewChange): boolean => isStateful(c.type) && (c.action === 'Remove' || (c.action === 'Modify' && (c.replacement === 'True' || c.replacement === 'Conditional')));
+const loses = (c: PreviewChange): boolean =>
+  isStateful(c.type) && (c.action === 'Remove' || (c.action === 'Modify' && (c.replacement === 'True' || c.replacement === 'Conditional')));
 
 /** Change name of one preview run: unique, and within the read-only role's allowed prefix. */
-export const previewChangeSetName = (now = Date.now()): string => `${PREVIEW_CHANGE_SET_PREFIX}${now.toString(36)}`;
+const previewChangeSetName = (now = Date.now()): string => `${PREVIEW_CHANGE_SET_PREFIX}${now.toString(36)}`;
 
 export interface PreviewContext {
   readonly api: StackSetApi;
@@ -41,7 +42,9 @@ export async function previewRollout(spec: StackSetSpec, template: string | { re
   const source = typeof template === 'string' ? { templateUrl: template } : { templateBody: template.body };
   const name = spec.manifest.stackSetName;
   if (!(await ctx.api.describeStackSet(name))) {
-    throw new PreviewError(`${spec.file}: stackSetName: stack set ${name} does not exist, so there is nothing to preview; run make stackset MANIFEST=${spec.file} first (no change set was created)`);
+    throw new PreviewError(
+      `${spec.file}: stackSetName: stack set ${name} does not exist, so there is nothing to preview; run make stackset MANIFEST=${spec.file} first (no change set was created)`,
+    );
   }
   const allowances: AllowEntry[] = parseAllowList(ctx.allowReplace, 'ALLOW_REPLACE');
   const summaries = (await ctx.api.listStackInstances(name)).filter((s) => s.StackId);
@@ -83,7 +86,10 @@ export function formatPreview(previews: readonly InstancePreview[], notDeployed:
     }
     lines.push(`  ${p.account} ${p.region}: ${p.changes.length} change${p.changes.length === 1 ? '' : 's'}`);
     for (const c of p.changes) lines.push(`    ${changeWord(c).padEnd(14)} ${c.layer.padEnd(20)} ${c.logicalId} (${c.type})${loses(c) ? '  [data]' : ''}`);
-    for (const b of p.blocked) lines.push(`    data-loss gate: ${p.account} ${p.region} ${b.layer} ${b.logicalId} (${b.type}) would be ${b.action === 'Remove' ? 'removed' : 'replaced'}; ALLOW_REPLACE=${b.layer}:${b.logicalId} accepts it`);
+    for (const b of p.blocked)
+      lines.push(
+        `    data-loss gate: ${p.account} ${p.region} ${b.layer} ${b.logicalId} (${b.type}) would be ${b.action === 'Remove' ? 'removed' : 'replaced'}; ALLOW_REPLACE=${b.layer}:${b.logicalId} accepts it`,
+      );
   }
   for (const where of notDeployed) lines.push(`  ${where}: not deployed yet: make stackset creates the whole platform there`);
   return lines;

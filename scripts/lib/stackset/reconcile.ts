@@ -17,7 +17,7 @@ export interface ActualInstance {
   readonly mixed?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
-export interface InstanceUpdate {
+interface InstanceUpdate {
   readonly desired: DesiredInstance;
   readonly actual: ActualInstance;
   /** Why: parameter differences ("VpcCidr: 10.31.0.0/16 → 10.33.0.0/16") or a status to repair. */
@@ -42,11 +42,13 @@ export interface Plan {
   readonly notes: readonly string[];
 }
 
-export const unitKey = (unit: DeploymentUnit): string => `${unit.kind}:${unit.id}`;
-export const instanceKey = (unit: DeploymentUnit, region: string): string => `${unitKey(unit)}|${region}`;
+const unitKey = (unit: DeploymentUnit): string => `${unit.kind}:${unit.id}`;
+const instanceKey = (unit: DeploymentUnit, region: string): string => `${unitKey(unit)}|${region}`;
 
 export const toRecord = (parameters: readonly { ParameterKey?: string; ParameterValue?: string }[] | undefined): Record<string, string> =>
-  sortedRecord(Object.fromEntries((parameters ?? []).filter((p) => p.ParameterKey !== undefined && p.ParameterValue !== undefined).map((p) => [p.ParameterKey!, p.ParameterValue!])));
+  sortedRecord(
+    Object.fromEntries((parameters ?? []).filter((p) => p.ParameterKey !== undefined && p.ParameterValue !== undefined).map((p) => [p.ParameterKey!, p.ParameterValue!])),
+  );
 
 export const toParameterList = (values: Readonly<Record<string, string>>): { ParameterKey: string; ParameterValue: string }[] =>
   Object.entries(values).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
@@ -58,13 +60,15 @@ export function recordDifferences(from: Readonly<Record<string, string>>, to: Re
 }
 
 /** Instances as AWS reports them, one per deployment unit and region (OU members grouped). */
-export function actualInstances(instances: readonly (StackInstanceSummary & Pick<StackInstance, 'ParameterOverrides'>)[], model: 'SELF_MANAGED' | 'SERVICE_MANAGED'): ActualInstance[] {
+export function actualInstances(
+  instances: readonly (StackInstanceSummary & Pick<StackInstance, 'ParameterOverrides'>)[],
+  model: 'SELF_MANAGED' | 'SERVICE_MANAGED',
+): ActualInstance[] {
   const byKey = new Map<string, ActualInstance>();
   for (const i of instances) {
     const account = i.Account ?? '';
     const region = i.Region ?? '';
-    const unit: DeploymentUnit =
-      model === 'SERVICE_MANAGED' && i.OrganizationalUnitId ? { kind: 'ou', id: i.OrganizationalUnitId } : { kind: 'account', id: account };
+    const unit: DeploymentUnit = model === 'SERVICE_MANAGED' && i.OrganizationalUnitId ? { kind: 'ou', id: i.OrganizationalUnitId } : { kind: 'account', id: account };
     const key = instanceKey(unit, region);
     const seen = byKey.get(key);
     if (seen) {
@@ -113,7 +117,11 @@ export function desiredStackSet(spec: StackSetSpec, adminAccount: string): Desir
         ? { enabled: permissions.autoDeployment.enabled, retainStacksOnAccountRemoval: permissions.autoDeployment.retainStacksOnAccountRemoval ?? false }
         : undefined,
     permissionModel: permissions.model,
-    noEcho: new Set(Object.entries(spec.templateParameters).filter(([, p]) => String((p as { NoEcho?: unknown }).NoEcho) === 'true').map(([name]) => name)),
+    noEcho: new Set(
+      Object.entries(spec.templateParameters)
+        .filter(([, p]) => String((p as { NoEcho?: unknown }).NoEcho) === 'true')
+        .map(([name]) => name),
+    ),
   };
 }
 
@@ -124,7 +132,7 @@ export interface Comparable {
 }
 
 /** What AWS reports for a NoEcho parameter: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html */
-export const MASKED = '****';
+const MASKED = '****';
 
 export interface StackSetDifferences {
   /** What an UpdateStackSet with the template and parameters changes. */
@@ -143,7 +151,10 @@ export function stackSetDifferences(actual: DescribedStackSet, desired: DesiredS
   const masked = Object.keys(deployed).filter((k) => deployed[k] === MASKED && desired.noEcho.has(k));
   // A NoEcho parameter comes back as ****: comparing it would report a change on every run.
   for (const k of masked) deployed[k] = desired.parameters[k];
-  if (masked.length > 0) notes.push(`NoEcho parameter${masked.length === 1 ? '' : 's'} ${masked.join(', ')}: AWS reports ****, not compared (a change of value alone is not detected; change the template or another parameter to send it)`);
+  if (masked.length > 0)
+    notes.push(
+      `NoEcho parameter${masked.length === 1 ? '' : 's'} ${masked.join(', ')}: AWS reports ****, not compared (a change of value alone is not detected; change the template or another parameter to send it)`,
+    );
   for (const line of recordDifferences(deployed, desired.parameters)) changes.push(`parameter ${line}`);
   const actualTags = sortedRecord(Object.fromEntries((actual.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])));
   for (const line of recordDifferences(actualTags, desired.tags)) changes.push(`tag ${line}`);
@@ -183,7 +194,11 @@ export interface InstanceContext {
   readonly suspended?: ReadonlySet<string>;
 }
 
-export function planInstances(desired: readonly DesiredInstance[], actual: readonly ActualInstance[], context: InstanceContext = {}): Pick<Plan, 'add' | 'update' | 'remove' | 'unchanged' | 'notes'> {
+export function planInstances(
+  desired: readonly DesiredInstance[],
+  actual: readonly ActualInstance[],
+  context: InstanceContext = {},
+): Pick<Plan, 'add' | 'update' | 'remove' | 'unchanged' | 'notes'> {
   const actualByKey = new Map(actual.map((a) => [instanceKey(a.unit, a.region), a]));
   const desiredKeys = new Set(desired.map((d) => instanceKey(d.unit, d.region)));
   const add: DesiredInstance[] = [];
@@ -193,7 +208,9 @@ export function planInstances(desired: readonly DesiredInstance[], actual: reado
   const suspended = context.suspended ?? new Set<string>();
   for (const d of desired) {
     if (d.unit.kind === 'account' && suspended.has(d.unit.id)) {
-      notes.push(`${d.unit.id} ${d.region}: the account is suspended in AWS Organizations; nothing is planned for it (an operation there could only fail; remove it from the manifest)`);
+      notes.push(
+        `${d.unit.id} ${d.region}: the account is suspended in AWS Organizations; nothing is planned for it (an operation there could only fail; remove it from the manifest)`,
+      );
       unchanged.push(d);
       continue;
     }

@@ -15,10 +15,11 @@ export function formatPlan(plan: Plan, options: { stackSetName: string; deleteSt
   lines.push(`stack set ${options.stackSetName}: ${verb}`);
   for (const change of plan.stackSetChanges) lines.push(`  ~ ${change}`);
   if (plan.stackSet === 'update') lines.push('  (update-stack-set updates every remaining instance)');
-  if (plan.managedExecution) lines.push(`  ~ managed execution: ${plan.managedExecution.from} → ${plan.managedExecution.to} (an update of its own: AWS refuses it together with a template or parameter change)`);
-  lines.push(
-    `instances: ${plan.add.length} to add, ${plan.update.length} to update, ${plan.remove.length} to remove, ${plan.unchanged.length} unchanged`,
-  );
+  if (plan.managedExecution)
+    lines.push(
+      `  ~ managed execution: ${plan.managedExecution.from} → ${plan.managedExecution.to} (an update of its own: AWS refuses it together with a template or parameter change)`,
+    );
+  lines.push(`instances: ${plan.add.length} to add, ${plan.update.length} to update, ${plan.remove.length} to remove, ${plan.unchanged.length} unchanged`);
   for (const a of plan.add) lines.push(`  + ${where(a)} ${overridesText(a.overrides)}`);
   for (const u of plan.update) lines.push(`  ~ ${where(u.desired)} ${u.reasons.join('; ')}`);
   const removal = options.deleteStacks ? 'stack deleted (--delete-stacks)' : 'stack kept (retained; --delete-stacks or DELETE_STACKS=1 deletes it)';
@@ -67,8 +68,20 @@ export function formatTable(rows: readonly FinalRow[], regionOrder: readonly str
   const cell = (account: string, region: string): string => rows.find((r) => r.account === account && r.region === region)?.status ?? '-';
   const widths = regions.map((region) => Math.max(region.length, ...accounts.map((a) => cell(a, region).length)));
   const line = (first: string, cells: string[]): string => `${first.padEnd(12)}  ${cells.map((c, i) => c.padEnd(widths[i])).join('  ')}`.trimEnd();
-  const out = [line('account', regions), line('-'.repeat(12), widths.map((w) => '-'.repeat(w)))];
-  for (const account of accounts) out.push(line(account, regions.map((region) => cell(account, region))));
+  const out = [
+    line('account', regions),
+    line(
+      '-'.repeat(12),
+      widths.map((w) => '-'.repeat(w)),
+    ),
+  ];
+  for (const account of accounts)
+    out.push(
+      line(
+        account,
+        regions.map((region) => cell(account, region)),
+      ),
+    );
   const reasons = rows.filter((r) => r.reason);
   if (reasons.length > 0) {
     out.push('reasons:');

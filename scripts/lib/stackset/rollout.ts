@@ -12,14 +12,7 @@ import { DR_VAULT_FILE, drVaultSpec } from './dr-vault.js';
 /** A DR vault stack (a KMS key and a backup vault) takes a few minutes. */
 const DR_VAULT_MINUTES_PER_STACK = 3;
 import { prepareEmulatorTargets } from './emulator-targets.js';
-import {
-  estimateOperations,
-  formatDuration,
-  formatOperationsEstimate,
-  PLATFORM_MINUTES_ASSUMPTION,
-  PLATFORM_MINUTES_PER_STACK,
-  type OperationShape,
-} from './estimate.js';
+import { estimateOperations, formatDuration, formatOperationsEstimate, PLATFORM_MINUTES_ASSUMPTION, PLATFORM_MINUTES_PER_STACK, type OperationShape } from './estimate.js';
 import { executionRoleDifferences, executionRoleFor } from './execution-role.js';
 import { readRoleOf, type DeploymentUnit, type DesiredInstance, type OperationPreferences, type StackSetSpec } from './manifest.js';
 import type { OperationLog, WaitOptions } from './operations.js';
@@ -60,7 +53,7 @@ export interface RolloutContext {
 }
 
 /** The emulator does not store AutoDeployment (SERVICE_MANAGED): comparing it would never settle. */
-export const comparableOn = (target: AwsTarget): Comparable =>
+const comparableOn = (target: AwsTarget): Comparable =>
   target.kind === 'local' ? { managedExecution: true, autoDeployment: false } : { managedExecution: true, autoDeployment: true };
 
 function notCompared(comparable: Comparable, spec: StackSetSpec): string[] {
@@ -88,12 +81,18 @@ interface Observed {
  * account and region (8 at a time) — for an OU, of every member account, so accounts enrolled
  * later (which never get the OU's overrides) show as mixed.
  */
-export async function readInstances(api: StackSetApi, spec: StackSetSpec, summaries: readonly StackInstanceSummary[], suspended: ReadonlySet<string> = new Set()): Promise<{ actual: ActualInstance[]; notes: string[] }> {
+export async function readInstances(
+  api: StackSetApi,
+  spec: StackSetSpec,
+  summaries: readonly StackInstanceSummary[],
+  suspended: ReadonlySet<string> = new Set(),
+): Promise<{ actual: ActualInstance[]; notes: string[] }> {
   const name = spec.manifest.stackSetName;
   const model = spec.manifest.permissions.model;
   const notes: string[] = [];
   const live = summaries.filter((s) => !suspended.has(s.Account ?? ''));
-  for (const s of summaries.filter((x) => suspended.has(x.Account ?? ''))) notes.push(`${s.Account} ${s.Region}: the account is suspended in AWS Organizations; its instance is left as it is (${s.Status})`);
+  for (const s of summaries.filter((x) => suspended.has(x.Account ?? '')))
+    notes.push(`${s.Account} ${s.Region}: the account is suspended in AWS Organizations; its instance is left as it is (${s.Status})`);
   const detailed = await mapLimited(live, 8, async (s) => ({ ...s, ParameterOverrides: (await api.describeStackInstance(name, s.Account!, s.Region!))?.ParameterOverrides }));
   const grouped = actualInstances(detailed, model);
   if (model !== 'SERVICE_MANAGED') return { actual: grouped, notes };
@@ -112,7 +111,11 @@ export async function readInstances(api: StackSetApi, spec: StackSetSpec, summar
     }
     const outdated = members.find((m) => m.Status === 'OUTDATED');
     if (Object.keys(mixed).length > 0) {
-      notes.push(`${instance.unit.id} ${instance.region} is mixed: ${Object.entries(mixed).map(([a, o]) => `${a} has ${Object.keys(o).length === 0 ? 'no overrides' : JSON.stringify(o)}`).join(', ')} (AWS applies OU overrides only to the accounts in the OU at the time of the call)`);
+      notes.push(
+        `${instance.unit.id} ${instance.region} is mixed: ${Object.entries(mixed)
+          .map(([a, o]) => `${a} has ${Object.keys(o).length === 0 ? 'no overrides' : JSON.stringify(o)}`)
+          .join(', ')} (AWS applies OU overrides only to the accounts in the OU at the time of the call)`,
+      );
     }
     return {
       ...instance,
@@ -136,7 +139,8 @@ async function observe(spec: StackSetSpec, ctx: RolloutContext): Promise<Observe
   const notes: string[] = [];
   if (ous.length > 0 && !organization) notes.push('the emulator has no AWS Organizations: OU members are not read');
   for (const [ou, members] of organization ?? []) {
-    if (members.suspended.length > 0) notes.push(`${ou}: suspended account${members.suspended.length === 1 ? '' : 's'} ${members.suspended.join(', ')} (not deployable; left out of the plan)`);
+    if (members.suspended.length > 0)
+      notes.push(`${ou}: suspended account${members.suspended.length === 1 ? '' : 's'} ${members.suspended.join(', ')} (not deployable; left out of the plan)`);
   }
   const summaries = existing ? await api.listStackInstances(spec.manifest.stackSetName) : [];
   const { actual, notes: instanceNotes } = await readInstances(api, spec, summaries, suspended);
@@ -173,13 +177,19 @@ export function minutesPerStack(spec: StackSetSpec, measured?: { minutes: number
       assumption: `measured: ${formatDuration(measured.minutes)} per stack instance, the longest last create/update of ${measured.instances} instance${measured.instances === 1 ? '' : 's'} (their stack events)${own !== undefined ? `; estimate.minutesPerStack ${own} not used` : ''}`,
     };
   }
-  if (spec.template === DR_VAULT_FILE) return { minutes: DR_VAULT_MINUTES_PER_STACK, assumption: `assumed ${DR_VAULT_MINUTES_PER_STACK} min per DR vault stack (a KMS key and a backup vault; not measured here)` };
+  if (spec.template === DR_VAULT_FILE)
+    return { minutes: DR_VAULT_MINUTES_PER_STACK, assumption: `assumed ${DR_VAULT_MINUTES_PER_STACK} min per DR vault stack (a KMS key and a backup vault; not measured here)` };
   if (own !== undefined) return { minutes: own, assumption: `assumed ${own} min per stack instance (estimate.minutesPerStack in ${spec.file})` };
   return { minutes: PLATFORM_MINUTES_PER_STACK, assumption: PLATFORM_MINUTES_ASSUMPTION };
 }
 
 /** The longest last create/update among up to `sample` deployed instances, from their root stacks' events. */
-export async function measureMinutesPerStack(spec: StackSetSpec, ctx: RolloutContext, summaries: readonly StackInstanceSummary[], sample = 6): Promise<{ minutes: number; instances: number } | undefined> {
+async function measureMinutesPerStack(
+  spec: StackSetSpec,
+  ctx: RolloutContext,
+  summaries: readonly StackInstanceSummary[],
+  sample = 6,
+): Promise<{ minutes: number; instances: number } | undefined> {
   const deployed = summaries.filter((s) => s.StackId && s.Status === 'CURRENT').slice(0, sample);
   const readRole = readRoleOf(spec.manifest);
   const minutes = await mapLimited(deployed, 4, async (s) => {
@@ -199,7 +209,7 @@ const shapesOf = (label: string, list: readonly Batch[]): OperationShape[] =>
   list.map((b, i) => ({ label: `${label} ${i + 1}/${list.length} (${b.units.length} × ${b.regions.length})`, units: b.units.length, regions: b.regions }));
 
 /** The operations a run performs, phase by phase (removals are quick and not estimated). */
-export function runPhases(spec: StackSetSpec, plan: Plan): OperationShape[][] {
+function runPhases(spec: StackSetSpec, plan: Plan): OperationShape[][] {
   const phases: OperationShape[][] = [];
   const canary = canaryOf(spec);
   if (plan.stackSet === 'update') {
@@ -210,7 +220,14 @@ export function runPhases(spec: StackSetSpec, plan: Plan): OperationShape[][] {
     phases.push(canaryKept.length > 0 ? [{ label: 'update-stack-set (canary)', units: 1, regions: canaryKept }, all] : [all]);
   }
   phases.push(canarySplit('create-stack-instances', plan.add, canary, spec.regionOrder));
-  phases.push(canarySplit('update-stack-instances', plan.update.map((u) => u.desired), canary, spec.regionOrder));
+  phases.push(
+    canarySplit(
+      'update-stack-instances',
+      plan.update.map((u) => u.desired),
+      canary,
+      spec.regionOrder,
+    ),
+  );
   return phases.filter((phase) => phase.length > 0);
 }
 
@@ -218,7 +235,16 @@ export function runPhases(spec: StackSetSpec, plan: Plan): OperationShape[][] {
 function canarySplit(label: string, list: readonly DesiredInstance[], canary: Canary | undefined, regionOrder: readonly string[]): OperationShape[] {
   const isCanary = canary ? isCanaryOf(canary) : () => false;
   const first = list.filter(isCanary);
-  return [...shapesOf(`${label} (canary)`, batches(first, regionOrder)), ...shapesOf(label, batches(list.filter((i) => !isCanary(i)), regionOrder))];
+  return [
+    ...shapesOf(`${label} (canary)`, batches(first, regionOrder)),
+    ...shapesOf(
+      label,
+      batches(
+        list.filter((i) => !isCanary(i)),
+        regionOrder,
+      ),
+    ),
+  ];
 }
 
 export function estimateLines(spec: StackSetSpec, plan?: Plan, measured?: { minutes: number; instances: number }): string[] {
@@ -342,7 +368,10 @@ function canaryOf(spec: StackSetSpec, organization?: ReadonlyMap<string, OuMembe
   return unit ? { unit, account: canary.account, regions } : undefined;
 }
 
-const isCanaryOf = (canary: Canary) => (i: { unit: DeploymentUnit; region: string }): boolean => i.unit.id === canary.unit.id && canary.regions.includes(i.region);
+const isCanaryOf =
+  (canary: Canary) =>
+  (i: { unit: DeploymentUnit; region: string }): boolean =>
+    i.unit.id === canary.unit.id && canary.regions.includes(i.region);
 const canaryText = (canary: Canary): string => `${canary.account} ${canary.regions.join(', ')}`;
 
 function stackSetInput(spec: StackSetSpec, desired: DesiredStackSet, template: { templateBody?: string; templateUrl?: string }) {
@@ -355,7 +384,9 @@ function stackSetInput(spec: StackSetSpec, desired: DesiredStackSet, template: {
     Tags: Object.entries(desired.tags).map(([Key, Value]) => ({ Key, Value })),
     ...(desired.administrationRoleArn ? { AdministrationRoleARN: desired.administrationRoleArn } : {}),
     ...(desired.executionRoleName ? { ExecutionRoleName: desired.executionRoleName } : {}),
-    ...(desired.autoDeployment ? { AutoDeployment: { Enabled: desired.autoDeployment.enabled, RetainStacksOnAccountRemoval: desired.autoDeployment.retainStacksOnAccountRemoval } } : {}),
+    ...(desired.autoDeployment
+      ? { AutoDeployment: { Enabled: desired.autoDeployment.enabled, RetainStacksOnAccountRemoval: desired.autoDeployment.retainStacksOnAccountRemoval } }
+      : {}),
   };
 }
 
@@ -364,7 +395,7 @@ function stackSetInput(spec: StackSetSpec, desired: DesiredStackSet, template: {
  * or parameter change, so the template and every parameter are kept as they are
  * (UsePreviousTemplate, UsePreviousValue). https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_UpdateStackSet.html
  */
-export function managedExecutionInput(spec: StackSetSpec, deployedParameters: readonly Parameter[], active: boolean): UpdateStackSetCommandInput {
+function managedExecutionInput(spec: StackSetSpec, deployedParameters: readonly Parameter[], active: boolean): UpdateStackSetCommandInput {
   return {
     StackSetName: spec.manifest.stackSetName,
     UsePreviousTemplate: true,
@@ -438,7 +469,13 @@ export async function applyRollout(spec: StackSetSpec, ctx: RolloutContext): Pro
   ctx.log(drVaultIntro(first.spec, spec));
   const drVault = await applyStackSet(first.spec, first.ctx);
   if (drVault.failures.length > 0) {
-    return { plan: drVault.plan, operations: drVault.operations, rows: [], failures: [`DR vault stack set ${first.spec.manifest.stackSetName}: nothing of ${spec.manifest.stackSetName} started:`, ...drVault.failures], drVault };
+    return {
+      plan: drVault.plan,
+      operations: drVault.operations,
+      rows: [],
+      failures: [`DR vault stack set ${first.spec.manifest.stackSetName}: nothing of ${spec.manifest.stackSetName} started:`, ...drVault.failures],
+      drVault,
+    };
   }
   ctx.log('');
   const main = await applyStackSet(second.spec, second.ctx);
@@ -458,7 +495,10 @@ async function applyStackSet(spec: StackSetSpec, ctx: RolloutContext): Promise<A
   if (spec.hasNestedStacks) log(`packaged ${spec.template}: ${source.uploaded.length} uploaded, ${source.skipped.length} already in the bucket → ${source.templateUrl}`);
   const observed = await observe(spec, ctx);
   if (source.bucket) {
-    const readers = spec.manifest.permissions.model === 'SERVICE_MANAGED' ? { organizationId: spec.manifest.permissions.organizationId } : { accounts: spec.manifest.targets.map((t) => t.account!).filter(Boolean) };
+    const readers =
+      spec.manifest.permissions.model === 'SERVICE_MANAGED'
+        ? { organizationId: spec.manifest.permissions.organizationId }
+        : { accounts: spec.manifest.targets.map((t) => t.account!).filter(Boolean) };
     if (await grantTemplateReaders(ctx.clients.admin.s3(), source.bucket, source.keyPrefix ?? 'templates/', name, readers, partitionOf(ctx.target.region))) {
       log(`artifact bucket ${source.bucket}: read access for the targets of ${name} added to its policy (other stack sets' readers kept)`);
     }
@@ -481,7 +521,8 @@ async function applyStackSet(spec: StackSetSpec, ctx: RolloutContext): Promise<A
   // Measured durations set the operations' timeouts: read only when there is an operation to time.
   const measured = isNoop(plan) ? undefined : await measureMinutesPerStack(spec, ctx, observed.summaries);
   const { minutes } = minutesPerStack(spec, measured);
-  const timeoutOf = (units: number, regions: readonly string[]): number | undefined => (process.env.STACKSET_TIMEOUT_MINUTES ? undefined : operationTimeoutMs(spec, { units, regions }, minutes));
+  const timeoutOf = (units: number, regions: readonly string[]): number | undefined =>
+    process.env.STACKSET_TIMEOUT_MINUTES ? undefined : operationTimeoutMs(spec, { units, regions }, minutes);
   const targetsByRegion = countBy(spec.instances, (i) => i.region);
   const runner = new PhaseRunner(api, name, prefs, targetsByRegion, waitOptions, ctx.operationLog);
   // Uploaded only when the stack set is created or updated (SERVICE_MANAGED with nested stacks).
@@ -506,7 +547,11 @@ async function applyStackSet(spec: StackSetSpec, ctx: RolloutContext): Promise<A
     }));
 
   /** Runs the canary's call first and checks its stacks; the rest only when it completed. */
-  const canaryThenRest = async (label: string, list: readonly { unit: DeploymentUnit; region: string; overrides: Readonly<Record<string, string>> }[], start: (input: any) => Promise<string>): Promise<boolean> => {
+  const canaryThenRest = async (
+    label: string,
+    list: readonly { unit: DeploymentUnit; region: string; overrides: Readonly<Record<string, string>> }[],
+    start: (input: any) => Promise<string>,
+  ): Promise<boolean> => {
     const first = list.filter(isCanary);
     const rest = list.filter((i) => !isCanary(i));
     if (first.length > 0 && canary) {
@@ -526,21 +571,39 @@ async function applyStackSet(spec: StackSetSpec, ctx: RolloutContext): Promise<A
   if (isNoop(plan)) {
     log('nothing to change: no operation started');
   } else {
-    const removals: OperationCall[] = batches(plan.remove.map((r) => ({ ...r, overrides: {} })), spec.regionOrder).map((batch) => ({
+    const removals: OperationCall[] = batches(
+      plan.remove.map((r) => ({ ...r, overrides: {} })),
+      spec.regionOrder,
+    ).map((batch) => ({
       regions: batch.regions,
       start: (OperationId: string) =>
-        api.deleteStackInstances({ StackSetName: name, ...targetsInput(batch.units), Regions: [...batch.regions], RetainStacks: !ctx.deleteStacks, OperationPreferences: operationPreferences(prefs, batch.regions), OperationId }),
+        api.deleteStackInstances({
+          StackSetName: name,
+          ...targetsInput(batch.units),
+          Regions: [...batch.regions],
+          RetainStacks: !ctx.deleteStacks,
+          OperationPreferences: operationPreferences(prefs, batch.regions),
+          OperationId,
+        }),
     }));
     let ok = await runner.run('DELETE', removals);
     if (ok && plan.managedExecution && observed.existing) {
       const change = plan.managedExecution;
       log(`managed execution ${change.from} → ${change.to}: an update of its own (AWS refuses it together with a template or parameter change)`);
-      ok = await runner.runOne('UPDATE', { regions: spec.regionOrder, start: (OperationId) => api.updateStackSet({ ...managedExecutionInput(spec, observed.existing!.Parameters ?? [], change.to), OperationId }) });
+      ok = await runner.runOne('UPDATE', {
+        regions: spec.regionOrder,
+        start: (OperationId) => api.updateStackSet({ ...managedExecutionInput(spec, observed.existing!.Parameters ?? [], change.to), OperationId }),
+      });
     }
     if (ok && plan.stackSet === 'create') {
       const role = await roleOf();
-      await api.createStackSet({ ...stackSetInput(spec, observed.desired, source), PermissionModel: observed.desired.permissionModel, ManagedExecution: { Active: observed.desired.managedExecution } }, role);
-      log(`stack set ${name} created${role.ExecutionRoleTemplateUrl ? ` with the custom execution role template (${spec.manifest.permissions.executionRoleName}, ${role.ExecutionRoleTemplateUrl})` : ''}`);
+      await api.createStackSet(
+        { ...stackSetInput(spec, observed.desired, source), PermissionModel: observed.desired.permissionModel, ManagedExecution: { Active: observed.desired.managedExecution } },
+        role,
+      );
+      log(
+        `stack set ${name} created${role.ExecutionRoleTemplateUrl ? ` with the custom execution role template (${spec.manifest.permissions.executionRoleName}, ${role.ExecutionRoleTemplateUrl})` : ''}`,
+      );
     }
     if (ok && plan.stackSet === 'update') {
       const role = await roleOf();
@@ -549,7 +612,11 @@ async function applyStackSet(spec: StackSetSpec, ctx: RolloutContext): Promise<A
       if (canary && deployedRegions.length > 0) {
         log(`update-stack-set: canary ${canary.account} ${deployedRegions.join(', ')} first`);
         const only = canary.unit.kind === 'ou' ? { DeploymentTargets: targetsInput([canary.unit], canary.account).DeploymentTargets } : { Accounts: [canary.unit.id] };
-        ok = await runner.runOne('UPDATE', { regions: deployedRegions, timeoutMs: timeoutOf(1, deployedRegions), start: (OperationId) => api.updateStackSet({ ...input, ...only, Regions: deployedRegions, OperationId }, role) });
+        ok = await runner.runOne('UPDATE', {
+          regions: deployedRegions,
+          timeoutMs: timeoutOf(1, deployedRegions),
+          start: (OperationId) => api.updateStackSet({ ...input, ...only, Regions: deployedRegions, OperationId }, role),
+        });
         const verdict = ok ? await canaryVerdict(spec, ctx, canary, deployedRegions) : undefined;
         if (verdict) {
           runner.failures.push(`canary failed, nothing else started: ${verdict}`);
@@ -558,7 +625,11 @@ async function applyStackSet(spec: StackSetSpec, ctx: RolloutContext): Promise<A
       }
       if (ok) {
         const units = new Set(spec.instances.map((i) => i.unit.id)).size;
-        ok = await runner.runOne('UPDATE', { regions: spec.regionOrder, timeoutMs: timeoutOf(units, spec.regionOrder), start: (OperationId) => api.updateStackSet({ ...input, OperationId }, role) });
+        ok = await runner.runOne('UPDATE', {
+          regions: spec.regionOrder,
+          timeoutMs: timeoutOf(units, spec.regionOrder),
+          start: (OperationId) => api.updateStackSet({ ...input, OperationId }, role),
+        });
       }
     }
     // A canary to repair goes first too: nothing else starts before it completed.
@@ -583,6 +654,12 @@ async function applyStackSet(spec: StackSetSpec, ctx: RolloutContext): Promise<A
 
 /** Regions where more of the final instances failed than the failure tolerance allows. */
 export function toleranceFailures(rows: readonly FinalRow[], prefs: OperationPreferences | undefined): string[] {
-  return overTolerance(countBy(rows.filter((r) => r.failed), (r) => r.region), countBy(rows, (r) => r.region), prefs);
+  return overTolerance(
+    countBy(
+      rows.filter((r) => r.failed),
+      (r) => r.region,
+    ),
+    countBy(rows, (r) => r.region),
+    prefs,
+  );
 }
-

@@ -6,7 +6,7 @@ import type { ErrorObject } from 'ajv';
 import { closestMatch as closest } from '../cfn/index.js';
 
 /** `/targets/2/account` → `targets[2].account`; the document root → `(top level)`. */
-export function yamlPath(instancePath: string, extra?: string): string {
+function yamlPath(instancePath: string, extra?: string): string {
   const parts = instancePath.split('/').slice(1).map(unescapePointer);
   if (extra !== undefined) parts.push(extra);
   let path = '';

@@ -14,7 +14,7 @@ import { KEY_PREFIX, defaultBucketName, planPackage, templateUrl } from '../pack
 import { DEFAULT_TEMPLATE, type StackSetSpec } from './manifest.js';
 
 /** CloudFormation's limit for an inline TemplateBody. */
-export const TEMPLATE_BODY_LIMIT = 51_200;
+const TEMPLATE_BODY_LIMIT = 51_200;
 
 export interface TemplateSource {
   readonly templateBody?: string;
@@ -39,7 +39,7 @@ export type PackageTemplates = (opts: {
 export class TemplateSourceError extends Error {}
 
 /** Loaded on first use, so that plan and the manifest checks never need the packager. */
-export async function loadPackager(): Promise<PackageTemplates> {
+async function loadPackager(): Promise<PackageTemplates> {
   const modulePath = '../package.js';
   try {
     const module = (await import(modulePath)) as { packageTemplates?: PackageTemplates };
@@ -64,13 +64,20 @@ export function alreadyPackaged(spec: StackSetSpec, target: AwsTarget, account: 
   return { templateUrl: templateUrl(bucket, root.key, target), text: root.text, uploaded: [], skipped: plan.map((t) => t.key), bucket, keyPrefix: KEY_PREFIX };
 }
 
-export async function templateForStackSet(spec: StackSetSpec, target: AwsTarget, packager?: PackageTemplates, deployed?: { account: string; body?: string }): Promise<TemplateSource> {
+export async function templateForStackSet(
+  spec: StackSetSpec,
+  target: AwsTarget,
+  packager?: PackageTemplates,
+  deployed?: { account: string; body?: string },
+): Promise<TemplateSource> {
   const known = deployed && !packager ? alreadyPackaged(spec, target, deployed.account, deployed.body) : undefined;
   if (known) return known;
   if (!spec.hasNestedStacks) {
     const bytes = Buffer.byteLength(spec.templateText);
     if (bytes > TEMPLATE_BODY_LIMIT) {
-      throw new TemplateSourceError(`${spec.template}: ${bytes} bytes, over the ${TEMPLATE_BODY_LIMIT}-byte inline template limit; only the platform root (${DEFAULT_TEMPLATE}) is packaged to S3`);
+      throw new TemplateSourceError(
+        `${spec.template}: ${bytes} bytes, over the ${TEMPLATE_BODY_LIMIT}-byte inline template limit; only the platform root (${DEFAULT_TEMPLATE}) is packaged to S3`,
+      );
     }
     return { templateBody: spec.templateText, text: spec.templateText, uploaded: [], skipped: [] };
   }

@@ -42,10 +42,10 @@ export interface AwsRule {
   check(input: AwsRuleInput): AwsRuleFinding[];
 }
 
-export const AWS_RULES_DIR = join(dirname(fileURLToPath(import.meta.url)), 'aws-rules');
-export const AWS_RULE_ID = /^AWS-[A-Z0-9]+-\d{3}$/;
+const AWS_RULES_DIR = join(dirname(fileURLToPath(import.meta.url)), 'aws-rules');
+const AWS_RULE_ID = /^AWS-[A-Z0-9]+-\d{3}$/;
 
-export function awsRuleProblems(rule: AwsRule): string[] {
+function awsRuleProblems(rule: AwsRule): string[] {
   const docs = rule.docs as unknown;
   return Array.isArray(docs) && docs.length > 0 && docs.every((d) => typeof d === 'string' && d.startsWith('https://'))
     ? []
@@ -78,9 +78,20 @@ export function awsRuleInput(dir: string): AwsRuleInput {
 export function runAwsRules(rules: readonly AwsRule[], input: AwsRuleInput): Finding[] {
   return rules.flatMap((rule): Finding[] => {
     try {
-      return rule.check(input).map((f) => ({ severity: 'error', check: 'aws', file: f.file, logicalId: f.logicalId, path: f.path, rule: `${rule.id} ${f.message}`, allowed: `see ${rule.docs[0]}` }));
+      return rule
+        .check(input)
+        .map((f) => ({ severity: 'error', check: 'aws', file: f.file, logicalId: f.logicalId, path: f.path, rule: `${rule.id} ${f.message}`, allowed: `see ${rule.docs[0]}` }));
     } catch (error) {
-      return [{ severity: 'error', check: 'aws', file: '-', path: '-', rule: `${rule.id} crashed: ${crashDescription(error)}`, allowed: `a check that runs to completion (${rule.title})` }];
+      return [
+        {
+          severity: 'error',
+          check: 'aws',
+          file: '-',
+          path: '-',
+          rule: `${rule.id} crashed: ${crashDescription(error)}`,
+          allowed: `a check that runs to completion (${rule.title})`,
+        },
+      ];
     }
   });
 }
@@ -137,7 +148,9 @@ export interface ResolvedResource {
 }
 
 const refOf = (value: unknown): string | undefined =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 1 && typeof (value as { Ref?: unknown }).Ref === 'string' ? (value as { Ref: string }).Ref : undefined;
+  value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 1 && typeof (value as { Ref?: unknown }).Ref === 'string'
+    ? (value as { Ref: string }).Ref
+    : undefined;
 const getAttOf = (value: unknown): [string, string] | undefined => {
   const args = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)['Fn::GetAtt'] : undefined;
   return Array.isArray(args) && typeof args[0] === 'string' && typeof args[1] === 'string' ? [args[0], args[1]] : undefined;

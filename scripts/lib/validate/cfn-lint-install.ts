@@ -19,7 +19,11 @@ export class MissingInstallError extends Error {}
 export function findCfnLint(root: string = ROOT): CfnLintInstall {
   const venv = join(root, '.venv');
   const libDir = join(venv, 'lib');
-  const pythons = existsSync(libDir) ? readdirSync(libDir).filter((name) => name.startsWith('python3')).sort() : [];
+  const pythons = existsSync(libDir)
+    ? readdirSync(libDir)
+        .filter((name) => name.startsWith('python3'))
+        .sort()
+    : [];
   for (const python of pythons) {
     const sitePackages = join(libDir, python, 'site-packages');
     const schemasDir = join(sitePackages, 'cfnlint', 'data', 'schemas');

@@ -85,7 +85,7 @@ function crashFinding(files: readonly string[], rule: string): Finding {
   return { severity: 'error', check: 'cfn-lint', file: files.join(', '), path: '-', rule, allowed: 'cfn-lint running to completion (make install)' };
 }
 
-export function parseCfnLintJson(text: string): Finding[] {
+function parseCfnLintJson(text: string): Finding[] {
   const matches = (text.trim() === '' ? [] : JSON.parse(text)) as CfnLintMatch[];
   return matches.map((m) => {
     const path = m.Location?.Path ?? [];

@@ -96,5 +96,5 @@ function loopThrough(start: string, members: ReadonlySet<string>, outgoing: Read
 
 /** "A → B [DependsOn] → A [Ref at Properties.X]": each step names how the dependency arises. */
 export function describeCycle(loop: readonly DependencyEdge[]): string {
-  return [loop[0].from, ...loop.map((e) => `${e.to} [${e.via}]`)].join(" → ");
+  return [loop[0].from, ...loop.map((e) => `${e.to} [${e.via}]`)].join(' → ');
 }

@@ -1,7 +1,7 @@
 // A finding of any check, and how it is printed:
 //   <file>[:<line>]: <LogicalId>: <path>: <rule>: <what is allowed>
 export type Severity = 'error' | 'warning' | 'info';
-export type CheckName = 'schema' | 'integrity' | 'cfn-lint' | 'aws' | 'parliament' | 'checkov';
+type CheckName = 'schema' | 'integrity' | 'cfn-lint' | 'aws' | 'parliament' | 'checkov';
 
 export interface Finding {
   readonly severity: Severity;

@@ -9,7 +9,21 @@
 // - unused parameters and conditions are warnings.
 import { parameterValueProblem, type ParameterConstraints } from '../../../templates-src/core/parameters.js';
 import { RESOURCE_INFO } from '../../../templates-src/spec-types/resource-info.js';
-import { childFile, didYouMean, formatPath, isDependency, isLocalTemplateUrl, isValueReference, nestedStacks, NESTED_STACK, PSEUDO_PARAMETERS, references, type CfnResource, type CfnTemplate, type Reference } from '../cfn/index.js';
+import {
+  childFile,
+  didYouMean,
+  formatPath,
+  isDependency,
+  isLocalTemplateUrl,
+  isValueReference,
+  nestedStacks,
+  NESTED_STACK,
+  PSEUDO_PARAMETERS,
+  references,
+  type CfnResource,
+  type CfnTemplate,
+  type Reference,
+} from '../cfn/index.js';
 import { describeCycle, findCycles, type DependencyEdge } from './cycles.js';
 import type { Finding } from './findings.js';
 import { list as listValues } from './schema-errors.js';
@@ -90,7 +104,9 @@ function checkReference(file: string, template: CfnTemplate, all: ReadonlyMap<st
       return fail(`${what} ${ref.target}.${ref.attribute ?? '…'}: no resource ${ref.target}${hint}`, `${suggest(ref.target, resources)}resources: ${list(resources)}`);
     }
     if (ref.attribute === undefined) return [];
-    return checkAttribute(file, resource, ref, all, context).map((problem) => error(file, ref.logicalId, ref.where, `${what} ${ref.target}.${ref.attribute}: ${problem.rule}`, problem.allowed));
+    return checkAttribute(file, resource, ref, all, context).map((problem) =>
+      error(file, ref.logicalId, ref.where, `${what} ${ref.target}.${ref.attribute}: ${problem.rule}`, problem.allowed),
+    );
   }
   if (ref.kind === 'Condition') {
     const conditions = Object.keys(template.Conditions ?? {});
@@ -140,7 +156,8 @@ function checkDependsOn(file: string, template: CfnTemplate): Finding[] {
     dependsOnList(resource?.DependsOn).forEach((target, index) => {
       const path = Array.isArray(resource.DependsOn) ? `DependsOn[${index}]` : 'DependsOn';
       if (typeof target !== 'string') findings.push(error(file, logicalId, path, 'DependsOn entries must be logical IDs', 'a resource logical ID'));
-      else if (!resources.includes(target)) findings.push(error(file, logicalId, path, `DependsOn ${target}: no such resource`, `${suggest(target, resources)}resources: ${list(resources)}`));
+      else if (!resources.includes(target))
+        findings.push(error(file, logicalId, path, `DependsOn ${target}: no such resource`, `${suggest(target, resources)}resources: ${list(resources)}`));
     });
   }
   return findings;
@@ -160,7 +177,13 @@ function checkCycles(file: string, template: CfnTemplate): Finding[] {
     }
   }
   return findCycles(resources, edges).map((loop) =>
-    error(file, loop[0].from, loop[0].via === 'DependsOn' ? 'DependsOn' : loop[0].via.replace(/^\S+ at /, ''), `circular dependency: ${describeCycle(loop)}`, 'resources that do not depend on each other in a loop: remove one DependsOn, Ref, GetAtt or Sub'),
+    error(
+      file,
+      loop[0].from,
+      loop[0].via === 'DependsOn' ? 'DependsOn' : loop[0].via.replace(/^\S+ at /, ''),
+      `circular dependency: ${describeCycle(loop)}`,
+      'resources that do not depend on each other in a loop: remove one DependsOn, Ref, GetAtt or Sub',
+    ),
   );
 }
 
@@ -168,7 +191,9 @@ function checkParameterDefaults(file: string, template: CfnTemplate): Finding[] 
   const findings: Finding[] = [];
   for (const [name, spec] of Object.entries(template.Parameters ?? {})) {
     if (typeof spec?.Type !== 'string') {
-      findings.push(error(file, name, `Parameters.${name}.Type`, 'parameter without a Type', 'String, Number, List<Number>, CommaDelimitedList, an AWS-specific type or an SSM parameter type'));
+      findings.push(
+        error(file, name, `Parameters.${name}.Type`, 'parameter without a Type', 'String, Number, List<Number>, CommaDelimitedList, an AWS-specific type or an SSM parameter type'),
+      );
       continue;
     }
     if (spec.Default === undefined) continue;
@@ -205,7 +230,9 @@ function checkNestedStacks(file: string, template: CfnTemplate, all: ReadonlyMap
     }
     for (const [name, spec] of Object.entries(declared)) {
       if (spec?.Default === undefined && !(name in passed)) {
-        findings.push(error(file, logicalId, `Properties.Parameters.${name}`, `missing parameter ${name}: ${child} requires it (no Default)`, `pass ${name} in Properties.Parameters`));
+        findings.push(
+          error(file, logicalId, `Properties.Parameters.${name}`, `missing parameter ${name}: ${child} requires it (no Default)`, `pass ${name} in Properties.Parameters`),
+        );
       }
     }
   }

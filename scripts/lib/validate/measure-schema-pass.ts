@@ -89,26 +89,52 @@ function mutationsOf(props: Record<string, unknown>, schema: JsonSchema, raw: Js
     const node = resolveLocalRef(raw, properties[name]);
     if (!node) continue;
     const misspelt = name.slice(0, -1);
-    add({ kind: 'unknown-property', change: `${name} → ${misspelt}`, apply: (p) => ((p[misspelt] = p[name]), delete p[name]), ts: { props: tsLiteral({ [misspelt]: isLiteral(value) ? value : 'x' }) } });
+    add({
+      kind: 'unknown-property',
+      change: `${name} → ${misspelt}`,
+      apply: (p) => ((p[misspelt] = p[name]), delete p[name]),
+      ts: { props: tsLiteral({ [misspelt]: isLiteral(value) ? value : 'x' }) },
+    });
     if (required.has(name)) add({ kind: 'missing-required', change: `${name} removed`, apply: (p) => delete p[name], ts: { props: '{}', missing: name } });
     if (!isLiteral(value) && !Array.isArray(value)) continue;
     const t = node.type;
     if (t === 'integer' || t === 'number') add({ kind: 'wrong-type', change: `${name}: "many"`, apply: (p) => (p[name] = 'many'), ts: { props: tsLiteral({ [name]: 'many' }) } });
     else if (t === 'boolean') add({ kind: 'wrong-type', change: `${name}: "sometimes"`, apply: (p) => (p[name] = 'sometimes'), ts: { props: tsLiteral({ [name]: 'sometimes' }) } });
-    else if (t === 'string' && isLiteral(value)) add({ kind: 'wrong-type', change: `${name}: a list`, apply: (p) => (p[name] = ['a', 'b']), ts: { props: tsLiteral({ [name]: ['a', 'b'] }) } });
-    else if (t === 'array' && Array.isArray(value)) add({ kind: 'wrong-type', change: `${name}: a string`, apply: (p) => (p[name] = 'one'), ts: { props: tsLiteral({ [name]: 'one' }) } });
+    else if (t === 'string' && isLiteral(value))
+      add({ kind: 'wrong-type', change: `${name}: a list`, apply: (p) => (p[name] = ['a', 'b']), ts: { props: tsLiteral({ [name]: ['a', 'b'] }) } });
+    else if (t === 'array' && Array.isArray(value))
+      add({ kind: 'wrong-type', change: `${name}: a string`, apply: (p) => (p[name] = 'one'), ts: { props: tsLiteral({ [name]: 'one' }) } });
     if (!isLiteral(value)) continue;
-    if (Array.isArray(node.enum) && node.enum.every((e) => typeof e === 'string')) add({ kind: 'enum', change: `${name}: "NotAllowed"`, apply: (p) => (p[name] = 'NotAllowed'), ts: { props: tsLiteral({ [name]: 'NotAllowed' }) } });
+    if (Array.isArray(node.enum) && node.enum.every((e) => typeof e === 'string'))
+      add({ kind: 'enum', change: `${name}: "NotAllowed"`, apply: (p) => (p[name] = 'NotAllowed'), ts: { props: tsLiteral({ [name]: 'NotAllowed' }) } });
     if (typeof node.pattern === 'string' && t !== 'integer' && t !== 'number') {
       const bad = failingValue(String(node.pattern).replace(/\\A|\\Z|\\z/g, ''));
-      if (bad !== undefined) add({ kind: 'pattern', change: `${name}: ${JSON.stringify(bad.length > 20 ? `${bad.slice(0, 8)}…` : bad)}`, apply: (p) => (p[name] = bad), ts: { props: tsLiteral({ [name]: bad }) } });
+      if (bad !== undefined)
+        add({
+          kind: 'pattern',
+          change: `${name}: ${JSON.stringify(bad.length > 20 ? `${bad.slice(0, 8)}…` : bad)}`,
+          apply: (p) => (p[name] = bad),
+          ts: { props: tsLiteral({ [name]: bad }) },
+        });
     }
     if (typeof node.maxLength === 'number' && node.maxLength < 100_000) {
       const long = 'a'.repeat(node.maxLength + 1);
       add({ kind: 'max-length', change: `${name}: ${node.maxLength + 1} characters`, apply: (p) => (p[name] = long), ts: { props: tsLiteral({ [name]: long }) } });
     }
-    if (typeof node.maximum === 'number') add({ kind: 'range', change: `${name}: ${node.maximum + 1}`, apply: (p) => (p[name] = (node.maximum as number) + 1), ts: { props: tsLiteral({ [name]: (node.maximum as number) + 1 }) } });
-    else if (typeof node.minimum === 'number') add({ kind: 'range', change: `${name}: ${node.minimum - 1}`, apply: (p) => (p[name] = (node.minimum as number) - 1), ts: { props: tsLiteral({ [name]: (node.minimum as number) - 1 }) } });
+    if (typeof node.maximum === 'number')
+      add({
+        kind: 'range',
+        change: `${name}: ${node.maximum + 1}`,
+        apply: (p) => (p[name] = (node.maximum as number) + 1),
+        ts: { props: tsLiteral({ [name]: (node.maximum as number) + 1 }) },
+      });
+    else if (typeof node.minimum === 'number')
+      add({
+        kind: 'range',
+        change: `${name}: ${node.minimum - 1}`,
+        apply: (p) => (p[name] = (node.minimum as number) - 1),
+        ts: { props: tsLiteral({ [name]: (node.minimum as number) - 1 }) },
+      });
   }
   return [...found.values()];
 }
@@ -126,12 +152,24 @@ export function corpus(cache: ValidatorCache): Mutant[] {
         const copy = structuredClone(template);
         m.apply(copy.Resources![logicalId].Properties!);
         const id = `m${String(mutants.length + 1).padStart(4, '0')}`;
-        mutants.push({ id, kind: m.kind, type: resource.Type, logicalId, property: m.change.split(/[:→ ]/)[0], change: m.change, file: `${id}-${dir}-${file}`, template: copy, ts: m.ts });
+        mutants.push({
+          id,
+          kind: m.kind,
+          type: resource.Type,
+          logicalId,
+          property: m.change.split(/[:→ ]/)[0],
+          change: m.change,
+          file: `${id}-${dir}-${file}`,
+          template: copy,
+          ts: m.ts,
+        });
       }
     }
   }
   const fixtures = join(ROOT, 'test', 'fixtures', 'validate');
-  for (const name of readdirSync(fixtures).filter((n) => n.startsWith('schema-') && n !== 'schema-intrinsics-accepted').sort()) {
+  for (const name of readdirSync(fixtures)
+    .filter((n) => n.startsWith('schema-') && n !== 'schema-intrinsics-accepted')
+    .sort()) {
     const template = loadTemplate(readFileSync(join(fixtures, name, 'template.yaml'), 'utf8'), name);
     const id = `f${String(mutants.length + 1).padStart(4, '0')}`;
     mutants.push({ id, kind: 'fixture', type: '-', logicalId: '-', property: '-', change: name, file: `${id}-${name}.yaml`, template });
@@ -160,7 +198,15 @@ function tscVerdicts(mutants: readonly Mutant[]): Map<string, boolean> {
     }
     const file = join(dir, 'mutants.ts');
     writeFileSync(file, `${lines.join('\n')}\n`);
-    const program = ts.createProgram([file], { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true, types: [] });
+    const program = ts.createProgram([file], {
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      skipLibCheck: true,
+      types: [],
+    });
     const source = program.getSourceFile(file)!;
     const rejected = new Set<string>();
     for (const d of program.getSemanticDiagnostics(source)) {
@@ -186,7 +232,11 @@ export async function measure(): Promise<{ verdicts: Verdict[]; timings: Record<
     const ajvStarted = performance.now();
     const ajvFindings = new Map(mutants.map((m) => [m.id, validateTemplateSchemas(m.file, m.template, cache)]));
     const ajvMs = performance.now() - ajvStarted;
-    const lint = await runCfnLint(install, dir, mutants.map((m) => m.file));
+    const lint = await runCfnLint(
+      install,
+      dir,
+      mutants.map((m) => m.file),
+    );
     const lintByFile = new Map<string, string[]>();
     for (const f of lint.findings) lintByFile.set(f.file, [...(lintByFile.get(f.file) ?? []), f.rule]);
     const tscStarted = performance.now();
@@ -221,12 +271,22 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/sc
   const only = (label: string, p: (v: Verdict) => boolean) => {
     const list = verdicts.filter(p);
     console.log(`\n${label}: ${list.length}`);
-    for (const v of list) console.log(`  ${v.mutant.kind} ${v.mutant.type} ${v.mutant.logicalId} ${v.mutant.change} | ajv: ${v.ajvSays ?? '-'} | cfn-lint: ${v.cfnLintSays ?? '-'} | tsc: ${v.tsc ?? '-'}`);
+    for (const v of list)
+      console.log(
+        `  ${v.mutant.kind} ${v.mutant.type} ${v.mutant.logicalId} ${v.mutant.change} | ajv: ${v.ajvSays ?? '-'} | cfn-lint: ${v.cfnLintSays ?? '-'} | tsc: ${v.tsc ?? '-'}`,
+      );
   };
   only('caught by ajv, missed by cfn-lint', (v) => v.ajv && !v.cfnLint);
   only('caught by cfn-lint, missed by ajv', (v) => v.cfnLint && !v.ajv);
   only('missed by both', (v) => !v.ajv && !v.cfnLint);
   const json = process.argv.indexOf('--json');
-  if (json > 0) writeFileSync(process.argv[json + 1], JSON.stringify(verdicts.map(({ mutant: { template: _template, ...m }, ...v }) => ({ ...m, ...v })), null, 1));
+  if (json > 0)
+    writeFileSync(
+      process.argv[json + 1],
+      JSON.stringify(
+        verdicts.map(({ mutant: { template: _template, ...m }, ...v }) => ({ ...m, ...v })),
+        null,
+        1,
+      ),
+    );
 }
-

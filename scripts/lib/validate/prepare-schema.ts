@@ -27,7 +27,7 @@ const SCHEMA_MAP_KEYWORDS = new Set(['properties', 'definitions']);
 const VALUE_KEYWORDS = new Set(['type', 'enum', 'const', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', '$ref']);
 
 /** Whether RE2 runs the pattern (the engine ajv uses here). */
-export function re2Compiles(pattern: string): boolean {
+function re2Compiles(pattern: string): boolean {
   try {
     RE2JS.compile(pattern);
     return true;
@@ -82,10 +82,12 @@ function prune(root: JsonSchema): JsonSchema {
     const out: JsonSchema = {};
     for (const [key, value] of Object.entries(node)) {
       if (key === 'properties' || key === 'patternProperties') {
-        const kept = Object.fromEntries(Object.entries(value as Record<string, JsonSchema>).flatMap(([name, child]) => {
-          const k = keep(child);
-          return k ? [[name, k]] : [];
-        }));
+        const kept = Object.fromEntries(
+          Object.entries(value as Record<string, JsonSchema>).flatMap(([name, child]) => {
+            const k = keep(child);
+            return k ? [[name, k]] : [];
+          }),
+        );
         if (Object.keys(kept).length > 0) out[key] = kept;
       } else if (key === 'items' || key === 'additionalProperties') {
         const k = keep(value as JsonSchema);
@@ -154,7 +156,8 @@ function transform(node: unknown, at: string, notEnforced: string[]): unknown {
     if (VALUE_KEYWORDS.has(key)) out[key] = value;
     else if (SCHEMA_KEYWORDS.has(key)) {
       if (value !== null && typeof value === 'object' && !Array.isArray(value)) out[key] = transform(value, here, notEnforced);
-    } else if (SCHEMA_MAP_KEYWORDS.has(key)) out[key] = Object.fromEntries(Object.entries(value as JsonSchema).map(([name, v]) => [name, transform(v, `${here}/${name}`, notEnforced)]));
+    } else if (SCHEMA_MAP_KEYWORDS.has(key))
+      out[key] = Object.fromEntries(Object.entries(value as JsonSchema).map(([name, v]) => [name, transform(v, `${here}/${name}`, notEnforced)]));
     else if (key === 'pattern') {
       if (re2Compiles(String(value))) out.pattern = value;
       else notEnforced.push(`${at}: pattern ${JSON.stringify(value)}`);

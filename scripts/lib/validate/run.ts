@@ -26,7 +26,7 @@ export interface ValidateOptions {
   readonly awsRulesDir?: string;
 }
 
-export interface ValidateTimings {
+interface ValidateTimings {
   readonly loadMs: number;
   readonly schemaMs: number;
   readonly integrityMs: number;
@@ -58,7 +58,10 @@ export async function validateAll(options: ValidateOptions = {}): Promise<Valida
   const checks = runChecks(install, dir, files, await loadAwsRules(options.awsRulesDir), options.diskCache);
   const lintRun = lint ? await lint : undefined;
   const findings = sortFindings([...checks.findings, ...(lintRun?.findings ?? [])]);
-  const failing = countBy(findings, 'error') > 0 || (lintRun !== undefined && lintRun.exitCode !== 0 && (lintRun.exitCode & ~8) !== 0) || (options.strict === true && countBy(findings, 'warning') > 0);
+  const failing =
+    countBy(findings, 'error') > 0 ||
+    (lintRun !== undefined && lintRun.exitCode !== 0 && (lintRun.exitCode & ~8) !== 0) ||
+    (options.strict === true && countBy(findings, 'warning') > 0);
   return {
     dir,
     templates: files,
@@ -107,7 +110,11 @@ export function formatReport(result: ValidateResult): string {
     byFile.delete(file);
     const errors = countBy(own, 'error');
     const warnings = countBy(own, 'warning');
-    lines.push(own.length === 0 ? `${file}: OK` : `${file}: ${errors} error(s), ${warnings} warning(s)${own.length - errors - warnings > 0 ? `, ${own.length - errors - warnings} info` : ''}`);
+    lines.push(
+      own.length === 0
+        ? `${file}: OK`
+        : `${file}: ${errors} error(s), ${warnings} warning(s)${own.length - errors - warnings > 0 ? `, ${own.length - errors - warnings} info` : ''}`,
+    );
     for (const finding of own) lines.push(`  ${finding.severity.padEnd(7)} [${finding.check}] ${formatFinding(finding)}`);
   }
   for (const [, own] of byFile) for (const finding of own) lines.push(`  ${finding.severity.padEnd(7)} [${finding.check}] ${formatFinding(finding)}`);

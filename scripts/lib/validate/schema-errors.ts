@@ -14,7 +14,7 @@ export interface ErrorContext {
 }
 
 /** A value as a reader wants to see it in a message. */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (Array.isArray(value)) return `a list of ${value.length}`;
   if (value !== null && typeof value === 'object') return 'an object';
   const text = JSON.stringify(value);
@@ -42,7 +42,10 @@ function describe(error: ErrorObject, value: unknown): { rule: string; allowed: 
       return { rule: `value ${describeValue(value)} is ${error.keyword.includes('inimum') ? 'too small' : 'too large'}`, allowed: `${String(p.comparison)} ${String(p.limit)}` };
     case 'minLength':
     case 'maxLength':
-      return { rule: `value ${describeValue(value)} has ${typeof value === 'string' ? [...value].length : '?'} characters`, allowed: `${error.keyword === 'minLength' ? 'at least' : 'at most'} ${String(p.limit)} characters` };
+      return {
+        rule: `value ${describeValue(value)} has ${typeof value === 'string' ? [...value].length : '?'} characters`,
+        allowed: `${error.keyword === 'minLength' ? 'at least' : 'at most'} ${String(p.limit)} characters`,
+      };
     case 'multipleOf':
       return { rule: `value ${describeValue(value)} is not a multiple of ${String(p.multipleOf)}`, allowed: `a multiple of ${String(p.multipleOf)}` };
     default:

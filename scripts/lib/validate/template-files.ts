@@ -6,8 +6,6 @@ import { join } from 'node:path';
 import { parseTemplateDocument, shapeProblems, type CfnTemplate } from '../cfn/index.js';
 import type { Finding } from './findings.js';
 
-export type { CfnResource, CfnTemplate } from '../cfn/index.js';
-
 export interface LoadedTemplates {
   /** File name (relative to the directory) → parsed template, in file name order. */
   readonly templates: ReadonlyMap<string, CfnTemplate>;
@@ -17,7 +15,9 @@ export interface LoadedTemplates {
 const TEMPLATE_FILE = /\.(ya?ml|json|template)$/;
 
 export function templateFiles(dir: string): string[] {
-  return readdirSync(dir).filter((name) => TEMPLATE_FILE.test(name)).sort();
+  return readdirSync(dir)
+    .filter((name) => TEMPLATE_FILE.test(name))
+    .sort();
 }
 
 export function loadTemplates(dir: string, files: readonly string[] = templateFiles(dir)): LoadedTemplates {
@@ -27,11 +27,26 @@ export function loadTemplates(dir: string, files: readonly string[] = templateFi
     try {
       const template = parseTemplateDocument(readFileSync(join(dir, file), 'utf8'), file);
       for (const problem of shapeProblems(template)) {
-        findings.push({ severity: 'error', check: 'schema', file, logicalId: problem.logicalId, path: problem.logicalId ? 'Type' : problem.path, rule: problem.rule, allowed: problem.allowed });
+        findings.push({
+          severity: 'error',
+          check: 'schema',
+          file,
+          logicalId: problem.logicalId,
+          path: problem.logicalId ? 'Type' : problem.path,
+          rule: problem.rule,
+          allowed: problem.allowed,
+        });
       }
       templates.set(file, template);
     } catch (error) {
-      findings.push({ severity: 'error', check: 'schema', file, path: '-', rule: `does not parse: ${(error as Error).message.split('\n')[0]}`, allowed: 'a CloudFormation template in YAML or JSON' });
+      findings.push({
+        severity: 'error',
+        check: 'schema',
+        file,
+        path: '-',
+        rule: `does not parse: ${(error as Error).message.split('\n')[0]}`,
+        allowed: 'a CloudFormation template in YAML or JSON',
+      });
     }
   }
   return { templates, findings };

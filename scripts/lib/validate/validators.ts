@@ -37,7 +37,7 @@ const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).d
 
 type CompiledFunction = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-export class UnknownResourceTypeError extends Error {}
+class UnknownResourceTypeError extends Error {}
 
 export class ValidatorCache {
   private readonly providers: ReadonlyMap<string, string>;
@@ -118,7 +118,11 @@ function cacheKey(install: CfnLintInstall): string {
   // The exact versions pinned in package.json are the ones npm ci installs (re2js exports no package.json of its own).
   const pinned = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies;
   const hash = createHash('sha256');
-  hash.update(JSON.stringify(AJV_OPTIONS)).update(re2.code).update(pinned.ajv ?? '').update(pinned.re2js ?? '');
+  hash
+    .update(JSON.stringify(AJV_OPTIONS))
+    .update(re2.code)
+    .update(pinned.ajv ?? '')
+    .update(pinned.re2js ?? '');
   hash.update(readFileSync(join(here, 'prepare-schema.ts')));
   return `cfn-lint-${install.version}-${hash.digest('hex').slice(0, 16)}`;
 }

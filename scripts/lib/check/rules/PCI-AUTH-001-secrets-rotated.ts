@@ -25,7 +25,8 @@ function daysOfMonth(field: string): number[] | undefined {
     if (step) for (let d = step[1] === '*' ? 1 : Number(step[1]); d <= 31; d += Number(step[2])) days.add(d);
     else if (range) for (let d = Number(range[1]); d <= Number(range[2]); d++) days.add(d);
     else if (/^\d+$/.test(part)) days.add(Number(part));
-    else if (part === 'L') days.add(28); // the last day: in February the 28th
+    else if (part === 'L')
+      days.add(28); // the last day: in February the 28th
     else return undefined;
   }
   return [...days].filter((d) => d >= 1 && d <= 31).sort((a, b) => a - b);
@@ -51,11 +52,12 @@ export function cronMaxDays(body: string): number | undefined {
   return Math.max(...gaps);
 }
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-AUTH-001',
   title: 'Secrets rotate automatically at least every 30 days',
   requirements: ['8.3.9', '8.6.3'],
-  notChecked: 'that rotation succeeds (Config rule secretsmanager-scheduled-rotation-success-check, deployed by the audit layer) and that clients pick up the new value; secrets held outside Secrets Manager',
+  notChecked:
+    'that rotation succeeds (Config rule secretsmanager-scheduled-rotation-success-check, deployed by the audit layer) and that clients pick up the new value; secrets held outside Secrets Manager',
   references: { securityHub: ['SecretsManager.1', 'SecretsManager.4'], configRules: ['secretsmanager-rotation-enabled-check', 'secretsmanager-secret-periodic-rotation'] },
   resourceTypes: TYPES,
   check: (ctx) =>
@@ -63,18 +65,27 @@ export const rule: Rule = {
       ctx,
       TYPES,
       (secret) => {
-        const schedules = ctx.referrers(secret, 'AWS::SecretsManager::RotationSchedule').map((r) => r.from).filter((s) => ctx.resolveResource(s, s.properties.SecretId) === secret);
+        const schedules = ctx
+          .referrers(secret, 'AWS::SecretsManager::RotationSchedule')
+          .map((r) => r.from)
+          .filter((s) => ctx.resolveResource(s, s.properties.SecretId) === secret);
         if (schedules.length === 0) return ['no RotationSchedule: the secret never rotates'];
         return schedules.flatMap((s) => {
           const p = s.properties;
           const days = rotationDays(record(p.RotationRules));
           return [
             p.RotationLambdaARN === undefined && p.HostedRotationLambda === undefined && `${s.logicalId}: no rotation function (RotationLambdaARN or HostedRotationLambda)`,
-            days === undefined ? `${s.logicalId}: RotationRules give no schedule whose interval can be told (${String(record(p.RotationRules).ScheduleExpression ?? record(p.RotationRules).AutomaticallyAfterDays ?? 'none')})` : days > MAX_DAYS && `${s.logicalId}: rotates every ${days} days, more than ${MAX_DAYS}`,
+            days === undefined
+              ? `${s.logicalId}: RotationRules give no schedule whose interval can be told (${String(record(p.RotationRules).ScheduleExpression ?? record(p.RotationRules).AutomaticallyAfterDays ?? 'none')})`
+              : days > MAX_DAYS && `${s.logicalId}: rotates every ${days} days, more than ${MAX_DAYS}`,
           ];
         });
       },
-      (secret) => `rotated by ${ctx.referrers(secret, 'AWS::SecretsManager::RotationSchedule').map((r) => r.from.logicalId).join(', ')}`,
+      (secret) =>
+        `rotated by ${ctx
+          .referrers(secret, 'AWS::SecretsManager::RotationSchedule')
+          .map((r) => r.from.logicalId)
+          .join(', ')}`,
     ),
 };
 export default rule;

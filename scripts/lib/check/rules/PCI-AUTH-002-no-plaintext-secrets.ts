@@ -17,8 +17,10 @@ function typedIn(value: unknown): boolean {
 }
 
 const PROPERTY_CHECKS: Record<string, (r: EvaluatedResource) => string[]> = {
-  'AWS::RDS::DBInstance': (r) => (typedIn(r.properties.MasterUserPassword) ? ['MasterUserPassword is typed in: use ManageMasterUserPassword (or a {{resolve:secretsmanager}} reference)'] : []),
-  'AWS::ElastiCache::ReplicationGroup': (r) => (typedIn(r.properties.AuthToken) ? ['AuthToken is typed in: resolve it from a generated secret ({{resolve:secretsmanager:...}})'] : []),
+  'AWS::RDS::DBInstance': (r) =>
+    typedIn(r.properties.MasterUserPassword) ? ['MasterUserPassword is typed in: use ManageMasterUserPassword (or a {{resolve:secretsmanager}} reference)'] : [],
+  'AWS::ElastiCache::ReplicationGroup': (r) =>
+    typedIn(r.properties.AuthToken) ? ['AuthToken is typed in: resolve it from a generated secret ({{resolve:secretsmanager:...}})'] : [],
   'AWS::SecretsManager::Secret': (r) => (r.properties.SecretString !== undefined ? ['SecretString is typed in: generate the value (GenerateSecretString)'] : []),
   'AWS::ApiGateway::ApiKey': (r) => (r.properties.Value !== undefined && typedIn(r.properties.Value) ? ['API key Value is typed in: let API Gateway generate it'] : []),
   'AWS::Lambda::Function': (r) =>
@@ -32,22 +34,29 @@ function templateFindings(ctx: CheckContext): RuleFinding[] {
   for (const layer of ctx.layers) {
     const problems: string[] = [];
     for (const [name, spec] of Object.entries(layer.parameterSpecs)) {
-      if (spec.NoEcho === true || String(spec.NoEcho) === 'true' || SECRET_NAME.test(name)) problems.push(`parameter ${name} takes a secret value (typed in at deploy time or kept in a parameter file): generate it in Secrets Manager instead`);
+      if (spec.NoEcho === true || String(spec.NoEcho) === 'true' || SECRET_NAME.test(name))
+        problems.push(`parameter ${name} takes a secret value (typed in at deploy time or kept in a parameter file): generate it in Secrets Manager instead`);
     }
     for (const name of layer.outputs.keys()) if (SECRET_NAME.test(name)) problems.push(`output ${name} exposes a secret value`);
-    out.push({ layer: layer.name, logicalId: '(parameters and outputs)', type: 'Template', pass: problems.length === 0, message: problems.length === 0 ? 'no parameter or output carries a secret' : problems.join('; ') });
+    out.push({
+      layer: layer.name,
+      logicalId: '(parameters and outputs)',
+      type: 'Template',
+      pass: problems.length === 0,
+      message: problems.length === 0 ? 'no parameter or output carries a secret' : problems.join('; '),
+    });
   }
   return out;
 }
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-AUTH-002',
   title: 'No plaintext secret in templates, parameters or outputs',
   requirements: ['8.3.2', '8.6.2'],
   references: { securityHub: [], configRules: [] },
   resourceTypes: ['*'],
   notChecked:
-    'values typed into the application\'s own configuration or code, secrets in container images, and what operators paste into consoles (code review and secret scanning, the entity\'s)',
+    "values typed into the application's own configuration or code, secrets in container images, and what operators paste into consoles (code review and secret scanning, the entity's)",
   check: (ctx) => [
     ...templateFindings(ctx),
     ...ctx.resources(...Object.keys(PROPERTY_CHECKS)).map((r) => {

@@ -24,7 +24,10 @@ function problem(ctx: CheckContext, m: EvaluatedResource): string | undefined {
   if (verb.toUpperCase() === 'OPTIONS') return undefined;
   const auth = String(m.properties.AuthorizationType ?? 'NONE').toUpperCase();
   if (auth === 'AWS_IAM') return undefined;
-  if (AUTHORIZER_TYPES.has(auth)) return ctx.resolveResource(m, m.properties.AuthorizerId, 'AWS::ApiGateway::Authorizer') ? undefined : `${verb}: AuthorizationType ${auth} without an AuthorizerId of the platform`;
+  if (AUTHORIZER_TYPES.has(auth))
+    return ctx.resolveResource(m, m.properties.AuthorizerId, 'AWS::ApiGateway::Authorizer')
+      ? undefined
+      : `${verb}: AuthorizationType ${auth} without an AuthorizerId of the platform`;
   if (mutualTlsOnly(ctx, m)) return undefined;
   return isTrue(m.properties.ApiKeyRequired)
     ? `${verb}: AuthorizationType NONE with an API key only — a key meters a usage plan, it does not authenticate the caller (use AWS_IAM, COGNITO_USER_POOLS, a CUSTOM authorizer or mutual TLS)`
@@ -39,13 +42,20 @@ function evidence(ctx: CheckContext, m: EvaluatedResource): string {
   return auth === 'NONE' ? `${verb}: mutual TLS on the only custom domain${key}` : `${verb}: authenticated by ${auth}${key}`;
 }
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-AUTH-005',
   title: 'API Gateway methods authenticate the caller (IAM, Cognito, Lambda authorizer or mutual TLS; an API key alone does not)',
   requirements: ['7.2.1', '8.2.1', '8.3.1'],
   references: { securityHub: [], configRules: [] },
   resourceTypes: TYPES,
-  notChecked: "what a Lambda authorizer or the application decides (the authorizer's code, token validation, scopes); the strength of the callers' credentials and their lifecycle (the identity provider's and the entity's responsibility, 8.3–8.6)",
-  check: (ctx) => eachResource(ctx, TYPES, (m) => [problem(ctx, m)], (m) => evidence(ctx, m)),
+  notChecked:
+    "what a Lambda authorizer or the application decides (the authorizer's code, token validation, scopes); the strength of the callers' credentials and their lifecycle (the identity provider's and the entity's responsibility, 8.3–8.6)",
+  check: (ctx) =>
+    eachResource(
+      ctx,
+      TYPES,
+      (m) => [problem(ctx, m)],
+      (m) => evidence(ctx, m),
+    ),
 };
 export default rule;

@@ -5,14 +5,13 @@ import type { Rule } from '../types.js';
 const TYPES = ['AWS::RDS::DBInstance'] as const;
 const MIN_DAYS = 7;
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-BAK-001',
   title: 'RDS automated backups are kept at least 7 days and snapshots carry tags',
   requirements: ['12.10.1', '9.4.1'],
   references: { securityHub: ['RDS.11', 'RDS.17'], configRules: ['db-instance-backup-enabled', 'rds-instance-copy-tags-to-snapshots-enabled'] },
   resourceTypes: TYPES,
-  notChecked:
-    'that restores work (restore tests are the entity\'s, 12.10.2) and copies to another region (PCI-BAK-003/AWS Backup copy jobs at run time)',
+  notChecked: "that restores work (restore tests are the entity's, 12.10.2) and copies to another region (PCI-BAK-003/AWS Backup copy jobs at run time)",
   scope: 'production',
   check: (ctx) =>
     eachResource(

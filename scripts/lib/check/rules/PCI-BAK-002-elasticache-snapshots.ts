@@ -4,14 +4,13 @@ import type { Rule } from '../types.js';
 
 const TYPES = ['AWS::ElastiCache::ReplicationGroup'] as const;
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-BAK-002',
   title: 'ElastiCache keeps automatic snapshots',
   requirements: ['12.10.1'],
   references: { securityHub: ['ElastiCache.1'], configRules: ['elasticache-redis-cluster-automatic-backup-check'] },
   resourceTypes: TYPES,
-  notChecked:
-    'restore tests and snapshot copies outside the account',
+  notChecked: 'restore tests and snapshot copies outside the account',
   scope: 'production',
   check: (ctx) =>
     eachResource(

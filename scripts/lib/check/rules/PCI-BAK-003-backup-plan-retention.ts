@@ -15,14 +15,13 @@ function daily(expression: string): boolean {
   return (dayOfMonth === '*' || dayOfMonth === '?') && (dayOfWeek === '*' || dayOfWeek === '?');
 }
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-BAK-003',
   title: 'Backup plans run daily and keep recovery points at least 30 days',
   requirements: ['12.10.1', '9.4.1'],
   references: { securityHub: [], configRules: ['backup-plan-min-frequency-and-min-retention-check'] },
   resourceTypes: TYPES,
-  notChecked:
-    'that jobs succeed and the DR-region copy arrives (AWS Backup job status, Config rule backup-recovery-point-manual-deletion-disabled); restore tests',
+  notChecked: 'that jobs succeed and the DR-region copy arrives (AWS Backup job status, Config rule backup-recovery-point-manual-deletion-disabled); restore tests',
   scope: 'production',
   check: (ctx) =>
     eachResource(

@@ -21,7 +21,9 @@ export function coveringSelections(ctx: CheckContext, resource: EvaluatedResourc
       if (referenced.has(selection)) return true;
       const patterns = list(s.Resources).filter((x): x is string => typeof x === 'string');
       if (patterns.some((p) => p === '*' || (p.includes(SERVICE_OF[resource.type]) && p.endsWith('*')))) return true;
-      const byTag = list(s.ListOfTags).map(record).some((t) => String(t.ConditionType ?? 'STRINGEQUALS') === 'STRINGEQUALS' && tagMatches(ctx, resource, t.ConditionKey, t.ConditionValue));
+      const byTag = list(s.ListOfTags)
+        .map(record)
+        .some((t) => String(t.ConditionType ?? 'STRINGEQUALS') === 'STRINGEQUALS' && tagMatches(ctx, resource, t.ConditionKey, t.ConditionValue));
       const equals = list(record(s.Conditions).StringEquals).map(record);
       const byCondition = equals.length > 0 && equals.every((c) => tagMatches(ctx, resource, c.ConditionKey, c.ConditionValue));
       return byTag || byCondition;
@@ -29,14 +31,13 @@ export function coveringSelections(ctx: CheckContext, resource: EvaluatedResourc
     .map((s) => s.logicalId);
 }
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-BAK-004',
   title: 'RDS instances and EFS file systems are in a backup plan',
   requirements: ['12.10.1', '9.4.1'],
   references: { securityHub: ['RDS.26', 'EFS.2'], configRules: ['rds-in-backup-plan', 'rds-resources-protected-by-backup-plan', 'efs-in-backup-plan'] },
   resourceTypes: Object.keys(SERVICE_OF),
-  notChecked:
-    'DynamoDB, Kinesis and S3 data (S3 keeps versions; Kinesis is transient); that selected resources were actually backed up (AWS Backup job reports)',
+  notChecked: 'DynamoDB, Kinesis and S3 data (S3 keeps versions; Kinesis is transient); that selected resources were actually backed up (AWS Backup job reports)',
   scope: 'production',
   check: (ctx): RuleFinding[] =>
     ctx.resources(...Object.keys(SERVICE_OF)).map((r) => {

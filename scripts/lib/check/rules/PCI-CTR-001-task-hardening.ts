@@ -7,17 +7,22 @@ import type { Rule } from '../types.js';
 const TYPES = ['AWS::ECS::TaskDefinition'] as const;
 const ROOT_USERS = /^(root|0)(:(root|0))?$/;
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-CTR-001',
   title: 'ECS tasks are hardened: awsvpc, not privileged, read-only root FS, non-root user, no host namespaces',
   requirements: ['2.2.1', '2.2.5', '2.2.6', '7.2.1'],
   references: {
     securityHub: ['ECS.1', 'ECS.3', 'ECS.4', 'ECS.5'],
-    configRules: ['ecs-task-definition-user-for-host-mode-check', 'ecs-task-definition-pid-mode-check', 'ecs-containers-nonprivileged', 'ecs-containers-readonly-access', 'ecs-task-definition-nonroot-user'],
+    configRules: [
+      'ecs-task-definition-user-for-host-mode-check',
+      'ecs-task-definition-pid-mode-check',
+      'ecs-containers-nonprivileged',
+      'ecs-containers-readonly-access',
+      'ecs-task-definition-nonroot-user',
+    ],
   },
   resourceTypes: TYPES,
-  notChecked:
-    'what runs inside the image (hardening of the image\'s OS and packages: the build pipeline\'s); seccomp/AppArmor profiles (not available on Fargate)',
+  notChecked: "what runs inside the image (hardening of the image's OS and packages: the build pipeline's); seccomp/AppArmor profiles (not available on Fargate)",
   check: (ctx) =>
     eachResource(
       ctx,

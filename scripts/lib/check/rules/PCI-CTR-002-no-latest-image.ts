@@ -5,14 +5,13 @@ import type { Rule } from '../types.js';
 
 const TYPES = ['AWS::ECS::TaskDefinition'] as const;
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-CTR-002',
   title: 'Container images are not ":latest" or untagged',
   requirements: ['6.5.1', '2.2.1', '6.3.3'],
   references: { securityHub: [], configRules: [] },
   resourceTypes: TYPES,
-  notChecked:
-    'where the image comes from and whether its build was reviewed (the release process, 6.2/6.5: the entity\'s)',
+  notChecked: "where the image comes from and whether its build was reviewed (the release process, 6.2/6.5: the entity's)",
   check: (ctx) =>
     eachResource(
       ctx,

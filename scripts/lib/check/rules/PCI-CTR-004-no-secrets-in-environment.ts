@@ -7,14 +7,13 @@ const TYPES = ['AWS::ECS::TaskDefinition'] as const;
 const SECRET_NAME = /(password|passwd|secret|token|api[-_]?key|private[-_]?key|credential)/i;
 const REFERENCE_NAME = /(arn|name|id|url|host|port|region|endpoint|file)$/i;
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-CTR-004',
   title: 'No secrets in container environment variables',
   requirements: ['8.6.2', '8.3.2'],
   references: { securityHub: ['ECS.8'], configRules: ['ecs-no-environment-secrets'] },
   resourceTypes: TYPES,
-  notChecked:
-    'values the application reads from elsewhere (files, its own configuration store)',
+  notChecked: 'values the application reads from elsewhere (files, its own configuration store)',
   check: (ctx) =>
     eachResource(
       ctx,

@@ -4,16 +4,16 @@ import type { Rule } from '../types.js';
 
 const TYPES = ['AWS::ECS::Service'] as const;
 
-const onFargate = (p: Record<string, unknown>): boolean => p.LaunchType === 'FARGATE' || list(p.CapacityProviderStrategy).some((s) => /^FARGATE/.test(String(record(s).CapacityProvider)));
+const onFargate = (p: Record<string, unknown>): boolean =>
+  p.LaunchType === 'FARGATE' || list(p.CapacityProviderStrategy).some((s) => /^FARGATE/.test(String(record(s).CapacityProvider)));
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-CTR-005',
   title: 'Fargate services run platform version LATEST (1.4.0 or later)',
   requirements: ['6.3.3'],
   references: { securityHub: ['ECS.10'], configRules: ['ecs-fargate-latest-platform-version'] },
   resourceTypes: TYPES,
-  notChecked:
-    'patching of the container images themselves (image rebuilds: the entity\'s, 6.3.3)',
+  notChecked: "patching of the container images themselves (image rebuilds: the entity's, 6.3.3)",
   check: (ctx) =>
     eachResource(
       ctx,

@@ -5,14 +5,13 @@ import type { Rule } from '../types.js';
 
 const TYPES = ['AWS::RDS::DBInstance'] as const;
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-ENC-001',
   title: 'RDS storage and Performance Insights are encrypted with the database customer-managed key',
   requirements: ['3.5.1', '3.6.1'],
   references: { securityHub: ['RDS.3', 'RDS.4'], configRules: ['rds-storage-encrypted', 'rds-snapshot-encrypted'] },
   resourceTypes: TYPES,
-  notChecked:
-    'key access by people (key policy: PCI-KMS-002) and the application\'s own field-level encryption of PAN (3.5.1.x: the application\'s)',
+  notChecked: "key access by people (key policy: PCI-KMS-002) and the application's own field-level encryption of PAN (3.5.1.x: the application's)",
   check: (ctx) =>
     eachResource(
       ctx,

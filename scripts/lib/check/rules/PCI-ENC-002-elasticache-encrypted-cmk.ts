@@ -4,14 +4,13 @@ import type { Rule } from '../types.js';
 
 const TYPES = ['AWS::ElastiCache::ReplicationGroup'] as const;
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-ENC-002',
   title: 'ElastiCache replication groups are encrypted at rest with the cache customer-managed key',
   requirements: ['3.5.1', '3.6.1'],
   references: { securityHub: ['ElastiCache.4'], configRules: ['elasticache-repl-grp-encrypted-at-rest'] },
   resourceTypes: TYPES,
-  notChecked:
-    'what the application caches (PAN must not be cached unencrypted: the application\'s)',
+  notChecked: "what the application caches (PAN must not be cached unencrypted: the application's)",
   check: (ctx) =>
     eachResource(
       ctx,

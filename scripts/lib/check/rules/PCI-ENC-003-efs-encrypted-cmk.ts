@@ -4,14 +4,13 @@ import type { Rule } from '../types.js';
 
 const TYPES = ['AWS::EFS::FileSystem'] as const;
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-ENC-003',
   title: 'EFS file systems are encrypted with the storage customer-managed key',
   requirements: ['3.5.1', '3.6.1'],
   references: { securityHub: ['EFS.1'], configRules: ['efs-encrypted-check'] },
   resourceTypes: TYPES,
-  notChecked:
-    'file contents written by the application (the application decides what is stored)',
+  notChecked: 'file contents written by the application (the application decides what is stored)',
   check: (ctx) =>
     eachResource(
       ctx,

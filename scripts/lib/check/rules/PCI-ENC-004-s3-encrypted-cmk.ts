@@ -9,14 +9,14 @@ function defaults(bucket: { properties: Record<string, unknown> }): Record<strin
   return list(record(bucket.properties.BucketEncryption).ServerSideEncryptionConfiguration).map((c) => record(record(c).ServerSideEncryptionByDefault));
 }
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-ENC-004',
   title: 'S3 buckets use SSE-KMS with a customer-managed key of their data class',
   requirements: ['3.5.1', '3.6.1'],
   references: { securityHub: ['S3.17'], configRules: ['s3-bucket-server-side-encryption-enabled', 's3-default-encryption-kms'] },
   resourceTypes: TYPES,
   notChecked:
-    'objects uploaded with another key or none (the bucket policy\'s KMS conditions: PCI-TLS-005 checks transport only); object-level encryption of PAN by the application',
+    "objects uploaded with another key or none (the bucket policy's KMS conditions: PCI-TLS-005 checks transport only); object-level encryption of PAN by the application",
   check: (ctx) =>
     eachResource(
       ctx,

@@ -4,14 +4,13 @@ import type { Rule } from '../types.js';
 
 const TYPES = ['AWS::SNS::Topic'] as const;
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-ENC-007',
   title: 'SNS topics are encrypted with the notifications customer-managed key',
   requirements: ['3.5.1'],
   references: { securityHub: ['SNS.1'], configRules: ['sns-encrypted-kms'] },
   resourceTypes: TYPES,
-  notChecked:
-    'message contents of subscribers\' endpoints once delivered (e-mail is not encrypted end to end)',
+  notChecked: "message contents of subscribers' endpoints once delivered (e-mail is not encrypted end to end)",
   check: (ctx) =>
     eachResource(
       ctx,

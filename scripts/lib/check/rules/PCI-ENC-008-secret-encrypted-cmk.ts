@@ -4,14 +4,13 @@ import type { Rule } from '../types.js';
 
 const TYPES = ['AWS::SecretsManager::Secret'] as const;
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-ENC-008',
   title: 'Secrets Manager secrets are encrypted with the secrets customer-managed key',
   requirements: ['3.5.1', '8.3.2'],
   references: { securityHub: [], configRules: ['secretsmanager-using-cmk'] },
   resourceTypes: TYPES,
-  notChecked:
-    'who may call secretsmanager:GetSecretValue (resource policy: PCI-IAM-005; IAM at run time)',
+  notChecked: 'who may call secretsmanager:GetSecretValue (resource policy: PCI-IAM-005; IAM at run time)',
   check: (ctx) =>
     eachResource(
       ctx,

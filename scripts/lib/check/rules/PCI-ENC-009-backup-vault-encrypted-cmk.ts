@@ -4,14 +4,13 @@ import type { Rule } from '../types.js';
 
 const TYPES = ['AWS::Backup::BackupVault'] as const;
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-ENC-009',
   title: 'Backup vaults encrypt recovery points with the backup customer-managed key',
   requirements: ['3.5.1', '9.4.1'],
   references: { securityHub: ['Backup.1'], configRules: ['backup-recovery-point-encrypted'] },
   resourceTypes: TYPES,
-  notChecked:
-    'the DR-region vault\'s key (standalone dr-backup-vault template, deployed separately)',
+  notChecked: "the DR-region vault's key (standalone dr-backup-vault template, deployed separately)",
   check: (ctx) =>
     eachResource(
       ctx,

@@ -4,14 +4,13 @@ import type { Rule } from '../types.js';
 
 const TYPES = ['AWS::CloudTrail::Trail'] as const;
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-ENC-010',
   title: 'CloudTrail log files are encrypted with the audit customer-managed key',
   requirements: ['3.5.1', '10.3.1'],
   references: { securityHub: ['CloudTrail.2'], configRules: ['cloud-trail-encryption-enabled'] },
   resourceTypes: TYPES,
-  notChecked:
-    'which principals hold kms:Decrypt on the audit key beyond the key policy (IAM at run time); the central log-archive copy\'s encryption (in that account)',
+  notChecked: "which principals hold kms:Decrypt on the audit key beyond the key policy (IAM at run time); the central log-archive copy's encryption (in that account)",
   check: (ctx) =>
     eachResource(
       ctx,

@@ -4,14 +4,13 @@ import type { Rule } from '../types.js';
 
 const TYPES = ['AWS::ApiGateway::Stage'] as const;
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-ENC-011',
   title: 'API Gateway stage caches are encrypted',
   requirements: ['3.5.1'],
   references: { securityHub: ['APIGateway.5'], configRules: ['api-gw-cache-enabled-and-encrypted'] },
   resourceTypes: TYPES,
-  notChecked:
-    'client-side caches and CloudFront (not part of the platform)',
+  notChecked: 'client-side caches and CloudFront (not part of the platform)',
   check: (ctx) =>
     eachResource(
       ctx,
@@ -22,7 +21,10 @@ export const rule: Rule = {
           const where = `${String(s.HttpMethod ?? '*')} ${String(s.ResourcePath ?? '/*')}`;
           return isTrue(s.CachingEnabled) && !isTrue(s.CacheDataEncrypted) ? `MethodSettings ${where}: caching on without CacheDataEncrypted` : undefined;
         }),
-      (stage) => (isTrue(stage.properties.CacheClusterEnabled) || list(stage.properties.MethodSettings).some((s) => isTrue(record(s).CachingEnabled)) ? 'cached responses are encrypted' : 'no response caching (nothing stored)'),
+      (stage) =>
+        isTrue(stage.properties.CacheClusterEnabled) || list(stage.properties.MethodSettings).some((s) => isTrue(record(s).CachingEnabled))
+          ? 'cached responses are encrypted'
+          : 'no response caching (nothing stored)',
     ),
 };
 export default rule;

@@ -17,14 +17,13 @@ function problems(doc: PolicyDocument): string[] {
   });
 }
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-IAM-001',
   title: 'No policy allows wildcard actions (*, service:*) or Allow + NotAction',
   requirements: ['7.2.1', '7.2.2', '7.2.5'],
   references: { securityHub: ['IAM.1', 'IAM.21'], configRules: ['iam-policy-no-statements-with-admin-access', 'iam-policy-no-statements-with-full-access'] },
   resourceTypes: TYPES,
-  notChecked:
-    'permissions granted outside these templates (users, SSO permission sets, other stacks: IAM Access Analyzer and access reviews, 7.2.4)',
+  notChecked: 'permissions granted outside these templates (users, SSO permission sets, other stacks: IAM Access Analyzer and access reviews, 7.2.4)',
   check: (ctx) =>
     eachResource(
       ctx,

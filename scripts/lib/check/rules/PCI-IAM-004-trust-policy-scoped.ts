@@ -6,14 +6,13 @@ import type { Rule } from '../types.js';
 
 const TYPES = ['AWS::IAM::Role'] as const;
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-IAM-004',
   title: 'Role trust policies name their principals and pin service principals to the account',
   requirements: ['7.2.1', '7.2.2', '8.2.2'],
   references: { securityHub: [], configRules: [] },
   resourceTypes: TYPES,
-  notChecked:
-    'who in the account may call sts:AssumeRole on roles trusting the account root (IAM at run time)',
+  notChecked: 'who in the account may call sts:AssumeRole on roles trusting the account root (IAM at run time)',
   check: (ctx) =>
     eachResource(
       ctx,
@@ -21,10 +20,15 @@ export const rule: Rule = {
       (role) => {
         const statements = parseDocument(role.properties.AssumeRolePolicyDocument);
         if (!statements) return ['AssumeRolePolicyDocument is missing or unreadable'];
-        return statements.filter(isAllow).flatMap((s, i) => [
-          principalIsAnyone(s.Principal) && `statement ${s.Sid ?? i}: any principal may assume the role`,
-          servicePrincipals(s.Principal).length > 0 && !isScoped(s) && `statement ${s.Sid ?? i}: ${servicePrincipals(s.Principal).join(', ')} may assume the role for any account (add aws:SourceAccount or aws:SourceArn)`,
-        ]).filter((p): p is string => typeof p === 'string');
+        return statements
+          .filter(isAllow)
+          .flatMap((s, i) => [
+            principalIsAnyone(s.Principal) && `statement ${s.Sid ?? i}: any principal may assume the role`,
+            servicePrincipals(s.Principal).length > 0 &&
+              !isScoped(s) &&
+              `statement ${s.Sid ?? i}: ${servicePrincipals(s.Principal).join(', ')} may assume the role for any account (add aws:SourceAccount or aws:SourceArn)`,
+          ])
+          .filter((p): p is string => typeof p === 'string');
       },
       'trusted principals named and pinned to the account',
     ),

@@ -7,7 +7,7 @@ import type { Rule } from '../types.js';
 
 const TYPES = [...Object.keys(RESOURCE_POLICY_PROPERTIES), 'AWS::Lambda::Permission'] as const;
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-IAM-005',
   title: 'Resource policies do not grant access to everyone',
   requirements: ['7.2.1', '1.4.4'],
@@ -16,23 +16,30 @@ export const rule: Rule = {
     configRules: ['s3-bucket-public-read-prohibited', 's3-bucket-public-write-prohibited', 'lambda-function-public-access-prohibited', 's3-bucket-policy-grantee-check'],
   },
   resourceTypes: TYPES,
-  notChecked:
-    'policies added outside these templates (account-level S3 Block Public Access, IAM Access Analyzer external-access findings)',
+  notChecked: 'policies added outside these templates (account-level S3 Block Public Access, IAM Access Analyzer external-access findings)',
   check: (ctx) =>
     eachResource(
       ctx,
       TYPES,
       (r) => {
         if (r.type === 'AWS::Lambda::Permission') {
-          const open = r.properties.Principal === '*' && r.properties.SourceArn === undefined && r.properties.SourceAccount === undefined && r.properties.PrincipalOrgID === undefined;
+          const open =
+            r.properties.Principal === '*' && r.properties.SourceArn === undefined && r.properties.SourceAccount === undefined && r.properties.PrincipalOrgID === undefined;
           return [open && 'Lambda permission for Principal "*" without SourceArn/SourceAccount/PrincipalOrgID: anyone may invoke'];
         }
         const doc = resourcePolicy(r);
         if (!doc) return [];
         if (!doc.statements) return [`${doc.path} is not readable`];
-        return doc.statements.filter(isAllow).map((s, i) => principalIsAnyone(s.Principal) && !isScoped(s) && `${doc.path} statement ${s.Sid ?? i} allows any principal without a pinning condition`);
+        return doc.statements
+          .filter(isAllow)
+          .map((s, i) => principalIsAnyone(s.Principal) && !isScoped(s) && `${doc.path} statement ${s.Sid ?? i} allows any principal without a pinning condition`);
       },
-      (r) => (r.type === 'AWS::Lambda::Permission' ? 'invocation pinned to a source' : resourcePolicy(r) ? 'resource policy grants named or pinned principals only' : 'no resource policy (access through identity policies only)'),
+      (r) =>
+        r.type === 'AWS::Lambda::Permission'
+          ? 'invocation pinned to a source'
+          : resourcePolicy(r)
+            ? 'resource policy grants named or pinned principals only'
+            : 'no resource policy (access through identity policies only)',
     ),
 };
 export default rule;

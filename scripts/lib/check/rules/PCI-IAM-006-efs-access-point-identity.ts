@@ -5,14 +5,13 @@ import type { Rule } from '../types.js';
 
 const TYPES = ['AWS::EFS::AccessPoint'] as const;
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-IAM-006',
   title: 'EFS access points enforce a non-root user and a root directory other than /',
   requirements: ['7.2.1', '7.2.5'],
   references: { securityHub: ['EFS.3', 'EFS.4'], configRules: ['efs-access-point-enforce-root-directory', 'efs-access-point-enforce-user-identity'] },
   resourceTypes: TYPES,
-  notChecked:
-    'the file permissions inside the file system (set by the application)',
+  notChecked: 'the file permissions inside the file system (set by the application)',
   check: (ctx) =>
     eachResource(
       ctx,

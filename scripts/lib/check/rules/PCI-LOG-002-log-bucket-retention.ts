@@ -28,19 +28,19 @@ function problems(bucket: EvaluatedResource): string[] {
     const expire = num(raw.ExpirationInDays);
     if (expire !== undefined && expire < MIN_RETENTION_DAYS) out.push(`lifecycle rule ${String(raw.Id ?? '')} expires objects after ${expire} days (< ${MIN_RETENTION_DAYS})`);
     const noncurrent = num(record(raw.NoncurrentVersionExpiration).NoncurrentDays ?? raw.NoncurrentVersionExpirationInDays);
-    if (noncurrent !== undefined && noncurrent < MIN_RETENTION_DAYS) out.push(`lifecycle rule ${String(raw.Id ?? '')} deletes noncurrent versions after ${noncurrent} days (< ${MIN_RETENTION_DAYS})`);
+    if (noncurrent !== undefined && noncurrent < MIN_RETENTION_DAYS)
+      out.push(`lifecycle rule ${String(raw.Id ?? '')} deletes noncurrent versions after ${noncurrent} days (< ${MIN_RETENTION_DAYS})`);
   }
   return out;
 }
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-LOG-002',
   title: 'Audit log buckets keep logs at least 365 days',
   requirements: ['10.5.1'],
   references: { securityHub: ['S3.13'], configRules: ['s3-lifecycle-policy-check'] },
   resourceTypes: ['AWS::S3::Bucket'],
-  notChecked:
-    'that lifecycle transitions keep the logs readable for review (Glacier Instant Retrieval is); buckets that receive logs from outside these templates',
+  notChecked: 'that lifecycle transitions keep the logs readable for review (Glacier Instant Retrieval is); buckets that receive logs from outside these templates',
   check: (ctx): RuleFinding[] =>
     [...logBuckets(ctx)].map(([bucket, writers]) => {
       const found = problems(bucket);

@@ -12,7 +12,7 @@ function logsS3Objects(p: Record<string, unknown>): boolean {
   return basic || advanced;
 }
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-LOG-004',
   title: 'CloudTrail records S3 data events (object-level access)',
   requirements: ['10.2.1.1'],
@@ -20,6 +20,12 @@ export const rule: Rule = {
   resourceTypes: TYPES,
   notChecked:
     'access to cardholder data in RDS (pgaudit in the database layer: not checked by a rule), in Redis and in Kinesis (no data events); that every bucket holding cardholder data is in the selector',
-  check: (ctx) => eachResource(ctx, TYPES, (trail) => [!logsS3Objects(trail.properties) && 'no S3 data event selector: reads and writes of stored objects are not logged'], 'S3 object-level reads and writes are logged'),
+  check: (ctx) =>
+    eachResource(
+      ctx,
+      TYPES,
+      (trail) => [!logsS3Objects(trail.properties) && 'no S3 data event selector: reads and writes of stored objects are not logged'],
+      'S3 object-level reads and writes are logged',
+    ),
 };
 export default rule;

@@ -10,7 +10,18 @@ const TYPES = ['AWS::ApiGateway::Stage'] as const;
  * An API key ID names a usage plan's key, not an authenticated caller: it does not identify the user.
  */
 export const AUDIT_FIELDS: readonly { readonly what: string; readonly variables: readonly string[] }[] = [
-  { what: 'user identification', variables: ['$context.identity.caller', '$context.identity.user', '$context.identity.userArn', '$context.authorizer.principalId', '$context.authorizer.claims.sub', '$context.identity.cognitoIdentityId', '$context.identity.clientCert.subjectDN'] },
+  {
+    what: 'user identification',
+    variables: [
+      '$context.identity.caller',
+      '$context.identity.user',
+      '$context.identity.userArn',
+      '$context.authorizer.principalId',
+      '$context.authorizer.claims.sub',
+      '$context.identity.cognitoIdentityId',
+      '$context.identity.clientCert.subjectDN',
+    ],
+  },
   { what: 'type of event', variables: ['$context.httpMethod'] },
   { what: 'date and time', variables: ['$context.requestTime', '$context.requestTimeEpoch'] },
   { what: 'success or failure', variables: ['$context.status'] },
@@ -24,11 +35,12 @@ export const missingAuditFields = (format: string): string[] => AUDIT_FIELDS.fil
 /** Whether a format names the variable itself ($context.identity.user, not $context.identity.userAgent). */
 const usesVariable = (format: string, variable: string): boolean => new RegExp(`${variable.replace(/[$.]/g, '\\$&')}(?![A-Za-z0-9_])`).test(format);
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-LOG-005',
   title: 'API Gateway stages have access logging, execution logging and X-Ray tracing',
   requirements: ['10.2.1', '10.2.2'],
-  notChecked: 'what the application logs about the business event (who paid what is in the application logs, the entity\'s responsibility); delivery of the logs (CloudWatch Logs metrics)',
+  notChecked:
+    "what the application logs about the business event (who paid what is in the application logs, the entity's responsibility); delivery of the logs (CloudWatch Logs metrics)",
   references: { securityHub: ['APIGateway.1', 'APIGateway.3'], configRules: ['api-gw-execution-logging-enabled', 'api-gw-xray-enabled'] },
   resourceTypes: TYPES,
   check: (ctx) =>
@@ -38,11 +50,15 @@ export const rule: Rule = {
       (stage) => {
         const p = stage.properties;
         const access = record(p.AccessLogSetting);
-        const all = list(p.MethodSettings).map(record).find((s) => (s.HttpMethod ?? '*') === '*' && (s.ResourcePath ?? '/*') === '/*');
+        const all = list(p.MethodSettings)
+          .map(record)
+          .find((s) => (s.HttpMethod ?? '*') === '*' && (s.ResourcePath ?? '/*') === '/*');
         const level = String(all?.LoggingLevel ?? 'OFF').toUpperCase();
         return [
           (access.DestinationArn === undefined || access.Format === undefined) && 'no access log (AccessLogSetting.DestinationArn and Format)',
-          typeof access.Format === 'string' && missingAuditFields(access.Format).length > 0 && `the access-log format records no ${missingAuditFields(access.Format).join(', ')} (PCI DSS 10.2.2; an API key ID is not a user)`,
+          typeof access.Format === 'string' &&
+            missingAuditFields(access.Format).length > 0 &&
+            `the access-log format records no ${missingAuditFields(access.Format).join(', ')} (PCI DSS 10.2.2; an API key ID is not a user)`,
           level !== 'INFO' && level !== 'ERROR' && 'execution logging is off (MethodSettings "*" "/*" LoggingLevel INFO or ERROR)',
           !isTrue(p.TracingEnabled) && 'TracingEnabled is not true',
         ];

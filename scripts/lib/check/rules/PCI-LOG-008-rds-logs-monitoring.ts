@@ -3,16 +3,20 @@ import { eachResource, list, num } from '../rule-kit.js';
 import type { Rule } from '../types.js';
 
 const TYPES = ['AWS::RDS::DBInstance'] as const;
-const ENGINE_LOGS: [RegExp, string][] = [[/postgres/, 'postgresql'], [/mysql|mariadb/, 'audit'], [/oracle/, 'audit'], [/sqlserver/, 'error']];
+const ENGINE_LOGS: [RegExp, string][] = [
+  [/postgres/, 'postgresql'],
+  [/mysql|mariadb/, 'audit'],
+  [/oracle/, 'audit'],
+  [/sqlserver/, 'error'],
+];
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-LOG-008',
   title: 'RDS exports its logs to CloudWatch Logs and has enhanced monitoring',
   requirements: ['10.2.1', '10.2.2', '10.4.1'],
   references: { securityHub: ['RDS.9', 'RDS.6'], configRules: ['rds-logging-enabled', 'rds-enhanced-monitoring-enabled'] },
   resourceTypes: TYPES,
-  notChecked:
-    'what pgaudit records (the pgaudit.log setting of the parameter group) and database user activity review (10.4: the entity\'s)',
+  notChecked: "what pgaudit records (the pgaudit.log setting of the parameter group) and database user activity review (10.4: the entity's)",
   check: (ctx) =>
     eachResource(
       ctx,

@@ -4,14 +4,13 @@ import type { Rule } from '../types.js';
 
 const TYPES = ['AWS::ECS::TaskDefinition'] as const;
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-LOG-009',
   title: 'ECS containers have a log configuration (awslogs or FireLens)',
   requirements: ['10.2.1'],
   references: { securityHub: ['ECS.9'], configRules: ['ecs-task-definition-log-configuration'] },
   resourceTypes: TYPES,
-  notChecked:
-    'what the application writes to its logs (10.2.1.x events: the application\'s)',
+  notChecked: "what the application writes to its logs (10.2.1.x events: the application's)",
   check: (ctx) =>
     eachResource(
       ctx,

@@ -3,14 +3,13 @@
 import { cmkProblem, finding, isTrue, record } from '../rule-kit.js';
 import type { Rule, RuleFinding } from '../types.js';
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-LOG-010',
   title: 'AWS Config records all resources and delivers with the audit key',
   requirements: ['10.2.1', '1.2.8'],
   references: { securityHub: ['Config.1'], configRules: [] },
   resourceTypes: ['AWS::Config::ConfigurationRecorder', 'AWS::Config::DeliveryChannel'],
-  notChecked:
-    'accounts where the recorder is not created here (Control Tower): its settings are verified in the account (Config.1); Config rule compliance results (run time)',
+  notChecked: 'accounts where the recorder is not created here (Control Tower): its settings are verified in the account (Config.1); Config rule compliance results (run time)',
   check: (ctx): RuleFinding[] => [
     ...ctx.resources('AWS::Config::ConfigurationRecorder').map((r) => {
       const group = record(r.properties.RecordingGroup);

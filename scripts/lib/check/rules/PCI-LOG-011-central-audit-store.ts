@@ -53,9 +53,17 @@ function evaluate(ctx: CheckContext, source: EvaluatedResource): RuleFinding {
   if (copies.length > 0) return finding(source, true, `${what} land in ${bucket.logicalId} and are copied out of the workload account by ${copies.join(', ')}`);
   const lock = lockOf(bucket);
   if (environmentOf(ctx) === 'dev') {
-    return finding(source, true, `${what} stay in ${bucket.layer}/${bucket.logicalId} in the workload account — allowed in dev only (no cardholder data); staging and production copy them to the central log archive`);
+    return finding(
+      source,
+      true,
+      `${what} stay in ${bucket.layer}/${bucket.logicalId} in the workload account — allowed in dev only (no cardholder data); staging and production copy them to the central log archive`,
+    );
   }
-  const lockText = !lock ? 'without Object Lock' : lock.mode === 'COMPLIANCE' ? `under a COMPLIANCE lock (${lock.days})` : `under a ${lock.mode} lock (${lock.days}) that an administrator can bypass with s3:BypassGovernanceRetention`;
+  const lockText = !lock
+    ? 'without Object Lock'
+    : lock.mode === 'COMPLIANCE'
+      ? `under a COMPLIANCE lock (${lock.days})`
+      : `under a ${lock.mode} lock (${lock.days}) that an administrator can bypass with s3:BypassGovernanceRetention`;
   return finding(
     source,
     false,
@@ -63,14 +71,14 @@ function evaluate(ctx: CheckContext, source: EvaluatedResource): RuleFinding {
   );
 }
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-LOG-011',
   title: 'CloudTrail and Config logs reach a central store outside the workload account',
   requirements: ['10.3.2', '10.3.3'],
   references: { securityHub: ['S3.15'], configRules: ['s3-bucket-replication-enabled', 's3-bucket-default-lock-enabled'] },
   resourceTypes: SOURCES,
   notChecked:
-    "dev, which holds no cardholder data, may keep its audit logs in the workload account; the central bucket itself (in the log-archive account): its COMPLIANCE Object Lock, its bucket policy and who administers it — verify there (Config rule s3-bucket-default-lock-enabled); CloudWatch Logs groups (flow logs, API access, WAF, application and database logs) stay in the workload account: their central copy (subscription filter or CloudWatch Logs centralization to the log-archive account) is not checked; that replication is actually completing (S3 replication metrics)",
+    'dev, which holds no cardholder data, may keep its audit logs in the workload account; the central bucket itself (in the log-archive account): its COMPLIANCE Object Lock, its bucket policy and who administers it — verify there (Config rule s3-bucket-default-lock-enabled); CloudWatch Logs groups (flow logs, API access, WAF, application and database logs) stay in the workload account: their central copy (subscription filter or CloudWatch Logs centralization to the log-archive account) is not checked; that replication is actually completing (S3 replication metrics)',
   check: (ctx): RuleFinding[] => ctx.resources(...SOURCES).map((s) => evaluate(ctx, s)),
 };
 export default rule;

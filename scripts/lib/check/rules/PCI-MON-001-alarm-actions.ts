@@ -11,7 +11,10 @@ const TYPES = ['AWS::CloudWatch::Alarm'] as const;
 
 /** Subscriptions that deliver a topic's messages somewhere (a non-empty endpoint). */
 export function subscribers(ctx: CheckContext, topic: EvaluatedResource): string[] {
-  const inline = list(topic.properties.Subscription).map(record).filter((s) => s.Endpoint !== undefined && s.Endpoint !== '').map((s) => `${String(s.Protocol)} (inline)`);
+  const inline = list(topic.properties.Subscription)
+    .map(record)
+    .filter((s) => s.Endpoint !== undefined && s.Endpoint !== '')
+    .map((s) => `${String(s.Protocol)} (inline)`);
   const separate = ctx
     .referrers(topic, 'AWS::SNS::Subscription')
     .map((r) => r.from)
@@ -33,7 +36,9 @@ function check(ctx: CheckContext): RuleFinding[] {
     for (const action of actions) {
       const topic = ctx.resolveResource(alarm, action, 'AWS::SNS::Topic');
       if (!topic) {
-        silent.push(`action ${typeof action === 'string' ? action : JSON.stringify(action)} is not an SNS topic of the platform: its subscribers cannot be verified before deployment`);
+        silent.push(
+          `action ${typeof action === 'string' ? action : JSON.stringify(action)} is not an SNS topic of the platform: its subscribers cannot be verified before deployment`,
+        );
         continue;
       }
       const subs = subscribers(ctx, topic);
@@ -41,12 +46,13 @@ function check(ctx: CheckContext): RuleFinding[] {
       else silent.push(`topic ${topic.layer}/${topic.logicalId} has no subscription in ${ctx.variant}: the alarm reaches nobody`);
     }
     if (reached.length > 0) return finding(alarm, true, `notifies ${reached.join('; ')}`);
-    if (!subscriberRequired) return finding(alarm, true, `actions set, but ${silent.join('; ')} — not required in dev (no cardholder data); staging and production need a subscriber`);
+    if (!subscriberRequired)
+      return finding(alarm, true, `actions set, but ${silent.join('; ')} — not required in dev (no cardholder data); staging and production need a subscriber`);
     return finding(alarm, false, silent.join('; '));
   });
 }
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-MON-001',
   title: 'CloudWatch alarms notify a subscribed SNS topic (actions enabled; a subscriber in staging and production)',
   requirements: ['10.4.1', '10.4.1.1', '10.7.1', '10.7.2', '12.10.5'],

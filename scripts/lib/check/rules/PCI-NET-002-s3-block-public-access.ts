@@ -5,14 +5,16 @@ import type { Rule } from '../types.js';
 const TYPES = ['AWS::S3::Bucket'] as const;
 const BLOCKS = ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'];
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-NET-002',
   title: 'S3 buckets block public access and disable ACLs',
   requirements: ['1.3.1', '1.4.4', '7.2.1'],
-  references: { securityHub: ['S3.8', 'S3.2', 'S3.3', 'S3.12'], configRules: ['s3-bucket-level-public-access-prohibited', 's3-bucket-public-read-prohibited', 's3-bucket-public-write-prohibited', 's3-bucket-acl-prohibited'] },
+  references: {
+    securityHub: ['S3.8', 'S3.2', 'S3.3', 'S3.12'],
+    configRules: ['s3-bucket-level-public-access-prohibited', 's3-bucket-public-read-prohibited', 's3-bucket-public-write-prohibited', 's3-bucket-acl-prohibited'],
+  },
   resourceTypes: TYPES,
-  notChecked:
-    'account-level Block Public Access (S3.1: the account\'s setting)',
+  notChecked: "account-level Block Public Access (S3.1: the account's setting)",
   check: (ctx) =>
     eachResource(
       ctx,

@@ -4,14 +4,13 @@ import type { Rule } from '../types.js';
 
 const TYPES = ['AWS::EC2::Subnet', 'AWS::ECS::Service'] as const;
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-NET-003',
   title: 'Subnets do not auto-assign public IPs; ECS tasks get no public IP',
   requirements: ['1.3.1', '1.4.4'],
   references: { securityHub: ['EC2.15', 'ECS.2'], configRules: ['subnet-auto-assign-public-ip-disabled', 'ecs-service-assign-public-ip-disabled'] },
   resourceTypes: TYPES,
-  notChecked:
-    'Elastic IPs attached later by hand (EC2 at run time)',
+  notChecked: 'Elastic IPs attached later by hand (EC2 at run time)',
   check: (ctx) =>
     eachResource(
       ctx,

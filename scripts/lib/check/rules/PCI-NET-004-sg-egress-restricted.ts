@@ -11,7 +11,7 @@ const TYPES = ['AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupEgress'] as co
 /** The deny-all placeholder egress (CDK's idiom): nothing is routable to 255.255.255.255/32. */
 const PLACEHOLDER = '255.255.255.255/32';
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-NET-004',
   title: 'Security groups restrict egress: declared explicitly, never open to the internet',
   requirements: ['1.3.2', '1.4.2'],
@@ -28,7 +28,9 @@ export const rule: Rule = {
       if (r.peer.kind === 'cidr' && r.peer.cidr.text === PLACEHOLDER) continue;
       const open = (r.peer.kind === 'cidr' && r.peer.internet) || r.peer.kind === 'ipv6';
       if (!open) continue;
-      const where = r.path.includes('absent') ? 'no SecurityGroupEgress: AWS adds allow-all egress' : `egress ${r.protocol}/${formatPorts(r.protocol, r.from, r.to)} to ${r.peer.kind === 'cidr' ? r.peer.cidr.text : r.peer.text}`;
+      const where = r.path.includes('absent')
+        ? 'no SecurityGroupEgress: AWS adds allow-all egress'
+        : `egress ${r.protocol}/${formatPorts(r.protocol, r.from, r.to)} to ${r.peer.kind === 'cidr' ? r.peer.cidr.text : r.peer.text}`;
       problems.get(key)!.push(`${sgLabel(r.sg)}: ${where} (internet addresses); narrow it to the destinations the business needs`);
     }
     const out: RuleFinding[] = [];

@@ -7,14 +7,13 @@ import type { Rule } from '../types.js';
 const TYPES = ['AWS::EC2::NetworkAclEntry'] as const;
 const ADMIN_PORTS = [22, 3389];
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-NET-005',
   title: 'Network ACLs do not admit the internet to administration ports or to all traffic',
   requirements: ['1.3.1', '1.2.5'],
   references: { securityHub: ['EC2.21'], configRules: ['nacl-no-unrestricted-ssh-rdp'] },
   resourceTypes: TYPES,
-  notChecked:
-    'NACLs of subnets outside these templates and the VPC default NACL',
+  notChecked: 'NACLs of subnets outside these templates and the VPC default NACL',
   check: (ctx) =>
     eachResource(
       ctx,

@@ -5,14 +5,13 @@ import type { Rule } from '../types.js';
 
 const TYPES = ['AWS::RDS::DBInstance'] as const;
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-TLS-001',
   title: 'RDS requires TLS (rds.force_ssl = 1 in its own parameter group)',
   requirements: ['4.2.1', '2.2.7'],
   references: { securityHub: [], configRules: [] },
   resourceTypes: TYPES,
-  notChecked:
-    'the TLS version clients negotiate (RDS allows the minimum set by rds.force_ssl and ssl_min_protocol_version: PostgreSQL\'s default is TLS 1.2)',
+  notChecked: "the TLS version clients negotiate (RDS allows the minimum set by rds.force_ssl and ssl_min_protocol_version: PostgreSQL's default is TLS 1.2)",
   check: (ctx) =>
     eachResource(
       ctx,

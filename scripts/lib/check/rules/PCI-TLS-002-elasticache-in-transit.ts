@@ -4,14 +4,13 @@ import type { Rule } from '../types.js';
 
 const TYPES = ['AWS::ElastiCache::ReplicationGroup'] as const;
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-TLS-002',
   title: 'ElastiCache requires TLS in transit',
   requirements: ['4.2.1', '2.2.7'],
   references: { securityHub: ['ElastiCache.5'], configRules: ['elasticache-repl-grp-encrypted-in-transit'] },
   resourceTypes: TYPES,
-  notChecked:
-    'the TLS version clients negotiate (ElastiCache accepts TLS 1.2+)',
+  notChecked: 'the TLS version clients negotiate (ElastiCache accepts TLS 1.2+)',
   check: (ctx) =>
     eachResource(
       ctx,

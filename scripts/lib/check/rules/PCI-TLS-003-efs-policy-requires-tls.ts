@@ -6,14 +6,13 @@ import type { Rule } from '../types.js';
 
 const TYPES = ['AWS::EFS::FileSystem'] as const;
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-TLS-003',
   title: 'EFS file system policies deny access without TLS',
   requirements: ['4.2.1', '2.2.7'],
   references: { securityHub: [], configRules: [] },
   resourceTypes: TYPES,
-  notChecked:
-    'clients outside ECS (the policy also binds them: only the mount-target path is allowed)',
+  notChecked: 'clients outside ECS (the policy also binds them: only the mount-target path is allowed)',
   check: (ctx) =>
     eachResource(
       ctx,

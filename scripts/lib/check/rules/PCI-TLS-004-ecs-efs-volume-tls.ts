@@ -4,14 +4,13 @@ import type { Rule } from '../types.js';
 
 const TYPES = ['AWS::ECS::TaskDefinition'] as const;
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-TLS-004',
   title: 'ECS task EFS volumes use transit encryption and IAM authorization',
   requirements: ['4.2.1', '7.2.1'],
   references: { securityHub: [], configRules: ['ecs-task-definition-efs-encryption-enabled'] },
   resourceTypes: TYPES,
-  notChecked:
-    'EFS access from outside ECS (PCI-TLS-003 covers every client)',
+  notChecked: 'EFS access from outside ECS (PCI-TLS-003 covers every client)',
   check: (ctx) =>
     eachResource(
       ctx,

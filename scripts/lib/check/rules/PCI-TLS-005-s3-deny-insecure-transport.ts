@@ -7,14 +7,14 @@ import type { Rule } from '../types.js';
 
 const TYPES = ['AWS::S3::Bucket'] as const;
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-TLS-005',
   title: 'S3 bucket policies deny requests without TLS 1.2+',
   requirements: ['4.2.1', '2.2.7'],
   references: { securityHub: ['S3.5'], configRules: ['s3-bucket-ssl-requests-only'] },
   resourceTypes: TYPES,
   notChecked:
-    'clients\' TLS versions above 1.2 (allowed); encryption-header conditions (the KMS-key deny needs a Null guard so default-encrypted uploads are accepted: a deployability matter, not a rule)',
+    "clients' TLS versions above 1.2 (allowed); encryption-header conditions (the KMS-key deny needs a Null guard so default-encrypted uploads are accepted: a deployability matter, not a rule)",
   check: (ctx) =>
     eachResource(
       ctx,

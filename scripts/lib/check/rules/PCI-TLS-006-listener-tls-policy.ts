@@ -12,14 +12,13 @@ function redirectsToHttps(listener: { properties: Record<string, unknown> }): bo
   return actions.length > 0 && actions.every((a) => a.Type === 'redirect' && String(record(a.RedirectConfig).Protocol).toUpperCase() === 'HTTPS');
 }
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-TLS-006',
   title: 'Load balancer listeners use TLS with a modern (TLS 1.2+) security policy; HTTP only redirects',
   requirements: ['4.2.1', '2.2.7'],
   references: { securityHub: ['ELB.1', 'ELB.17'], configRules: ['alb-http-to-https-redirection-check', 'elbv2-predefined-security-policy-ssl-check'] },
   resourceTypes: TYPES,
-  notChecked:
-    'certificates (ACM renewal and key type) and the TLS configuration of the targets behind the listener (PCI-TLS-007)',
+  notChecked: 'certificates (ACM renewal and key type) and the TLS configuration of the targets behind the listener (PCI-TLS-007)',
   check: (ctx) =>
     eachResource(
       ctx,
@@ -35,7 +34,10 @@ export const rule: Rule = {
           list(p.Certificates).length === 0 && 'no certificate',
         ];
       },
-      (listener) => (String(listener.properties.Protocol).toUpperCase() === 'HTTP' ? 'HTTP redirects to HTTPS' : `${String(listener.properties.Protocol)} with ${String(listener.properties.SslPolicy)}`),
+      (listener) =>
+        String(listener.properties.Protocol).toUpperCase() === 'HTTP'
+          ? 'HTTP redirects to HTTPS'
+          : `${String(listener.properties.Protocol)} with ${String(listener.properties.SslPolicy)}`,
     ),
 };
 export default rule;

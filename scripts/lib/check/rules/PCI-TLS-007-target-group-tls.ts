@@ -4,14 +4,13 @@ import type { Rule } from '../types.js';
 
 const TYPES = ['AWS::ElasticLoadBalancingV2::TargetGroup'] as const;
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-TLS-007',
   title: 'Target groups re-encrypt to the targets (TLS or HTTPS)',
   requirements: ['4.2.1'],
   references: { securityHub: [], configRules: [] },
   resourceTypes: TYPES,
-  notChecked:
-    'whether the targets verify anything about the load balancer (the NLB does not present a client certificate) and the targets\' own TLS settings (the application\'s)',
+  notChecked: "whether the targets verify anything about the load balancer (the NLB does not present a client certificate) and the targets' own TLS settings (the application's)",
   check: (ctx) =>
     eachResource(
       ctx,

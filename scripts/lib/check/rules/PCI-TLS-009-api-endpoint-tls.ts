@@ -18,7 +18,7 @@ const isPrivate = (api: EvaluatedResource): boolean => {
   return Array.isArray(types) && types.length > 0 && types.every((t) => t === 'PRIVATE');
 };
 
-export const rule: Rule = {
+const rule: Rule = {
   id: 'PCI-TLS-009',
   title: 'API Gateway endpoints (default and custom domains) accept TLS 1.2 or later only',
   requirements: ['4.2.1', '2.2.7'],
@@ -41,7 +41,8 @@ export const rule: Rule = {
         }
         if (isTrue((p as { DisableExecuteApiEndpoint?: unknown }).DisableExecuteApiEndpoint) || isPrivate(r)) return [];
         return [
-          !modernApiPolicy(policy) && `the default execute-api endpoint is enabled with SecurityPolicy ${String(policy ?? 'unset (Regional default TLS_1_0)')}: it accepts TLS 1.0; set SecurityPolicy TLS_1_2 (or an enhanced TLS 1.2+ policy) or DisableExecuteApiEndpoint with a TLS 1.2 custom domain`,
+          !modernApiPolicy(policy) &&
+            `the default execute-api endpoint is enabled with SecurityPolicy ${String(policy ?? 'unset (Regional default TLS_1_0)')}: it accepts TLS 1.0; set SecurityPolicy TLS_1_2 (or an enhanced TLS 1.2+ policy) or DisableExecuteApiEndpoint with a TLS 1.2 custom domain`,
           enhanced && p.EndpointAccessMode === undefined && `SecurityPolicy ${String(policy)} needs an EndpointAccessMode (STRICT)`,
         ];
       },

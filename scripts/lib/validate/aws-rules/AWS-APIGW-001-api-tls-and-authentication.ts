@@ -25,7 +25,12 @@ const rule: AwsRule = {
     const domains = resources(input, 'AWS::ApiGateway::DomainName');
     for (const domain of domains) {
       if (typeof domain.properties.SecurityPolicy !== 'string' || !TLS12_POLICIES.test(domain.properties.SecurityPolicy)) {
-        findings.push({ file: domain.file, logicalId: domain.logicalId, path: 'Properties.SecurityPolicy', message: `the custom domain's SecurityPolicy is ${String(domain.properties.SecurityPolicy ?? 'unset')}: set TLS_1_2 (or a TLS 1.3 policy)` });
+        findings.push({
+          file: domain.file,
+          logicalId: domain.logicalId,
+          path: 'Properties.SecurityPolicy',
+          message: `the custom domain's SecurityPolicy is ${String(domain.properties.SecurityPolicy ?? 'unset')}: set TLS_1_2 (or a TLS 1.3 policy)`,
+        });
       }
     }
     const mtlsApis = new Set<string>();
@@ -38,13 +43,24 @@ const rule: AwsRule = {
       const disabled = api.properties.DisableExecuteApiEndpoint === true;
       const policy = api.properties.SecurityPolicy;
       if (!disabled && !(typeof policy === 'string' && TLS12_POLICIES.test(policy))) {
-        findings.push({ file: api.file, logicalId: api.logicalId, path: 'Properties', message: 'the default execute-api endpoint is enabled and accepts TLS 1.0: set DisableExecuteApiEndpoint: true (serve a custom domain with TLS_1_2) or a TLS 1.2+ SecurityPolicy' });
+        findings.push({
+          file: api.file,
+          logicalId: api.logicalId,
+          path: 'Properties',
+          message:
+            'the default execute-api endpoint is enabled and accepts TLS 1.0: set DisableExecuteApiEndpoint: true (serve a custom domain with TLS_1_2) or a TLS 1.2+ SecurityPolicy',
+        });
       }
       const mtls = disabled && mtlsApis.has(`${api.file}/${api.logicalId}`);
       for (const method of resources(input, 'AWS::ApiGateway::Method').filter((m) => m.file === api.file && refOf(m.properties.RestApiId) === api.logicalId)) {
         const type = method.properties.AuthorizationType ?? 'NONE';
         if (type === 'NONE' && !mtls) {
-          findings.push({ file: method.file, logicalId: method.logicalId, path: 'Properties.AuthorizationType', message: `no caller authentication${method.properties.ApiKeyRequired === true ? ' (an API key is for metering, not authentication)' : ''}: use AWS_IAM, COGNITO_USER_POOLS, a Lambda authorizer, or mutual TLS on a custom domain with the default endpoint disabled` });
+          findings.push({
+            file: method.file,
+            logicalId: method.logicalId,
+            path: 'Properties.AuthorizationType',
+            message: `no caller authentication${method.properties.ApiKeyRequired === true ? ' (an API key is for metering, not authentication)' : ''}: use AWS_IAM, COGNITO_USER_POOLS, a Lambda authorizer, or mutual TLS on a custom domain with the default endpoint disabled`,
+          });
         }
       }
     }

@@ -13,7 +13,10 @@ const PROBES = ['backend.payment.internal', 'api.local', 'x.test', 'x.invalid', 
 const rule: AwsRule = {
   id: 'AWS-APIGW-002',
   title: 'HTTPS integration hosts can hold a publicly trusted certificate',
-  docs: ['https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-supported-certificate-authorities-for-http-endpoints.html', 'https://docs.aws.amazon.com/acm/latest/userguide/domain-ownership-validation.html'],
+  docs: [
+    'https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-supported-certificate-authorities-for-http-endpoints.html',
+    'https://docs.aws.amazon.com/acm/latest/userguide/domain-ownership-validation.html',
+  ],
   check(input) {
     const findings: AwsRuleFinding[] = [];
     for (const method of resources(input, 'AWS::ApiGateway::Method')) {
@@ -23,7 +26,8 @@ const rule: AwsRule = {
       const host = text !== undefined ? /^https:\/\/([^/:]+)/.exec(text)?.[1] : undefined;
       if (host === undefined) continue;
       const where = { file: method.file, logicalId: method.logicalId, path: 'Properties.Integration.Uri' };
-      if (integration?.TlsConfig?.InsecureSkipVerification === true) findings.push({ ...where, message: 'InsecureSkipVerification turns off the check of the backend certificate' });
+      if (integration?.TlsConfig?.InsecureSkipVerification === true)
+        findings.push({ ...where, message: 'InsecureSkipVerification turns off the check of the backend certificate' });
       const variable = /^\$\{([^}]+)\}$/.exec(host)?.[1];
       if (variable === undefined) {
         if (RESERVED.test(host)) findings.push({ ...where, message: `${host} is in a reserved domain: no public CA certifies it` });
@@ -32,13 +36,16 @@ const rule: AwsRule = {
       const ref = (sub?.variables[variable] as { Ref?: unknown } | undefined)?.Ref ?? variable;
       const parameter = ((input.templates.get(method.file)?.Parameters ?? {}) as Record<string, { Default?: unknown; AllowedPattern?: unknown }>)[String(ref)];
       if (!parameter) continue;
-      if (typeof parameter.Default === 'string' && RESERVED.test(parameter.Default)) findings.push({ ...where, message: `the default backend host ${parameter.Default} is in a reserved domain: no public CA certifies it` });
+      if (typeof parameter.Default === 'string' && RESERVED.test(parameter.Default))
+        findings.push({ ...where, message: `the default backend host ${parameter.Default} is in a reserved domain: no public CA certifies it` });
       const pattern = typeof parameter.AllowedPattern === 'string' ? new RegExp(parameter.AllowedPattern) : undefined;
       const admitted = PROBES.filter((probe) => !pattern || pattern.test(probe));
-      if (admitted.length > 0) findings.push({ ...where, message: `parameter ${String(ref)} admits hosts in reserved domains (${admitted.join(', ')}): constrain its AllowedPattern to public names` });
+      if (admitted.length > 0)
+        findings.push({ ...where, message: `parameter ${String(ref)} admits hosts in reserved domains (${admitted.join(', ')}): constrain its AllowedPattern to public names` });
       for (const set of input.parameterSets) {
         const value = set.values[String(ref)];
-        if (value !== undefined && RESERVED.test(value)) findings.push({ file: set.file, path: String(ref), message: `${value} is in a reserved domain: no public CA certifies it` });
+        if (value !== undefined && RESERVED.test(value))
+          findings.push({ file: set.file, path: String(ref), message: `${value} is in a reserved domain: no public CA certifies it` });
       }
     }
     return findings;

@@ -28,14 +28,26 @@ const rule: AwsRule = {
               const [, name, next] = match;
               const appended = next !== '' && next !== '"';
               const arn = name in sub.variables ? isLogGroupArn(sub.variables[name]) : /^([A-Za-z0-9]+)\.Arn$/.test(name) && types[name.split('.')[0]] === 'AWS::Logs::LogGroup';
-              if (arn && appended) findings.push({ file, logicalId: entry.logicalId, path, message: `Fn::Sub appends "${sub.text.slice((match.index ?? 0) + name.length + 3)}" to the Arn of a log group, which already ends in ":*": build the ARN from the group name (arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:NAME:log-stream:*)` });
+              if (arn && appended)
+                findings.push({
+                  file,
+                  logicalId: entry.logicalId,
+                  path,
+                  message: `Fn::Sub appends "${sub.text.slice((match.index ?? 0) + name.length + 3)}" to the Arn of a log group, which already ends in ":*": build the ARN from the group name (arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:NAME:log-stream:*)`,
+                });
             }
           }
           const join = node !== null && typeof node === 'object' && !Array.isArray(node) ? (node as Record<string, unknown>)['Fn::Join'] : undefined;
           if (Array.isArray(join) && Array.isArray(join[1])) {
             const parts = join[1] as unknown[];
             parts.forEach((part, i) => {
-              if (isLogGroupArn(part) && (i < parts.length - 1)) findings.push({ file, logicalId: entry.logicalId, path, message: 'Fn::Join appends to the Arn of a log group, which already ends in ":*": build the ARN from the group name' });
+              if (isLogGroupArn(part) && i < parts.length - 1)
+                findings.push({
+                  file,
+                  logicalId: entry.logicalId,
+                  path,
+                  message: 'Fn::Join appends to the Arn of a log group, which already ends in ":*": build the ARN from the group name',
+                });
             });
           }
         });

@@ -21,7 +21,11 @@ const rule: AwsRule = {
     const standaloneVaults = existsSync(standaloneDir)
       ? readdirSync(standaloneDir)
           .filter((f) => f.endsWith('.yaml'))
-          .flatMap((f) => Object.values((parseTemplate(readFileSync(join(standaloneDir, f), 'utf8'), f).Resources ?? {}) as Record<string, { Type?: string; Properties?: { BackupVaultName?: unknown } }>))
+          .flatMap((f) =>
+            Object.values(
+              (parseTemplate(readFileSync(join(standaloneDir, f), 'utf8'), f).Resources ?? {}) as Record<string, { Type?: string; Properties?: { BackupVaultName?: unknown } }>,
+            ),
+          )
           .filter((r) => r.Type === 'AWS::Backup::BackupVault')
           .map((r) => nameText(r.Properties?.BackupVaultName))
       : [];
@@ -29,10 +33,16 @@ const rule: AwsRule = {
       const rules = ((plan.properties.BackupPlan as { BackupPlanRule?: unknown[] } | undefined)?.BackupPlanRule ?? []) as Record<string, unknown>[];
       rules.forEach((r, i) => {
         visit(r.CopyActions, `Properties.BackupPlan.BackupPlanRule[${i}].CopyActions`, (node, path) => {
-          const destination = node !== null && typeof node === 'object' && !Array.isArray(node) ? (node as { DestinationBackupVaultArn?: unknown }).DestinationBackupVaultArn : undefined;
+          const destination =
+            node !== null && typeof node === 'object' && !Array.isArray(node) ? (node as { DestinationBackupVaultArn?: unknown }).DestinationBackupVaultArn : undefined;
           const name = destination === undefined ? undefined : vaultNameOfArn(nameText(destination) ?? '');
           if (name && !standaloneVaults.includes(name)) {
-            findings.push({ file: plan.file, logicalId: plan.logicalId, path, message: `the copy goes to vault ${name}, which no template in generated/standalone creates: every copy job would fail` });
+            findings.push({
+              file: plan.file,
+              logicalId: plan.logicalId,
+              path,
+              message: `the copy goes to vault ${name}, which no template in generated/standalone creates: every copy job would fail`,
+            });
           }
         });
       });

@@ -76,12 +76,29 @@ const rule: AwsRule = {
       const id = source.SourceIdentifier;
       const known = MANAGED_RULE_PARAMETERS[id];
       if (!known) {
-        findings.push({ file: entry.file, logicalId: entry.logicalId, path: 'Properties.Source.SourceIdentifier', message: `${id} is not in the table of managed rule parameters: read ${ruleDoc(id)} and add its required and optional parameters` });
+        findings.push({
+          file: entry.file,
+          logicalId: entry.logicalId,
+          path: 'Properties.Source.SourceIdentifier',
+          message: `${id} is not in the table of managed rule parameters: read ${ruleDoc(id)} and add its required and optional parameters`,
+        });
         continue;
       }
       const given = Object.keys((entry.properties.InputParameters ?? {}) as object);
-      for (const name of known[0].filter((p) => !given.includes(p))) findings.push({ file: entry.file, logicalId: entry.logicalId, path: 'Properties.InputParameters', message: `${id} requires the input parameter ${name} (${ruleDoc(id)}); the rule cannot be created without it` });
-      for (const name of given.filter((p) => !known[0].includes(p) && !known[1].includes(p))) findings.push({ file: entry.file, logicalId: entry.logicalId, path: `Properties.InputParameters.${name}`, message: `${id} has no parameter ${name}; it knows: ${[...known[0], ...known[1]].join(', ') || 'none'} (${ruleDoc(id)})` });
+      for (const name of known[0].filter((p) => !given.includes(p)))
+        findings.push({
+          file: entry.file,
+          logicalId: entry.logicalId,
+          path: 'Properties.InputParameters',
+          message: `${id} requires the input parameter ${name} (${ruleDoc(id)}); the rule cannot be created without it`,
+        });
+      for (const name of given.filter((p) => !known[0].includes(p) && !known[1].includes(p)))
+        findings.push({
+          file: entry.file,
+          logicalId: entry.logicalId,
+          path: `Properties.InputParameters.${name}`,
+          message: `${id} has no parameter ${name}; it knows: ${[...known[0], ...known[1]].join(', ') || 'none'} (${ruleDoc(id)})`,
+        });
     }
     return findings;
   },

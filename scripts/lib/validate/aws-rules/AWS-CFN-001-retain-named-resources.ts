@@ -7,8 +7,24 @@ import { resources, type AwsRule, type AwsRuleFinding } from '../aws-rules.js';
 
 /** Properties that give a resource its physical name. */
 const NAME_PROPERTIES = [
-  'BucketName', 'Name', 'LogGroupName', 'TopicName', 'BackupVaultName', 'AliasName', 'FunctionName', 'RoleName', 'DBInstanceIdentifier',
-  'DBClusterIdentifier', 'ReplicationGroupId', 'ClusterName', 'TableName', 'StreamName', 'QueueName', 'RepositoryName', 'TrailName', 'DashboardName',
+  'BucketName',
+  'Name',
+  'LogGroupName',
+  'TopicName',
+  'BackupVaultName',
+  'AliasName',
+  'FunctionName',
+  'RoleName',
+  'DBInstanceIdentifier',
+  'DBClusterIdentifier',
+  'ReplicationGroupId',
+  'ClusterName',
+  'TableName',
+  'StreamName',
+  'QueueName',
+  'RepositoryName',
+  'TrailName',
+  'DashboardName',
 ];
 
 const rule: AwsRule = {
@@ -20,7 +36,13 @@ const rule: AwsRule = {
     for (const entry of resources(input)) {
       if (entry.resource.DeletionPolicy !== 'Retain') continue;
       const named = NAME_PROPERTIES.find((p) => entry.properties[p] !== undefined);
-      if (named) findings.push({ file: entry.file, logicalId: entry.logicalId, path: 'DeletionPolicy', message: `Retain on a resource named by ${named}: a failed first create leaves it behind and every retry fails with AlreadyExists; use RetainExceptOnCreate` });
+      if (named)
+        findings.push({
+          file: entry.file,
+          logicalId: entry.logicalId,
+          path: 'DeletionPolicy',
+          message: `Retain on a resource named by ${named}: a failed first create leaves it behind and every retry fails with AlreadyExists; use RetainExceptOnCreate`,
+        });
     }
     return findings;
   },

@@ -11,11 +11,23 @@ const DIMENSIONS: Readonly<Record<string, { readonly sets: readonly (readonly st
     sets: [['LoadBalancer'], ['LoadBalancer', 'AvailabilityZone'], ['LoadBalancer', 'TargetGroup'], ['LoadBalancer', 'TargetGroup', 'AvailabilityZone']],
     doc: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-cloudwatch-metrics.html',
   },
-  'AWS/RDS': { sets: [[], ['DBInstanceIdentifier'], ['DBClusterIdentifier'], ['DatabaseClass'], ['EngineName']], doc: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/dimensions.html' },
+  'AWS/RDS': {
+    sets: [[], ['DBInstanceIdentifier'], ['DBClusterIdentifier'], ['DatabaseClass'], ['EngineName']],
+    doc: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/dimensions.html',
+  },
   'AWS/ElastiCache': { sets: [['CacheClusterId'], ['CacheClusterId', 'CacheNodeId']], doc: 'https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheMetrics.HostLevel.html' },
-  'AWS/Kinesis': { sets: [['StreamName'], ['StreamName', 'ShardId'], ['StreamName', 'ConsumerName']], doc: 'https://docs.aws.amazon.com/streams/latest/dev/monitoring-with-cloudwatch.html' },
-  'AWS/ApiGateway': { sets: [['ApiName'], ['ApiName', 'Stage'], ['ApiName', 'Method', 'Resource', 'Stage']], doc: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html' },
-  'AWS/Lambda': { sets: [[], ['FunctionName'], ['FunctionName', 'Resource'], ['ExecutedVersion', 'FunctionName', 'Resource']], doc: 'https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html' },
+  'AWS/Kinesis': {
+    sets: [['StreamName'], ['StreamName', 'ShardId'], ['StreamName', 'ConsumerName']],
+    doc: 'https://docs.aws.amazon.com/streams/latest/dev/monitoring-with-cloudwatch.html',
+  },
+  'AWS/ApiGateway': {
+    sets: [['ApiName'], ['ApiName', 'Stage'], ['ApiName', 'Method', 'Resource', 'Stage']],
+    doc: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html',
+  },
+  'AWS/Lambda': {
+    sets: [[], ['FunctionName'], ['FunctionName', 'Resource'], ['ExecutedVersion', 'FunctionName', 'Resource']],
+    doc: 'https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html',
+  },
 };
 
 const rule: AwsRule = {
@@ -29,12 +41,22 @@ const rule: AwsRule = {
       if (typeof namespace !== 'string' || !namespace.startsWith('AWS/')) continue;
       const known = DIMENSIONS[namespace];
       if (!known) {
-        findings.push({ file: alarm.file, logicalId: alarm.logicalId, path: 'Properties.Namespace', message: `${namespace} is not in the table of published dimensions: read its CloudWatch metrics page and add it` });
+        findings.push({
+          file: alarm.file,
+          logicalId: alarm.logicalId,
+          path: 'Properties.Namespace',
+          message: `${namespace} is not in the table of published dimensions: read its CloudWatch metrics page and add it`,
+        });
         continue;
       }
       const names = ((alarm.properties.Dimensions ?? []) as { Name?: unknown }[]).map((d) => String(d.Name)).sort();
       if (!known.sets.some((set) => [...set].sort().join(',') === names.join(','))) {
-        findings.push({ file: alarm.file, logicalId: alarm.logicalId, path: 'Properties.Dimensions', message: `${namespace} publishes no metric with the dimensions {${names.join(', ')}}; it publishes ${known.sets.map((s) => `{${s.join(', ')}}`).join(', ')} (${known.doc}): the alarm would never get data` });
+        findings.push({
+          file: alarm.file,
+          logicalId: alarm.logicalId,
+          path: 'Properties.Dimensions',
+          message: `${namespace} publishes no metric with the dimensions {${names.join(', ')}}; it publishes ${known.sets.map((s) => `{${s.join(', ')}}`).join(', ')} (${known.doc}): the alarm would never get data`,
+        });
       }
     }
     return findings;

@@ -67,7 +67,12 @@ const rule: AwsRule = {
           const has = (token: string) => json.includes(token) || json.includes(JSON.stringify({ Ref: token.slice(2, -1) }));
           const missing = [...REQUIRED[spec.scope], ...(hasEnvironment ? ['${Environment}'] : [])].filter((token) => !has(token));
           if (missing.length > 0) {
-            findings.push({ file, logicalId: entry.logicalId, path: `Properties.${spec.property}`, message: `${spec.type} ${spec.property} is unique ${spec.scope === 'all-accounts' ? 'across all AWS accounts' : spec.scope === 'account' ? 'per account, in every region' : 'per account and region'}: it must contain ${missing.join(' and ')} (or let CloudFormation generate it)` });
+            findings.push({
+              file,
+              logicalId: entry.logicalId,
+              path: `Properties.${spec.property}`,
+              message: `${spec.type} ${spec.property} is unique ${spec.scope === 'all-accounts' ? 'across all AWS accounts' : spec.scope === 'account' ? 'per account, in every region' : 'per account and region'}: it must contain ${missing.join(' and ')} (or let CloudFormation generate it)`,
+            });
           }
         }
       }

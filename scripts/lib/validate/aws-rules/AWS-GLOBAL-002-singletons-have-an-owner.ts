@@ -22,13 +22,25 @@ const SINGLETONS: Readonly<Record<string, string>> = {
 const rule: AwsRule = {
   id: 'AWS-GLOBAL-002',
   title: 'Per-account and per-account-region singletons can be switched off (one owner per scope)',
-  docs: ['https://docs.aws.amazon.com/config/latest/developerguide/stop-start-recorder.html', 'https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-account.html'],
+  docs: [
+    'https://docs.aws.amazon.com/config/latest/developerguide/stop-start-recorder.html',
+    'https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-account.html',
+  ],
   check(input) {
     const findings: AwsRuleFinding[] = [];
     for (const entry of resources(input)) {
-      const what = SINGLETONS[entry.type] ?? (entry.type === 'AWS::CloudTrail::Trail' && entry.properties.IsMultiRegionTrail === true ? 'one multi-region trail records every region of the account (an organization trail may already)' : undefined);
+      const what =
+        SINGLETONS[entry.type] ??
+        (entry.type === 'AWS::CloudTrail::Trail' && entry.properties.IsMultiRegionTrail === true
+          ? 'one multi-region trail records every region of the account (an organization trail may already)'
+          : undefined);
       if (what && typeof entry.resource.Condition !== 'string') {
-        findings.push({ file: entry.file, logicalId: entry.logicalId, path: 'Condition', message: `${entry.type}: there is ${what}; give it a Condition on a parameter so only one instance per scope creates it` });
+        findings.push({
+          file: entry.file,
+          logicalId: entry.logicalId,
+          path: 'Condition',
+          message: `${entry.type}: there is ${what}; give it a Condition on a parameter so only one instance per scope creates it`,
+        });
       }
     }
     return findings;

@@ -38,7 +38,7 @@ function boundaryProblem(value: unknown): string | undefined {
 
 const rule: AwsRule = {
   id: 'AWS-IAM-001',
-  title: 'Every IAM role carries the platform\'s permissions boundary (the StackSet execution role creates no role without it)',
+  title: "Every IAM role carries the platform's permissions boundary (the StackSet execution role creates no role without it)",
   docs: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html'],
   check(input) {
     if (basename(input.dir) === 'stacksets') return [];

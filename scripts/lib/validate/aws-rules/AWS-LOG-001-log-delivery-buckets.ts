@@ -11,8 +11,10 @@
 import { resolveResource, resources, subOf, type AwsRule, type AwsRuleFinding, type AwsRuleInput, type ResolvedResource } from '../aws-rules.js';
 
 const sseAlgorithm = (bucket: ResolvedResource): unknown =>
-  ((bucket.properties.BucketEncryption as { ServerSideEncryptionConfiguration?: { ServerSideEncryptionByDefault?: { SSEAlgorithm?: unknown } }[] } | undefined)?.ServerSideEncryptionConfiguration ?? [])[0]?.ServerSideEncryptionByDefault?.SSEAlgorithm;
-const hasDefaultRetention = (bucket: ResolvedResource): boolean => (bucket.properties.ObjectLockConfiguration as { Rule?: { DefaultRetention?: unknown } } | undefined)?.Rule?.DefaultRetention !== undefined;
+  ((bucket.properties.BucketEncryption as { ServerSideEncryptionConfiguration?: { ServerSideEncryptionByDefault?: { SSEAlgorithm?: unknown } }[] } | undefined)
+    ?.ServerSideEncryptionConfiguration ?? [])[0]?.ServerSideEncryptionByDefault?.SSEAlgorithm;
+const hasDefaultRetention = (bucket: ResolvedResource): boolean =>
+  (bucket.properties.ObjectLockConfiguration as { Rule?: { DefaultRetention?: unknown } } | undefined)?.Rule?.DefaultRetention !== undefined;
 const objectLocked = (bucket: ResolvedResource): boolean => bucket.properties.ObjectLockEnabled === true || bucket.properties.ObjectLockEnabled === 'true';
 
 /** Texts of the Resource entries of the bucket policy statements that allow a service principal s3:PutObject. */
@@ -36,7 +38,12 @@ function allowedWritePaths(input: AwsRuleInput, bucket: ResolvedResource, servic
 
 const covers = (paths: readonly string[], prefix: string): boolean =>
   paths.some((p) => {
-    const pattern = new RegExp(`^${p.replace(/[.+?^$()|[\]\\]/g, '\\$&').replace(/\\\$\{[^}]*\}|\$\{[^}]*\}/g, '[^/]+').replace(/\*/g, '.*')}$`);
+    const pattern = new RegExp(
+      `^${p
+        .replace(/[.+?^$()|[\]\\]/g, '\\$&')
+        .replace(/\\\$\{[^}]*\}|\$\{[^}]*\}/g, '[^/]+')
+        .replace(/\*/g, '.*')}$`,
+    );
     return pattern.test(prefix);
   });
 
@@ -58,10 +65,12 @@ const rule: AwsRule = {
       const target = resolveResource(input, source.file, logging.DestinationBucketName);
       if (!target) continue;
       const where = `Properties.LoggingConfiguration (target ${target.file} ${target.logicalId})`;
-      if (sseAlgorithm(target) !== 'AES256') problem(source.file, source.logicalId, where, 'S3 server access logs can be delivered only to a bucket with SSE-S3 (AES256) default encryption');
+      if (sseAlgorithm(target) !== 'AES256')
+        problem(source.file, source.logicalId, where, 'S3 server access logs can be delivered only to a bucket with SSE-S3 (AES256) default encryption');
       if (hasDefaultRetention(target)) problem(source.file, source.logicalId, where, 'S3 server access logs cannot be delivered to a bucket with an Object Lock default retention');
       const prefix = `${typeof logging.LogFilePrefix === 'string' ? logging.LogFilePrefix : ''}x`;
-      if (!covers(allowedWritePaths(input, target, 'logging.s3.amazonaws.com'), prefix)) problem(source.file, source.logicalId, where, `the target bucket policy does not allow logging.s3.amazonaws.com s3:PutObject under ${prefix.slice(0, -1)}`);
+      if (!covers(allowedWritePaths(input, target, 'logging.s3.amazonaws.com'), prefix))
+        problem(source.file, source.logicalId, where, `the target bucket policy does not allow logging.s3.amazonaws.com s3:PutObject under ${prefix.slice(0, -1)}`);
     }
 
     for (const lb of resources(input, 'AWS::ElasticLoadBalancingV2::LoadBalancer')) {
@@ -70,14 +79,22 @@ const rule: AwsRule = {
       const target = resolveResource(input, lb.file, attributes['access_logs.s3.bucket']);
       if (!target) continue;
       const where = `Properties.LoadBalancerAttributes (bucket ${target.file} ${target.logicalId})`;
-      if (sseAlgorithm(target) !== 'AES256') problem(lb.file, lb.logicalId, where, 'NLB access logs need the bucket to use SSE-S3 (AES256) here (SSE-KMS needs the key policy to admit delivery.logs.amazonaws.com)');
+      if (sseAlgorithm(target) !== 'AES256')
+        problem(lb.file, lb.logicalId, where, 'NLB access logs need the bucket to use SSE-S3 (AES256) here (SSE-KMS needs the key policy to admit delivery.logs.amazonaws.com)');
       const prefix = typeof attributes['access_logs.s3.prefix'] === 'string' ? `${attributes['access_logs.s3.prefix']}/` : '';
-      if (!covers(allowedWritePaths(input, target, 'delivery.logs.amazonaws.com'), `${prefix}AWSLogs/123456789012/x`)) problem(lb.file, lb.logicalId, where, `the bucket policy does not allow delivery.logs.amazonaws.com s3:PutObject on ${prefix}AWSLogs/<account>/*`);
+      if (!covers(allowedWritePaths(input, target, 'delivery.logs.amazonaws.com'), `${prefix}AWSLogs/123456789012/x`))
+        problem(lb.file, lb.logicalId, where, `the bucket policy does not allow delivery.logs.amazonaws.com s3:PutObject on ${prefix}AWSLogs/<account>/*`);
     }
 
     for (const channel of resources(input, 'AWS::Config::DeliveryChannel')) {
       const target = resolveResource(input, channel.file, channel.properties.S3BucketName);
-      if (target && objectLocked(target)) problem(channel.file, channel.logicalId, 'Properties.S3BucketName', `AWS Config cannot deliver to ${target.logicalId}: it has Object Lock enabled; give Config a bucket without Object Lock (or the central one)`);
+      if (target && objectLocked(target))
+        problem(
+          channel.file,
+          channel.logicalId,
+          'Properties.S3BucketName',
+          `AWS Config cannot deliver to ${target.logicalId}: it has Object Lock enabled; give Config a bucket without Object Lock (or the central one)`,
+        );
     }
     return findings;
   },

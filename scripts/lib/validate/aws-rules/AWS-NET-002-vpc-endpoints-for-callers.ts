@@ -37,7 +37,12 @@ function endpointServices(input: AwsRuleInput): { services: Set<string>; finding
     if (!service) continue;
     services.add(service);
     if (endpoint.properties.VpcEndpointType === 'Interface' && endpoint.properties.PrivateDnsEnabled !== true) {
-      findings.push({ file: endpoint.file, logicalId: endpoint.logicalId, path: 'Properties.PrivateDnsEnabled', message: `the ${service} interface endpoint has no private DNS: the SDKs' default endpoint names do not resolve to it` });
+      findings.push({
+        file: endpoint.file,
+        logicalId: endpoint.logicalId,
+        path: 'Properties.PrivateDnsEnabled',
+        message: `the ${service} interface endpoint has no private DNS: the SDKs' default endpoint names do not resolve to it`,
+      });
     }
   }
   return { services, findings };
@@ -93,7 +98,13 @@ const rule: AwsRule = {
     const callers = [...resources(input, 'AWS::ECS::TaskDefinition'), ...resources(input, 'AWS::Lambda::Function').filter((f) => f.properties.VpcConfig !== undefined)];
     for (const caller of callers) {
       for (const [service, why] of needs(input, caller)) {
-        if (!services.has(service)) findings.push({ file: caller.file, logicalId: caller.logicalId, path: 'Properties', message: `${why}, but the VPC has no com.amazonaws.<region>.${service} endpoint: the call cannot leave the private tier` });
+        if (!services.has(service))
+          findings.push({
+            file: caller.file,
+            logicalId: caller.logicalId,
+            path: 'Properties',
+            message: `${why}, but the VPC has no com.amazonaws.<region>.${service} endpoint: the call cannot leave the private tier`,
+          });
       }
     }
     return findings;

@@ -26,14 +26,21 @@ const INTERFACE_ENDPOINTS_PER_VPC = 50;
 function problems(label: string, contexts: readonly ContextSpec[]): string[] {
   const out: string[] = [];
   const all = contexts.flatMap(contextResources);
-  const reserved = all.reduce((sum, r) => sum + (r.type === 'AWS::Lambda::Function' && typeof r.properties.ReservedConcurrentExecutions === 'number' ? r.properties.ReservedConcurrentExecutions : 0), 0);
-  if (reserved > LAMBDA_ACCOUNT_CONCURRENCY - LAMBDA_MIN_UNRESERVED) out.push(`${label}: ${reserved} reserved Lambda concurrency; a new account allows ${LAMBDA_ACCOUNT_CONCURRENCY} and Lambda keeps ${LAMBDA_MIN_UNRESERVED} unreserved, so the function create fails`);
+  const reserved = all.reduce(
+    (sum, r) => sum + (r.type === 'AWS::Lambda::Function' && typeof r.properties.ReservedConcurrentExecutions === 'number' ? r.properties.ReservedConcurrentExecutions : 0),
+    0,
+  );
+  if (reserved > LAMBDA_ACCOUNT_CONCURRENCY - LAMBDA_MIN_UNRESERVED)
+    out.push(
+      `${label}: ${reserved} reserved Lambda concurrency; a new account allows ${LAMBDA_ACCOUNT_CONCURRENCY} and Lambda keeps ${LAMBDA_MIN_UNRESERVED} unreserved, so the function create fails`,
+    );
   for (const q of PER_REGION) {
     const count = all.filter((r) => r.type === q.type).length;
     if (count > q.limit) out.push(`${label}: ${count} ${q.what}, over the default quota of ${q.limit}`);
   }
   const natsPerAz = new Map<string, number>();
-  for (const nat of all.filter((r) => r.type === 'AWS::EC2::NatGateway')) natsPerAz.set(JSON.stringify(nat.properties.SubnetId), (natsPerAz.get(JSON.stringify(nat.properties.SubnetId)) ?? 0) + 1);
+  for (const nat of all.filter((r) => r.type === 'AWS::EC2::NatGateway'))
+    natsPerAz.set(JSON.stringify(nat.properties.SubnetId), (natsPerAz.get(JSON.stringify(nat.properties.SubnetId)) ?? 0) + 1);
   if (contexts.length * Math.max(0, ...natsPerAz.values()) > NAT_PER_AZ) out.push(`${label}: more than ${NAT_PER_AZ} NAT gateways in one AZ`);
   for (const context of contexts) {
     const endpoints = contextResources(context).filter((r) => r.type === 'AWS::EC2::VPCEndpoint' && r.properties.VpcEndpointType === 'Interface').length;

@@ -32,7 +32,12 @@ const rule: AwsRule = {
     for (const set of input.parameterSets) {
       for (const [name, value] of Object.entries(set.values)) {
         const what = boundKind(value);
-        if (what) findings.push({ file: set.file, path: name, message: `"${value}" is ${what}: read it in the target account and region (an AWS::SSM::Parameter::Value<String> parameter) instead of fixing it per environment` });
+        if (what)
+          findings.push({
+            file: set.file,
+            path: name,
+            message: `"${value}" is ${what}: read it in the target account and region (an AWS::SSM::Parameter::Value<String> parameter) instead of fixing it per environment`,
+          });
       }
     }
     for (const [file, tree] of input.templates) {

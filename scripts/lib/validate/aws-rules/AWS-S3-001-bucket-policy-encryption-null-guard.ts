@@ -11,7 +11,10 @@ const NEGATED = /^(StringNotEquals|StringNotLike|StringNotEqualsIgnoreCase)$/;
 const rule: AwsRule = {
   id: 'AWS-S3-001',
   title: 'Bucket policies deny on SSE headers only when the header is present (Null guard)',
-  docs: ['https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-kms-encryption.html', 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Null'],
+  docs: [
+    'https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-kms-encryption.html',
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Null',
+  ],
   check(input) {
     const findings: AwsRuleFinding[] = [];
     for (const policy of resources(input, 'AWS::S3::BucketPolicy')) {
@@ -25,7 +28,12 @@ const rule: AwsRule = {
           for (const key of Object.keys(keys)) {
             if (!/^s3:x-amz-server-side-encryption/.test(key)) continue;
             if (String(nulls[key]) !== 'false') {
-              findings.push({ file: policy.file, logicalId: policy.logicalId, path: `Properties.PolicyDocument.Statement[${i}]${s.Sid ? ` (${String(s.Sid)})` : ''}`, message: `${operator} on ${key} without Null {"${key}": "false"} also denies requests without the header: uploads using default encryption and every multipart part` });
+              findings.push({
+                file: policy.file,
+                logicalId: policy.logicalId,
+                path: `Properties.PolicyDocument.Statement[${i}]${s.Sid ? ` (${String(s.Sid)})` : ''}`,
+                message: `${operator} on ${key} without Null {"${key}": "false"} also denies requests without the header: uploads using default encryption and every multipart part`,
+              });
             }
           }
         }

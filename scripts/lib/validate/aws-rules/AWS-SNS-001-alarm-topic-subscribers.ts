@@ -8,7 +8,10 @@ import { contextResources, getAttOf, refOf, type AwsRule, type AwsRuleFinding } 
 const rule: AwsRule = {
   id: 'AWS-SNS-001',
   title: 'In staging and prod, every alarm topic has a subscriber',
-  docs: ['https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html', 'https://docs.aws.amazon.com/sns/latest/dg/sns-create-subscribe-endpoint-to-topic.html'],
+  docs: [
+    'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html',
+    'https://docs.aws.amazon.com/sns/latest/dg/sns-create-subscribe-endpoint-to-topic.html',
+  ],
   check(input) {
     const findings: AwsRuleFinding[] = [];
     for (const context of input.contexts()) {
@@ -26,7 +29,13 @@ const rule: AwsRule = {
         const subscribed =
           (topic.properties.Subscription as unknown[] | undefined)?.length ||
           all.some((r) => r.type === 'AWS::SNS::Subscription' && r.layer === topic.layer && refOf(r.properties.TopicArn) === topic.logicalId && r.properties.Endpoint !== '');
-        if (!subscribed) findings.push({ file: topic.file, logicalId: topic.logicalId, path: `${context.variant}`, message: `alarms notify this topic, but it has no subscriber in ${context.variant}: security alarms would reach nobody (set AlarmEmail)` });
+        if (!subscribed)
+          findings.push({
+            file: topic.file,
+            logicalId: topic.logicalId,
+            path: `${context.variant}`,
+            message: `alarms notify this topic, but it has no subscriber in ${context.variant}: security alarms would reach nobody (set AlarmEmail)`,
+          });
       }
     }
     return findings;

@@ -14,7 +14,12 @@ const rule: AwsRule = {
         const path = `Properties.LogDestinationConfigs[${i}]`;
         const att = getAttOf(destination);
         if (att?.[1] === 'Arn') {
-          findings.push({ file: logging.file, logicalId: logging.logicalId, path, message: 'GetAtt <LogGroup>.Arn ends in ":*", which WAF rejects: build the ARN from the group name' });
+          findings.push({
+            file: logging.file,
+            logicalId: logging.logicalId,
+            path,
+            message: 'GetAtt <LogGroup>.Arn ends in ":*", which WAF rejects: build the ARN from the group name',
+          });
           return;
         }
         const sub = subOf(destination);
@@ -25,7 +30,13 @@ const rule: AwsRule = {
         const group = nameVariable ? resolveResource(input, logging.file, sub?.variables[nameVariable] ?? { Ref: nameVariable }) : undefined;
         const groupName = group ? group.properties.LogGroupName : /log-group:([^:]+)$/.exec(text)?.[1];
         const nameText = typeof groupName === 'string' ? groupName : subOf(groupName)?.text;
-        if (nameText !== undefined && !nameText.startsWith('aws-waf-logs-')) findings.push({ file: logging.file, logicalId: logging.logicalId, path, message: `the log group name "${nameText}" does not start with aws-waf-logs-: WAF refuses the destination` });
+        if (nameText !== undefined && !nameText.startsWith('aws-waf-logs-'))
+          findings.push({
+            file: logging.file,
+            logicalId: logging.logicalId,
+            path,
+            message: `the log group name "${nameText}" does not start with aws-waf-logs-: WAF refuses the destination`,
+          });
       });
     }
     return findings;

@@ -89,7 +89,12 @@ const rule: AwsRule = {
       const intended = parseTemplate(readFileSync(paths[i], 'utf8'), file);
       for (const difference of differences(intended, result.tree, '$')) {
         const logicalId = /^\$\.Resources\.([A-Za-z0-9]+)/.exec(difference)?.[1];
-        findings.push({ file, logicalId, path: difference.slice(0, difference.indexOf(': ')), message: `${difference.slice(difference.indexOf(': ') + 2)}: quote it (templates-src/core/yaml.ts)` });
+        findings.push({
+          file,
+          logicalId,
+          path: difference.slice(0, difference.indexOf(': ')),
+          message: `${difference.slice(difference.indexOf(': ') + 2)}: quote it (templates-src/core/yaml.ts)`,
+        });
       }
     });
     return findings;
