@@ -171,6 +171,11 @@ export function buildPlatform(config: PlatformConfig = PLATFORM, layers: readonl
       'AWS::CloudFormation::Stack',
       { TemplateURL: `${template.name}.yaml`, Parameters: parameters as unknown as Record<string, string> },
       {
+        // Said explicitly (cfn-lint I3011): a layer goes with the root. A nested stack is never
+        // replaced (a new TemplateURL updates it in place), and what holds data inside a layer
+        // carries its own Snapshot/Retain policies, which apply when the layer is deleted.
+        DeletionPolicy: 'Delete',
+        UpdateReplacePolicy: 'Delete',
         suppress: {
           cfnLint: {
             W3002: {

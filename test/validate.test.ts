@@ -159,6 +159,16 @@ describe('left to cfn-lint (and, for the platform, tsc): names, types, required 
   });
 });
 
+test('cfn-lint I3011 gates: a nested stack without DeletionPolicy / UpdateReplacePolicy fails validate, a stated one passes', async () => {
+  const run = await runCfnLint(findCfnLint(), FIXTURES, ['stateful-policy-unstated/template.yaml']);
+  const unstated = run.findings.filter((f) => f.rule.startsWith('I3011'));
+  assert.deepEqual(
+    unstated.map((f) => `${f.severity} ${f.logicalId} ${f.rule.split(' (')[0]}`).sort(),
+    ["error Layer I3011 'DeletionPolicy' is a required property", "error Layer I3011 'UpdateReplacePolicy' is a required property"],
+    'the nested stack is named twice, as errors; the log group that states its policies is not',
+  );
+});
+
 describe('integrity (references, nested stacks, cycles)', () => {
   test('nested stack missing a required parameter', () =>
     assertOnlyFinding('stack-missing-parameter', {

@@ -30,6 +30,17 @@ interface CfnLintMatch {
 const LEVELS: Readonly<Record<string, Severity>> = { Error: 'error', Warning: 'warning', Informational: 'info' };
 const KNOWN_BITS = 2 | 4 | 8;
 
+/**
+ * cfn-lint's informational rules that gate here, as errors. I3011: a stateful resource (nested
+ * stacks included) states its DeletionPolicy and UpdateReplacePolicy — what happens to the data is
+ * a decision to write down, not CloudFormation's default Delete
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html).
+ * Left out on purpose: I4010 (Metadata.com.aws.cloudformation.Context, a description for
+ * generative tools; the layer and resource descriptions are in docs/ and the templates' own
+ * Description) and the other I rules, which stay informational.
+ */
+export const GATED_INFORMATIONAL_RULES: readonly string[] = ['I3011'];
+
 export async function runCfnLint(install: CfnLintInstall, dir: string, files: readonly string[], options: { readonly processes?: number } = {}): Promise<CfnLintRun> {
   const started = performance.now();
   const groups = balance(files, Math.max(1, options.processes ?? 2), (file) => statSync(join(dir, file)).size);
@@ -58,7 +69,7 @@ function lintGroup(install: CfnLintInstall, dir: string, files: readonly string[
   return new Promise((resolve, reject) => {
     // cwd = the template directory: file names in the output stay relative, and nested stacks'
     // local TemplateURLs resolve the way the packager sees them.
-    const child = spawn(install.executable, ['--format', 'json', '--', ...files], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(install.executable, ['--format', 'json', '--include-checks', ...GATED_INFORMATIONAL_RULES, '--', ...files], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -93,7 +104,7 @@ function parseCfnLintJson(text: string): Finding[] {
     const inEntry = (section === 'Resources' || section === 'Outputs' || section === 'Parameters' || section === 'Conditions') && typeof logicalId === 'string';
     const shown = inEntry ? (section === 'Resources' ? rest : [section, logicalId, ...rest]) : path;
     return {
-      severity: LEVELS[m.Level] ?? 'error',
+      severity: GATED_INFORMATIONAL_RULES.includes(m.Rule.Id) ? 'error' : (LEVELS[m.Level] ?? 'error'),
       check: 'cfn-lint',
       file: m.Filename,
       line: m.Location?.Start?.LineNumber,
