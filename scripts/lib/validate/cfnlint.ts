@@ -69,7 +69,10 @@ function lintGroup(install: CfnLintInstall, dir: string, files: readonly string[
   return new Promise((resolve, reject) => {
     // cwd = the template directory: file names in the output stay relative, and nested stacks'
     // local TemplateURLs resolve the way the packager sees them.
-    const child = spawn(install.executable, ['--format', 'json', '--include-checks', ...GATED_INFORMATIONAL_RULES, '--', ...files], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(install.executable, ['--format', 'json', '--include-checks', ...GATED_INFORMATIONAL_RULES, '--', ...files], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
