@@ -39,7 +39,7 @@ const KNOWN_BITS = 2 | 4 | 8;
  * generative tools; the layer and resource descriptions are in docs/ and the templates' own
  * Description) and the other I rules, which stay informational.
  */
-export const GATED_INFORMATIONAL_RULES: readonly string[] = ['I3011'];
+const GATED_INFORMATIONAL_RULES: readonly string[] = ['I3011'];
 
 export async function runCfnLint(install: CfnLintInstall, dir: string, files: readonly string[], options: { readonly processes?: number } = {}): Promise<CfnLintRun> {
   const started = performance.now();
