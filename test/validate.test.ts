@@ -3,13 +3,13 @@
 // cfn-lint included (exit code 0), and cfn-lint's exit code does fail on a broken template.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ROOT } from '../scripts/lib/paths.js';
 import { findCfnLint, MissingInstallError } from '../scripts/lib/validate/cfn-lint-install.js';
-import { balance, runCfnLint } from '../scripts/lib/validate/cfnlint.js';
+import { balance, deploymentRegions, runCfnLint } from '../scripts/lib/validate/cfnlint.js';
 import { describeCycle, findCycles } from '../scripts/lib/validate/cycles.js';
 import { formatFinding, type Finding } from '../scripts/lib/validate/findings.js';
 import { literalVariants } from '../scripts/lib/validate/literal-values.js';
@@ -166,6 +166,25 @@ test('cfn-lint I3011 gates: a nested stack without DeletionPolicy / UpdateReplac
     unstated.map((f) => `${f.severity} ${f.logicalId} ${f.rule.split(' (')[0]}`).sort(),
     ["error Layer I3011 'DeletionPolicy' is a required property", "error Layer I3011 'UpdateReplacePolicy' is a required property"],
     'the nested stack is named twice, as errors; the log group that states its policies is not',
+  );
+});
+
+test("cfn-lint checks every region the platform is deployed to: us-east-1 and the manifests' regions and DR regions", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'regions-'));
+  try {
+    writeFileSync(join(dir, 'a.yaml'), 'regions: [eu-west-1, eu-central-1]\n');
+    writeFileSync(join(dir, 'b.yaml'), 'regions: [eu-west-1]\ndrRegions: [eu-north-1]\n');
+    assert.deepEqual(deploymentRegions(dir), ['eu-central-1', 'eu-north-1', 'eu-west-1', 'us-east-1'], 'the union, sorted');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const missing = (run: Awaited<ReturnType<typeof runCfnLint>>) => run.findings.filter((f) => f.rule.startsWith('E3006')).map((f) => f.rule);
+  const file = ['type-missing-in-region/template.yaml'];
+  assert.deepEqual(missing(await runCfnLint(findCfnLint(), FIXTURES, file, { regions: ['us-east-1'] })), [], 'us-east-1 has the type');
+  const inEu = missing(await runCfnLint(findCfnLint(), FIXTURES, file, { regions: ['us-east-1', 'eu-central-1'] }));
+  assert.ok(
+    inEu.some((rule) => rule.includes('eu-central-1')),
+    `E3006 names eu-central-1, got: ${inEu.join('; ') || 'nothing'}`,
   );
 });
 

@@ -6,8 +6,10 @@
 // that is wrong for this project is suppressed only in the resource's Metadata
 // (cfn-lint: config: ignore_checks), with the reason beside it — never here, never globally.
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { ROOT } from '../paths.js';
 import type { CfnLintInstall } from './cfn-lint-install.js';
 import type { Finding, Severity } from './findings.js';
 
@@ -41,10 +43,31 @@ const KNOWN_BITS = 2 | 4 | 8;
  */
 const GATED_INFORMATIONAL_RULES: readonly string[] = ['I3011'];
 
-export async function runCfnLint(install: CfnLintInstall, dir: string, files: readonly string[], options: { readonly processes?: number } = {}): Promise<CfnLintRun> {
+/**
+ * The regions cfn-lint checks in: where the platform is deployed — us-east-1 (make deploy's
+ * default region) and every region and DR region of the StackSet manifests. cfn-lint's regional
+ * rules (resource types a region lacks, E3006; instance classes and engine versions it offers)
+ * then speak for each (https://github.com/aws-cloudformation/cfn-lint#parameters: --regions).
+ */
+export function deploymentRegions(stacksetsDir = join(ROOT, 'stacksets')): string[] {
+  const regions = new Set(['us-east-1']);
+  for (const file of readdirSync(stacksetsDir).filter((f) => /\.ya?ml$/.test(f))) {
+    const manifest = yaml.load(readFileSync(join(stacksetsDir, file), 'utf8')) as { regions?: unknown; drRegions?: unknown } | null;
+    for (const region of [manifest?.regions, manifest?.drRegions].flatMap((list) => (Array.isArray(list) ? list : [])))
+      if (typeof region === 'string' && /^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) regions.add(region);
+  }
+  return [...regions].sort();
+}
+
+export async function runCfnLint(
+  install: CfnLintInstall,
+  dir: string,
+  files: readonly string[],
+  options: { readonly processes?: number; readonly regions?: readonly string[] } = {},
+): Promise<CfnLintRun> {
   const started = performance.now();
   const groups = balance(files, Math.max(1, options.processes ?? 2), (file) => statSync(join(dir, file)).size);
-  const runs = await Promise.all(groups.map((group) => lintGroup(install, dir, group)));
+  const runs = await Promise.all(groups.map((group) => lintGroup(install, dir, group, options.regions ?? [])));
   return {
     exitCode: runs.reduce((code, run) => code | run.exitCode, 0),
     findings: runs.flatMap((run) => run.findings),
@@ -65,14 +88,18 @@ export function balance(files: readonly string[], n: number, sizeOf: (file: stri
   return groups.map((g) => g.files.sort()).filter((g) => g.length > 0);
 }
 
-function lintGroup(install: CfnLintInstall, dir: string, files: readonly string[]): Promise<{ exitCode: number; findings: Finding[] }> {
+function lintGroup(install: CfnLintInstall, dir: string, files: readonly string[], regions: readonly string[]): Promise<{ exitCode: number; findings: Finding[] }> {
   return new Promise((resolve, reject) => {
     // cwd = the template directory: file names in the output stay relative, and nested stacks'
     // local TemplateURLs resolve the way the packager sees them.
-    const child = spawn(install.executable, ['--format', 'json', '--include-checks', ...GATED_INFORMATIONAL_RULES, '--', ...files], {
-      cwd: dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      install.executable,
+      ['--format', 'json', '--include-checks', ...GATED_INFORMATIONAL_RULES, ...(regions.length > 0 ? ['--regions', ...regions] : []), '--', ...files],
+      {
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));

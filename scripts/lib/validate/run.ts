@@ -3,7 +3,7 @@
 // while the schema and integrity checks run here.
 import { GENERATED_TEMPLATES } from '../paths.js';
 import { findCfnLint, type CfnLintInstall } from './cfn-lint-install.js';
-import { runCfnLint, type CfnLintRun } from './cfnlint.js';
+import { deploymentRegions, runCfnLint, type CfnLintRun } from './cfnlint.js';
 import { countBy, formatFinding, sortFindings, type Finding } from './findings.js';
 import { awsRuleInput, loadAwsRules, runAwsRules, type AwsRule } from './aws-rules.js';
 import { checkIntegrity } from './integrity.js';
@@ -51,7 +51,8 @@ export async function validateAll(options: ValidateOptions = {}): Promise<Valida
   const dir = options.dir ?? GENERATED_TEMPLATES;
   const files = options.files ?? templateFiles(dir);
   const install = findCfnLint();
-  const lint: Promise<CfnLintRun> | undefined = options.cfnLint === false ? undefined : runCfnLint(install, dir, files, { processes: options.cfnLintProcesses });
+  const lint: Promise<CfnLintRun> | undefined =
+    options.cfnLint === false ? undefined : runCfnLint(install, dir, files, { processes: options.cfnLintProcesses, regions: deploymentRegions() });
   // If the checks below throw, the cfn-lint promise must not end as an unhandled rejection.
   lint?.catch(() => undefined);
 
