@@ -19,7 +19,7 @@ EMULATOR_PORT ?= 5000
 export TARGET EMULATOR_HOST EMULATOR_PORT
 
 .PHONY: help all install types generate typecheck build validate lint check diff package deploy destroy refactor \
-        local-up local-down stackset stackset-plan stackset-drift stackset-stop test bench clean actionlint lint-workflows lint-python format
+        local-up local-down stackset stackset-plan stackset-drift stackset-stop test bench clean actionlint lint-workflows lint-python format guard
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -112,6 +112,9 @@ actionlint: $(ACTIONLINT) ## Install actionlint $(ACTIONLINT_VERSION) into .tool
 $(ACTIONLINT):
 	@command -v go >/dev/null || { echo "actionlint: Go is not installed (needed to build github.com/rhysd/actionlint)" >&2; exit 1; }
 	GOBIN=$(CURDIR)/.tools go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
+
+guard: $(VENV)/.installed ## AWS CloudFormation Guard, the registry's PCI DSS rule set over generated/ (GUARD_RULES=<aws-guard-rules-registry checkout>; builds cfn-guard with cargo)
+	bash scripts/guard.sh
 
 lint-python: $(VENV)/.installed ## ruff over the project's Python (scripts/, the emulator's checks; ruff.toml)
 	$(VENV)/bin/ruff check

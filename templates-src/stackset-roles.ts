@@ -27,7 +27,7 @@
 //    secretsmanager:GetSecretValue only for CloudFormation's own Secret handler (aws:CalledVia) on
 //    the platform's secrets.
 // Where the resource stays `*` and why: docs/stacksets.md.
-import { ENVIRONMENT_PARAMETER, policyDocument, type IamAction, type PolicyStatement } from './layers/common.js';
+import { ENVIRONMENT_PARAMETER, INLINE_POLICY_BY_DESIGN, policyDocument, type IamAction, type PolicyStatement } from './layers/common.js';
 import { PLATFORM } from './config.js';
 import { AWS, Ref, Sub } from './core/intrinsics.js';
 import { Template, type Exception } from './core/template.js';
@@ -195,32 +195,37 @@ function buildAdministrationRoleTemplate(): Template {
     },
     'Roles',
   );
-  const role = t.resource('AdministrationRole', 'AWS::IAM::Role', {
-    RoleName: roleName.ref,
-    Description: 'Assumed by CloudFormation StackSets of this account to reach the target accounts.',
-    AssumeRolePolicyDocument: policyDocument({
-      Effect: 'Allow',
-      Principal: { Service: 'cloudformation.amazonaws.com' },
-      Action: 'sts:AssumeRole',
-      // Confused-deputy guard: only stack sets of this account.
-      Condition: {
-        StringEquals: { 'aws:SourceAccount': AWS.AccountId },
-        ArnLike: { 'aws:SourceArn': Sub('arn:${AWS::Partition}:cloudformation:*:${AWS::AccountId}:stackset/*') },
-      },
-    }),
-    Policies: [
-      {
-        PolicyName: 'AssumeTheExecutionRoleInTargetAccounts',
-        PolicyDocument: policyDocument({
-          Sid: 'AssumeExecutionRoleByName',
-          Effect: 'Allow',
-          Action: 'sts:AssumeRole',
-          // Any account: the execution role's trust policy in each target is the gate, so adding an account needs no change here.
-          Resource: Sub('arn:${AWS::Partition}:iam::*:role/${ExecutionRoleName}'),
-        }),
-      },
-    ],
-  });
+  const role = t.resource(
+    'AdministrationRole',
+    'AWS::IAM::Role',
+    {
+      RoleName: roleName.ref,
+      Description: 'Assumed by CloudFormation StackSets of this account to reach the target accounts.',
+      AssumeRolePolicyDocument: policyDocument({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudformation.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        // Confused-deputy guard: only stack sets of this account.
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': AWS.AccountId },
+          ArnLike: { 'aws:SourceArn': Sub('arn:${AWS::Partition}:cloudformation:*:${AWS::AccountId}:stackset/*') },
+        },
+      }),
+      Policies: [
+        {
+          PolicyName: 'AssumeTheExecutionRoleInTargetAccounts',
+          PolicyDocument: policyDocument({
+            Sid: 'AssumeExecutionRoleByName',
+            Effect: 'Allow',
+            Action: 'sts:AssumeRole',
+            // Any account: the execution role's trust policy in each target is the gate, so adding an account needs no change here.
+            Resource: Sub('arn:${AWS::Partition}:iam::*:role/${ExecutionRoleName}'),
+          }),
+        },
+      ],
+    },
+    { suppress: { guard: INLINE_POLICY_BY_DESIGN } },
+  );
   t.output('AdministrationRoleArn', {
     Value: role.getAtt('Arn'),
     Description: 'ARN the execution role trusts (AdministrationAccountId + AdministrationRoleName of stackset-execution-role).',

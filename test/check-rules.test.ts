@@ -18,6 +18,7 @@ interface Fixture {
   readonly fails: string[];
   readonly passes: string[];
   readonly suppressed: string[];
+  readonly notApplicable: string[];
 }
 
 function yamlFiles(dir: string): string[] {
@@ -31,7 +32,7 @@ const fixtures: Fixture[] = yamlFiles(FIXTURES).flatMap((file) => {
   const meta = (parseTemplate(readFileSync(file, 'utf8'), file).Metadata as Record<string, Record<string, unknown>> | undefined)?.PciFixture;
   if (!meta?.Rule) return [];
   const names = (key: string): string[] => ((meta[key] ?? []) as string[]).map(String);
-  return [{ file, rule: String(meta.Rule), fails: names('Fails'), passes: names('Passes'), suppressed: names('Suppressed') }];
+  return [{ file, rule: String(meta.Rule), fails: names('Fails'), passes: names('Passes'), suppressed: names('Suppressed'), notApplicable: names('NotApplicable') }];
 });
 
 test('every rule has a fixture that violates it', () => {
@@ -58,6 +59,7 @@ for (const rule of RULES) {
       assert.deepEqual(failing, [...fixture.fails].sort(), `${fixture.file}: failing resources`);
       for (const id of fixture.passes) assert.equal(status(id), 'pass', `${fixture.file}: ${id} should pass`);
       for (const id of fixture.suppressed) assert.equal(status(id), 'suppressed', `${fixture.file}: ${id} should be suppressed`);
+      for (const id of fixture.notApplicable) assert.equal(status(id), undefined, `${fixture.file}: ${id} is outside the rule's scope`);
     }
   });
 }

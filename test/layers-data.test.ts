@@ -119,7 +119,7 @@ test('storage: EFS encrypted, TLS and mount-target access only, backups on; moun
     assert.equal(fs.BackupPolicy.Status, 'ENABLED');
     const statements = fs.FileSystemPolicy.Statement;
     assert.ok(
-      statements.some((s: any) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false'),
+      statements.some((s: any) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === false),
       'denies non-TLS',
     );
     assert.ok(
@@ -148,7 +148,7 @@ test('every S3 bucket of the platform blocks public access, enforces ownership, 
       const policy = resourcesOfType(t, 'AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === id);
       assert.ok(policy, `${layer}/${id} has a bucket policy`);
       assert.ok(
-        policy[1].Properties.PolicyDocument.Statement.some((s: any) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false'),
+        policy[1].Properties.PolicyDocument.Statement.some((s: any) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === false),
         `${layer}/${id} denies non-TLS`,
       );
     }

@@ -56,7 +56,7 @@ type ExceptionEntry = string | Exception;
 /**
  * Findings switched off for one resource, each with its exception. cfn-lint rule IDs go to
  * `Metadata.cfn-lint.config.ignore_checks`; the project's PCI rule IDs to
- * `Metadata.Suppressions.pci`; checkov, cfn_nag and parliament IDs to their own Metadata keys, so
+ * `Metadata.Suppressions.pci`; checkov, cfn_nag, parliament and Guard IDs to their own Metadata keys, so
  * independent scanners see the same reasoning.
  */
 interface Suppressions {
@@ -65,6 +65,8 @@ interface Suppressions {
   readonly checkov?: Readonly<Record<string, ExceptionEntry>>;
   readonly cfnNag?: Readonly<Record<string, ExceptionEntry>>;
   readonly parliament?: Readonly<Record<string, ExceptionEntry>>;
+  /** AWS CloudFormation Guard rule names (the AWS Guard Rules Registry's, e.g. IAM_NO_INLINE_POLICY_CHECK). */
+  readonly guard?: Readonly<Record<string, ExceptionEntry>>;
 }
 
 export interface ResourceOptions {
@@ -304,7 +306,7 @@ function nameOf(target: string | Named): string {
 }
 
 /** Where each tool's exceptions go in the register (Metadata.Suppressions), by suppress option. */
-const REGISTER_KEYS = { cfnLint: 'cfn-lint', pci: 'pci', checkov: 'checkov', cfnNag: 'cfn_nag', parliament: 'parliament' } as const;
+const REGISTER_KEYS = { cfnLint: 'cfn-lint', pci: 'pci', checkov: 'checkov', cfnNag: 'cfn_nag', parliament: 'parliament', guard: 'guard' } as const;
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -335,6 +337,9 @@ function renderMetadata(options: ResourceOptions, where: string): Record<string,
   }
   if (register['cfn-lint']) metadata['cfn-lint'] = { config: { ignore_checks: Object.keys(register['cfn-lint']) } };
   if (register.checkov) metadata.checkov = { skip: Object.entries(register.checkov).map(([id, e]) => ({ id, comment: e.reason })) };
+  // https://docs.aws.amazon.com/cfn-guard/latest/ug/writing-rules.html: the registry's rules skip a
+  // resource whose Metadata.guard.SuppressedRules names them.
+  if (register.guard) metadata.guard = { SuppressedRules: Object.keys(register.guard) };
   if (register.cfn_nag) metadata.cfn_nag = { rules_to_suppress: Object.entries(register.cfn_nag).map(([id, e]) => ({ id, reason: e.reason })) };
   if (Object.keys(register).length > 0) metadata.Suppressions = register;
   return Object.keys(metadata).length > 0 ? metadata : undefined;

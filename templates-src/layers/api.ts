@@ -256,6 +256,14 @@ export function buildApi(config: PlatformConfig): Template {
             compensatingControl: 'None needed: not caching stores less account data.',
           },
         },
+        guard: {
+          API_GW_CACHE_ENABLED_AND_ENCRYPTED: {
+            reason:
+              'The rule asks for caching on; response caching would keep payment responses outside the application, so it is off on purpose (nothing cached, nothing to encrypt).',
+            requirement: '3.2.1',
+            compensatingControl: 'None needed: not caching stores less account data.',
+          },
+        },
       },
     },
   );

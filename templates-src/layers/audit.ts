@@ -477,7 +477,26 @@ export function buildAudit(config: PlatformConfig): Template {
         },
       ],
     },
-    { Condition: trailOn, DependsOn: [bucketPolicy] },
+    {
+      Condition: trailOn,
+      DependsOn: [bucketPolicy],
+      suppress: {
+        guard: {
+          CLOUD_TRAIL_ENCRYPTION_ENABLED: {
+            reason: "KMSKeyId is the AuditKeyArn parameter (the kms layer's audit key), which Guard reads as an unresolved Ref, not a string.",
+            requirement: '10.3.2',
+            compensatingControl:
+              'PCI-LOG-003 checks the trail is encrypted with the audit customer-managed key in every environment; the Config rule CLOUD_TRAIL_ENCRYPTION_ENABLED checks it at run time.',
+          },
+          CLOUDTRAIL_S3_DATAEVENTS_ENABLED: {
+            reason:
+              "Data events are recorded for the bucket that holds cardholder data (DataBucketArn), not for every bucket: the audit and log buckets would record CloudTrail's and the log services' own deliveries, multiplying the log with no access to account data in it.",
+            requirement: '10.2.1.1',
+            compensatingControl: "PCI-LOG-004 checks that the data bucket's object-level reads and writes are recorded; S3 server access logs cover every other bucket.",
+          },
+        },
+      },
+    },
   );
   for (const alarm of TRAIL_ALARMS) {
     t.resource(

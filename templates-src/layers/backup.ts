@@ -86,6 +86,9 @@ export function buildBackup(config: PlatformConfig): Template {
       ManagedPolicyArns: [
         Sub('arn:${AWS::Partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup'),
         Sub('arn:${AWS::Partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores'),
+        // S3 needs its own two: https://docs.aws.amazon.com/aws-backup/latest/devguide/s3-backups.html
+        Sub('arn:${AWS::Partition}:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup'),
+        Sub('arn:${AWS::Partition}:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore'),
       ],
     },
     { suppress: UNBOUND_SERVICE_TRUST },
@@ -118,15 +121,18 @@ export function buildBackup(config: PlatformConfig): Template {
       ],
     },
   });
-  // Resources AND condition: RDS instances and EFS file systems that carry this environment's tag.
+  // Resources AND condition: RDS instances, EFS file systems and S3 buckets (the data bucket, which
+  // is versioned as S3 backups require) that carry this environment's tag. The bucket pattern has
+  // no region or account: S3 ARNs carry neither.
   t.resource('BackupSelection', 'AWS::Backup::BackupSelection', {
     BackupPlanId: plan.ref,
     BackupSelection: {
-      SelectionName: 'rds-and-efs-by-tag',
+      SelectionName: 'data-stores-by-tag',
       IamRoleArn: role.getAtt('Arn'),
       Resources: [
         Sub('arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:db:*'),
         Sub('arn:${AWS::Partition}:elasticfilesystem:${AWS::Region}:${AWS::AccountId}:file-system/*'),
+        Sub(`arn:\${AWS::Partition}:s3:::${config.namePrefix}-data-*`),
       ],
       Conditions: { StringEquals: [{ ConditionKey: 'aws:ResourceTag/BackupPolicy', ConditionValue: Sub('payment-daily-${Environment}') }] },
     },

@@ -2,7 +2,7 @@
 // naming, stateful-resource policies, parameter specs shared across layers and IAM documents.
 import { ENVIRONMENTS, PLATFORM, type DataClassification } from '../config.js';
 import { AWS, Equals, If, Not, Ref, Sub, type Intrinsic, type Named, type Value } from '../core/intrinsics.js';
-import { Template, type ParameterHandle, type ParameterSpec, type ResourceHandle, type ResourceOptions } from '../core/template.js';
+import { Template, type ParameterHandle, type ParameterSpec, type ResourceHandle, type ResourceOptions, type Exception } from '../core/template.js';
 import type { ResourceTypes } from '../spec-types/index.js';
 
 /** A layer's template: Environment parameter plus PCICompliant / DataClassification / Environment tags on every taggable resource. */
@@ -77,7 +77,13 @@ export function encryptedLogGroup(
     logicalId,
     'AWS::Logs::LogGroup',
     { LogGroupName: name, KmsKeyId: logsKey.ref, RetentionInDays: retention.ref },
-    { ...RETAIN_ON_DELETE, dataClassification: 'Confidential', ...options },
+    withSuppressions({ ...RETAIN_ON_DELETE, dataClassification: 'Confidential', ...options }, 'guard', {
+      CW_LOGGROUP_RETENTION_PERIOD_CHECK: {
+        reason: `RetentionInDays is the LogRetentionDays parameter, which Guard cannot resolve; its AllowedValues are ${LOG_RETENTION_DAYS.join(', ')} days (at least 12 months).`,
+        requirement: '10.5.1',
+        compensatingControl: 'PCI-LOG-001 evaluates the retention of every log group in every environment.',
+      },
+    }),
   );
 }
 
@@ -205,13 +211,38 @@ type RoleProperties = Omit<ResourceTypes['AWS::IAM::Role']['props'], 'Permission
  * of a template declares the PermissionsBoundaryName parameter and its condition.
  * AWS-IAM-001 (scripts/lib/validate/aws-rules/) fails any role of generated/ without it.
  */
+/** Adds exceptions of one tool to a resource's options, keeping those it already has. */
+function withSuppressions(options: ResourceOptions, tool: 'guard', entries: Readonly<Record<string, Exception>>): ResourceOptions {
+  return { ...options, suppress: { ...options.suppress, [tool]: { ...options.suppress?.[tool], ...entries } } };
+}
+
+/**
+ * Inline policies, on purpose: each holds the permissions of exactly one role, scoped to that
+ * role's resources, and goes with it (IAM: "inline policies are useful if you want to maintain a
+ * strict one-to-one relationship between a policy and the identity",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html).
+ */
+export const INLINE_POLICY_BY_DESIGN: Readonly<Record<string, Exception>> = {
+  IAM_NO_INLINE_POLICY_CHECK: {
+    reason: "Each inline policy belongs to exactly one role and names only that role's resources; a managed policy could be attached to other roles and outlive this one.",
+    requirement: '7.2.2',
+    compensatingControl: 'PCI-IAM-002/003 check every statement of these policies for scoped resources and no admin access; parliament lints them per environment.',
+  },
+};
+
 export function platformRole(t: Template, logicalId: string, properties: RoleProperties, options: ResourceOptions = {}): ResourceHandle<'AWS::IAM::Role'> {
   if (!t.parameterNames.includes(PERMISSIONS_BOUNDARY_PARAMETER)) {
     t.parameter(PERMISSIONS_BOUNDARY_PARAMETER, PERMISSIONS_BOUNDARY_SPEC, 'IAM');
     t.condition(HAS_PERMISSIONS_BOUNDARY, Not(Equals(Ref(PERMISSIONS_BOUNDARY_PARAMETER), '')));
   }
   const boundary = If(HAS_PERMISSIONS_BOUNDARY, Sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/\${${PERMISSIONS_BOUNDARY_PARAMETER}}`), AWS.NoValue);
-  return t.resource(logicalId, 'AWS::IAM::Role', { ...properties, PermissionsBoundary: boundary } as ResourceTypes['AWS::IAM::Role']['props'], options);
+  const inline = properties.Policies !== undefined;
+  return t.resource(
+    logicalId,
+    'AWS::IAM::Role',
+    { ...properties, PermissionsBoundary: boundary } as ResourceTypes['AWS::IAM::Role']['props'],
+    inline ? withSuppressions(options, 'guard', INLINE_POLICY_BY_DESIGN) : options,
+  );
 }
 
 /** Trust policy for a service role, confused-deputy protected by the source account. */
@@ -247,7 +278,7 @@ export const denyInsecureTransport = (bucketArn: Value<string>): PolicyStatement
   Principal: { AWS: '*' },
   Action: 's3:*',
   Resource: [bucketArn, Sub('${Arn}/*', { Arn: bucketArn })],
-  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  Condition: { Bool: { 'aws:SecureTransport': false } },
 });
 
 export const denyOldTls = (bucketArn: Value<string>): PolicyStatement => ({

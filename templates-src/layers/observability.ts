@@ -91,7 +91,7 @@ export function buildObservability(config: PlatformConfig): Template {
         Principal: { AWS: '*' },
         Action: 'sns:Publish',
         Resource: topic.ref,
-        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        Condition: { Bool: { 'aws:SecureTransport': false } },
       },
     ),
   });

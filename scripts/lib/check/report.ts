@@ -204,7 +204,7 @@ function renderMarkdown(run: CheckRun, results: EvidenceResults): string {
   out.push(
     '## Exceptions (register)',
     '',
-    'Every suppression of a finding — PCI rules, cfn-lint, checkov, cfn_nag, parliament — declared once beside its resource in `templates-src` (`suppress:`), with the requirement it touches and what compensates. An expired exception fails `make check` (PCI-GOV-001).',
+    'Every suppression of a finding — PCI rules, cfn-lint, checkov, cfn_nag, parliament, Guard — declared once beside its resource in `templates-src` (`suppress:`), with the requirement it touches and what compensates. An expired exception fails `make check` (PCI-GOV-001).',
     '',
   );
   out.push(...(results.exceptions.length > 0 ? table(EXCEPTION_HEADER, exceptionRows(v)) : ['No exceptions.']), '');
@@ -375,7 +375,7 @@ function renderHtml(run: CheckRun, results: EvidenceResults, diagrams: { network
   }
   parts.push(
     '<h2 id="exceptions">Exceptions (register)</h2>',
-    '<p>Every suppression of a finding — PCI rules, cfn-lint, checkov, cfn_nag, parliament — declared once beside its resource in <code>templates-src</code> (<code>suppress:</code>), with the requirement it touches and what compensates. An expired exception fails <code>make check</code> (PCI-GOV-001).</p>',
+    '<p>Every suppression of a finding — PCI rules, cfn-lint, checkov, cfn_nag, parliament, Guard — declared once beside its resource in <code>templates-src</code> (<code>suppress:</code>), with the requirement it touches and what compensates. An expired exception fails <code>make check</code> (PCI-GOV-001).</p>',
     results.exceptions.length > 0 ? htmlTable(EXCEPTION_HEADER, exceptionRows(v).map(textRow)) : '<p>No exceptions.</p>',
     '<h2>Requirements evaluated here</h2>',
     htmlTable(

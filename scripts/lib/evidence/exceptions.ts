@@ -1,5 +1,5 @@
 // The register of exceptions: every suppression of a finding (PCI rules, cfn-lint, checkov,
-// cfn_nag, parliament), as the template model writes it beside its resource in
+// cfn_nag, parliament, guard), as the template model writes it beside its resource in
 // Metadata.Suppressions (tool → finding ID → { reason, requirement, compensatingControl, expires }).
 // One reader for the report, the exports and PCI-GOV-001.
 import type { CheckContext } from '../check/rule-context.js';
@@ -8,7 +8,7 @@ export interface RegisteredException {
   readonly layer: string;
   readonly logicalId: string;
   readonly type: string;
-  /** pci, cfn-lint, checkov, cfn_nag or parliament. */
+  /** pci, cfn-lint, checkov, cfn_nag, parliament or guard. */
   readonly tool: string;
   readonly id: string;
   readonly reason: string;
@@ -18,7 +18,7 @@ export interface RegisteredException {
   readonly expires?: string;
 }
 
-export const REGISTER_TOOLS = ['pci', 'cfn-lint', 'checkov', 'cfn_nag', 'parliament'] as const;
+export const REGISTER_TOOLS = ['pci', 'cfn-lint', 'checkov', 'cfn_nag', 'parliament', 'guard'] as const;
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 

@@ -159,7 +159,7 @@ export const RESULTS_SCHEMA = {
           layer: text,
           logicalId: text,
           type: text,
-          tool: { enum: ['pci', 'cfn-lint', 'checkov', 'cfn_nag', 'parliament'] },
+          tool: { enum: ['pci', 'cfn-lint', 'checkov', 'cfn_nag', 'parliament', 'guard'] },
           id: text,
           reason: text,
           requirement: text,

@@ -1,5 +1,5 @@
 // An exception is evidence too. Every entry of the register (Metadata.Suppressions: PCI rules,
-// cfn-lint, checkov, cfn_nag, parliament) names what it suppresses and says why in words; a PCI
+// cfn-lint, checkov, cfn_nag, parliament, guard) names what it suppresses and says why in words; a PCI
 // suppression names an existing rule; a requirement, when given, is a PCI DSS v4.0.1 number; and
 // an exception past its expiry date fails, so make check fails until it is renewed or removed.
 import { MIN_REASON_LENGTH } from '../engine.js';
