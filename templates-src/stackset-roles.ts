@@ -27,7 +27,7 @@
 //    secretsmanager:GetSecretValue only for CloudFormation's own Secret handler (aws:CalledVia) on
 //    the platform's secrets.
 // Where the resource stays `*` and why: docs/stacksets.md.
-import { ENVIRONMENT_PARAMETER, INLINE_POLICY_BY_DESIGN, policyDocument, type IamAction, type PolicyStatement } from './layers/common.js';
+import { ENVIRONMENT_PARAMETER, policyDocument, standingExceptions, type IamAction, type PolicyStatement } from './layers/common.js';
 import { PLATFORM } from './config.js';
 import { AWS, Ref, Sub } from './core/intrinsics.js';
 import { Template, type Exception } from './core/template.js';
@@ -168,7 +168,7 @@ const sidOf = (service: string): string => service.replace(/(^|-)([a-z0-9])/g, (
 const sorted = (actions: Iterable<string>): IamAction[] => [...new Set(actions)].sort() as IamAction[];
 
 function roleTemplate(name: string, description: string): Template {
-  const t = new Template({ name, description, tags: { PCICompliant: 'true', DataClassification: 'Internal', Environment: Ref('Environment') } });
+  const t = new Template({ name, description, tags: { PCICompliant: 'true', DataClassification: 'Internal', Environment: Ref('Environment') }, standingExceptions });
   t.parameter('Environment', ENVIRONMENT_PARAMETER, 'Environment');
   return t;
 }
@@ -195,37 +195,32 @@ function buildAdministrationRoleTemplate(): Template {
     },
     'Roles',
   );
-  const role = t.resource(
-    'AdministrationRole',
-    'AWS::IAM::Role',
-    {
-      RoleName: roleName.ref,
-      Description: 'Assumed by CloudFormation StackSets of this account to reach the target accounts.',
-      AssumeRolePolicyDocument: policyDocument({
-        Effect: 'Allow',
-        Principal: { Service: 'cloudformation.amazonaws.com' },
-        Action: 'sts:AssumeRole',
-        // Confused-deputy guard: only stack sets of this account.
-        Condition: {
-          StringEquals: { 'aws:SourceAccount': AWS.AccountId },
-          ArnLike: { 'aws:SourceArn': Sub('arn:${AWS::Partition}:cloudformation:*:${AWS::AccountId}:stackset/*') },
-        },
-      }),
-      Policies: [
-        {
-          PolicyName: 'AssumeTheExecutionRoleInTargetAccounts',
-          PolicyDocument: policyDocument({
-            Sid: 'AssumeExecutionRoleByName',
-            Effect: 'Allow',
-            Action: 'sts:AssumeRole',
-            // Any account: the execution role's trust policy in each target is the gate, so adding an account needs no change here.
-            Resource: Sub('arn:${AWS::Partition}:iam::*:role/${ExecutionRoleName}'),
-          }),
-        },
-      ],
-    },
-    { suppress: { guard: INLINE_POLICY_BY_DESIGN } },
-  );
+  const role = t.resource('AdministrationRole', 'AWS::IAM::Role', {
+    RoleName: roleName.ref,
+    Description: 'Assumed by CloudFormation StackSets of this account to reach the target accounts.',
+    AssumeRolePolicyDocument: policyDocument({
+      Effect: 'Allow',
+      Principal: { Service: 'cloudformation.amazonaws.com' },
+      Action: 'sts:AssumeRole',
+      // Confused-deputy guard: only stack sets of this account.
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': AWS.AccountId },
+        ArnLike: { 'aws:SourceArn': Sub('arn:${AWS::Partition}:cloudformation:*:${AWS::AccountId}:stackset/*') },
+      },
+    }),
+    Policies: [
+      {
+        PolicyName: 'AssumeTheExecutionRoleInTargetAccounts',
+        PolicyDocument: policyDocument({
+          Sid: 'AssumeExecutionRoleByName',
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          // Any account: the execution role's trust policy in each target is the gate, so adding an account needs no change here.
+          Resource: Sub('arn:${AWS::Partition}:iam::*:role/${ExecutionRoleName}'),
+        }),
+      },
+    ],
+  });
   t.output('AdministrationRoleArn', {
     Value: role.getAtt('Arn'),
     Description: 'ARN the execution role trusts (AdministrationAccountId + AdministrationRoleName of stackset-execution-role).',
@@ -793,6 +788,15 @@ function targetRoleResources(t: Template, config: StackSetRoleConfig, executionR
             },
           ]),
         ),
+        guard: {
+          IAM_ROLE_OR_POLICY_NO_ALLOW_PLUS_NOT_ACTION: {
+            reason:
+              'Allow with NotAction is how a permissions boundary says "everything but identity, organization and account changes"; as a boundary it grants nothing (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html).',
+            requirement: '7.2.1',
+            compensatingControl:
+              'Attached only as PermissionsBoundary (AWS-IAM-001 checks every role carries it); test/stackset-boundary.test.ts checks what it excludes and that it covers every platform policy.',
+          },
+        },
       },
     },
   );

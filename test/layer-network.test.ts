@@ -43,12 +43,15 @@ test('the isolated tier NACL admits only the data ports from the private tier an
   const check = (t: CfnTemplate) => {
     const entries = resourcesOfType(t, 'AWS::EC2::NetworkAclEntry').map(([, e]) => e.Properties);
     assert.ok(entries.length > 0, 'the isolated NACL has entries');
+    // The tier's own block: what the egress entry that is not the replies to the private tier names.
+    const privateBlock = JSON.stringify(t.Resources.IsolatedNaclInPostgresFromPrivate.Properties.CidrBlock);
     for (const e of entries) {
       assert.notEqual(e.CidrBlock, '0.0.0.0/0', 'no NACL rule for the internet');
-      if (!e.Egress && e.Protocol === 6)
+      assert.equal(e.Protocol, 6, `isolated NACL entries are TCP only (got protocol ${e.Protocol})`);
+      if (!e.Egress && JSON.stringify(e.CidrBlock) === privateBlock)
         assert.ok(
           [5432, 6379].includes(e.PortRange.From) && e.PortRange.From === e.PortRange.To,
-          `isolated NACL ingress TCP only on 5432 or 6379, one port per entry (got ${e.PortRange.From}-${e.PortRange.To})`,
+          `isolated NACL ingress from the private tier only on 5432 or 6379, one port per entry (got ${e.PortRange.From}-${e.PortRange.To})`,
         );
     }
     const associated = resourcesOfType(t, 'AWS::EC2::SubnetNetworkAclAssociation')
@@ -58,6 +61,7 @@ test('the isolated tier NACL admits only the data ports from the private tier an
   };
   passesAndCatches(check, net, (t) => (t.Resources.IsolatedNaclInPostgresFromPrivate.Properties.CidrBlock = '0.0.0.0/0'));
   passesAndCatches(check, net, (t) => (t.Resources.IsolatedNaclInRedisFromPrivate.Properties.PortRange = { From: 0, To: 65535 }));
+  passesAndCatches(check, net, (t) => (t.Resources.IsolatedNaclInWithinTier.Properties.Protocol = -1));
 });
 
 test('no security group admits 0.0.0.0/0, and the data tiers admit only the app tier on their port', () => {

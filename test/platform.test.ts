@@ -5,6 +5,7 @@ import { RESOURCE_INFO } from '../templates-src/spec-types/resource-info.js';
 import { LAYERS as LAYER_DEFINITIONS, buildPlatform, type LayerDefinition } from '../templates-src/platform.js';
 import { Template } from '../templates-src/core/template.js';
 import { DATA_TYPES } from '../scripts/lib/diff/stateful.js';
+import { standingExceptions } from '../templates-src/layers/common.js';
 import { generated, passesAndCatches, resourcesOfType, keyClassOf, wiring, LAYERS, type CfnTemplate } from './lib/templates.js';
 
 const templates = Object.fromEntries(LAYERS.map((l) => [l, generated(l)])) as Record<string, CfnTemplate>;
@@ -215,4 +216,25 @@ test('no plaintext secret in any template or parameter file (dynamic references 
   assert.equal(templates.database.Resources.Database.Properties.MasterUserPassword, undefined);
   assert.equal(templates.database.Resources.Database.Properties.ManageMasterUserPassword, true);
   assert.match(JSON.stringify(templates.cache.Resources.CacheReplicationGroup.Properties.AuthToken), /\{\{resolve:secretsmanager:\$\{Secret\}:SecretString\}\}/);
+});
+
+test("standing exceptions land beside every resource they cover, in the register and in Guard's metadata, and nowhere else", () => {
+  let covered = 0;
+  for (const [layer, t] of Object.entries(templates)) {
+    for (const [id, r] of Object.entries(t.Resources)) {
+      const expected = Object.keys(standingExceptions(r.Type, r.Properties ?? {}).guard ?? {});
+      const metadata = (r.Metadata ?? {}) as { guard?: { SuppressedRules?: string[] }; Suppressions?: { guard?: Record<string, { reason?: string }> } };
+      for (const rule of expected) {
+        assert.ok(metadata.guard?.SuppressedRules?.includes(rule), `${layer}/${id}: Metadata.guard.SuppressedRules names ${rule}`);
+        assert.ok((metadata.Suppressions?.guard?.[rule]?.reason ?? '').length > 20, `${layer}/${id}: the register holds ${rule} with its reason`);
+        covered++;
+      }
+    }
+  }
+  assert.ok(covered >= 10, `${covered} standing exceptions found`);
+  const inline = standingExceptions('AWS::IAM::Role', {
+    Policies: [{ PolicyName: 'p', PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'xray:PutTraceSegments', Resource: '*' }] } }],
+  });
+  assert.deepEqual(Object.keys(inline.guard ?? {}).sort(), ['IAM_NO_INLINE_POLICY_CHECK', 'IAM_POLICYDOCUMENT_NO_WILDCARD_RESOURCE'], 'an inline policy with "*" gets both');
+  assert.deepEqual(standingExceptions('AWS::IAM::Role', { ManagedPolicyArns: ['arn:aws:iam::aws:policy/x'] }), {}, 'a role without inline policy, name or "*" gets none');
 });

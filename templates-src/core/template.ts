@@ -59,7 +59,7 @@ type ExceptionEntry = string | Exception;
  * `Metadata.Suppressions.pci`; checkov, cfn_nag, parliament and Guard IDs to their own Metadata keys, so
  * independent scanners see the same reasoning.
  */
-interface Suppressions {
+export interface Suppressions {
   readonly cfnLint?: Readonly<Record<string, ExceptionEntry>>;
   readonly pci?: Readonly<Record<string, ExceptionEntry>>;
   readonly checkov?: Readonly<Record<string, ExceptionEntry>>;
@@ -120,6 +120,12 @@ export interface TemplateOptions {
   readonly description: string;
   /** Tags applied to every taggable resource (the resource's own tags win on the same key). */
   readonly tags?: Readonly<Record<string, Value<string>>>;
+  /**
+   * Exceptions that hold for every resource of a kind (a decision of the platform, not of one
+   * resource), derived from its type and properties; each lands in the register beside the
+   * resource like its own, which win on the same finding.
+   */
+  readonly standingExceptions?: (type: string, properties: Readonly<Record<string, unknown>>) => Suppressions;
 }
 
 export class TemplateError extends Error {}
@@ -133,6 +139,7 @@ export class Template {
   readonly name: string;
   readonly description: string;
   private readonly tags: Readonly<Record<string, Value<string>>>;
+  private readonly standingExceptions?: TemplateOptions['standingExceptions'];
   private readonly metadata: Record<string, unknown> = {};
   private readonly parameters = new Map<string, ParameterSpec>();
   private readonly parameterGroups: { label: string; parameters: string[] }[] = [];
@@ -146,6 +153,7 @@ export class Template {
     this.name = options.name;
     this.description = options.description;
     this.tags = options.tags ?? {};
+    this.standingExceptions = options.standingExceptions;
   }
 
   private claim(logicalId: string, what: string): void {
@@ -193,7 +201,11 @@ export class Template {
 
   resource<T extends ResourceType>(logicalId: string, type: T, properties: ResourceTypes[T]['props'], options: ResourceOptions = {}): ResourceHandle<T> {
     this.claim(logicalId, 'resource');
-    this.resources.set(logicalId, { type, properties: properties as Record<string, unknown>, options });
+    this.resources.set(logicalId, {
+      type,
+      properties: properties as Record<string, unknown>,
+      options: this.withStandingExceptions(type, properties as Record<string, unknown>, options),
+    });
     return { logicalId, type, ref: Ref(logicalId), getAtt: (attribute) => GetAtt(logicalId, attribute) };
   }
 
@@ -268,6 +280,16 @@ export class Template {
       Metadata: renderMetadata(options, `template "${this.name}" resource ${logicalId}`),
       Properties: Object.keys(properties).length > 0 ? properties : undefined,
     };
+  }
+
+  private withStandingExceptions(type: string, properties: Record<string, unknown>, options: ResourceOptions): ResourceOptions {
+    const standing = this.standingExceptions?.(type, properties) ?? {};
+    if (Object.keys(standing).length === 0) return options;
+    const own: Suppressions = options.suppress ?? {};
+    const merged = Object.fromEntries(
+      [...new Set([...Object.keys(standing), ...Object.keys(own)])].map((tool) => [tool, { ...standing[tool as keyof Suppressions], ...own[tool as keyof Suppressions] }]),
+    ) as Suppressions;
+    return { ...options, suppress: merged };
   }
 
   /** Adds the template's tags to a taggable resource (spec tag information decides where and how). */

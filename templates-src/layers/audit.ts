@@ -364,6 +364,19 @@ export function buildAudit(config: PlatformConfig): Template {
               compensatingControl: 'PCI-LOG-011 checks that the logs reach the central store outside the workload account.',
             },
           },
+          ...(props.objectLock
+            ? {}
+            : {
+                guard: {
+                  S3_BUCKET_DEFAULT_LOCK_ENABLED: {
+                    reason:
+                      'AWS Config cannot deliver to a bucket with Object Lock (https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html); AWS-LOG-001 refuses one.',
+                    requirement: '10.3.2',
+                    compensatingControl:
+                      'Versioned, deletes denied to everyone by the bucket policy, replicated to the central log archive (PCI-LOG-011); the CloudTrail bucket beside it is locked in COMPLIANCE mode.',
+                  },
+                },
+              }),
         },
       },
     );

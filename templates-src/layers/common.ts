@@ -2,7 +2,7 @@
 // naming, stateful-resource policies, parameter specs shared across layers and IAM documents.
 import { ENVIRONMENTS, PLATFORM, type DataClassification } from '../config.js';
 import { AWS, Equals, If, Not, Ref, Sub, type Intrinsic, type Named, type Value } from '../core/intrinsics.js';
-import { Template, type ParameterHandle, type ParameterSpec, type ResourceHandle, type ResourceOptions, type Exception } from '../core/template.js';
+import { Template, type ParameterHandle, type ParameterSpec, type ResourceHandle, type ResourceOptions, type Exception, type Suppressions } from '../core/template.js';
 import type { ResourceTypes } from '../spec-types/index.js';
 
 /** A layer's template: Environment parameter plus PCICompliant / DataClassification / Environment tags on every taggable resource. */
@@ -11,6 +11,7 @@ export function layerTemplate(name: string, description: string, dataClassificat
     name,
     description,
     tags: { PCICompliant: 'true', DataClassification: dataClassification, Environment: Ref('Environment') },
+    standingExceptions,
   });
   template.parameter('Environment', ENVIRONMENT_PARAMETER, 'Environment');
   return template;
@@ -211,6 +212,16 @@ type RoleProperties = Omit<ResourceTypes['AWS::IAM::Role']['props'], 'Permission
  * of a template declares the PermissionsBoundaryName parameter and its condition.
  * AWS-IAM-001 (scripts/lib/validate/aws-rules/) fails any role of generated/ without it.
  */
+/**
+ * An exception for a scanner that cannot resolve a parameter: the value is the parameter's, whose
+ * AllowedValues decide, and the project's own rule evaluates it per environment.
+ */
+export const fromParameter = (parameter: string, checkedBy: string, requirement: string): Exception => ({
+  reason: `The value is the ${parameter} parameter, which the scanner reads as an unresolved Ref; the environments set it (generated/parameters).`,
+  requirement,
+  compensatingControl: `${checkedBy} evaluates it with each environment's parameter file.`,
+});
+
 /** Adds exceptions of one tool to a resource's options, keeping those it already has. */
 function withSuppressions(options: ResourceOptions, tool: 'guard', entries: Readonly<Record<string, Exception>>): ResourceOptions {
   return { ...options, suppress: { ...options.suppress, [tool]: { ...options.suppress?.[tool], ...entries } } };
@@ -222,13 +233,75 @@ function withSuppressions(options: ResourceOptions, tool: 'guard', entries: Read
  * strict one-to-one relationship between a policy and the identity",
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html).
  */
-export const INLINE_POLICY_BY_DESIGN: Readonly<Record<string, Exception>> = {
-  IAM_NO_INLINE_POLICY_CHECK: {
-    reason: "Each inline policy belongs to exactly one role and names only that role's resources; a managed policy could be attached to other roles and outlive this one.",
-    requirement: '7.2.2',
-    compensatingControl: 'PCI-IAM-002/003 check every statement of these policies for scoped resources and no admin access; parliament lints them per environment.',
-  },
+const INLINE_POLICY_BY_DESIGN: Exception = {
+  reason: "Each inline policy belongs to exactly one role and names only that role's resources; a managed policy could be attached to other roles and outlive this one.",
+  requirement: '7.2.2',
+  compensatingControl: 'PCI-IAM-002/003 check every statement of these policies for scoped resources and no admin access; parliament lints them per environment.',
 };
+
+/**
+ * The AWS Guard Rules Registry's CFN_NO_EXPLICIT_RESOURCE_NAMES: the types it covers and the
+ * property that names each. Names are chosen: alarms, roles and identifiers are what runbooks,
+ * trust policies and StackSets refer to.
+ */
+const NAME_PROPERTY: Readonly<Record<string, string>> = {
+  'AWS::ApiGateway::ApiKey': 'Name',
+  'AWS::CloudWatch::Alarm': 'AlarmName',
+  'AWS::EC2::SecurityGroup': 'GroupName',
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': 'Name',
+  'AWS::IAM::ManagedPolicy': 'ManagedPolicyName',
+  'AWS::IAM::Role': 'RoleName',
+  'AWS::Kinesis::Stream': 'Name',
+  'AWS::RDS::DBInstance': 'DBInstanceIdentifier',
+};
+const NAMED_ON_PURPOSE: Exception = {
+  reason:
+    'Named on purpose: alarms, roles, streams and identifiers are what runbooks, trust policies, StackSets and the dashboards refer to; every name carries the environment (and the region where the scope needs it).',
+  requirement: '6.4.1',
+  compensatingControl:
+    "AWS-GLOBAL-001 proves no two instances' names collide in their scope; make diff's data-loss gate and CloudFormation's change set show any replacement before it runs.",
+};
+const STAR_ONLY_WHERE_NEEDED: Exception = {
+  reason:
+    '"*" only on actions that have no resource-level permissions (ecr:GetAuthorizationToken, X-Ray, secretsmanager:GetRandomPassword, EC2 network interfaces of a VPC function, …) or whose ARNs CloudFormation assigns at create time.',
+  requirement: '7.2.2',
+  compensatingControl:
+    'PCI-IAM-002 fails a "*" on any action that accepts a resource ARN; parliament (RESOURCE_STAR) lints each policy per environment, its exceptions named with their reason.',
+};
+
+// The rule asks for an AccessControl that is not PublicReadWrite; with BucketOwnerEnforced, ACLs
+// are disabled and no ACL is set at all (https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html).
+const ACLS_DISABLED: Exception = {
+  reason: 'ACLs are disabled (ObjectOwnership BucketOwnerEnforced): the bucket has no ACL to be public, so there is no AccessControl to set.',
+  requirement: '1.4.4',
+  compensatingControl: 'PCI-NET-002 checks Block Public Access (all four settings) and ownership enforced on every bucket.',
+};
+
+const POLICY_DOCUMENTS = (type: string, p: Readonly<Record<string, unknown>>): unknown[] =>
+  type === 'AWS::IAM::Role'
+    ? ((p.Policies as { PolicyDocument?: unknown }[] | undefined) ?? []).map((x) => x.PolicyDocument)
+    : type === 'AWS::IAM::ManagedPolicy' || type === 'AWS::IAM::Policy'
+      ? [p.PolicyDocument]
+      : [];
+const allowsStar = (document: unknown): boolean =>
+  ([] as { Effect?: string; Resource?: unknown }[])
+    .concat(((document as { Statement?: unknown } | undefined)?.Statement ?? []) as never)
+    .some((s) => s.Effect === 'Allow' && ([] as unknown[]).concat(s.Resource ?? []).includes('*'));
+
+/**
+ * The platform's standing exceptions, the same for every resource of a kind (Template
+ * standingExceptions): what the AWS Guard Rules Registry flags by design of the platform.
+ */
+export function standingExceptions(type: string, properties: Readonly<Record<string, unknown>>): Suppressions {
+  const guard: Record<string, Exception> = {};
+  const nameProperty = NAME_PROPERTY[type];
+  if (nameProperty !== undefined && properties[nameProperty] !== undefined) guard.CFN_NO_EXPLICIT_RESOURCE_NAMES = NAMED_ON_PURPOSE;
+  if (type === 'AWS::IAM::Role' && properties.Policies !== undefined) guard.IAM_NO_INLINE_POLICY_CHECK = INLINE_POLICY_BY_DESIGN;
+  if (POLICY_DOCUMENTS(type, properties).some(allowsStar)) guard.IAM_POLICYDOCUMENT_NO_WILDCARD_RESOURCE = STAR_ONLY_WHERE_NEEDED;
+  const ownership = (properties.OwnershipControls as { Rules?: { ObjectOwnership?: string }[] } | undefined)?.Rules?.[0]?.ObjectOwnership;
+  if (type === 'AWS::S3::Bucket' && ownership === 'BucketOwnerEnforced' && properties.AccessControl === undefined) guard.S3_BUCKET_NO_PUBLIC_RW_ACL = ACLS_DISABLED;
+  return Object.keys(guard).length > 0 ? { guard } : {};
+}
 
 export function platformRole(t: Template, logicalId: string, properties: RoleProperties, options: ResourceOptions = {}): ResourceHandle<'AWS::IAM::Role'> {
   if (!t.parameterNames.includes(PERMISSIONS_BOUNDARY_PARAMETER)) {
@@ -236,13 +309,7 @@ export function platformRole(t: Template, logicalId: string, properties: RolePro
     t.condition(HAS_PERMISSIONS_BOUNDARY, Not(Equals(Ref(PERMISSIONS_BOUNDARY_PARAMETER), '')));
   }
   const boundary = If(HAS_PERMISSIONS_BOUNDARY, Sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/\${${PERMISSIONS_BOUNDARY_PARAMETER}}`), AWS.NoValue);
-  const inline = properties.Policies !== undefined;
-  return t.resource(
-    logicalId,
-    'AWS::IAM::Role',
-    { ...properties, PermissionsBoundary: boundary } as ResourceTypes['AWS::IAM::Role']['props'],
-    inline ? withSuppressions(options, 'guard', INLINE_POLICY_BY_DESIGN) : options,
-  );
+  return t.resource(logicalId, 'AWS::IAM::Role', { ...properties, PermissionsBoundary: boundary } as ResourceTypes['AWS::IAM::Role']['props'], options);
 }
 
 /** Trust policy for a service role, confused-deputy protected by the source account. */

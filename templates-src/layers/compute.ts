@@ -30,6 +30,7 @@ import {
   subnetsParameter,
   platformRole,
   DELETION_PROTECTION,
+  fromParameter,
 } from './common.js';
 
 /** Fargate task sizes (valid CPU/memory pairs). */
@@ -360,22 +361,27 @@ export function buildCompute(config: PlatformConfig): Template {
   });
 
   // --- Load balancer (internal, TLS only) ----------------------------------------------------------
-  const nlb = t.resource('LoadBalancer', 'AWS::ElasticLoadBalancingV2::LoadBalancer', {
-    Name: envName('nlb'),
-    Type: 'network',
-    Scheme: 'internal',
-    IpAddressType: 'ipv4',
-    Subnets: p.subnets.ref,
-    SecurityGroups: [p.nlbSg.ref],
-    EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: 'off',
-    LoadBalancerAttributes: [
-      { Key: 'deletion_protection.enabled', Value: p.deletionProtection.ref },
-      { Key: 'load_balancing.cross_zone.enabled', Value: 'true' },
-      { Key: 'access_logs.s3.enabled', Value: 'true' },
-      { Key: 'access_logs.s3.bucket', Value: p.accessLogs.ref },
-      { Key: 'access_logs.s3.prefix', Value: 'load-balancer' },
-    ],
-  });
+  const nlb = t.resource(
+    'LoadBalancer',
+    'AWS::ElasticLoadBalancingV2::LoadBalancer',
+    {
+      Name: envName('nlb'),
+      Type: 'network',
+      Scheme: 'internal',
+      IpAddressType: 'ipv4',
+      Subnets: p.subnets.ref,
+      SecurityGroups: [p.nlbSg.ref],
+      EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: 'off',
+      LoadBalancerAttributes: [
+        { Key: 'deletion_protection.enabled', Value: p.deletionProtection.ref },
+        { Key: 'load_balancing.cross_zone.enabled', Value: 'true' },
+        { Key: 'access_logs.s3.enabled', Value: 'true' },
+        { Key: 'access_logs.s3.bucket', Value: p.accessLogs.ref },
+        { Key: 'access_logs.s3.prefix', Value: 'load-balancer' },
+      ],
+    },
+    { suppress: { guard: { ELB_DELETION_PROTECTION_ENABLED: fromParameter('DeletionProtection', 'PCI-DATA-002 (on in prod)', '12.10.1') } } },
+  );
   const targetGroup = t.resource('TargetGroup', 'AWS::ElasticLoadBalancingV2::TargetGroup', {
     Protocol: 'TLS',
     Port: ports.app,

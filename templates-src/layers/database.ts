@@ -21,6 +21,7 @@ import {
   platformRole,
   switchParameter,
   DELETION_PROTECTION,
+  fromParameter,
 } from './common.js';
 
 const DB_INSTANCE_CLASSES = [
@@ -161,7 +162,39 @@ export function buildDatabase(config: PlatformConfig): Template {
       EnableCloudwatchLogsExports: [...EXPORTED_LOGS],
       Tags: [{ Key: 'Name', Value: envName('db') }, BACKUP_TAG],
     },
-    { ...SNAPSHOT_ON_DELETE, DependsOn: logGroups },
+    {
+      ...SNAPSHOT_ON_DELETE,
+      DependsOn: logGroups,
+      suppress: {
+        guard: {
+          RDS_INSTANCE_DELETION_PROTECTION_ENABLED: fromParameter('DeletionProtection', 'PCI-DATA-002 (on in prod)', '12.10.1'),
+          RDS_MULTI_AZ_SUPPORT: {
+            reason: 'Multi-AZ is the DbMultiAz parameter: true by default, in staging and in prod; dev runs a single instance to save cost (availability, not a PCI DSS control).',
+            requirement: '12.10.1',
+            compensatingControl:
+              'Daily AWS Backup recovery points copied to the DR region (PCI-BAK-003/004) in every environment; make diff names a change of DbMultiAz in a parameter file.',
+          },
+          RDS_ENHANCED_MONITORING_ENABLED: fromParameter('DbMonitoringIntervalSeconds (AllowedValues 1-60, never 0)', 'PCI-LOG-008', '10.2.1'),
+          ...Object.fromEntries(
+            [
+              'RDS_MASTER_USER_NAME_USES_SECURE_PARAMETER',
+              'RDS_MASTER_USER_NAME_USES_SECURE_SERVICE',
+              'RDS_MASTER_USER_NAME_NO_PLAINTEXT_PASSWORD',
+              'RDS_MASTER_USER_PASSWORD_USES_SECURE_PARAMETER',
+              'RDS_MASTER_USER_PASSWORD_NO_PLAINTEXT_PASSWORD',
+            ].map((rule) => [
+              rule,
+              {
+                reason:
+                  'ManageMasterUserPassword: RDS generates the master password into Secrets Manager (encrypted with the secrets key) and rotates it; no password is in the template. The user name is an identifier, not a secret.',
+                requirement: '8.3.2',
+                compensatingControl: 'PCI-AUTH-004 checks the RDS-managed master secret and IAM database authentication.',
+              },
+            ]),
+          ),
+        },
+      },
+    },
   );
 
   t.output('DatabaseEndpoint', { Value: db.getAtt('Endpoint.Address'), Description: 'PostgreSQL endpoint (TLS required).' });

@@ -26,7 +26,10 @@ type Tier = 'Public' | 'Private' | 'Isolated';
 const TIER_INDEX: Record<Tier, number> = { Public: 0, Private: 1, Isolated: 2 };
 
 /** CDK's "no egress" rule: an ICMP type that matches nothing, replacing the default allow-all egress. */
-const NO_EGRESS = { IpProtocol: 'icmp', FromPort: 252, ToPort: 86, CidrIp: '255.255.255.255/32', Description: 'No egress by default (replaces allow-all)' };
+// ICMP type 252 code 252 to the limited-broadcast address: a rule that matches nothing, so that
+// CloudFormation drops the default allow-all egress (type and code alike, so that no scanner reads
+// a port range into it).
+const NO_EGRESS = { IpProtocol: 'icmp', FromPort: 252, ToPort: 252, CidrIp: '255.255.255.255/32', Description: 'No egress by default (replaces allow-all)' };
 
 /** PascalCase logical-ID stem of an endpoint service suffix: "ecr.api" → "EcrApi". */
 const endpointId = (service: string): string =>
@@ -183,25 +186,45 @@ export function buildNetwork(config: PlatformConfig): Template {
   );
 
   // Isolated tier NACL (stateless): in, only the data ports from the private tier and the tier's own
-  // replication traffic; out, only replies to the private tier and the tier itself.
+  // replication traffic; out, only replies to the private tier and the tier itself. Within the tier
+  // TCP on every port: RDS Multi-AZ and Redis replication run over TCP on ports AWS does not
+  // document; nothing else (DNS, metadata and time sync are not filtered by NACLs:
+  // https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html).
   const nacl = t.resource('IsolatedNetworkAcl', 'AWS::EC2::NetworkAcl', { VpcId: vpc.ref, Tags: [{ Key: 'Name', Value: envName('isolated') }] });
   const naclEntries: { id: string; rule: number; egress: boolean; protocol: number; cidr: Intrinsic; from?: number; to?: number }[] = [
     { id: 'IsolatedNaclInPostgresFromPrivate', rule: 100, egress: false, protocol: 6, cidr: tierBlock('Private'), from: ports.postgres, to: ports.postgres },
     { id: 'IsolatedNaclInRedisFromPrivate', rule: 110, egress: false, protocol: 6, cidr: tierBlock('Private'), from: ports.redis, to: ports.redis },
-    { id: 'IsolatedNaclInWithinTier', rule: 120, egress: false, protocol: -1, cidr: tierBlock('Isolated') },
+    { id: 'IsolatedNaclInWithinTier', rule: 120, egress: false, protocol: 6, cidr: tierBlock('Isolated'), from: 0, to: 65535 },
     { id: 'IsolatedNaclOutRepliesToPrivate', rule: 100, egress: true, protocol: 6, cidr: tierBlock('Private'), from: 1024, to: 65535 },
-    { id: 'IsolatedNaclOutWithinTier', rule: 110, egress: true, protocol: -1, cidr: tierBlock('Isolated') },
+    { id: 'IsolatedNaclOutWithinTier', rule: 110, egress: true, protocol: 6, cidr: tierBlock('Isolated'), from: 0, to: 65535 },
   ];
+  const withinTier = {
+    suppress: {
+      guard: {
+        EC2_NETWORK_ACL_PORT_RANGE_RULE: {
+          reason: 'Every TCP port, but only between the isolated subnets: RDS Multi-AZ and ElastiCache replication use ports AWS does not document.',
+          requirement: '1.3.1',
+          compensatingControl:
+            "The data stores' security groups admit only the app and rotation tiers on their ports (PCI-SEG-002); nothing outside the tier gets more than 5432/6379 in and replies out.",
+        },
+      },
+    },
+  };
   for (const e of naclEntries) {
-    t.resource(e.id, 'AWS::EC2::NetworkAclEntry', {
-      NetworkAclId: nacl.ref,
-      RuleNumber: e.rule,
-      Egress: e.egress,
-      Protocol: e.protocol,
-      RuleAction: 'allow',
-      CidrBlock: e.cidr,
-      ...(e.from !== undefined ? { PortRange: { From: e.from, To: e.to ?? e.from } } : {}),
-    });
+    t.resource(
+      e.id,
+      'AWS::EC2::NetworkAclEntry',
+      {
+        NetworkAclId: nacl.ref,
+        RuleNumber: e.rule,
+        Egress: e.egress,
+        Protocol: e.protocol,
+        RuleAction: 'allow',
+        CidrBlock: e.cidr,
+        ...(e.from !== undefined ? { PortRange: { From: e.from, To: e.to ?? e.from } } : {}),
+      },
+      e.id.endsWith('WithinTier') ? withinTier : {},
+    );
   }
   subnets.Isolated.forEach((subnet, i) =>
     t.resource(`IsolatedSubnet${i + 1}NetworkAclAssociation`, 'AWS::EC2::SubnetNetworkAclAssociation', { SubnetId: subnet.ref, NetworkAclId: nacl.ref }),

@@ -85,7 +85,21 @@ export function buildSecrets(config: PlatformConfig): Template {
         GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false, RequireEachIncludedType: true },
         Tags: [...(s.rotationTarget ? [{ Key: 'RotationTarget', Value: s.rotationTarget }] : []), ...(s.consumers ? [{ Key: 'RotationRedeploy', Value: s.consumers }] : [])],
       },
-      RETAIN_ON_DELETE,
+      s.rotateHere
+        ? RETAIN_ON_DELETE
+        : {
+            ...RETAIN_ON_DELETE,
+            suppress: {
+              guard: {
+                SECRETSMANAGER_ROTATION_ENABLED_CHECK: {
+                  reason:
+                    "Rotated, from the consumer's layer: its RotationSchedule is created there once the consumer exists (the Redis AUTH token: the cache layer, after the replication group).",
+                  requirement: '8.6.3',
+                  compensatingControl: 'PCI-AUTH-001 checks across layers that every generated secret has a rotation schedule of at most 30 days.',
+                },
+              },
+            },
+          },
     );
     // Only principals of this account may read or change the secret, whatever their IAM policies say.
     t.resource(`${s.id}SecretPolicy`, 'AWS::SecretsManager::ResourcePolicy', {
@@ -192,6 +206,18 @@ export function buildSecrets(config: PlatformConfig): Template {
             requirement: '8.6.3',
             compensatingControl:
               'Only Secrets Manager may invoke the function (its resource policy names the secrets); rotation failures are reported by the Config rule secretsmanager-scheduled-rotation-success-check.',
+          },
+        },
+        guard: {
+          LAMBDA_DLQ_CHECK: {
+            reason: 'Invoked synchronously by Secrets Manager, which retries failed steps itself; a DLQ only receives failed asynchronous invocations.',
+            requirement: '8.6.3',
+            compensatingControl: 'A failed rotation is reported by the Config rule secretsmanager-scheduled-rotation-success-check (audit layer).',
+          },
+          LAMBDA_CONCURRENCY_CHECK: {
+            reason: 'No reserved concurrency on purpose: a new account has a concurrency quota of 10, all of which Lambda keeps unreserved (AWS-QUOTA-001).',
+            requirement: '8.6.3',
+            compensatingControl: 'Only Secrets Manager may invoke the function; Secrets Manager runs one rotation per secret at a time.',
           },
         },
       },

@@ -192,6 +192,13 @@ export function buildStorage(config: PlatformConfig): Template {
           },
         },
         guard: {
+          S3_BUCKET_DEFAULT_LOCK_ENABLED: {
+            reason:
+              'S3 server access logging refuses a target bucket with a default Object Lock retention (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html).',
+            requirement: '10.3.2',
+            compensatingControl:
+              "Versioned (a deleted or overwritten log stays as a noncurrent version), public access blocked, TLS-only; the record of access to cardholder data is CloudTrail's, in the object-locked audit bucket (PCI-LOG-004).",
+          },
           S3_BUCKET_LOGGING_ENABLED: {
             reason:
               "This is the access-log bucket; logging it into itself would loop (the platform's Config rule S3_BUCKET_LOGGING_ENABLED reports it NON_COMPLIANT for the same reason: an expected, explained result).",
@@ -275,6 +282,13 @@ export function buildStorage(config: PlatformConfig): Template {
           },
         },
         guard: {
+          S3_BUCKET_DEFAULT_LOCK_ENABLED: {
+            reason:
+              'No Object Lock on cardholder data: data past its retention must be deletable (PCI DSS 3.2.1), and a lock would keep every object version for the whole lock period.',
+            requirement: '3.2.1',
+            compensatingControl:
+              'Versioning keeps overwritten and deleted objects for NoncurrentVersionDays; AWS Backup recovery points (deletion denied in the vault) keep the daily state (PCI-BAK-004).',
+          },
           S3_BUCKET_REPLICATION_ENABLED: {
             reason:
               "No live replica of cardholder data in a second region: the DR copy is AWS Backup's (daily, KMS-encrypted vault, deletion denied), so the data exists in one more place only as recovery points.",
