@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The local AWS emulator (moto server + the project's compatibility patches), in the background.
 #   emulator.sh up      start it on EMULATOR_HOST:EMULATOR_PORT (default 127.0.0.1:5000) and wait
-#                       until it answers; a no-op when it already answers there
+#                       until it answers; a no-op when this checkout's emulator already answers there (another one on the port is refused)
 #   emulator.sh down    stop the one this script started (pid file); a no-op when none runs
 #   emulator.sh status  exit 0 when it answers
 # State: .local/emulator/ (pid file, log, resource-info.json). Everything lives in memory: a
@@ -47,6 +47,13 @@ resource_info() {
 up() {
   [[ -x "$PYTHON" ]] || { echo "emulator: $PYTHON is missing; run make install" >&2; exit 1; }
   if answers; then
+    # Another checkout's emulator (or anything else) on this port would serve other state and
+    # another resource-type list: refuse it rather than test against it.
+    if ! running_pid >/dev/null; then
+      echo "emulator: http://$HOST:$PORT answers, but no emulator of this checkout runs (no live pid in ${PID_FILE#"$ROOT"/}): stop the other one, or use another port (EMULATOR_PORT=…)" >&2
+      exit 1
+    fi
+    resource_info
     echo "emulator: already answering on http://$HOST:$PORT"
     if [[ -f "$INFO" && ( "$ROOT/templates-src/resource-types.json" -nt "$INFO" || "$ROOT/templates-src/spec-types/resource-info.ts" -nt "$INFO" ) ]]; then
       echo "emulator: note: the resource types changed since it started; restart it to pick them up (make local-down local-up)" >&2
