@@ -103,6 +103,23 @@ function errorResponse(service: Service, error: RecordedError['$error']): WireRe
   return wire(status, JSON.stringify({ __type: error.code, message }), { 'x-amzn-errortype': error.code, 'content-type': 'application/x-amz-json-1.1' });
 }
 
+/** S3's REST XML of the list-shaped outputs the tools read: flattened lists, one element per item. */
+function s3Xml(command: string, output: any): string | undefined {
+  const ns = 'http://s3.amazonaws.com/doc/2006-03-01/';
+  const fields = (item: Record<string, unknown>): string =>
+    Object.entries(item)
+      .map(([k, v]) => `<${k}>${escapeXml(String(v))}</${k}>`)
+      .join('');
+  const items = (name: string, list: Record<string, unknown>[] | undefined): string => (list ?? []).map((item) => `<${name}>${fields(item)}</${name}>`).join('');
+  const scalars = (keys: readonly string[]): string => fields(Object.fromEntries(keys.filter((k) => output[k] !== undefined).map((k) => [k, output[k]])));
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html
+  if (command === 'ListObjectVersions')
+    return `<ListVersionsResult xmlns="${ns}">${scalars(['IsTruncated', 'NextKeyMarker', 'NextVersionIdMarker'])}${items('Version', output.Versions)}${items('DeleteMarker', output.DeleteMarkers)}</ListVersionsResult>`;
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html
+  if (command === 'DeleteObjects') return `<DeleteResult xmlns="${ns}">${items('Deleted', output.Deleted)}${items('Error', output.Errors)}</DeleteResult>`;
+  return undefined;
+}
+
 function successResponse(service: Service, command: string, output: any): WireResponse {
   if (QUERY.has(service)) {
     const ns = service === 'sts' ? 'https://sts.amazonaws.com/doc/2011-06-15/' : 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
@@ -116,6 +133,8 @@ function successResponse(service: Service, command: string, output: any): WireRe
     if (command === 'GetObject') return wire(200, String(output?.Body ?? ''), { 'content-type': 'text/yaml' });
     if (command === 'GetBucketPolicy') return wire(200, String(output?.Policy ?? ''), { 'content-type': 'application/json' });
     if (command === 'HeadObject') return wire(200, '', { 'content-length': '0' });
+    const xml = s3Xml(command, output ?? {});
+    if (xml !== undefined) return wire(200, xml, { 'content-type': 'application/xml' });
     return wire(output?.$status ?? 204, '');
   }
   return wire(200, JSON.stringify(jsonOf(output ?? {})), { 'content-type': 'application/x-amz-json-1.1' });

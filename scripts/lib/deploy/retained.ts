@@ -22,7 +22,7 @@ import {
 import { CloudWatchLogsClient, DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DeleteStreamCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { KMSClient, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
-import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { DeleteBucketCommand, DeleteBucketPolicyCommand, DeleteObjectsCommand, ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { awsClients, isAwsError, type AwsTarget } from '../aws.js';
@@ -36,20 +36,43 @@ export interface RetainedDeletion {
 
 type Deleter = (target: AwsTarget, id: string, region?: string) => Promise<string>;
 
-async function emptyAndDeleteBucket(target: AwsTarget, bucket: string, region?: string): Promise<string> {
-  const s3 = awsClients(target).s3(region);
+/**
+ * Empties a retained bucket and deletes it, as real S3 allows:
+ * - the bucket's own policy goes first: the platform's log buckets deny s3:DeleteObject to every
+ *   principal (DenyDeletingConfigHistory), and an explicit deny beats any grant
+ *   (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html);
+ * - object versions under GOVERNANCE retention (dev's audit bucket) are deleted with
+ *   BypassGovernanceRetention, which needs s3:BypassGovernanceRetention; COMPLIANCE retention
+ *   cannot be bypassed by anyone (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html);
+ * - DeleteObjects answers 200 with per-object Errors: they are read, not ignored, so a bucket that
+ *   cannot be emptied says why instead of failing later with BucketNotEmpty.
+ */
+export async function emptyAndDeleteBucketWith(s3: S3Client, bucket: string): Promise<string> {
+  await s3.send(new DeleteBucketPolicyCommand({ Bucket: bucket }));
   // ListObjectVersions has no SDK paginator: KeyMarker/VersionIdMarker by hand (at most 1,000 a page, as DeleteObjects takes).
   let markers: { KeyMarker?: string; VersionIdMarker?: string } = {};
   for (;;) {
     const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, ...markers }));
     const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((o) => ({ Key: o.Key!, VersionId: o.VersionId }));
-    if (objects.length > 0) await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }));
+    if (objects.length > 0) {
+      const result = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, BypassGovernanceRetention: true, Delete: { Objects: objects, Quiet: true } }));
+      const errors = result.Errors ?? [];
+      if (errors.length > 0) {
+        const first = errors[0]!;
+        throw new Error(
+          `${bucket}: ${errors.length} object version(s) could not be deleted (first: ${first.Key} ${first.VersionId ?? ''}: ${first.Code} ${first.Message ?? ''}); ` +
+            'objects under COMPLIANCE Object Lock stay until their retain-until date, GOVERNANCE needs s3:BypassGovernanceRetention: remove the bucket by hand once that allows it',
+        );
+      }
+    }
     if (!page.IsTruncated) break;
     markers = { KeyMarker: page.NextKeyMarker, VersionIdMarker: page.NextVersionIdMarker };
   }
   await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
-  return 'emptied and deleted';
+  return 'policy removed, emptied and deleted';
 }
+
+const emptyAndDeleteBucket = (target: AwsTarget, bucket: string, region?: string): Promise<string> => emptyAndDeleteBucketWith(awsClients(target).s3(region), bucket);
 
 async function deleteVault(target: AwsTarget, name: string, region?: string): Promise<string> {
   const backup = awsClients(target).of(BackupClient, region);
