@@ -197,7 +197,7 @@ export function buildStorage(config: PlatformConfig): Template {
               'S3 server access logging refuses a target bucket with a default Object Lock retention (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html).',
             requirement: '10.3.2',
             compensatingControl:
-              "Versioned (a deleted or overwritten log stays as a noncurrent version), public access blocked, TLS-only; the record of access to cardholder data is CloudTrail's, in the object-locked audit bucket (PCI-LOG-004).",
+              "Versioned, and the bucket policy denies deleting any log or version to everyone (DenyDeletingAccessLogs); the record of access to cardholder data is CloudTrail's, in the object-locked audit bucket (PCI-LOG-004).",
           },
           S3_BUCKET_LOGGING_ENABLED: {
             reason:
@@ -243,6 +243,15 @@ export function buildStorage(config: PlatformConfig): Template {
       Action: 's3:GetBucketAcl',
       Resource: accessLogs.getAtt('Arn'),
       Condition: { StringEquals: { 'aws:SourceAccount': AWS.AccountId } },
+    },
+    // Audit logs are not altered (PCI DSS 10.3.2): nobody deletes an access log or one of its
+    // versions; the lifecycle rule still expires them (S3 Lifecycle is not subject to the policy).
+    {
+      Sid: 'DenyDeletingAccessLogs',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+      Resource: Sub('${Arn}/*', { Arn: accessLogs.getAtt('Arn') }),
     },
   );
 
