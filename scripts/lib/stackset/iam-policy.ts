@@ -1,7 +1,6 @@
 // IAM's evaluation of identity policies, as far as the StackSet role tests need it: does a set of
 // statements allow an action on a resource? Explicit Deny wins over Allow; no Allow is an implicit
-// deny. Actions match case-insensitively, resources case-sensitively, both with IAM's wildcards
-// (* any run of characters, ? one character).
+// deny. Matching is IAM's (../iam-match.ts).
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
 //
@@ -9,6 +8,7 @@
 // statements allow when every condition holds (`conditional` says which statement decided).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { globMatches, listOf, matchesAction } from '../iam-match.js';
 import { cfnLintSchemas } from './gen-permissions.js';
 
 export interface IamStatement {
@@ -21,29 +21,6 @@ export interface IamStatement {
   readonly NotResource?: unknown;
   readonly Condition?: unknown;
 }
-
-const listOf = (value: unknown): readonly string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]).map((v) => (typeof v === 'string' ? v : '*'));
-
-const globCache = new Map<string, RegExp>();
-/** IAM's wildcard match (* and ?), whole string. */
-function globMatches(pattern: string, value: string, ignoreCase = false): boolean {
-  const key = `${ignoreCase ? 'i' : 's'}|${pattern}`;
-  let re = globCache.get(key);
-  if (!re) {
-    re = new RegExp(
-      `^${pattern
-        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-        .replace(/\*/g, '.*')
-        .replace(/\?/g, '.')}$`,
-      ignoreCase ? 'is' : 's',
-    );
-    globCache.set(key, re);
-  }
-  return re.test(value);
-}
-
-const matchesAction = (s: IamStatement, action: string): boolean =>
-  s.Action !== undefined ? listOf(s.Action).some((p) => globMatches(p, action, true)) : !listOf(s.NotAction).some((p) => globMatches(p, action, true));
 
 const matchesResource = (s: IamStatement, resource: string): boolean =>
   s.Resource !== undefined

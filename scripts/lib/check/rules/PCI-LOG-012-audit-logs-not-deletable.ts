@@ -6,6 +6,7 @@
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html);
 // S3 Lifecycle expiration is not subject to the bucket policy, so retention still ends.
 import { actionsOf, parseDocument, policiesFor, principalIsAnyone, type Statement } from '../policy.js';
+import { matchesAction } from '../../iam-match.js';
 import { finding } from '../rule-kit.js';
 import type { Rule, RuleFinding } from '../types.js';
 import { logBuckets } from './PCI-LOG-002-log-bucket-retention.js';
@@ -13,12 +14,13 @@ import { lockOf } from './PCI-LOG-011-central-audit-store.js';
 
 const DELETES = ['s3:DeleteObject', 's3:DeleteObjectVersion'];
 
-/** The action patterns of a statement that cover `action` (s3:*, s3:Delete*, the action itself). */
-const covers = (patterns: readonly string[], action: string): boolean =>
-  patterns.some((p) => p === '*' || new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i').test(action));
-
+// Only the statement's Action list, as text (an unresolved action never counts as covering).
 const deniesDeletes = (s: Statement): boolean =>
-  s.Effect === 'Deny' && principalIsAnyone(s.Principal) && s.Condition === undefined && s.NotAction === undefined && DELETES.every((a) => covers(actionsOf(s), a));
+  s.Effect === 'Deny' &&
+  principalIsAnyone(s.Principal) &&
+  s.Condition === undefined &&
+  s.NotAction === undefined &&
+  DELETES.every((a) => matchesAction({ Action: actionsOf(s) }, a));
 
 const rule: Rule = {
   id: 'PCI-LOG-012',
