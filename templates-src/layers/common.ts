@@ -1,7 +1,7 @@
 // Pieces every layer uses: its template with the Environment parameter and the required tags,
 // naming, stateful-resource policies, parameter specs shared across layers and IAM documents.
 import { ENVIRONMENTS, PLATFORM, type DataClassification } from '../config.js';
-import { AWS, Equals, If, Not, Ref, Sub, type Intrinsic, type Named, type Value } from '../core/intrinsics.js';
+import { AWS, Equals, If, Intrinsic, Not, Ref, Sub, type Named, type Value } from '../core/intrinsics.js';
 import { Template, type ParameterHandle, type ParameterSpec, type ResourceHandle, type ResourceOptions, type Exception, type Suppressions } from '../core/template.js';
 import type { ResourceTypes } from '../spec-types/index.js';
 
@@ -63,7 +63,8 @@ const LOG_RETENTION_PARAMETER: ParameterSpec = {
 };
 
 /** The LogRetentionDays parameter (one value for every log group of the platform). */
-export const logRetentionParameter = (t: Template): ParameterHandle => t.parameter('LogRetentionDays', LOG_RETENTION_PARAMETER, 'Logging');
+const LOG_RETENTION = 'LogRetentionDays';
+export const logRetentionParameter = (t: Template): ParameterHandle => t.parameter(LOG_RETENTION, LOG_RETENTION_PARAMETER, 'Logging');
 
 /** A CloudWatch Logs group encrypted with the logs key, kept ≥ 12 months, retained on delete (audit evidence). */
 export function encryptedLogGroup(
@@ -78,13 +79,7 @@ export function encryptedLogGroup(
     logicalId,
     'AWS::Logs::LogGroup',
     { LogGroupName: name, KmsKeyId: logsKey.ref, RetentionInDays: retention.ref },
-    withSuppressions({ ...RETAIN_ON_DELETE, dataClassification: 'Confidential', ...options }, 'guard', {
-      CW_LOGGROUP_RETENTION_PERIOD_CHECK: {
-        reason: `RetentionInDays is the LogRetentionDays parameter, which Guard cannot resolve; its AllowedValues are ${LOG_RETENTION_DAYS.join(', ')} days (at least 12 months).`,
-        requirement: '10.5.1',
-        compensatingControl: 'PCI-LOG-001 evaluates the retention of every log group in every environment.',
-      },
-    }),
+    { ...RETAIN_ON_DELETE, dataClassification: 'Confidential', ...options },
   );
 }
 
@@ -208,11 +203,6 @@ const PERMISSIONS_BOUNDARY_SPEC: ParameterSpec = {
 type RoleProperties = Omit<ResourceTypes['AWS::IAM::Role']['props'], 'PermissionsBoundary'>;
 
 /**
- * The only way a layer creates an IAM role: with the permissions boundary (above). The first role
- * of a template declares the PermissionsBoundaryName parameter and its condition.
- * AWS-IAM-001 (scripts/lib/validate/aws-rules/) fails any role of generated/ without it.
- */
-/**
  * An exception for a scanner that cannot resolve a parameter: the value is the parameter's, whose
  * AllowedValues decide, and the project's own rule evaluates it per environment.
  */
@@ -221,11 +211,6 @@ export const fromParameter = (parameter: string, checkedBy: string, requirement:
   requirement,
   compensatingControl: `${checkedBy} evaluates it with each environment's parameter file.`,
 });
-
-/** Adds exceptions of one tool to a resource's options, keeping those it already has. */
-function withSuppressions(options: ResourceOptions, tool: 'guard', entries: Readonly<Record<string, Exception>>): ResourceOptions {
-  return { ...options, suppress: { ...options.suppress, [tool]: { ...options.suppress?.[tool], ...entries } } };
-}
 
 /**
  * Inline policies, on purpose: each holds the permissions of exactly one role, scoped to that
@@ -277,16 +262,25 @@ const ACLS_DISABLED: Exception = {
   compensatingControl: 'PCI-NET-002 checks Block Public Access (all four settings) and ownership enforced on every bucket.',
 };
 
+const RETENTION_FROM_PARAMETER: Exception = {
+  reason: `RetentionInDays is the LogRetentionDays parameter, which Guard cannot resolve; its AllowedValues are ${LOG_RETENTION_DAYS.join(', ')} days (at least 12 months).`,
+  requirement: '10.5.1',
+  compensatingControl: 'PCI-LOG-001 evaluates the retention of every log group in every environment.',
+};
+const isRefTo = (value: unknown, parameter: string): boolean => Intrinsic.is(value) && value.fn === 'Ref' && value.args === parameter;
+
 const POLICY_DOCUMENTS = (type: string, p: Readonly<Record<string, unknown>>): unknown[] =>
   type === 'AWS::IAM::Role'
     ? ((p.Policies as { PolicyDocument?: unknown }[] | undefined) ?? []).map((x) => x.PolicyDocument)
     : type === 'AWS::IAM::ManagedPolicy' || type === 'AWS::IAM::Policy'
       ? [p.PolicyDocument]
       : [];
+/** A value or list of values as a list (policy elements take either). */
+const asList = <T>(value: T | readonly T[] | undefined): readonly T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value as T]);
 const allowsStar = (document: unknown): boolean =>
-  ([] as { Effect?: string; Resource?: unknown }[])
-    .concat(((document as { Statement?: unknown } | undefined)?.Statement ?? []) as never)
-    .some((s) => s.Effect === 'Allow' && ([] as unknown[]).concat(s.Resource ?? []).includes('*'));
+  asList((document as { Statement?: { Effect?: string; Resource?: unknown } | { Effect?: string; Resource?: unknown }[] } | undefined)?.Statement).some(
+    (s) => s.Effect === 'Allow' && asList(s.Resource).includes('*'),
+  );
 
 /**
  * The platform's standing exceptions, the same for every resource of a kind (Template
@@ -299,10 +293,16 @@ export function standingExceptions(type: string, properties: Readonly<Record<str
   if (type === 'AWS::IAM::Role' && properties.Policies !== undefined) guard.IAM_NO_INLINE_POLICY_CHECK = INLINE_POLICY_BY_DESIGN;
   if (POLICY_DOCUMENTS(type, properties).some(allowsStar)) guard.IAM_POLICYDOCUMENT_NO_WILDCARD_RESOURCE = STAR_ONLY_WHERE_NEEDED;
   const ownership = (properties.OwnershipControls as { Rules?: { ObjectOwnership?: string }[] } | undefined)?.Rules?.[0]?.ObjectOwnership;
+  if (type === 'AWS::Logs::LogGroup' && isRefTo(properties.RetentionInDays, LOG_RETENTION)) guard.CW_LOGGROUP_RETENTION_PERIOD_CHECK = RETENTION_FROM_PARAMETER;
   if (type === 'AWS::S3::Bucket' && ownership === 'BucketOwnerEnforced' && properties.AccessControl === undefined) guard.S3_BUCKET_NO_PUBLIC_RW_ACL = ACLS_DISABLED;
   return Object.keys(guard).length > 0 ? { guard } : {};
 }
 
+/**
+ * The only way a layer creates an IAM role: with the permissions boundary (above). The first role
+ * of a template declares the PermissionsBoundaryName parameter and its condition.
+ * AWS-IAM-001 (scripts/lib/validate/aws-rules/) fails any role of generated/ without it.
+ */
 export function platformRole(t: Template, logicalId: string, properties: RoleProperties, options: ResourceOptions = {}): ResourceHandle<'AWS::IAM::Role'> {
   if (!t.parameterNames.includes(PERMISSIONS_BOUNDARY_PARAMETER)) {
     t.parameter(PERMISSIONS_BOUNDARY_PARAMETER, PERMISSIONS_BOUNDARY_SPEC, 'IAM');
