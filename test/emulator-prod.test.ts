@@ -142,15 +142,9 @@ describe('prod destroy with deletion protection on the database: refused before 
     assert.equal(deployed.status, 'CREATE_COMPLETE', lines.slice(-10).join('\n'));
     const id = deployed.outputs.DatabaseId!;
     assert.equal((await database(id))?.DeletionProtection, true);
-    const refused = await destroyPlatform({
-      env: 'prod',
-      target,
-      stackName: 'fixture-protected-prod',
-      parametersFile: null,
-      confirm: 'prod',
-      log: (line) => lines.push(line),
-      pollMs: 300,
-    }).catch((e: unknown) => e);
+    const destroyProd = () =>
+      destroyPlatform({ env: 'prod', target, stackName: 'fixture-protected-prod', parametersFile: null, confirm: 'prod', log: (line) => lines.push(line), pollMs: 300 });
+    const refused = await destroyProd().catch((e: unknown) => e);
     assert.ok(refused instanceof DestroyRefusedError, String(refused));
     assert.deepEqual(
       refused.blockers.map((b) => [b.stack, b.logicalId, b.resourceType]),
@@ -166,15 +160,7 @@ describe('prod destroy with deletion protection on the database: refused before 
 
     const off = await deployPlatform(protectedFixture({ DeletionProtection: 'false' }));
     assert.equal(off.status, 'UPDATE_COMPLETE', lines.slice(-10).join('\n'));
-    const result = await destroyPlatform({
-      env: 'prod',
-      target,
-      stackName: 'fixture-protected-prod',
-      parametersFile: null,
-      confirm: 'prod',
-      log: (line) => lines.push(line),
-      pollMs: 300,
-    });
+    const result = await destroyProd();
     assert.equal(result.status, 'DELETE_COMPLETE');
   });
 });
